@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# `npm run demo`: starts Loa with a demo commune on this machine and prints where to open it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/prepare-machine.sh
+bash scripts/ensure-dependencies.sh
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/loa_demo}"
+export QUEUE_PREFIX="${QUEUE_PREFIX:-loa-demo}"
+export AUDIO_DIR="${AUDIO_DIR:-./audio/demo}"
+exec npx ts-node --transpile-only src/demo/main.ts

@@ -1,0 +1,33 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
+import { QueueModule } from './queue/queue.module';
+import { BulletinProcessingModule } from './bulletins/bulletin-processing.module';
+import { BulletinsModule } from './bulletins/bulletins.module';
+import { TopicsModule } from './topics/topics.module';
+
+/** HTTP API: controllers and the producers behind them. */
+const API_MODULES: Type[] = [HealthModule, TopicsModule, BulletinsModule];
+/** Queue consumers. */
+const WORKER_MODULES: Type[] = [BulletinProcessingModule];
+
+/** Composes the process for its role: `api`, `worker`, or `all` (both, for a single machine). */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule,
+        DatabaseModule,
+        QueueModule,
+        ...(config.runsApi ? API_MODULES : []),
+        ...(config.runsWorkers ? WORKER_MODULES : []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,34 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { ApiErrorFilter } from './common/api-error.filter';
+import { createValidationPipe } from './common/validation.pipe';
+import { AppConfig } from './config/app-config';
+import { ensureDatabase } from './database/ensure-database';
+
+/** Builds the application for a role; shared by `main.ts`, the demo and the tests. */
+export async function createApp(config: AppConfig): Promise<INestApplication> {
+  if (config.database.createIfMissing) await ensureDatabase(config.database.url);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ApiErrorFilter());
+  app.disable('x-powered-by');
+  if (config.runsApi) {
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Loa')
+        .setDescription("Schedules audio bulletins on a commune's village loudspeaker network and proves that they went on air.")
+        .setVersion('0.1.0')
+        .build(),
+    );
+    SwaggerModule.setup('api/docs', app, document);
+  }
+  return app;
+}

@@ -1,0 +1,78 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DelayedError, Job, Worker } from 'bullmq';
+import { AppConfig } from '../config/app-config';
+import { FfmpegFailure } from '../media/ffmpeg.adapter';
+import { SilentAudioError } from '../media/loudness-plan';
+import { AudioJobName, AudioJobPayloads, JobOutcome, QueueName } from '../queue/queue.constants';
+import { redisConnectionOptions } from '../queue/redis-connection';
+import { BulletinRenderer } from './bulletin-renderer';
+
+type AudioJob = Job<AudioJobPayloads[AudioJobName], JobOutcome, AudioJobName>;
+
+function reasonFor(error: unknown): string {
+  if (error instanceof SilentAudioError) return 'The audio is silent from start to end; upload a recording with speech';
+  if (error instanceof FfmpegFailure) return `The audio could not be processed: ${error.message}`;
+  return 'The audio could not be processed because of a server error; upload it again or ask the administrator';
+}
+
+/**
+ * Consumes the `audio` queue (worker role). On shutdown, running renders get SHUTDOWN_GRACE_MS to finish;
+ * then they are stopped and put back in the queue, so another worker picks them up and nothing is half-written.
+ */
+@Injectable()
+export class AudioWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(AudioWorker.name);
+  private worker: Worker<AudioJobPayloads[AudioJobName], JobOutcome, AudioJobName> | null = null;
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(
+    private readonly renderer: BulletinRenderer,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const lockDuration = this.config.audio.jobLockSeconds * 1000;
+    const worker = new Worker<AudioJobPayloads[AudioJobName], JobOutcome, AudioJobName>(QueueName.Audio, (job, token) => this.process(job, token), {
+      connection: redisConnectionOptions(this.config.redis.url),
+      prefix: this.config.redis.queuePrefix,
+      concurrency: this.config.audio.workerConcurrency,
+      lockDuration,
+      stalledInterval: lockDuration,
+      maxStalledCount: 2,
+    });
+    worker.on('error', (error) => this.logger.error({ err: error }, 'Audio worker error'));
+    this.worker = worker;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.worker) return;
+    const closing = this.worker.close();
+    const graceOver = new Promise<'grace-over'>((resolve) => setTimeout(() => resolve('grace-over'), this.config.shutdownGraceMs).unref());
+    if ((await Promise.race([closing, graceOver])) === 'grace-over') {
+      this.logger.warn({ jobs: [...this.running.keys()] }, 'Stopping unfinished audio jobs; they go back to the queue');
+      for (const controller of this.running.values()) controller.abort();
+      await closing;
+    }
+  }
+
+  private async process(job: AudioJob, token?: string): Promise<JobOutcome> {
+    const { bulletinId } = job.data;
+    const controller = new AbortController();
+    this.running.set(job.id ?? bulletinId, controller);
+    try {
+      return (await this.renderer.render(bulletinId, controller.signal)) ? JobOutcome.Done : JobOutcome.Skipped;
+    } catch (error) {
+      if (controller.signal.aborted && token) {
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
+      const lastAttempt = error instanceof SilentAudioError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      this.logger.error({ err: error, bulletinId, attempt: job.attemptsMade + 1 }, 'Rendering failed');
+      if (!lastAttempt) throw error;
+      await this.renderer.fail(bulletinId, reasonFor(error));
+      return JobOutcome.Failed;
+    } finally {
+      this.running.delete(job.id ?? bulletinId);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import { BadRequestException, ConflictException, Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import type { Request } from 'express';
+import { QueryFailedError, Repository } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { AudioStore } from '../storage/audio-store';
+import { TopicsService } from '../topics/topics.service';
+import { AudioInspector } from './audio-inspector';
+import { AudioJobs } from './audio-jobs';
+import { BulletinStatus } from './bulletin-status';
+import { Bulletin } from './bulletin.entity';
+import { BulletinsService } from './bulletins.service';
+import { UPLOAD_TEXT_FIELDS, UploadBulletinDto } from './dto/upload-bulletin.dto';
+import { displayFilename } from './upload/display-filename';
+import { receiveUpload } from './upload/multipart-upload';
+
+const UNIQUE_VIOLATION = '23505';
+
+function duplicateOf(existing: Pick<Bulletin, 'id' | 'title'>): ConflictException {
+  return new ConflictException({
+    message: `This audio was already uploaded as the bulletin "${existing.title}" (id ${existing.id})`,
+    bulletinId: existing.id,
+  });
+}
+
+/**
+ * Takes an upload from the wire to a stored original and a queued render, or refuses it with nothing stored.
+ */
+@Injectable()
+export class BulletinIntakeService {
+  private readonly logger = new Logger(BulletinIntakeService.name);
+
+  constructor(
+    @InjectRepository(Bulletin) private readonly bulletins: Repository<Bulletin>,
+    private readonly library: BulletinsService,
+    private readonly topics: TopicsService,
+    private readonly inspector: AudioInspector,
+    private readonly store: AudioStore,
+    private readonly jobs: AudioJobs,
+    private readonly config: AppConfig,
+  ) {}
+
+  async upload(request: Request): Promise<Bulletin> {
+    const tempPath = this.store.temporaryPath();
+    let sha256: string | null = null;
+    try {
+      const upload = await receiveUpload(request, tempPath, {
+        maxFileBytes: this.config.audio.uploadMaxBytes,
+        fileField: 'file',
+        textFields: UPLOAD_TEXT_FIELDS,
+      });
+      sha256 = upload.sha256;
+      const fields = await this.validFields(upload.fields);
+      const existing = await this.library.findByOriginal(upload.sha256);
+      if (existing) throw duplicateOf(existing);
+      const audio = await this.inspector.inspect(tempPath, upload.bytes);
+
+      const bulletin = await this.bulletins.manager.transaction(async (manager) => {
+        const saved = await manager.save(
+          manager.create(Bulletin, {
+            title: fields.title.trim(),
+            topicId: fields.topic,
+            language: fields.language ?? 'vi',
+            notes: fields.notes?.trim() || null,
+            status: BulletinStatus.Processing,
+            originalSha256: upload.sha256,
+            originalFilename: displayFilename(upload.clientFilename),
+            originalBytes: upload.bytes,
+            originalFormat: audio.formatName,
+            originalCodec: audio.codec,
+            originalDurationMs: Math.round(audio.durationSeconds * 1000),
+            originalSampleRate: audio.sampleRate,
+            originalChannels: audio.channels,
+            originalPeakDbfs: audio.peakDbfs,
+          }),
+        );
+        // Inside the transaction: if storing the file fails, the row is rolled back with it.
+        await this.store.adopt(tempPath, 'originals', upload.sha256);
+        return saved;
+      });
+      this.logger.log({ bulletinId: bulletin.id, sha256: upload.sha256, bytes: upload.bytes }, 'Bulletin uploaded');
+      await this.jobs.queueRender(bulletin.id);
+      return this.library.get(bulletin.id);
+    } catch (error) {
+      throw await this.duplicateIfRaced(error, sha256);
+    } finally {
+      await this.store.discard(tempPath);
+    }
+  }
+
+  private async validFields(raw: Record<string, string>): Promise<UploadBulletinDto> {
+    const fields = plainToInstance(UploadBulletinDto, raw);
+    const errors = await validate(fields, { whitelist: true, forbidNonWhitelisted: true });
+    if (errors.length > 0) {
+      const messages = errors.flatMap((error) =>
+        Object.values(error.constraints ?? {}).map((text) => (text.startsWith(error.property) ? text : `${error.property}: ${text}`)),
+      );
+      throw new BadRequestException(messages.join('; '));
+    }
+    if (!(await this.topics.getActive(fields.topic))) {
+      throw new BadRequestException(`topic ${fields.topic} is not an active topic; pick one from GET /api/topics`);
+    }
+    return fields;
+  }
+
+  /** Two identical uploads at once: the loser of the unique index gets the same 409 as a later duplicate. */
+  private async duplicateIfRaced(error: unknown, sha256: string | null): Promise<unknown> {
+    if (!sha256 || !(error instanceof QueryFailedError) || (error.driverError as { code?: string }).code !== UNIQUE_VIOLATION) {
+      return error;
+    }
+    const existing = await this.library.findByOriginal(sha256);
+    return existing ? duplicateOf(existing) : error;
+  }
+}

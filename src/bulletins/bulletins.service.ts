@@ -1,0 +1,78 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { allowedFrom, BulletinAction, BulletinStatus, IllegalTransitionError, nextStatus } from './bulletin-status';
+import { Bulletin } from './bulletin.entity';
+import { ListBulletinsDto } from './dto/list-bulletins.dto';
+
+export interface BulletinPage {
+  items: Bulletin[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Reads the library and moves bulletins through their approval states. */
+@Injectable()
+export class BulletinsService {
+  constructor(@InjectRepository(Bulletin) private readonly bulletins: Repository<Bulletin>) {}
+
+  async list(filter: ListBulletinsDto): Promise<BulletinPage> {
+    const query = this.bulletins.createQueryBuilder('b').leftJoinAndSelect('b.topic', 'topic');
+    if (filter.status) query.andWhere('b.status = :status', { status: filter.status });
+    if (filter.topic) query.andWhere('b.topic_id = :topic', { topic: filter.topic });
+    if (filter.q) query.andWhere('unaccent(b.title) ILIKE unaccent(:q)', { q: likePattern(filter.q) });
+    const [items, total] = await query
+      .orderBy('b.createdAt', 'DESC')
+      .addOrderBy('b.id', 'ASC')
+      .skip((filter.page - 1) * filter.pageSize)
+      .take(filter.pageSize)
+      .getManyAndCount();
+    return { items, total, page: filter.page, pageSize: filter.pageSize };
+  }
+
+  async get(id: string): Promise<Bulletin> {
+    const bulletin = await this.bulletins.findOne({ where: { id }, relations: { topic: true } });
+    if (!bulletin) throw new NotFoundException(`No bulletin has id ${id}`);
+    return bulletin;
+  }
+
+  findByOriginal(sha256: string): Promise<Bulletin | null> {
+    return this.bulletins.findOneBy({ originalSha256: sha256 });
+  }
+
+  approve(id: string): Promise<Bulletin> {
+    return this.transition(id, BulletinAction.Approve, { statusReason: null, approvedAt: new Date() });
+  }
+
+  reject(id: string, reason: string): Promise<Bulletin> {
+    return this.transition(id, BulletinAction.Reject, { statusReason: reason.trim(), approvedAt: null });
+  }
+
+  archive(id: string): Promise<Bulletin> {
+    return this.transition(id, BulletinAction.Archive, {});
+  }
+
+  /** Applies a transition atomically: the row is locked so two approvers cannot race each other. */
+  private async transition(id: string, action: BulletinAction, changes: Partial<Bulletin>): Promise<Bulletin> {
+    await this.bulletins.manager.transaction(async (manager) => {
+      const bulletin = await manager.findOne(Bulletin, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!bulletin) throw new NotFoundException(`No bulletin has id ${id}`);
+      let status: BulletinStatus;
+      try {
+        status = nextStatus(bulletin.status, action);
+      } catch (error) {
+        if (!(error instanceof IllegalTransitionError)) throw error;
+        throw new ConflictException(
+          `${error.message}; only a bulletin that is ${allowedFrom(action).join(' or ')} can`,
+        );
+      }
+      await manager.update(Bulletin, { id }, { ...changes, status });
+    });
+    return this.get(id);
+  }
+}

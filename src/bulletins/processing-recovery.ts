@@ -1,0 +1,26 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AudioJobs } from './audio-jobs';
+import { BulletinStatus } from './bulletin-status';
+import { Bulletin } from './bulletin.entity';
+
+/**
+ * PostgreSQL is the source of truth: at start, every bulletin still processing gets its render job again.
+ * Job ids are deterministic, so a job Redis still holds is not duplicated; one Redis lost is rebuilt.
+ */
+@Injectable()
+export class ProcessingRecovery implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ProcessingRecovery.name);
+
+  constructor(
+    @InjectRepository(Bulletin) private readonly bulletins: Repository<Bulletin>,
+    private readonly jobs: AudioJobs,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const pending = await this.bulletins.find({ where: { status: BulletinStatus.Processing }, select: { id: true } });
+    for (const { id } of pending) await this.jobs.queueRender(id);
+    if (pending.length > 0) this.logger.log({ count: pending.length }, 'Render jobs queued again for bulletins still processing');
+  }
+}

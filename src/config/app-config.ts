@@ -1,0 +1,73 @@
+import { resolve } from 'node:path';
+import { Environment, parseEnvironment, ProcessRole } from './environment';
+
+export interface LoudnessTarget {
+  integratedLufs: number;
+  truePeakDbtp: number;
+  rangeLu: number;
+}
+
+/** The typed configuration every module injects; built once from the environment at boot. */
+export class AppConfig {
+  readonly role: ProcessRole;
+  readonly http: { host: string; port: number };
+  readonly database: { url: string; createIfMissing: boolean; migrationsRun: boolean };
+  readonly redis: { url: string; queuePrefix: string };
+  readonly logLevel: string;
+  readonly shutdownGraceMs: number;
+  readonly audio: {
+    dir: string;
+    uploadMaxBytes: number;
+    maxDurationSeconds: number;
+    loudness: LoudnessTarget;
+    renditionBitrateKbps: number;
+    renditionSampleRate: number;
+    workerConcurrency: number;
+    jobLockSeconds: number;
+  };
+  readonly ffmpeg: { ffmpegPath: string; ffprobePath: string; timeoutSeconds: number };
+
+  constructor(env: Environment) {
+    this.role = env.ROLE;
+    this.http = { host: env.HOST, port: env.PORT };
+    this.database = {
+      url: env.DATABASE_URL,
+      createIfMissing: env.DATABASE_CREATE_IF_MISSING,
+      migrationsRun: env.MIGRATIONS_RUN,
+    };
+    this.redis = { url: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX };
+    this.logLevel = env.LOG_LEVEL;
+    this.shutdownGraceMs = env.SHUTDOWN_GRACE_MS;
+    this.audio = {
+      dir: resolve(env.AUDIO_DIR),
+      uploadMaxBytes: env.UPLOAD_MAX_BYTES,
+      maxDurationSeconds: env.BULLETIN_MAX_DURATION_SECONDS,
+      loudness: {
+        integratedLufs: env.LOUDNESS_TARGET_LUFS,
+        truePeakDbtp: env.LOUDNESS_TRUE_PEAK_DBTP,
+        rangeLu: env.LOUDNESS_RANGE_LU,
+      },
+      renditionBitrateKbps: env.RENDITION_BITRATE_KBPS,
+      renditionSampleRate: env.RENDITION_SAMPLE_RATE,
+      workerConcurrency: env.AUDIO_WORKER_CONCURRENCY,
+      jobLockSeconds: env.AUDIO_JOB_LOCK_SECONDS,
+    };
+    this.ffmpeg = {
+      ffmpegPath: env.FFMPEG_PATH,
+      ffprobePath: env.FFPROBE_PATH,
+      timeoutSeconds: env.FFMPEG_TIMEOUT_SECONDS,
+    };
+  }
+
+  static fromEnvironment(source: NodeJS.ProcessEnv = process.env): AppConfig {
+    return new AppConfig(parseEnvironment(source));
+  }
+
+  get runsApi(): boolean {
+    return this.role !== 'worker';
+  }
+
+  get runsWorkers(): boolean {
+    return this.role !== 'api';
+  }
+}

@@ -1,0 +1,125 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
+
+export const PROCESS_ROLES = ['api', 'worker', 'all'] as const;
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
+// Reads the raw value: implicit conversion would already have turned "false" into true.
+const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
+  const raw = obj[key];
+  if (typeof raw !== 'string') return raw;
+  const text = raw.toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(text)) return true;
+  if (['0', 'false', 'no', 'off'].includes(text)) return false;
+  return raw;
+};
+
+/**
+ * Every environment variable Loa reads, with its default. README lists the same table;
+ * the defaults work on a developer machine with PostgreSQL and Redis on localhost.
+ */
+export class Environment {
+  @IsIn(PROCESS_ROLES)
+  ROLE: ProcessRole = 'all';
+
+  /** 0 picks a free port (tests). */
+  @IsInt() @Min(0) @Max(65535)
+  PORT: number = 3000;
+
+  @IsString()
+  HOST: string = '0.0.0.0';
+
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/loa';
+
+  @Transform(toBoolean) @IsBoolean()
+  DATABASE_CREATE_IF_MISSING: boolean = true;
+
+  @Transform(toBoolean) @IsBoolean()
+  MIGRATIONS_RUN: boolean = true;
+
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL: string = 'redis://127.0.0.1:6379';
+
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'QUEUE_PREFIX may hold letters, digits, - and _ only' })
+  QUEUE_PREFIX: string = 'loa';
+
+  @IsString()
+  AUDIO_DIR: string = './audio';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'info';
+
+  @IsInt() @Min(1)
+  UPLOAD_MAX_BYTES: number = 200 * 1024 * 1024;
+
+  @IsInt() @Min(1)
+  BULLETIN_MAX_DURATION_SECONDS: number = 60 * 60;
+
+  @IsNumber() @Min(-40) @Max(-5)
+  LOUDNESS_TARGET_LUFS: number = -16;
+
+  @IsNumber() @Min(-9) @Max(0)
+  LOUDNESS_TRUE_PEAK_DBTP: number = -1.5;
+
+  @IsNumber() @Min(1) @Max(20)
+  LOUDNESS_RANGE_LU: number = 11;
+
+  @IsInt() @Min(32) @Max(320)
+  RENDITION_BITRATE_KBPS: number = 96;
+
+  @IsIn([22050, 32000, 44100, 48000])
+  RENDITION_SAMPLE_RATE: number = 44100;
+
+  @IsInt() @Min(1) @Max(16)
+  AUDIO_WORKER_CONCURRENCY: number = 1;
+
+  /** How long a worker holds an audio job between heartbeats; a killed worker's job is retried after it. */
+  @IsInt() @Min(1)
+  AUDIO_JOB_LOCK_SECONDS: number = 30;
+
+  @IsInt() @Min(1)
+  FFMPEG_TIMEOUT_SECONDS: number = 600;
+
+  @IsString()
+  FFMPEG_PATH: string = 'ffmpeg';
+
+  @IsString()
+  FFPROBE_PATH: string = 'ffprobe';
+
+  @IsInt() @Min(1000)
+  SHUTDOWN_GRACE_MS: number = 30_000;
+}
+
+/** Parses and validates the environment once; a bad variable throws an error that names it. */
+export function parseEnvironment(source: NodeJS.ProcessEnv): Environment {
+  const defaults = new Environment();
+  const present = Object.fromEntries(
+    Object.keys(defaults)
+      .filter((key) => source[key] !== undefined && source[key] !== '')
+      .map((key) => [key, source[key]]),
+  );
+  const env = plainToInstance(Environment, { ...defaults, ...present }, {
+    enableImplicitConversion: true,
+  });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.map((error) => {
+      const raw = present[error.property] ?? '(unset)';
+      const reasons = Object.values(error.constraints ?? {}).join('; ');
+      return `  ${error.property}=${String(raw)}: ${reasons}`;
+    });
+    throw new Error(`Invalid environment, fix these variables:\n${lines.join('\n')}`);
+  }
+  return env;
+}

@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import { createApp } from '../bootstrap';
+import { AppConfig } from '../config/app-config';
+import { DemoSeeder } from './demo-seeder';
+
+/** Starts the whole system (api and worker in one process) with a demo commune, and says where to open it. */
+async function main(): Promise<void> {
+  const config = AppConfig.fromEnvironment({ ROLE: 'all', ...process.env });
+  const app = await createApp(config);
+  await app.listen(config.http.port, config.http.host);
+  const baseUrl = `http://localhost:${config.http.port}`;
+  await new DemoSeeder(app, baseUrl).seed();
+  process.stdout.write(
+    [
+      '',
+      '  Loa is running with a demo commune.',
+      `  Console (API docs for now): ${baseUrl}/api/docs`,
+      `  Health:                     ${baseUrl}/api/health`,
+      '  Logins: none yet — accounts arrive with the accounts issue; every route is open.',
+      '  Stop with Ctrl+C.',
+      '',
+    ].join('\n') + '\n',
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`The demo could not start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

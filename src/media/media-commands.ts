@@ -1,0 +1,146 @@
+/**
+ * Pure builders for every ffmpeg/ffprobe invocation Loa makes. The adapter only runs what these return,
+ * so the exact command lines are unit-tested here.
+ */
+
+/** Demuxers an upload may use: audio files, and the video containers phones record in. */
+export const ACCEPTED_DEMUXERS = [
+  'aac', 'aiff', 'amr', 'amrnb', 'amrwb', 'asf', 'avi', 'caf', 'flac', 'matroska', 'mov', 'mp3',
+  'mpeg', 'mpegts', 'ogg', 'w64', 'wav', 'wv',
+] as const;
+
+/**
+ * Input options for untrusted files: only local files may be opened (no http/tcp/concat: tricks in
+ * playlists) and only the demuxers above may parse them (no HLS, concat or image demuxers).
+ */
+export function safeInputOptions(): string[] {
+  return ['-protocol_whitelist', 'file', '-format_whitelist', ACCEPTED_DEMUXERS.join(',')];
+}
+
+export interface FfmpegInvocation {
+  input: string;
+  inputOptions: string[];
+  audioFilters: string[];
+  outputOptions: string[];
+  /** A file path, or null to decode and discard (`-f null`). */
+  output: string | null;
+}
+
+/** Options for ffprobe; the adapter appends the input path, which Loa always generates itself. */
+export function probeOptions(): string[] {
+  return ['-v', 'error', ...safeInputOptions()];
+}
+
+/**
+ * Decodes the first audio stream once (never past maxSeconds + 1) to prove the file really holds the
+ * audio its header declares, and measures its peak.
+ */
+export function inspectionInvocation(input: string, maxSeconds: number): FfmpegInvocation {
+  return {
+    input,
+    inputOptions: safeInputOptions(),
+    audioFilters: ['volumedetect'],
+    outputOptions: ['-map', '0:a:0', '-t', String(maxSeconds + 1), '-f', 'null'],
+    output: null,
+  };
+}
+
+const MONO = 'aformat=channel_layouts=mono';
+
+export interface Trim {
+  startSeconds: number;
+  endSeconds: number;
+}
+
+function trimFilters(trim: Trim | null): string[] {
+  if (!trim) return [];
+  return [`atrim=start=${fixed(trim.startSeconds)}:end=${fixed(trim.endSeconds)}`, 'asetpts=PTS-STARTPTS'];
+}
+
+/** First loudness pass: integrated loudness, range and silences of the mono mix. */
+export function analysisInvocation(input: string, silenceThresholdDb: number, minSilenceSeconds: number): FfmpegInvocation {
+  return {
+    input,
+    inputOptions: safeInputOptions(),
+    audioFilters: [
+      MONO,
+      `silencedetect=noise=${fixed(silenceThresholdDb)}dB:duration=${fixed(minSilenceSeconds)}`,
+      'ebur128=framelog=verbose:peak=true',
+    ],
+    outputOptions: ['-map', '0:a:0', '-f', 'null'],
+    output: null,
+  };
+}
+
+export interface Compression {
+  thresholdDb: number;
+  ratio: number;
+}
+
+export interface RenderPlan {
+  trim: Trim | null;
+  compression: Compression | null;
+  gainDb: number;
+  /** Sample-peak ceiling in dBFS for the limiter, or null when the gain cannot reach the ceiling. */
+  limiterCeilingDb: number | null;
+  sampleRate: number;
+  bitrateKbps: number;
+}
+
+/** Second pass: trim, mono, optional compression, gain, limiter, MP3. Writes to `output`. */
+export function renderInvocation(input: string, plan: RenderPlan, output: string): FfmpegInvocation {
+  const filters = [...trimFilters(plan.trim), MONO];
+  if (plan.compression) {
+    filters.push(
+      `acompressor=threshold=${fixed(dbToLinear(plan.compression.thresholdDb))}:ratio=${fixed(plan.compression.ratio)}` +
+        ':attack=20:release=250:detection=rms',
+    );
+  }
+  filters.push(`volume=${fixed(plan.gainDb)}dB`);
+  if (plan.limiterCeilingDb !== null) {
+    const limit = Math.max(0.0625, dbToLinear(plan.limiterCeilingDb));
+    filters.push(`alimiter=limit=${fixed(limit)}:attack=5:release=50:level=false:latency=true`);
+  }
+  filters.push(`aresample=${plan.sampleRate}`);
+  return {
+    input,
+    inputOptions: safeInputOptions(),
+    audioFilters: filters,
+    outputOptions: [
+      '-map', '0:a:0', '-map_metadata', '-1', '-vn', '-sn', '-dn',
+      '-ac', '1', '-ar', String(plan.sampleRate),
+      '-c:a', 'libmp3lame', '-b:a', `${plan.bitrateKbps}k`, '-f', 'mp3',
+    ],
+    output,
+  };
+}
+
+/** Third pass: measures the finished rendition as a listener would receive it. */
+export function measurementInvocation(input: string): FfmpegInvocation {
+  return {
+    input,
+    inputOptions: ['-protocol_whitelist', 'file'],
+    audioFilters: ['ebur128=framelog=verbose:peak=true'],
+    outputOptions: ['-map', '0:a:0', '-f', 'null'],
+    output: null,
+  };
+}
+
+/** Synthesises audio from a lavfi graph (demo content); never used on uploaded files. */
+export function synthesisInvocation(lavfiGraph: string, output: string): FfmpegInvocation {
+  return {
+    input: lavfiGraph,
+    inputOptions: ['-f', 'lavfi'],
+    audioFilters: [],
+    outputOptions: ['-c:a', 'libmp3lame', '-b:a', '128k', '-f', 'mp3'],
+    output,
+  };
+}
+
+export function dbToLinear(db: number): number {
+  return Math.pow(10, db / 20);
+}
+
+function fixed(value: number): string {
+  return Number(value.toFixed(4)).toString();
+}

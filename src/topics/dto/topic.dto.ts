@@ -1,0 +1,22 @@
+import { ApiPropertyOptional, ApiProperty, PartialType } from '@nestjs/swagger';
+import { IsBoolean, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+
+export class CreateTopicDto {
+  @ApiProperty({ example: 'Chuyển đổi số trong doanh nghiệp' })
+  @IsString() @Length(1, 200)
+  name: string;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsString() @Length(0, 2000)
+  description?: string;
+
+  @ApiPropertyOptional({ description: 'Position in lists; lower comes first' })
+  @IsOptional() @IsInt() @Min(0) @Max(10_000)
+  sortOrder?: number;
+}
+
+export class UpdateTopicDto extends PartialType(CreateTopicDto) {
+  @ApiPropertyOptional({ description: 'An inactive topic is kept for old bulletins but cannot be chosen for new ones' })
+  @IsOptional() @IsBoolean()
+  active?: boolean;
+}

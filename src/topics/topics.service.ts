@@ -1,0 +1,51 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { QueryFailedError, Repository } from 'typeorm';
+import { CreateTopicDto, UpdateTopicDto } from './dto/topic.dto';
+import { Topic } from './topic.entity';
+
+const UNIQUE_VIOLATION = '23505';
+
+@Injectable()
+export class TopicsService {
+  constructor(@InjectRepository(Topic) private readonly topics: Repository<Topic>) {}
+
+  list(includeInactive: boolean): Promise<Topic[]> {
+    return this.topics.find({
+      where: includeInactive ? {} : { active: true },
+      order: { sortOrder: 'ASC', name: 'ASC' },
+    });
+  }
+
+  async get(id: string): Promise<Topic> {
+    const topic = await this.topics.findOneBy({ id });
+    if (!topic) throw new NotFoundException(`No topic has id ${id}`);
+    return topic;
+  }
+
+  /** The topic a new bulletin may be tagged with: it must exist and be active. */
+  async getActive(id: string): Promise<Topic | null> {
+    return this.topics.findOneBy({ id, active: true });
+  }
+
+  async create(dto: CreateTopicDto): Promise<Topic> {
+    return this.saveUnique(this.topics.create({ ...dto, name: dto.name.trim() }));
+  }
+
+  async update(id: string, dto: UpdateTopicDto): Promise<Topic> {
+    const topic = await this.get(id);
+    Object.assign(topic, dto, dto.name ? { name: dto.name.trim() } : {});
+    return this.saveUnique(topic);
+  }
+
+  private async saveUnique(topic: Topic): Promise<Topic> {
+    try {
+      return await this.topics.save(topic);
+    } catch (error) {
+      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+        throw new ConflictException(`A topic named "${topic.name}" already exists`);
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import { INestApplication } from '@nestjs/common';
+import { getQueueToken } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { createApp } from '../../src/bootstrap';
+import { AppConfig } from '../../src/config/app-config';
+import { QueueName } from '../../src/queue/queue.constants';
+
+export interface TestApp {
+  app: INestApplication;
+  config: AppConfig;
+  /** Base URL of the listening server, e.g. http://127.0.0.1:41234 */
+  url: string;
+  audioDir: string;
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real service (role `all` unless overridden) on a random port, against the run's test database,
+ * with its own audio directory and its own queue prefix so test files never see each other's jobs.
+ */
+export async function startTestApp(environment: Record<string, string> = {}): Promise<TestApp> {
+  const audioDir = await mkdtemp(join(tmpdir(), 'loa-audio-'));
+  const queuePrefix = `loa-test-${randomUUID().slice(0, 8)}`;
+  const config = AppConfig.fromEnvironment({
+    ...process.env,
+    MIGRATIONS_RUN: 'false',
+    DATABASE_CREATE_IF_MISSING: 'false',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    AUDIO_DIR: audioDir,
+    QUEUE_PREFIX: queuePrefix,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SHUTDOWN_GRACE_MS: '5000',
+    ...environment,
+  });
+  const app = await createApp(config);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const dataSource = app.get(DataSource);
+  return {
+    app,
+    config,
+    url: `http://127.0.0.1:${port}`,
+    audioDir,
+    dataSource,
+    async close() {
+      const queues = [QueueName.Audio, QueueName.Playback].map((name) => app.get<Queue>(getQueueToken(name)));
+      await app.close();
+      for (const queue of queues) {
+        const cleaner = new Queue(queue.name, { connection: queue.opts.connection, prefix: queuePrefix });
+        await cleaner.obliterate({ force: true });
+        await cleaner.close();
+      }
+      await rm(audioDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Empties the tables a test fills, keeping the seeded topics. */
+export async function resetLibrary(dataSource: DataSource): Promise<void> {
+  await dataSource.query('TRUNCATE bulletins');
+}
