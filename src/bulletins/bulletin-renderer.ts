@@ -38,7 +38,7 @@ export class BulletinRenderer {
         statusReason: null,
         inputLufs: rendition.input.integratedLufs,
         inputLra: rendition.input.rangeLu,
-        inputTruePeakDbtp: finiteOr(rendition.input.truePeakDbtp, -99),
+        inputPeakDbfs: finiteOr(rendition.input.peakDb, -99),
         trimStartMs: Math.round((rendition.trim?.startSeconds ?? 0) * 1000),
         trimEndMs: Math.round((originalSeconds - (rendition.trim?.endSeconds ?? originalSeconds)) * 1000),
         renditionSha256: rendition.sha256,
@@ -48,7 +48,7 @@ export class BulletinRenderer {
         bitrateKbps: rendition.bitrateKbps,
         outputLufs: rendition.output.integratedLufs,
         outputLra: rendition.output.rangeLu,
-        outputTruePeakDbtp: rendition.output.truePeakDbtp,
+        outputTruePeakDbtp: rendition.output.peakDb,
         processedAt: new Date(),
       },
     );

@@ -81,8 +81,9 @@ export class Bulletin {
   @Column({ name: 'input_lra', type: 'double precision', nullable: true })
   inputLra: number | null;
 
-  @Column({ name: 'input_true_peak_dbtp', type: 'double precision', nullable: true })
-  inputTruePeakDbtp: number | null;
+  /** Sample peak of the mono mix before processing. */
+  @Column({ name: 'input_peak_dbfs', type: 'double precision', nullable: true })
+  inputPeakDbfs: number | null;
 
   @Column({ name: 'trim_start_ms', type: 'integer', nullable: true })
   trimStartMs: number | null;

@@ -68,7 +68,8 @@ export function parseMaxVolumeDb(stderr: string): number | null {
 export interface LoudnessMeasurement {
   integratedLufs: number;
   rangeLu: number;
-  truePeakDbtp: number;
+  /** True peak (dBTP) when ebur128 ran with peak=true, sample peak (dBFS) with peak=sample. */
+  peakDb: number;
 }
 
 function summaryValue(summary: string, label: string): number {
@@ -85,8 +86,15 @@ export function parseEbur128Summary(stderr: string): LoudnessMeasurement {
   return {
     integratedLufs: summaryValue(summary, 'I'),
     rangeLu: summaryValue(summary, 'LRA'),
-    truePeakDbtp: summaryValue(summary, 'Peak'),
+    peakDb: summaryValue(summary, 'Peak'),
   };
+}
+
+/** Integrated loudness alone, from a summary printed without a peak section. */
+export function parseIntegratedLoudness(stderr: string): number {
+  const start = stderr.lastIndexOf('Summary:');
+  if (start < 0) throw new Error('ffmpeg printed no ebur128 summary');
+  return summaryValue(stderr.slice(start), 'I');
 }
 
 export interface SilenceInterval {
@@ -97,7 +105,8 @@ export interface SilenceInterval {
 
 export function parseSilences(stderr: string): SilenceInterval[] {
   const intervals: SilenceInterval[] = [];
-  for (const match of stderr.matchAll(/silence_(start|end):\s*(-?\d+(?:\.\d+)?)/g)) {
+  // silencedetect prints times with %.6g, so a silence starting one sample in reads `2.08333e-05`.
+  for (const match of stderr.matchAll(/silence_(start|end):\s*(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)/g)) {
     const at = Math.max(0, Number(match[2]));
     if (match[1] === 'start') intervals.push({ startSeconds: at, endSeconds: null });
     else if (intervals.length > 0 && intervals[intervals.length - 1].endSeconds === null) {

@@ -5,19 +5,22 @@ import { stat } from 'node:fs/promises';
 import { AppConfig } from '../config/app-config';
 import { AudioStore } from '../storage/audio-store';
 import { FfmpegAdapter } from './ffmpeg.adapter';
-import { LoudnessMeasurement, parseEbur128Summary, parseProbe, parseSilences } from './ffmpeg-output';
+import { LoudnessMeasurement, parseEbur128Summary, parseIntegratedLoudness, parseProbe, parseSilences } from './ffmpeg-output';
 import {
+  CALIBRATION_STEP_DB,
   correctedRenderPlan,
   initialRenderPlan,
+  LoudnessTrial,
   meetsTarget,
   MIN_SILENCE_SECONDS,
+  nextTrialGain,
   silenceThresholdDb,
   trimFromSilences,
 } from './loudness-plan';
-import { analysisInvocation, measurementInvocation, RenderPlan, renderInvocation, Trim } from './media-commands';
+import { analysisInvocation, measurementInvocation, RenderPlan, renderInvocation, trialInvocation, Trim } from './media-commands';
 
-/** Corrective renders allowed when compression or limiting moved the loudness off target. */
-const MAX_CORRECTIONS = 2;
+/** Corrective renders allowed when the rendition still misses the target (rare once calibrated). */
+const MAX_CORRECTIONS = 1;
 
 export interface SourceAudio {
   path: string;
@@ -35,6 +38,7 @@ export interface Rendition {
   output: LoudnessMeasurement;
   trim: Trim | null;
   renders: number;
+  trials: number;
 }
 
 async function sha256Of(path: string): Promise<string> {
@@ -44,9 +48,10 @@ async function sha256Of(path: string): Promise<string> {
 }
 
 /**
- * Two-pass EBU R128 normalisation: measure (ebur128 + silencedetect), render with a computed gain, measure
- * the MP3 as listeners get it, correct if compression or limiting moved it. The rendition is written under
- * tmp/ and only moved into the store once complete, so no partial file is ever visible.
+ * Two-pass EBU R128 normalisation: measure (ebur128 + silencedetect), then render with a computed gain and
+ * measure the MP3. When a limiter or compressor is needed it lowers loudness, so two cheap dry runs find the
+ * right gain first. The rendition is written under tmp/ and only moved into the
+ * store once complete, so no partial file is ever visible.
  */
 @Injectable()
 export class LoudnessPipeline {
@@ -69,10 +74,28 @@ export class LoudnessPipeline {
       sampleRate: this.config.audio.renditionSampleRate,
       bitrateKbps: this.config.audio.renditionBitrateKbps,
     });
-    return this.renderBest(source.path, firstPlan, input, signal);
+    const linear = firstPlan.limiterCeilingDb === null && firstPlan.compression === null;
+    const { plan, trials } = linear ? { plan: firstPlan, trials: 0 } : await this.calibrate(source.path, firstPlan, signal);
+    return this.renderBest(source.path, plan, input, trials, signal);
   }
 
-  private async renderBest(original: string, firstPlan: RenderPlan, input: LoudnessMeasurement, signal?: AbortSignal): Promise<Rendition> {
+  /**
+   * Two dry runs side by side (one ffmpeg each, so both cores work) at the planned gain and a little above:
+   * the secant through them gives the gain that lands on the target despite the limiter or compressor.
+   */
+  private async calibrate(original: string, plan: RenderPlan, signal?: AbortSignal): Promise<{ plan: RenderPlan; trials: number }> {
+    const targetLufs = this.config.audio.loudness.integratedLufs;
+    const gains = [plan.gainDb, plan.gainDb + CALIBRATION_STEP_DB];
+    const trials: LoudnessTrial[] = await Promise.all(
+      gains.map(async (gainDb) => ({
+        gainDb,
+        integratedLufs: parseIntegratedLoudness(await this.ffmpeg.run(trialInvocation(original, { ...plan, gainDb }), signal)),
+      })),
+    );
+    return { plan: { ...plan, gainDb: nextTrialGain(trials, targetLufs) }, trials: trials.length };
+  }
+
+  private async renderBest(original: string, firstPlan: RenderPlan, input: LoudnessMeasurement, trials: number, signal?: AbortSignal): Promise<Rendition> {
     const target = this.config.audio.loudness;
     let plan = firstPlan;
     for (let renders = 1; ; renders++) {
@@ -83,7 +106,7 @@ export class LoudnessPipeline {
         const onTarget = meetsTarget(output, target);
         if (onTarget || renders > MAX_CORRECTIONS) {
           if (!onTarget) this.logger.warn({ output, target }, 'Rendition kept after the last correction, off target');
-          return await this.keep(temp, plan, input, output, renders);
+          return await this.keep(temp, plan, { input, output, renders, trials });
         }
         plan = correctedRenderPlan(plan, output, target);
       } finally {
@@ -92,7 +115,11 @@ export class LoudnessPipeline {
     }
   }
 
-  private async keep(temp: string, plan: RenderPlan, input: LoudnessMeasurement, output: LoudnessMeasurement, renders: number): Promise<Rendition> {
+  private async keep(
+    temp: string,
+    plan: RenderPlan,
+    measured: { input: LoudnessMeasurement; output: LoudnessMeasurement; renders: number; trials: number },
+  ): Promise<Rendition> {
     const probe = parseProbe(await this.ffmpeg.probe(temp));
     const sha256 = await sha256Of(temp);
     const bytes = (await stat(temp)).size;
@@ -103,10 +130,8 @@ export class LoudnessPipeline {
       durationSeconds: probe.audio?.durationSeconds ?? probe.durationSeconds ?? 0,
       sampleRate: plan.sampleRate,
       bitrateKbps: plan.bitrateKbps,
-      input,
-      output,
       trim: plan.trim,
-      renders,
+      ...measured,
     };
   }
 }

@@ -11,6 +11,8 @@ export const LOUDNESS_TOLERANCE_LU = 0.5;
 export const MIN_SILENCE_SECONDS = 0.3;
 /** Above this peak (dBFS) an upload has something to broadcast. */
 export const AUDIBLE_PEAK_DBFS = -60;
+/** ebur128 reports this integrated loudness (never -inf) when no block rose above its absolute gate. */
+export const EBUR128_ABSOLUTE_GATE_LUFS = -70;
 
 export class SilentAudioError extends Error {
   constructor() {
@@ -49,32 +51,55 @@ export function initialRenderPlan(
   trim: Trim | null,
   settings: RenderSettings,
 ): RenderPlan {
-  if (!Number.isFinite(measured.integratedLufs)) throw new SilentAudioError();
+  if (!(measured.integratedLufs > EBUR128_ABSOLUTE_GATE_LUFS)) throw new SilentAudioError();
   const gainDb = target.integratedLufs - measured.integratedLufs;
   const compression =
     measured.rangeLu > target.rangeLu
       ? { thresholdDb: measured.integratedLufs, ratio: Math.min(4, measured.rangeLu / target.rangeLu) }
       : null;
   const ceiling = target.truePeakDbtp - LIMITER_MARGIN_DB;
-  const peakAfterGain = measured.truePeakDbtp + gainDb;
+  const peakAfterGain = measured.peakDb + gainDb;
   return {
     trim,
     compression,
     gainDb,
-    limiterCeilingDb: compression || peakAfterGain > ceiling ? ceiling : null,
+    // The compressor only lowers peaks, so the gain alone decides whether the ceiling can be reached.
+    limiterCeilingDb: peakAfterGain > ceiling ? ceiling : null,
     ...settings,
   };
 }
 
+/** How far above the planned gain the second dry run goes, to see how the limiter bends loudness. */
+export const CALIBRATION_STEP_DB = 2;
+
+export interface LoudnessTrial {
+  gainDb: number;
+  integratedLufs: number;
+}
+
+/**
+ * The gain for the next trial: a secant step through the last two trials, since limiting makes loudness grow
+ * more slowly than gain. The slope is kept between 0.2 and 1 so one odd measurement cannot send it astray.
+ */
+export function nextTrialGain(trials: LoudnessTrial[], targetLufs: number): number {
+  const last = trials[trials.length - 1];
+  const previous = trials[trials.length - 2];
+  let slope = 1;
+  if (previous && last.gainDb !== previous.gainDb) {
+    slope = (last.integratedLufs - previous.integratedLufs) / (last.gainDb - previous.gainDb);
+  }
+  return last.gainDb + (targetLufs - last.integratedLufs) / Math.min(1, Math.max(0.2, slope));
+}
+
 /** Whether a measured rendition meets the target: loudness within tolerance and true peak at or under the ceiling. */
 export function meetsTarget(output: LoudnessMeasurement, target: LoudnessTarget, toleranceLu = LOUDNESS_TOLERANCE_LU): boolean {
-  return Math.abs(output.integratedLufs - target.integratedLufs) <= toleranceLu && output.truePeakDbtp <= target.truePeakDbtp;
+  return Math.abs(output.integratedLufs - target.integratedLufs) <= toleranceLu && output.peakDb <= target.truePeakDbtp;
 }
 
 /** A corrected plan from what the last render measured (compression and limiting move loudness). */
 export function correctedRenderPlan(previous: RenderPlan, output: LoudnessMeasurement, target: LoudnessTarget): RenderPlan {
   const loudnessError = target.integratedLufs - output.integratedLufs;
-  const peakOvershoot = Math.max(0, output.truePeakDbtp - target.truePeakDbtp);
+  const peakOvershoot = Math.max(0, output.peakDb - target.truePeakDbtp);
   const ceiling = previous.limiterCeilingDb ?? target.truePeakDbtp - LIMITER_MARGIN_DB;
   const needsLimiter = previous.limiterCeilingDb !== null || peakOvershoot > 0 || loudnessError > 0;
   return {
