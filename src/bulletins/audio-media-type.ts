@@ -11,6 +11,8 @@ export function mediaTypeOfOriginal(formatName: string): string {
     aac: 'audio/aac',
     flac: 'audio/flac',
     amr: 'audio/amr',
+    amrnb: 'audio/amr',
+    amrwb: 'audio/amr-wb',
     asf: 'audio/x-ms-wma',
     aiff: 'audio/aiff',
     caf: 'audio/x-caf',

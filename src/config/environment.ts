@@ -1,3 +1,5 @@
+// Decorator metadata below is recorded only if the polyfill is loaded before this class is declared.
+import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,

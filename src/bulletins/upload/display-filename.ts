@@ -6,8 +6,8 @@ const MAX_DISPLAY_LENGTH = 255;
  */
 export function displayFilename(raw: string): string {
   const base = raw.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const printable = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  // C0/C1 controls, and bidi overrides that would make "x\u202Egpj.exe" display as "xexe.jpg".
+  const printable = base.replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu, '').trim();
   const label = Array.from(printable).slice(0, MAX_DISPLAY_LENGTH).join('');
   return label.length > 0 ? label : 'upload';
 }

@@ -79,6 +79,8 @@ export function receiveUpload(request: Request, tempPath: string, limits: Upload
       if (settled) return;
       settled = true;
       request.unpipe(busboy);
+      // The rest of the body will never be read: close after the answer instead of leaving the upload hanging.
+      if (!request.complete) request.res?.setHeader('Connection', 'close');
       // Let a file write in progress end before the caller deletes its file.
       void (fileWrite ?? Promise.resolve()).catch(() => undefined).finally(() => reject(error));
     };
@@ -127,7 +129,11 @@ export function receiveUpload(request: Request, tempPath: string, limits: Upload
     busboy.on('fieldsLimit', tooMany);
     busboy.on('partsLimit', tooMany);
     busboy.on('error', (error: Error) => fail(new BadRequestException(`The upload is not valid multipart/form-data: ${error.message}`)));
-    request.on('aborted', () => fail(new BadRequestException('The upload was interrupted before it finished')));
+    request.on('aborted', () => {
+      fail(new BadRequestException('The upload was interrupted before it finished'));
+      // No more bytes will come: end a file part in progress, or its write never settles and its temp file stays.
+      busboy.destroy();
+    });
 
     busboy.on('close', () => {
       if (settled) return;

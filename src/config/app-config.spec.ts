@@ -1,0 +1,104 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import { AppConfig } from './app-config';
+
+describe('AppConfig', () => {
+  it('groups the defaults by what uses them', () => {
+    const config = AppConfig.fromEnvironment({});
+    expect(config.role).toBe('all');
+    expect(config.http).toEqual({ host: '0.0.0.0', port: 3000 });
+    expect(config.database).toEqual({ url: 'postgres://postgres@127.0.0.1:5432/loa', createIfMissing: true, migrationsRun: true });
+    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', queuePrefix: 'loa' });
+    expect(config.logLevel).toBe('info');
+    expect(config.shutdownGraceMs).toBe(30_000);
+    expect(config.audio).toEqual({
+      dir: resolve('audio'),
+      uploadMaxBytes: 200 * 1024 * 1024,
+      maxDurationSeconds: 3600,
+      loudness: { integratedLufs: -16, truePeakDbtp: -1.5, rangeLu: 11 },
+      renditionBitrateKbps: 96,
+      renditionSampleRate: 44100,
+      workerConcurrency: 1,
+      jobLockSeconds: 30,
+    });
+    expect(config.ffmpeg).toEqual({ ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe', timeoutSeconds: 600 });
+  });
+
+  it('carries each variable to its setting', () => {
+    const config = AppConfig.fromEnvironment({
+      ROLE: 'worker',
+      HOST: '127.0.0.1',
+      PORT: '8080',
+      DATABASE_URL: 'postgresql://loa@db/loa',
+      DATABASE_CREATE_IF_MISSING: 'false',
+      MIGRATIONS_RUN: '0',
+      REDIS_URL: 'redis://cache:6379/2',
+      QUEUE_PREFIX: 'loa-xa-an-binh',
+      LOG_LEVEL: 'debug',
+      SHUTDOWN_GRACE_MS: '5000',
+      UPLOAD_MAX_BYTES: '1000000',
+      BULLETIN_MAX_DURATION_SECONDS: '900',
+      LOUDNESS_TARGET_LUFS: '-18',
+      LOUDNESS_TRUE_PEAK_DBTP: '-2',
+      LOUDNESS_RANGE_LU: '8',
+      RENDITION_BITRATE_KBPS: '64',
+      RENDITION_SAMPLE_RATE: '22050',
+      AUDIO_WORKER_CONCURRENCY: '2',
+      AUDIO_JOB_LOCK_SECONDS: '60',
+      FFMPEG_PATH: '/opt/ffmpeg/bin/ffmpeg',
+      FFPROBE_PATH: '/opt/ffmpeg/bin/ffprobe',
+      FFMPEG_TIMEOUT_SECONDS: '120',
+    });
+    expect(config.role).toBe('worker');
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(config.database).toEqual({ url: 'postgresql://loa@db/loa', createIfMissing: false, migrationsRun: false });
+    expect(config.redis).toEqual({ url: 'redis://cache:6379/2', queuePrefix: 'loa-xa-an-binh' });
+    expect(config.logLevel).toBe('debug');
+    expect(config.shutdownGraceMs).toBe(5000);
+    expect(config.audio).toMatchObject({
+      uploadMaxBytes: 1_000_000,
+      maxDurationSeconds: 900,
+      loudness: { integratedLufs: -18, truePeakDbtp: -2, rangeLu: 8 },
+      renditionBitrateKbps: 64,
+      renditionSampleRate: 22050,
+      workerConcurrency: 2,
+      jobLockSeconds: 60,
+    });
+    expect(config.ffmpeg).toEqual({ ffmpegPath: '/opt/ffmpeg/bin/ffmpeg', ffprobePath: '/opt/ffmpeg/bin/ffprobe', timeoutSeconds: 120 });
+  });
+
+  it('resolves a relative AUDIO_DIR against the working directory', () => {
+    const config = AppConfig.fromEnvironment({ AUDIO_DIR: 'data/../loa-audio' });
+    expect(isAbsolute(config.audio.dir)).toBe(true);
+    expect(config.audio.dir).toBe(join(process.cwd(), 'loa-audio'));
+  });
+
+  it('keeps an absolute AUDIO_DIR', () => {
+    expect(AppConfig.fromEnvironment({ AUDIO_DIR: '/var/lib/loa/audio/' }).audio.dir).toBe('/var/lib/loa/audio');
+  });
+
+  it.each([
+    ['api', true, false],
+    ['worker', false, true],
+    ['all', true, true],
+  ])('ROLE=%s runs the API: %p, runs the workers: %p', (role, api, workers) => {
+    const config = AppConfig.fromEnvironment({ ROLE: role });
+    expect(config.runsApi).toBe(api);
+    expect(config.runsWorkers).toBe(workers);
+  });
+
+  it('refuses to start with a bad variable, naming it', () => {
+    expect(() => AppConfig.fromEnvironment({ ROLE: 'boss' })).toThrow(/ROLE=boss/);
+    expect(() => AppConfig.fromEnvironment({ PORT: 'abc' })).toThrow(/PORT=abc/);
+  });
+
+  it('reads process.env when given nothing', () => {
+    const saved = process.env.QUEUE_PREFIX;
+    process.env.QUEUE_PREFIX = 'from-process-env';
+    try {
+      expect(AppConfig.fromEnvironment().redis.queuePrefix).toBe('from-process-env');
+    } finally {
+      if (saved === undefined) delete process.env.QUEUE_PREFIX;
+      else process.env.QUEUE_PREFIX = saved;
+    }
+  });
+});
