@@ -14,6 +14,8 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   if (config.database.createIfMissing) await ensureDatabase(config.database.url);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
+  // Nest flushes buffered start-up logs only on listen(); a worker never listens.
+  app.flushLogs();
   app.enableShutdownHooks();
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());

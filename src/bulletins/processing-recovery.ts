@@ -18,7 +18,12 @@ export class ProcessingRecovery implements OnApplicationBootstrap {
     private readonly jobs: AudioJobs,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
+    // In the background: the API must start (and report Redis in /api/health) even while Redis is down.
+    this.requeue().catch((error: unknown) => this.logger.error({ err: error }, 'Could not queue pending renders again'));
+  }
+
+  private async requeue(): Promise<void> {
     const pending = await this.bulletins.find({ where: { status: BulletinStatus.Processing }, select: { id: true } });
     for (const { id } of pending) await this.jobs.queueRender(id);
     if (pending.length > 0) this.logger.log({ count: pending.length }, 'Render jobs queued again for bulletins still processing');

@@ -24,6 +24,8 @@ export class ApiErrorFilter implements ExceptionFilter {
       response.destroy();
       return;
     }
+    // A file response may have failed after its headers were prepared (e.g. 416): they describe the file, not this error.
+    for (const header of ['Content-Type', 'Content-Disposition', 'ETag', 'Cache-Control', 'Last-Modified']) response.removeHeader(header);
     response.status(body.statusCode).json(body);
   }
 

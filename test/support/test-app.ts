@@ -32,7 +32,7 @@ export async function startTestApp(environment: Record<string, string> = {}): Pr
     ...process.env,
     MIGRATIONS_RUN: 'false',
     DATABASE_CREATE_IF_MISSING: 'false',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
     AUDIO_DIR: audioDir,
     QUEUE_PREFIX: queuePrefix,
     PORT: '0',
