@@ -124,3 +124,10 @@ describe('parseEnvironment', () => {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('an invalid URL with a password', () => {
+  it('names the variable without printing the password', () => {
+    expect(() => parseEnvironment({ DATABASE_URL: 'mysql://loa:s3cret@db:3306/loa' })).toThrow(/DATABASE_URL=mysql:\/\/loa:\*\*\*@db:3306\/loa/);
+    expect(() => parseEnvironment({ REDIS_URL: 'http://:hunter2@cache:6379' })).toThrow(/REDIS_URL=http:\/\/:\*\*\*@cache:6379:/);
+  });
+});

@@ -103,6 +103,11 @@ export class Environment {
   SHUTDOWN_GRACE_MS: number = 30_000;
 }
 
+/** Hides the password of a URL-shaped value, so a boot error never prints a credential. */
+function redactPassword(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+}
+
 /** Parses and validates the environment once; a bad variable throws an error that names it. */
 export function parseEnvironment(source: NodeJS.ProcessEnv): Environment {
   const defaults = new Environment();
@@ -117,7 +122,7 @@ export function parseEnvironment(source: NodeJS.ProcessEnv): Environment {
   const errors = validateSync(env, { skipMissingProperties: false });
   if (errors.length > 0) {
     const lines = errors.map((error) => {
-      const raw = present[error.property] ?? '(unset)';
+      const raw = redactPassword(String(present[error.property] ?? '(unset)'));
       const reasons = Object.values(error.constraints ?? {}).join('; ');
       return `  ${error.property}=${String(raw)}: ${reasons}`;
     });
