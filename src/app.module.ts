@@ -8,9 +8,23 @@ import { QueueModule } from './queue/queue.module';
 import { BulletinProcessingModule } from './bulletins/bulletin-processing.module';
 import { BulletinsModule } from './bulletins/bulletins.module';
 import { TopicsModule } from './topics/topics.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { CommunesModule } from './communes/communes.module';
+import { RedisClientModule } from './queue/redis-client';
+import { UsersModule } from './users/users.module';
 
 /** HTTP API: controllers and the producers behind them. */
-const API_MODULES: Type[] = [HealthModule, TopicsModule, BulletinsModule];
+const API_MODULES: Type[] = [
+  RedisClientModule,
+  AuditModule,
+  AuthModule,
+  UsersModule,
+  CommunesModule,
+  HealthModule,
+  TopicsModule,
+  BulletinsModule,
+];
 /** Queue consumers. */
 const WORKER_MODULES: Type[] = [BulletinProcessingModule];
 

@@ -16,11 +16,16 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   app.useLogger(app.get(Logger));
   // Nest flushes buffered start-up logs only on listen(); a worker never listens.
   app.flushLogs();
+  if (config.runsApi && config.auth.ephemeralSecret) {
+    app.get(Logger).warn('JWT_SECRET is not set: using a random one, so sign-ins end when this process restarts');
+  }
   app.enableShutdownHooks();
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiErrorFilter());
   app.disable('x-powered-by');
+  // Only behind a configured proxy is X-Forwarded-For believed (login throttling and the audit log use req.ip).
+  app.set('trust proxy', config.auth.trustProxy);
   if (config.runsApi) {
     const document = SwaggerModule.createDocument(
       app,
@@ -28,6 +33,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
         .setTitle('Loa')
         .setDescription("Schedules audio bulletins on a commune's village loudspeaker network and proves that they went on air.")
         .setVersion('0.1.0')
+        .addBearerAuth()
         .build(),
     );
     SwaggerModule.setup('api/docs', app, document);

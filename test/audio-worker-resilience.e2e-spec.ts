@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { makeAudio, speechLike } from './support/audio-fixtures';
-import { firstTopicId, uploadBulletin, waitUntilProcessed } from './support/bulletin-client';
+import { firstTopicId, getBulletin, uploadBulletin, waitUntilProcessed } from './support/bulletin-client';
+import { Session } from './support/people';
 import { startTestApp, TestApp } from './support/test-app';
 import { WorkerProcess } from './support/worker-process';
 
@@ -32,6 +33,8 @@ describe('Audio jobs survive workers that die or stop', () => {
   let fixtures: string;
   let topic: string;
   let seed = 500;
+  /** The commune's culture office: uploads and watches its bulletins (workers need no token). */
+  let editor: Session;
   const workers: WorkerProcess[] = [];
 
   function startWorker(environment: Record<string, string> = {}): WorkerProcess {
@@ -49,7 +52,7 @@ describe('Audio jobs survive workers that die or stop', () => {
   /** A long upload, so that rendering takes long enough to be interrupted. */
   async function uploadLong(): Promise<string> {
     const file = await makeAudio(fixtures, `long-${seed}.wav`, { source: speechLike(300, seed++), output: ['-ac', '1', '-c:a', 'pcm_s16le'] });
-    const created = await uploadBulletin(api.url, file, { title: 'Bản tin dài', topic });
+    const created = await uploadBulletin(editor, file, { title: 'Bản tin dài', topic });
     expect(created.status).toBe(201);
     return created.body.id as string;
   }
@@ -63,8 +66,9 @@ describe('Audio jobs survive workers that die or stop', () => {
 
   beforeAll(async () => {
     api = await startTestApp({ ROLE: 'api' });
+    editor = api.people.editor;
     fixtures = await mkdtemp(join(tmpdir(), 'loa-resilience-'));
-    topic = await firstTopicId(api.url);
+    topic = await firstTopicId(editor);
   });
 
   afterAll(async () => {
@@ -81,12 +85,12 @@ describe('Audio jobs survive workers that die or stop', () => {
     await untilNewRender([]);
     await doomed.stop('SIGKILL');
 
-    const afterKill = (await (await fetch(`${api.url}/api/bulletins/${id}`)).json()) as { status: string };
+    const afterKill = await getBulletin(editor, id);
     expect(afterKill.status).toBe('processing');
     expect(await filesUnder(join(api.audioDir, 'renditions'))).toEqual([]);
 
     startWorker();
-    const done = await waitUntilProcessed(api.url, id, 90_000);
+    const done = await waitUntilProcessed(editor, id, 90_000);
     expect(done.status).toBe('ready');
     const renditions = await filesUnder(join(api.audioDir, 'renditions'));
     expect(renditions).toHaveLength(1);
@@ -102,7 +106,7 @@ describe('Audio jobs survive workers that die or stop', () => {
     const worker = startWorker({ SHUTDOWN_GRACE_MS: '60000' });
     await untilNewRender(before);
     await worker.stop('SIGTERM');
-    const bulletin = (await (await fetch(`${api.url}/api/bulletins/${id}`)).json()) as { status: string };
+    const bulletin = await getBulletin(editor, id);
     expect(bulletin.status).toBe('ready');
   });
 
@@ -113,11 +117,11 @@ describe('Audio jobs survive workers that die or stop', () => {
     await untilNewRender(before);
     await worker.stop('SIGTERM');
     expect(worker.log).toContain('Stopping unfinished audio jobs');
-    const interrupted = (await (await fetch(`${api.url}/api/bulletins/${id}`)).json()) as { status: string };
+    const interrupted = await getBulletin(editor, id);
     expect(interrupted.status).toBe('processing');
     expect((await renditionsBeingWritten()).filter((path) => !before.includes(path))).toEqual([]);
 
     startWorker();
-    expect((await waitUntilProcessed(api.url, id, 90_000)).status).toBe('ready');
+    expect((await waitUntilProcessed(editor, id, 90_000)).status).toBe('ready');
   });
 });

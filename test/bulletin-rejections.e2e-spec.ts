@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { makeAudio, speechLike } from './support/audio-fixtures';
 import * as bad from './support/bad-files';
 import { ApiAnswer, firstTopicId, uploadBulletin, waitUntilProcessed } from './support/bulletin-client';
+import { authHeader, Session } from './support/people';
 import {
   encodePart,
   filePart,
@@ -74,6 +75,10 @@ describe('Refusing bad bulletin uploads: a clear 4xx and nothing stored (real Po
   let fixtures: string;
   let topic: string;
   let seed = 1000;
+  /** The commune's culture office, who uploads. */
+  let editor: Session;
+  /** The multipart headers a signed-in editor's raw request carries. */
+  const rawHeaders = (as: Session = editor) => ({ ...MULTIPART_HEADERS, ...authHeader(as) });
 
   /** Distinct, valid speech each time, so no upload is refused as a duplicate of another. */
   const freshAudio = (name: string) => makeAudio(fixtures, name, { source: speechLike(3, seed++), output: bad.MP3_128K });
@@ -81,8 +86,9 @@ describe('Refusing bad bulletin uploads: a clear 4xx and nothing stored (real Po
 
   beforeAll(async () => {
     loa = await startTestApp();
+    editor = loa.people.editor;
     fixtures = await mkdtemp(join(tmpdir(), 'loa-rejections-'));
-    topic = await firstTopicId(loa.url);
+    topic = await firstTopicId(editor);
   });
 
   afterAll(async () => {
@@ -93,7 +99,7 @@ describe('Refusing bad bulletin uploads: a clear 4xx and nothing stored (real Po
   /** Uploads `file` as a browser would and expects a refusal that leaves nothing behind. */
   async function expectRefusedUpload(file: string, statusCode: number, message: RegExp, clientName = 'bulletin.mp3'): Promise<void> {
     const before = await footprint(loa);
-    expectApiError(await uploadBulletin(loa.url, file, fields(), clientName), statusCode, message);
+    expectApiError(await uploadBulletin(editor, file, fields(), clientName), statusCode, message);
     await expectNothingStored(loa, before, file);
   }
 
@@ -130,9 +136,9 @@ describe('Refusing bad bulletin uploads: a clear 4xx and nothing stored (real Po
 
     it('accepts a video with real audio (its sound is what goes on air)', async () => {
       const file = await bad.video(fixtures, 'tone');
-      const created = await uploadBulletin(loa.url, file, fields(), 'video.mp4');
+      const created = await uploadBulletin(editor, file, fields(), 'video.mp4');
       expect(created.status).toBe(201);
-      expect(await waitUntilProcessed(loa.url, created.body.id as string)).toEqual(expect.objectContaining({ status: 'ready' }));
+      expect(await waitUntilProcessed(editor, created.body.id as string)).toEqual(expect.objectContaining({ status: 'ready' }));
       await expectTidyStore(loa);
     });
   });
@@ -167,7 +173,7 @@ describe('Refusing bad bulletin uploads: a clear 4xx and nothing stored (real Po
       );
 
     const sendUnder = async (clientName: string, content: Buffer, encoded = false) =>
-      postRaw(`${loa.url}/api/bulletins`, MULTIPART_HEADERS, multipartBody([textPart('title', 'Tên tệp lạ'), textPart('topic', topic), namedFile(clientName, content, encoded)]));
+      postRaw(`${loa.url}/api/bulletins`, rawHeaders(), multipartBody([textPart('title', 'Tên tệp lạ'), textPart('topic', topic), namedFile(clientName, content, encoded)]));
 
     const HOSTILE_NAMES: [string, string, boolean][] = [
       ['a path out of the store', '../../etc/passwd', false],
@@ -192,7 +198,7 @@ describe('Refusing bad bulletin uploads: a clear 4xx and nothing stored (real Po
       expect(label.length).toBeGreaterThan(0);
       expect(Array.from(label).length).toBeLessThanOrEqual(255);
 
-      await waitUntilProcessed(loa.url, created.body.id as string);
+      await waitUntilProcessed(editor, created.body.id as string);
       expect(await footprint(loa)).toEqual({ rows: before.rows + 1, originals: [...before.originals, originalPath(sha256)].sort() });
       await expectTidyStore(loa);
       expect(await pathStates(place(clientName))).toEqual(places);
@@ -223,7 +229,7 @@ describe('Refusing bad bulletin uploads: a clear 4xx and nothing stored (real Po
   describe('malformed requests', () => {
     type FormPart = [name: string, value: string] | [name: string, value: Blob, filename: string];
     const post = async (body: FormData | string, headers: Record<string, string> = {}): Promise<ApiAnswer> => {
-      const response = await fetch(`${loa.url}/api/bulletins`, { method: 'POST', body, headers });
+      const response = await fetch(`${loa.url}/api/bulletins`, { method: 'POST', body, headers: { ...authHeader(editor), ...headers } });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     };
     const form = (parts: FormPart[]) => {
@@ -247,7 +253,7 @@ describe('Refusing bad bulletin uploads: a clear 4xx and nothing stored (real Po
       [
         'an unknown extra field',
         400,
-        /Unexpected field "priority"; allowed fields are file, title, topic, language, notes/,
+        /Unexpected field "priority"; allowed fields are file, title, topic, communeId, language, notes/,
         (audio) => [['title', 'Tiêu đề'], ['topic', topic], ['priority', 'emergency'], ['file', audio, 'a.mp3']],
       ],
       ['no file part', 400, /No file was sent; put the audio in a field named "file"/, () => [['title', 'Tiêu đề'], ['topic', topic]]],
@@ -278,7 +284,7 @@ describe('Refusing bad bulletin uploads: a clear 4xx and nothing stored (real Po
         encodePart(textPart('priority', 'emergency')),
         partHead({ disposition: 'name="file"; filename="big.mp3"' }),
       ]);
-      const answer = await postStreaming(`${loa.url}/api/bulletins`, MULTIPART_HEADERS, head, 50 * MB);
+      const answer = await postStreaming(`${loa.url}/api/bulletins`, rawHeaders(), head, 50 * MB);
       expectApiError(answer, 400, /Unexpected field "priority"/);
       expect(answer.bytesSent).toBeLessThan(25 * MB);
       // Otherwise the unread upload holds the connection until the server's request timeout, and a browser waits with it.
@@ -299,10 +305,10 @@ describe('Refusing bad bulletin uploads: a clear 4xx and nothing stored (real Po
     const sha256 = await sha256Of(file);
     const before = await footprint(loa);
 
-    const first = await uploadBulletin(loa.url, file, fields());
+    const first = await uploadBulletin(editor, file, fields());
     expect(first.status).toBe(201);
-    await waitUntilProcessed(loa.url, first.body.id as string);
-    const second = await uploadBulletin(loa.url, file, { title: 'Một tiêu đề khác', topic }, 'copy.mp3');
+    await waitUntilProcessed(editor, first.body.id as string);
+    const second = await uploadBulletin(editor, file, { title: 'Một tiêu đề khác', topic }, 'copy.mp3');
 
     expectApiError(second, 409, /already uploaded as the bulletin "Thông báo lịch tiêm chủng"/);
     expect(second.body.bulletinId).toBe(first.body.id);
@@ -315,7 +321,7 @@ describe('Refusing bad bulletin uploads: a clear 4xx and nothing stored (real Po
     const before = await footprint(loa);
     const tmp = join(loa.audioDir, 'tmp');
     const head = Buffer.concat([encodePart(textPart('title', 'Mất mạng')), encodePart(textPart('topic', topic)), partHead({ disposition: 'name="file"; filename="half.mp3"' })]);
-    await postThenDisconnect(`${loa.url}/api/bulletins`, MULTIPART_HEADERS, head, 512 * 1024, async () => {
+    await postThenDisconnect(`${loa.url}/api/bulletins`, rawHeaders(), head, 512 * 1024, async () => {
       await eventually(async () => expect(await filesUnder(tmp)).toHaveLength(1));
     });
     await eventually(() => expectNothingStored(loa, before));
@@ -337,14 +343,14 @@ describe('Refusing bad bulletin uploads: a clear 4xx and nothing stored (real Po
 
     it('answers 413 before reading a body whose Content-Length declares more than the limit', async () => {
       const before = await footprint(small);
-      const answer = await postHeadOnly(`${small.url}/api/bulletins`, { ...MULTIPART_HEADERS, 'Content-Length': 50 * MB });
+      const answer = await postHeadOnly(`${small.url}/api/bulletins`, { ...rawHeaders(small.people.editor), 'Content-Length': 50 * MB });
       expectApiError(answer, 413, /The file is larger than the 1 MB limit/);
       await expectNothingStored(small, before);
     });
 
     it('answers 413 to a chunked upload while the client is still sending', async () => {
       const before = await footprint(small);
-      const answer = await postStreaming(`${small.url}/api/bulletins`, MULTIPART_HEADERS, head(), 50 * MB);
+      const answer = await postStreaming(`${small.url}/api/bulletins`, rawHeaders(small.people.editor), head(), 50 * MB);
       expectApiError(answer, 413, /The file is larger than the 1 MB limit/);
       expect(answer.bytesSent).toBeGreaterThan(MB);
       // What the client wrote past 1 MB sat in socket buffers, which the server does not control; half the plan is plenty.

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstTopicId, uploadBulletin, waitUntilProcessed } from './support/bulletin-client';
 import { FixtureSpec, makeAudio, measure, speechLike } from './support/audio-fixtures';
+import { authHeader, Session } from './support/people';
 import { startTestApp, TestApp } from './support/test-app';
 
 const TARGET_LUFS = -16;
@@ -43,11 +44,14 @@ describe('Uploading a bulletin (real PostgreSQL, Redis, ffmpeg)', () => {
   let loa: TestApp;
   let fixtures: string;
   let topic: string;
+  /** The commune's culture office: uploads and listens back. */
+  let editor: Session;
 
   beforeAll(async () => {
     loa = await startTestApp();
+    editor = loa.people.editor;
     fixtures = await mkdtemp(join(tmpdir(), 'loa-fixtures-'));
-    topic = await firstTopicId(loa.url);
+    topic = await firstTopicId(editor);
   });
 
   afterAll(async () => {
@@ -56,7 +60,7 @@ describe('Uploading a bulletin (real PostgreSQL, Redis, ffmpeg)', () => {
   });
 
   async function download(id: string, name: string, variant = 'rendition'): Promise<string> {
-    const response = await fetch(`${loa.url}/api/bulletins/${id}/audio?variant=${variant}`);
+    const response = await fetch(`${loa.url}/api/bulletins/${id}/audio?variant=${variant}`, { headers: authHeader(editor) });
     expect(response.status).toBe(200);
     const path = join(fixtures, name);
     await writeFile(path, Buffer.from(await response.arrayBuffer()));
@@ -66,11 +70,11 @@ describe('Uploading a bulletin (real PostgreSQL, Redis, ffmpeg)', () => {
   it.each(CASES)('turns $name into a mono MP3 at -16 LUFS, under -1.5 dBTP, trimmed but otherwise as long', async ({ file, spec }) => {
     const source = await makeAudio(fixtures, file, spec);
     const before = await measure(source);
-    const created = await uploadBulletin(loa.url, source, { title: `Bản tin ${file}`, topic });
+    const created = await uploadBulletin(editor, source, { title: `Bản tin ${file}`, topic });
     expect(created.status).toBe(201);
     expect(created.body.status).toBe('processing');
 
-    const done = await waitUntilProcessed(loa.url, created.body.id as string);
+    const done = await waitUntilProcessed(editor, created.body.id as string);
     expect(done).toMatchObject({ status: 'ready', statusReason: null });
 
     const rendition = await download(done.id as string, `rendition-${file}.mp3`);
@@ -87,7 +91,7 @@ describe('Uploading a bulletin (real PostgreSQL, Redis, ffmpeg)', () => {
   });
 
   it('trims leading and trailing silence and keeps everything between', async () => {
-    const { items } = (await (await fetch(`${loa.url}/api/bulletins?q=padded`)).json()) as { items: Record<string, number>[] };
+    const { items } = (await (await fetch(`${loa.url}/api/bulletins?q=padded`, { headers: authHeader(editor) })).json()) as { items: Record<string, number>[] };
     expect(items).toHaveLength(1);
     // 3 s of silence before and 4 s after, less the 0.1 s of air Loa keeps at each end.
     expect(items[0].trimStartMs).toBeGreaterThan(2800);
@@ -103,13 +107,13 @@ describe('Uploading a bulletin (real PostgreSQL, Redis, ffmpeg)', () => {
     let whole: Buffer;
 
     beforeAll(async () => {
-      const { items } = (await (await fetch(`${loa.url}/api/bulletins?status=ready&pageSize=1`)).json()) as { items: { id: string }[] };
+      const { items } = (await (await fetch(`${loa.url}/api/bulletins?status=ready&pageSize=1`, { headers: authHeader(editor) })).json()) as { items: { id: string }[] };
       id = items[0].id;
       whole = await readFile(await download(id, 'whole.mp3'));
     });
 
     it('answers a byte range with exactly those bytes', async () => {
-      const response = await fetch(`${loa.url}/api/bulletins/${id}/audio`, { headers: { Range: 'bytes=1000-1999' } });
+      const response = await fetch(`${loa.url}/api/bulletins/${id}/audio`, { headers: { ...authHeader(editor), Range: 'bytes=1000-1999' } });
       expect(response.status).toBe(206);
       expect(response.headers.get('content-range')).toBe(`bytes 1000-1999/${whole.length}`);
       expect(response.headers.get('content-length')).toBe('1000');
@@ -118,15 +122,15 @@ describe('Uploading a bulletin (real PostgreSQL, Redis, ffmpeg)', () => {
     });
 
     it('answers an open-ended and a suffix range', async () => {
-      const tail = await fetch(`${loa.url}/api/bulletins/${id}/audio`, { headers: { Range: `bytes=${whole.length - 10}-` } });
+      const tail = await fetch(`${loa.url}/api/bulletins/${id}/audio`, { headers: { ...authHeader(editor), Range: `bytes=${whole.length - 10}-` } });
       expect(Buffer.from(await tail.arrayBuffer()).equals(whole.subarray(whole.length - 10))).toBe(true);
-      const suffix = await fetch(`${loa.url}/api/bulletins/${id}/audio`, { headers: { Range: 'bytes=-25' } });
+      const suffix = await fetch(`${loa.url}/api/bulletins/${id}/audio`, { headers: { ...authHeader(editor), Range: 'bytes=-25' } });
       expect(suffix.status).toBe(206);
       expect(Buffer.from(await suffix.arrayBuffer()).equals(whole.subarray(whole.length - 25))).toBe(true);
     });
 
     it('refuses a range past the end with 416', async () => {
-      const response = await fetch(`${loa.url}/api/bulletins/${id}/audio`, { headers: { Range: `bytes=${whole.length + 10}-` } });
+      const response = await fetch(`${loa.url}/api/bulletins/${id}/audio`, { headers: { ...authHeader(editor), Range: `bytes=${whole.length + 10}-` } });
       expect(response.status).toBe(416);
       expect(response.headers.get('content-range')).toBe(`bytes */${whole.length}`);
       expect(response.headers.get('content-type')).toContain('application/json');
@@ -134,14 +138,14 @@ describe('Uploading a bulletin (real PostgreSQL, Redis, ffmpeg)', () => {
     });
 
     it('gives a strong ETag from the content and honours If-None-Match', async () => {
-      const first = await fetch(`${loa.url}/api/bulletins/${id}/audio`);
+      const first = await fetch(`${loa.url}/api/bulletins/${id}/audio`, { headers: authHeader(editor) });
       const etag = first.headers.get('etag');
       expect(etag).toMatch(/^"[0-9a-f]{64}"$/);
       expect(first.headers.get('content-length')).toBe(String(whole.length));
       await first.arrayBuffer();
       // node:http, not fetch: fetch adds Cache-Control: no-cache to conditional requests, as browsers do.
       const status = await new Promise<number>((resolve, reject) =>
-        get(`${loa.url}/api/bulletins/${id}/audio`, { headers: { 'If-None-Match': etag as string } }, (response) => {
+        get(`${loa.url}/api/bulletins/${id}/audio`, { headers: { ...authHeader(editor), 'If-None-Match': etag as string } }, (response) => {
           response.resume();
           resolve(response.statusCode ?? 0);
         }).on('error', reject),
@@ -150,15 +154,15 @@ describe('Uploading a bulletin (real PostgreSQL, Redis, ffmpeg)', () => {
     });
 
     it('serves the original upload byte for byte with ?variant=original', async () => {
-      const bulletin = (await (await fetch(`${loa.url}/api/bulletins/${id}`)).json()) as { originalSha256: string; originalBytes: number };
-      const response = await fetch(`${loa.url}/api/bulletins/${id}/audio?variant=original`);
+      const bulletin = (await (await fetch(`${loa.url}/api/bulletins/${id}`, { headers: authHeader(editor) })).json()) as { originalSha256: string; originalBytes: number };
+      const response = await fetch(`${loa.url}/api/bulletins/${id}/audio?variant=original`, { headers: authHeader(editor) });
       const bytes = Buffer.from(await response.arrayBuffer());
       expect(bytes.length).toBe(bulletin.originalBytes);
       expect(createHash('sha256').update(bytes).digest('hex')).toBe(bulletin.originalSha256);
     });
 
     it('refuses an unknown variant with a message', async () => {
-      const response = await fetch(`${loa.url}/api/bulletins/${id}/audio?variant=flac`);
+      const response = await fetch(`${loa.url}/api/bulletins/${id}/audio?variant=flac`, { headers: authHeader(editor) });
       expect(response.status).toBe(400);
       expect(((await response.json()) as { message: string }).message).toContain('variant must be rendition or original');
     });

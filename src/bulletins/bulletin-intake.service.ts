@@ -4,6 +4,9 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Request } from 'express';
 import { QueryFailedError, Repository } from 'typeorm';
+import { AuthUser } from '../auth/auth-user';
+import { communeScope, inScope, OutOfScopeException } from '../auth/scope';
+import { Commune } from '../communes/commune.entity';
 import { AppConfig } from '../config/app-config';
 import { AudioStore } from '../storage/audio-store';
 import { TopicsService } from '../topics/topics.service';
@@ -34,6 +37,7 @@ export class BulletinIntakeService {
 
   constructor(
     @InjectRepository(Bulletin) private readonly bulletins: Repository<Bulletin>,
+    @InjectRepository(Commune) private readonly communes: Repository<Commune>,
     private readonly library: BulletinsService,
     private readonly topics: TopicsService,
     private readonly inspector: AudioInspector,
@@ -42,18 +46,20 @@ export class BulletinIntakeService {
     private readonly config: AppConfig,
   ) {}
 
-  async upload(request: Request): Promise<Bulletin> {
+  async upload(request: Request, caller: AuthUser): Promise<Bulletin> {
     const tempPath = this.store.temporaryPath();
-    let sha256: string | null = null;
+    // Set once known, so that losing a race on the unique index answers the same 409 as a later duplicate.
+    let identity: { communeId: string; sha256: string } | null = null;
     try {
       const upload = await receiveUpload(request, tempPath, {
         maxFileBytes: this.config.audio.uploadMaxBytes,
         fileField: 'file',
         textFields: UPLOAD_TEXT_FIELDS,
       });
-      sha256 = upload.sha256;
       const fields = await this.validFields(upload.fields);
-      const existing = await this.library.findByOriginal(upload.sha256);
+      const communeId = await this.communeFor(fields.communeId, caller);
+      identity = { communeId, sha256: upload.sha256 };
+      const existing = await this.library.findByOriginal(communeId, upload.sha256);
       if (existing) throw duplicateOf(existing);
       const audio = await this.inspector.inspect(tempPath, upload.bytes);
 
@@ -61,6 +67,8 @@ export class BulletinIntakeService {
         const saved = await manager.save(
           manager.create(Bulletin, {
             title: fields.title.trim(),
+            communeId,
+            uploadedBy: caller.id,
             topicId: fields.topic,
             language: fields.language ?? 'vi',
             notes: fields.notes?.trim() || null,
@@ -82,9 +90,9 @@ export class BulletinIntakeService {
       });
       this.logger.log({ bulletinId: bulletin.id, sha256: upload.sha256, bytes: upload.bytes }, 'Bulletin uploaded');
       await this.jobs.queueRender(bulletin.id);
-      return this.library.get(bulletin.id);
+      return this.library.get(bulletin.id, caller);
     } catch (error) {
-      throw await this.duplicateIfRaced(error, sha256);
+      throw await this.duplicateIfRaced(error, identity);
     } finally {
       await this.store.discard(tempPath);
     }
@@ -105,12 +113,28 @@ export class BulletinIntakeService {
     return fields;
   }
 
+  /**
+   * The commune the upload is for: the one named, if the caller works for it; else the caller's only commune.
+   * A commune outside the caller's scope answers 404, as if it did not exist.
+   */
+  private async communeFor(requested: string | undefined, caller: AuthUser): Promise<string> {
+    const scope = communeScope(caller);
+    if (requested) {
+      if (!inScope(scope, requested) || !(await this.communes.exists({ where: { id: requested } }))) {
+        throw new OutOfScopeException(`No commune has id ${requested}`);
+      }
+      return requested;
+    }
+    if (scope?.length === 1) return scope[0];
+    throw new BadRequestException('communeId is required: say which commune the bulletin is for (GET /api/communes)');
+  }
+
   /** Two identical uploads at once: the loser of the unique index gets the same 409 as a later duplicate. */
-  private async duplicateIfRaced(error: unknown, sha256: string | null): Promise<unknown> {
-    if (!sha256 || !(error instanceof QueryFailedError) || (error.driverError as { code?: string }).code !== UNIQUE_VIOLATION) {
+  private async duplicateIfRaced(error: unknown, identity: { communeId: string; sha256: string } | null): Promise<unknown> {
+    if (!identity || !(error instanceof QueryFailedError) || (error.driverError as { code?: string }).code !== UNIQUE_VIOLATION) {
       return error;
     }
-    const existing = await this.library.findByOriginal(sha256);
+    const existing = await this.library.findByOriginal(identity.communeId, identity.sha256);
     return existing ? duplicateOf(existing) : error;
   }
 }

@@ -9,6 +9,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import { Commune } from '../communes/commune.entity';
 import { Topic } from '../topics/topic.entity';
 import { BulletinStatus } from './bulletin-status';
 
@@ -16,6 +17,8 @@ const bigintAsNumber = { to: (value: number | null) => value, from: (value: stri
 
 /** An audio bulletin: the upload as received, and the loudness-normalised rendition that goes on air. */
 @Entity({ name: 'bulletins' })
+/** One bulletin per audio per commune; the file itself is stored once whatever the commune. */
+@Index('UQ_bulletins_commune_original', ['communeId', 'originalSha256'], { unique: true })
 @Check('CHK_bulletins_status', `"status" IN ('processing', 'ready', 'failed', 'approved', 'rejected', 'archived')`)
 @Check('CHK_bulletins_ready_has_rendition', `"status" IN ('processing', 'failed', 'archived') OR "rendition_sha256" IS NOT NULL`)
 export class Bulletin {
@@ -24,6 +27,15 @@ export class Bulletin {
 
   @Column({ type: 'text' })
   title: string;
+
+  /** The commune whose culture office uploaded it: only that commune's people see it. */
+  @Index()
+  @Column({ name: 'commune_id', type: 'uuid' })
+  communeId: string;
+
+  @ManyToOne(() => Commune, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'commune_id' })
+  commune?: Commune;
 
   @Index()
   @Column({ name: 'topic_id', type: 'uuid' })
@@ -47,7 +59,6 @@ export class Bulletin {
   @Column({ name: 'status_reason', type: 'text', nullable: true })
   statusReason: string | null;
 
-  @Index({ unique: true })
   @Column({ name: 'original_sha256', type: 'char', length: 64 })
   originalSha256: string;
 
@@ -121,6 +132,13 @@ export class Bulletin {
 
   @Column({ name: 'approved_at', type: 'timestamptz', nullable: true })
   approvedAt: Date | null;
+
+  @Column({ name: 'uploaded_by', type: 'uuid', nullable: true })
+  uploadedBy: string | null;
+
+  /** Who approved or rejected it last. */
+  @Column({ name: 'reviewed_by', type: 'uuid', nullable: true })
+  reviewedBy: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

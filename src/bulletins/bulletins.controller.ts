@@ -1,6 +1,9 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { Allow } from '../auth/access.decorators';
+import { AuthUser, CurrentUser } from '../auth/auth-user';
+import { Role } from '../auth/role';
 import { AudioStore } from '../storage/audio-store';
 import { mediaTypeOfOriginal } from './audio-media-type';
 import { BulletinIntakeService } from './bulletin-intake.service';
@@ -9,7 +12,11 @@ import { AudioVariantDto } from './dto/audio-variant.dto';
 import { ListBulletinsDto } from './dto/list-bulletins.dto';
 import { RejectBulletinDto } from './dto/reject-bulletin.dto';
 
+/** Who may read the library: everyone but village operators, within their communes. */
+const LIBRARY_READERS = [Role.Admin, Role.Editor, Role.Approver, Role.Viewer];
+
 @ApiTags('bulletins')
+@ApiBearerAuth()
 @Controller('bulletins')
 export class BulletinsController {
   constructor(
@@ -19,6 +26,7 @@ export class BulletinsController {
   ) {}
 
   @Post()
+  @Allow(Role.Admin, Role.Editor)
   @ApiOperation({
     summary: 'Upload a bulletin',
     description:
@@ -34,31 +42,40 @@ export class BulletinsController {
         file: { type: 'string', format: 'binary' },
         title: { type: 'string', example: 'Hướng dẫn cài đặt VNeID mức 2' },
         topic: { type: 'string', format: 'uuid' },
+        communeId: { type: 'string', format: 'uuid' },
         language: { type: 'string', example: 'vi' },
         notes: { type: 'string' },
       },
     },
   })
-  upload(@Req() request: Request) {
-    return this.intake.upload(request);
+  upload(@Req() request: Request, @CurrentUser() caller: AuthUser) {
+    return this.intake.upload(request, caller);
   }
 
   @Get()
-  @ApiOperation({ summary: 'The bulletin library, newest first' })
-  list(@Query() filter: ListBulletinsDto) {
-    return this.library.list(filter);
+  @Allow(...LIBRARY_READERS)
+  @ApiOperation({ summary: 'The bulletin library of my communes, newest first' })
+  list(@Query() filter: ListBulletinsDto, @CurrentUser() caller: AuthUser) {
+    return this.library.list(filter, caller);
   }
 
   @Get(':id')
-  get(@Param('id', ParseUUIDPipe) id: string) {
-    return this.library.get(id);
+  @Allow(...LIBRARY_READERS)
+  get(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() caller: AuthUser) {
+    return this.library.get(id, caller);
   }
 
   @Get(':id/audio')
+  @Allow(...LIBRARY_READERS)
   @ApiOperation({ summary: 'The broadcast rendition (MP3), or ?variant=original; supports Range requests for seeking' })
   @ApiProduces('audio/mpeg', 'application/octet-stream')
-  async audio(@Param('id', ParseUUIDPipe) id: string, @Query() query: AudioVariantDto, @Res() response: Response) {
-    const bulletin = await this.library.get(id);
+  async audio(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: AudioVariantDto,
+    @Res() response: Response,
+    @CurrentUser() caller: AuthUser,
+  ) {
+    const bulletin = await this.library.get(id, caller);
     const original = query.variant === 'original';
     const sha256 = original ? bulletin.originalSha256 : bulletin.renditionSha256;
     if (!sha256) throw new NotFoundException(`The bulletin is ${bulletin.status}; its broadcast audio is not ready`);
@@ -78,22 +95,25 @@ export class BulletinsController {
 
   @Post(':id/approve')
   @HttpCode(HttpStatus.OK)
+  @Allow(Role.Admin, Role.Approver)
   @ApiOperation({ summary: 'Approve a ready bulletin for air' })
-  approve(@Param('id', ParseUUIDPipe) id: string) {
-    return this.library.approve(id);
+  approve(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() caller: AuthUser) {
+    return this.library.approve(id, caller);
   }
 
   @Post(':id/reject')
   @HttpCode(HttpStatus.OK)
+  @Allow(Role.Admin, Role.Approver)
   @ApiOperation({ summary: 'Reject a bulletin with a reason the culture office can act on' })
-  reject(@Param('id', ParseUUIDPipe) id: string, @Body() dto: RejectBulletinDto) {
-    return this.library.reject(id, dto.reason);
+  reject(@Param('id', ParseUUIDPipe) id: string, @Body() dto: RejectBulletinDto, @CurrentUser() caller: AuthUser) {
+    return this.library.reject(id, dto.reason, caller);
   }
 
   @Post(':id/archive')
   @HttpCode(HttpStatus.OK)
+  @Allow(Role.Admin, Role.Editor, Role.Approver)
   @ApiOperation({ summary: 'Archive a bulletin: it stays in the records but can no longer be scheduled' })
-  archive(@Param('id', ParseUUIDPipe) id: string) {
-    return this.library.archive(id);
+  archive(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() caller: AuthUser) {
+    return this.library.archive(id, caller);
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MediaModule } from '../media/media.module';
+import { Commune } from '../communes/commune.entity';
 import { TopicsModule } from '../topics/topics.module';
 import { AudioInspector } from './audio-inspector';
 import { AudioJobs } from './audio-jobs';
@@ -12,7 +13,7 @@ import { ProcessingRecovery } from './processing-recovery';
 
 /** The bulletin library's HTTP side (api role). */
 @Module({
-  imports: [TypeOrmModule.forFeature([Bulletin]), MediaModule, TopicsModule],
+  imports: [TypeOrmModule.forFeature([Bulletin, Commune]), MediaModule, TopicsModule],
   controllers: [BulletinsController],
   providers: [BulletinsService, BulletinIntakeService, AudioInspector, AudioJobs, ProcessingRecovery],
   exports: [BulletinsService],

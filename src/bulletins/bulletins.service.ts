@@ -1,6 +1,8 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { AuthUser } from '../auth/auth-user';
+import { communeScope, inScope, OutOfScopeException } from '../auth/scope';
 import { allowedFrom, BulletinAction, BulletinStatus, IllegalTransitionError, nextStatus } from './bulletin-status';
 import { Bulletin } from './bulletin.entity';
 import { ListBulletinsDto } from './dto/list-bulletins.dto';
@@ -21,8 +23,11 @@ function likePattern(text: string): string {
 export class BulletinsService {
   constructor(@InjectRepository(Bulletin) private readonly bulletins: Repository<Bulletin>) {}
 
-  async list(filter: ListBulletinsDto): Promise<BulletinPage> {
+  async list(filter: ListBulletinsDto, caller: AuthUser): Promise<BulletinPage> {
     const query = this.bulletins.createQueryBuilder('b').leftJoinAndSelect('b.topic', 'topic');
+    const scope = communeScope(caller);
+    if (scope !== null) query.andWhere('b.commune_id IN (:...scope)', { scope: scope.length ? scope : [null] });
+    if (filter.communeId) query.andWhere('b.commune_id = :communeId', { communeId: filter.communeId });
     if (filter.status) query.andWhere('b.status = :status', { status: filter.status });
     if (filter.topic) query.andWhere('b.topic_id = :topic', { topic: filter.topic });
     if (filter.q) query.andWhere('unaccent(b.title) ILIKE unaccent(:q)', { q: likePattern(filter.q) });
@@ -35,33 +40,34 @@ export class BulletinsService {
     return { items, total, page: filter.page, pageSize: filter.pageSize };
   }
 
-  async get(id: string): Promise<Bulletin> {
+  /** The bulletin, or the same 404 whether it does not exist or belongs to a commune outside the caller's scope. */
+  async get(id: string, caller: AuthUser): Promise<Bulletin> {
     const bulletin = await this.bulletins.findOne({ where: { id }, relations: { topic: true } });
-    if (!bulletin) throw new NotFoundException(`No bulletin has id ${id}`);
+    if (!bulletin || !inScope(communeScope(caller), bulletin.communeId)) throw new OutOfScopeException(`No bulletin has id ${id}`);
     return bulletin;
   }
 
-  findByOriginal(sha256: string): Promise<Bulletin | null> {
-    return this.bulletins.findOneBy({ originalSha256: sha256 });
+  findByOriginal(communeId: string, sha256: string): Promise<Bulletin | null> {
+    return this.bulletins.findOneBy({ communeId, originalSha256: sha256 });
   }
 
-  approve(id: string): Promise<Bulletin> {
-    return this.transition(id, BulletinAction.Approve, { statusReason: null, approvedAt: new Date() });
+  approve(id: string, caller: AuthUser): Promise<Bulletin> {
+    return this.transition(id, caller, BulletinAction.Approve, { statusReason: null, approvedAt: new Date(), reviewedBy: caller.id });
   }
 
-  reject(id: string, reason: string): Promise<Bulletin> {
-    return this.transition(id, BulletinAction.Reject, { statusReason: reason.trim(), approvedAt: null });
+  reject(id: string, reason: string, caller: AuthUser): Promise<Bulletin> {
+    return this.transition(id, caller, BulletinAction.Reject, { statusReason: reason.trim(), approvedAt: null, reviewedBy: caller.id });
   }
 
-  archive(id: string): Promise<Bulletin> {
-    return this.transition(id, BulletinAction.Archive, {});
+  archive(id: string, caller: AuthUser): Promise<Bulletin> {
+    return this.transition(id, caller, BulletinAction.Archive, {});
   }
 
   /** Applies a transition atomically: the row is locked so two approvers cannot race each other. */
-  private async transition(id: string, action: BulletinAction, changes: Partial<Bulletin>): Promise<Bulletin> {
+  private async transition(id: string, caller: AuthUser, action: BulletinAction, changes: Partial<Bulletin>): Promise<Bulletin> {
     await this.bulletins.manager.transaction(async (manager) => {
       const bulletin = await manager.findOne(Bulletin, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!bulletin) throw new NotFoundException(`No bulletin has id ${id}`);
+      if (!bulletin || !inScope(communeScope(caller), bulletin.communeId)) throw new OutOfScopeException(`No bulletin has id ${id}`);
       let status: BulletinStatus;
       try {
         status = nextStatus(bulletin.status, action);
@@ -73,6 +79,6 @@ export class BulletinsService {
       }
       await manager.update(Bulletin, { id }, { ...changes, status });
     });
-    return this.get(id);
+    return this.get(id, caller);
   }
 }

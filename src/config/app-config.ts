@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Environment, parseEnvironment, ProcessRole } from './environment';
 
@@ -5,6 +6,11 @@ export interface LoudnessTarget {
   integratedLufs: number;
   truePeakDbtp: number;
   rangeLu: number;
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 /** The typed configuration every module injects; built once from the environment at boot. */
@@ -26,6 +32,14 @@ export class AppConfig {
     jobLockSeconds: number;
   };
   readonly ffmpeg: { ffmpegPath: string; ffprobePath: string; timeoutSeconds: number };
+  readonly auth: {
+    jwtSecret: string;
+    /** True when no JWT_SECRET was given and a random one is used for this process only. */
+    ephemeralSecret: boolean;
+    tokenTtlSeconds: number;
+    trustProxy: boolean | number | string;
+    loginThrottle: { windowSeconds: number; accountLimit: number; ipLimit: number };
+  };
 
   constructor(env: Environment) {
     this.role = env.ROLE;
@@ -56,6 +70,21 @@ export class AppConfig {
       ffmpegPath: env.FFMPEG_PATH,
       ffprobePath: env.FFPROBE_PATH,
       timeoutSeconds: env.FFMPEG_TIMEOUT_SECONDS,
+    };
+    // Only the API signs and checks tokens; a worker may run without the secret.
+    if (!env.JWT_SECRET && env.NODE_ENV === 'production' && env.ROLE !== 'worker') {
+      throw new Error('Invalid environment, fix these variables:\n  JWT_SECRET=(unset): required in production (at least 32 random characters)');
+    }
+    this.auth = {
+      jwtSecret: env.JWT_SECRET ?? randomBytes(32).toString('base64url'),
+      ephemeralSecret: !env.JWT_SECRET,
+      tokenTtlSeconds: env.JWT_TTL_SECONDS,
+      trustProxy: parseTrustProxy(env.TRUST_PROXY),
+      loginThrottle: {
+        windowSeconds: env.LOGIN_THROTTLE_WINDOW_SECONDS,
+        accountLimit: env.LOGIN_THROTTLE_ACCOUNT_LIMIT,
+        ipLimit: env.LOGIN_THROTTLE_IP_LIMIT,
+      },
     };
   }
 

@@ -6,10 +6,12 @@ import {
   IsIn,
   IsInt,
   IsNumber,
+  IsOptional,
   IsString,
   Matches,
   Max,
   Min,
+  MinLength,
   validateSync,
 } from 'class-validator';
 
@@ -101,6 +103,31 @@ export class Environment {
 
   @IsInt() @Min(1000)
   SHUTDOWN_GRACE_MS: number = 30_000;
+
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: string = 'development';
+
+  /** Signs login tokens (HS256). Required in production; elsewhere a random one per start (logins end on restart). */
+  @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET: string | undefined = undefined;
+
+  @IsInt() @Min(60) @Max(12 * 3600)
+  JWT_TTL_SECONDS: number = 8 * 3600;
+
+  /** Express "trust proxy": false, true, loopback, a hop count or a list of CIDRs. Only then is X-Forwarded-For believed. */
+  @IsString()
+  TRUST_PROXY: string = 'false';
+
+  @IsInt() @Min(1)
+  LOGIN_THROTTLE_WINDOW_SECONDS: number = 15 * 60;
+
+  /** Login attempts per account per window, whatever the address. */
+  @IsInt() @Min(1)
+  LOGIN_THROTTLE_ACCOUNT_LIMIT: number = 10;
+
+  /** Login attempts per client address per window, whatever the account. */
+  @IsInt() @Min(1)
+  LOGIN_THROTTLE_IP_LIMIT: number = 30;
 }
 
 /** Hides the password of a URL-shaped value, so a boot error never prints a credential. */

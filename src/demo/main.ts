@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createApp } from '../bootstrap';
 import { AppConfig } from '../config/app-config';
+import { DEMO_ACCOUNTS } from './demo-commune';
 import { DemoSeeder } from './demo-seeder';
 
 /** Starts the whole system (api and worker in one process) with a demo commune, and says where to open it. */
@@ -16,7 +17,8 @@ async function main(): Promise<void> {
       '  Loa is running with a demo commune.',
       `  Console (API docs for now): ${baseUrl}/api/docs`,
       `  Health:                     ${baseUrl}/api/health`,
-      '  Logins: none yet — accounts arrive with the accounts issue; every route is open.',
+      '  Logins (username / password / role):',
+      ...DEMO_ACCOUNTS.map((account) => `    ${account.username.padEnd(10)} ${account.password.padEnd(22)} ${account.role} — ${account.displayName}`),
       '  Stop with Ctrl+C.',
       '',
     ].join('\n') + '\n',

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Public } from '../auth/access.decorators';
 import { HealthService } from './health.service';
 
 @ApiTags('health')
@@ -9,6 +10,7 @@ export class HealthController {
   constructor(private readonly health: HealthService) {}
 
   @Get()
+  @Public('load balancers and monitoring probe it without an account')
   @ApiOperation({ summary: 'Whether PostgreSQL, Redis and ffmpeg are usable (200), or which are not (503)' })
   async get(@Res({ passthrough: true }) response: Response) {
     const report = await this.health.report();

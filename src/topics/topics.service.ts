@@ -28,8 +28,10 @@ export class TopicsService {
     return this.topics.findOneBy({ id, active: true });
   }
 
+  /** A new topic goes to the end of the list unless it is given a place. */
   async create(dto: CreateTopicDto): Promise<Topic> {
-    return this.saveUnique(this.topics.create({ ...dto, name: dto.name.trim() }));
+    const sortOrder = dto.sortOrder ?? ((await this.topics.maximum('sortOrder')) ?? 0) + 10;
+    return this.saveUnique(this.topics.create({ ...dto, name: dto.name.trim(), sortOrder }));
   }
 
   async update(id: string, dto: UpdateTopicDto): Promise<Topic> {

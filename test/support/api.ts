@@ -1,15 +1,37 @@
+import { authHeader, Session } from './people';
+
 export interface Answer<T = Record<string, unknown>> {
   status: number;
   body: T;
+  headers: Headers;
 }
 
-/** A JSON request against the service, answering status and parsed body. */
-export async function call<T = Record<string, unknown>>(baseUrl: string, method: string, path: string, body?: unknown): Promise<Answer<T>> {
-  const response = await fetch(`${baseUrl}${path}`, {
+/** A JSON request as `session` (or anonymously with a base URL), answering status, parsed body and headers. */
+export async function call<T = Record<string, unknown>>(
+  as: Session | string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer<T>> {
+  const url = typeof as === 'string' ? as : as.url;
+  const response = await fetch(`${url}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    headers: {
+      ...(typeof as === 'string' ? {} : authHeader(as)),
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...headers,
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : {}) as T };
+  let parsed: unknown = {};
+  if (text) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = { raw: text };
+    }
+  }
+  return { status: response.status, body: parsed as T, headers: response.headers };
 }

@@ -1,19 +1,20 @@
 import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
+import { authHeader, Session } from './people';
 
 export interface ApiAnswer<T = Record<string, unknown>> {
   status: number;
   body: T;
 }
 
-export async function firstTopicId(baseUrl: string): Promise<string> {
-  const topics = (await (await fetch(`${baseUrl}/api/topics`)).json()) as { id: string }[];
+export async function firstTopicId(session: Session): Promise<string> {
+  const topics = (await (await fetch(`${session.url}/api/topics`, { headers: authHeader(session) })).json()) as { id: string }[];
   return topics[0].id;
 }
 
 /** Uploads a file as a browser form would. `filename` overrides the name sent to the server. */
 export async function uploadBulletin(
-  baseUrl: string,
+  session: Session,
   filePath: string,
   fields: Record<string, string>,
   filename = basename(filePath),
@@ -21,15 +22,19 @@ export async function uploadBulletin(
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
   form.append('file', await openAsBlob(filePath), filename);
-  const response = await fetch(`${baseUrl}/api/bulletins`, { method: 'POST', body: form });
+  const response = await fetch(`${session.url}/api/bulletins`, { method: 'POST', body: form, headers: authHeader(session) });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
+export async function getBulletin(session: Session, id: string): Promise<Record<string, unknown>> {
+  return (await (await fetch(`${session.url}/api/bulletins/${id}`, { headers: authHeader(session) })).json()) as Record<string, unknown>;
+}
+
 /** Polls a bulletin until it leaves `processing`. */
-export async function waitUntilProcessed(baseUrl: string, id: string, timeoutMs = 90_000): Promise<Record<string, unknown>> {
+export async function waitUntilProcessed(session: Session, id: string, timeoutMs = 90_000): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const bulletin = (await (await fetch(`${baseUrl}/api/bulletins/${id}`)).json()) as Record<string, unknown>;
+    const bulletin = await getBulletin(session, id);
     if (bulletin.status !== 'processing') return bulletin;
     if (Date.now() > deadline) throw new Error(`bulletin ${id} still processing after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 250));

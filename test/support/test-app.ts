@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../../src/bootstrap';
 import { AppConfig } from '../../src/config/app-config';
 import { QueueName } from '../../src/queue/queue.constants';
+import { createPeople, createPlaces, People, Places } from './people';
 
 export interface TestApp {
   app: INestApplication;
@@ -18,6 +19,10 @@ export interface TestApp {
   url: string;
   audioDir: string;
   dataSource: DataSource;
+  /** Two communes and their villages, fresh for this app. */
+  places: Places;
+  /** Signed-in people of every role (api role only; a worker-only app has none). */
+  people: People;
   close(): Promise<void>;
 }
 
@@ -38,18 +43,25 @@ export async function startTestApp(environment: Record<string, string> = {}): Pr
     PORT: '0',
     HOST: '127.0.0.1',
     SHUTDOWN_GRACE_MS: '5000',
+    JWT_SECRET: 'test-secret-for-loa-integration-tests-only',
+    // Every sign-in of a test comes from 127.0.0.1; the throttling spec sets its own limits.
+    LOGIN_THROTTLE_IP_LIMIT: '10000',
     ...environment,
   });
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const dataSource = app.get(DataSource);
+  const url = `http://127.0.0.1:${port}`;
+  const places = await createPlaces(dataSource);
   return {
     app,
     config,
-    url: `http://127.0.0.1:${port}`,
+    url,
     audioDir,
     dataSource,
+    places,
+    people: await createPeople(app, url, places),
     async close() {
       const queues = [QueueName.Audio, QueueName.Playback].map((name) => app.get<Queue>(getQueueToken(name)));
       await app.close();

@@ -12,6 +12,10 @@ export class ListBulletinsDto {
   @IsOptional() @IsUUID()
   topic?: string;
 
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only this commune (within my scope)' })
+  @IsOptional() @IsUUID()
+  communeId?: string;
+
   @ApiPropertyOptional({ description: 'Words to find in the title (case and accent insensitive)' })
   @IsOptional() @IsString() @Length(1, 200)
   q?: string;

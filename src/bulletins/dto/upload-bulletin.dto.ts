@@ -11,6 +11,10 @@ export class UploadBulletinDto {
   @IsUUID('all', { message: 'topic must be the id of a topic from GET /api/topics' })
   topic: string;
 
+  @ApiPropertyOptional({ format: 'uuid', description: 'The commune it is for; may be left out by someone who works for one commune only' })
+  @IsOptional() @IsUUID('all', { message: 'communeId must be the id of a commune from GET /api/communes' })
+  communeId?: string;
+
   @ApiPropertyOptional({ example: 'vi', description: 'Language of the speech (BCP 47 tag), default vi' })
   @IsOptional() @Matches(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'language must be a language tag such as vi or vi-VN' })
   language?: string;
@@ -20,4 +24,4 @@ export class UploadBulletinDto {
   notes?: string;
 }
 
-export const UPLOAD_TEXT_FIELDS = ['title', 'topic', 'language', 'notes'] as const;
+export const UPLOAD_TEXT_FIELDS = ['title', 'topic', 'communeId', 'language', 'notes'] as const;

@@ -1,0 +1,35 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { Allow } from '../auth/access.decorators';
+import { Role } from '../auth/role';
+import { AuditEntry } from './audit-entry.entity';
+import { ListAuditDto } from './dto/list-audit.dto';
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('audit')
+export class AuditController {
+  constructor(@InjectRepository(AuditEntry) private readonly entries: Repository<AuditEntry>) {}
+
+  @Get()
+  @Allow(Role.Admin)
+  @ApiOperation({ summary: 'Who did what, newest first (admins)' })
+  async list(@Query() filter: ListAuditDto) {
+    const query = this.entries.createQueryBuilder('a');
+    if (filter.actorId) query.andWhere('a.actor_id = :actorId', { actorId: filter.actorId });
+    if (filter.actor) query.andWhere('a.actor_username = :actor', { actor: filter.actor.toLowerCase() });
+    if (filter.action) query.andWhere('a.action ILIKE :action', { action: `%${filter.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+    if (filter.resourceId) query.andWhere('a.resource_id = :resourceId', { resourceId: filter.resourceId });
+    if (filter.outcome) query.andWhere('a.outcome = :outcome', { outcome: filter.outcome });
+    if (filter.from) query.andWhere('a.at >= :from', { from: filter.from });
+    if (filter.to) query.andWhere('a.at < :to', { to: filter.to });
+    const [items, total] = await query
+      .orderBy('a.id', 'DESC')
+      .skip((filter.page - 1) * filter.pageSize)
+      .take(filter.pageSize)
+      .getManyAndCount();
+    return { items, total, page: filter.page, pageSize: filter.pageSize };
+  }
+}

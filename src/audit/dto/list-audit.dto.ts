@@ -1,0 +1,41 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+
+export class ListAuditDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional() @IsUUID()
+  actorId?: string;
+
+  @ApiPropertyOptional({ description: 'Username of the actor (or the name a failed login claimed)' })
+  @IsOptional() @IsString() @Length(1, 100)
+  actor?: string;
+
+  @ApiPropertyOptional({ description: 'Part of the action, e.g. "approve" or "auth.login"' })
+  @IsOptional() @IsString() @Length(1, 200)
+  action?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsString() @Length(1, 200)
+  resourceId?: string;
+
+  @ApiPropertyOptional({ enum: ['success', 'failure', 'denied'] })
+  @IsOptional() @IsIn(['success', 'failure', 'denied'])
+  outcome?: string;
+
+  @ApiPropertyOptional({ description: 'ISO instant, inclusive' })
+  @IsOptional() @Type(() => Date) @IsDate()
+  from?: Date;
+
+  @ApiPropertyOptional({ description: 'ISO instant, exclusive' })
+  @IsOptional() @Type(() => Date) @IsDate()
+  to?: Date;
+
+  @ApiPropertyOptional({ default: 1 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  page = 1;
+
+  @ApiPropertyOptional({ default: 50 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  pageSize = 50;
+}

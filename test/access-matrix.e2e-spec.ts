@@ -1,0 +1,252 @@
+import { randomUUID } from 'node:crypto';
+import { openAsBlob } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Role } from '../src/auth/role';
+import { BulletinStatus } from '../src/bulletins/bulletin-status';
+import { Bulletin } from '../src/bulletins/bulletin.entity';
+import { Topic } from '../src/topics/topic.entity';
+import { UsersService } from '../src/users/users.service';
+import { makeAudio, speechLike } from './support/audio-fixtures';
+import { uploadBulletin, waitUntilProcessed } from './support/bulletin-client';
+import { authHeader, createSession, Session } from './support/people';
+import { routeTable } from './support/route-table';
+import { startTestApp, TestApp } from './support/test-app';
+
+/**
+ * Every route × every kind of caller, with the exact status each must get. The table is written by hand;
+ * the test fails when the application serves a route the table does not list (or the table lists one
+ * the application no longer serves), so a new route cannot ship without a declared rule.
+ */
+
+const CALLERS = ['anonymous', 'admin', 'editor', 'approver', 'operator', 'viewer', 'otherCommune', 'otherVillage'] as const;
+type Caller = (typeof CALLERS)[number];
+type Expectation = Record<Caller, number>;
+
+interface HttpRequest {
+  path: string;
+  json?: unknown;
+  upload?: { file: string; fields: Record<string, string> };
+  /** Who sends it, when not the caller's usual session (e.g. a fresh session that logout may end). */
+  session?: Session | null;
+}
+
+interface RouteCase {
+  expect: Expectation;
+  /** For routes where only approvers act, the other commune is represented by its approver. */
+  otherCommuneIsApprover?: boolean;
+  /** Builds the request for one caller, creating fresh fixtures so every cell starts from the same state. */
+  request(caller: Caller): Promise<HttpRequest> | HttpRequest;
+}
+
+const everyone = (status: number, anonymous = 401): Expectation => ({
+  anonymous, admin: status, editor: status, approver: status, operator: status, viewer: status, otherCommune: status, otherVillage: status,
+});
+const adminOnly = (status: number): Expectation => ({ ...everyone(403), admin: status });
+const libraryReader = (otherCommune: number): Expectation => ({
+  anonymous: 401, admin: 200, editor: 200, approver: 200, operator: 403, viewer: 200, otherCommune, otherVillage: 403,
+});
+
+describe('Access: every route for every kind of caller', () => {
+  let loa: TestApp;
+  let fixtures: string;
+  let topicId: string;
+  let audioBulletin: string;
+  let frequency = 300;
+
+  beforeAll(async () => {
+    loa = await startTestApp();
+    fixtures = await mkdtemp(join(tmpdir(), 'loa-matrix-'));
+    topicId = (await loa.dataSource.getRepository(Topic).findOneByOrFail({ name: 'Khác' })).id;
+    const file = await makeAudio(fixtures, 'shared.mp3', { source: speechLike(2, 9001), output: ['-c:a', 'libmp3lame'] });
+    const created = await uploadBulletin(loa.people.editor, file, { title: 'Bản tin dùng chung', topic: topicId });
+    audioBulletin = (await waitUntilProcessed(loa.people.editor, created.body.id as string)).id as string;
+  });
+
+  afterAll(async () => {
+    await loa?.close();
+    await rm(fixtures, { recursive: true, force: true });
+  });
+
+  function sessionOf(caller: Caller, routeCase: RouteCase): Session | null {
+    if (caller === 'anonymous') return null;
+    if (caller === 'otherCommune') return routeCase.otherCommuneIsApprover ? loa.people.otherApprover : loa.people.otherEditor;
+    if (caller === 'otherVillage') return loa.people.otherOperator;
+    return loa.people[caller];
+  }
+
+  /** A new account with the same role and scope as the caller, for requests that end sessions. */
+  async function freshSessionLike(session: Session | null): Promise<Session | null> {
+    if (!session) return null;
+    const { role, communeIds, villageIds } = session.user;
+    return createSession(loa.app, loa.url, role, { communeIds, villageIds });
+  }
+
+  /** A ready bulletin of the first commune, written directly: approval does not need real audio. */
+  async function readyBulletin(): Promise<string> {
+    const repository = loa.dataSource.getRepository(Bulletin);
+    const sha = randomUUID().replace(/-/g, '').padEnd(64, '0');
+    const bulletin = await repository.save(
+      repository.create({
+        title: 'Bản tin chờ duyệt', communeId: loa.places.commune.id, topicId, status: BulletinStatus.Ready,
+        originalSha256: sha, originalFilename: 'x.mp3', originalBytes: 1, originalFormat: 'mp3', originalCodec: 'mp3',
+        originalDurationMs: 1000, originalSampleRate: 44100, originalChannels: 1, originalPeakDbfs: -3, renditionSha256: sha,
+      }),
+    );
+    return bulletin.id;
+  }
+
+  async function someUser(): Promise<string> {
+    const user = await loa.app.get(UsersService).create({
+      username: `target-${randomUUID().slice(0, 8)}`, displayName: 'Người thử', role: Role.Viewer,
+      password: `Loa-${randomUUID()}`, communeIds: [loa.places.commune.id],
+    });
+    return user.id;
+  }
+
+  const unique = () => randomUUID().slice(0, 8);
+
+  const ROUTES: Record<string, RouteCase> = {
+    'GET /api/health': { expect: everyone(200, 200), request: () => ({ path: '/api/health' }) },
+    'POST /api/auth/login': {
+      expect: everyone(200, 401),
+      request(caller) {
+        const session = caller === 'anonymous' ? null : sessionOf(caller, this);
+        return {
+          path: '/api/auth/login',
+          json: { username: session?.user.username ?? loa.people.admin.user.username, password: session?.password ?? 'not-the-password' },
+          session: null,
+        };
+      },
+    },
+    'GET /api/auth/me': { expect: everyone(200), request: () => ({ path: '/api/auth/me' }) },
+    'POST /api/auth/logout': {
+      expect: everyone(204),
+      async request(caller) {
+        return { path: '/api/auth/logout', session: await freshSessionLike(sessionOf(caller, this)) };
+      },
+    },
+    'POST /api/auth/logout-all': {
+      expect: everyone(204),
+      async request(caller) {
+        return { path: '/api/auth/logout-all', session: await freshSessionLike(sessionOf(caller, this)) };
+      },
+    },
+    'POST /api/auth/password': {
+      expect: everyone(204),
+      async request(caller) {
+        const session = await freshSessionLike(sessionOf(caller, this));
+        return { path: '/api/auth/password', session, json: { currentPassword: session?.password ?? 'x', newPassword: `Mới-${randomUUID()}` } };
+      },
+    },
+    'GET /api/audit': { expect: adminOnly(200), request: () => ({ path: '/api/audit' }) },
+    'POST /api/users': {
+      expect: adminOnly(201),
+      request: () => ({
+        path: '/api/users',
+        json: { username: `new-${unique()}`, displayName: 'Người mới', role: 'viewer', password: `Loa-${randomUUID()}`, communeIds: [loa.places.commune.id] },
+      }),
+    },
+    'GET /api/users': { expect: adminOnly(200), request: () => ({ path: '/api/users' }) },
+    'GET /api/users/:id': { expect: adminOnly(200), request: () => ({ path: `/api/users/${loa.people.editor.user.id}` }) },
+    'PATCH /api/users/:id': { expect: adminOnly(200), request: async () => ({ path: `/api/users/${await someUser()}`, json: { displayName: 'Đổi tên' } }) },
+    'POST /api/users/:id/password': {
+      expect: adminOnly(204),
+      request: async () => ({ path: `/api/users/${await someUser()}/password`, json: { password: `Loa-${randomUUID()}` } }),
+    },
+    'POST /api/communes': { expect: adminOnly(201), request: () => ({ path: '/api/communes', json: { name: `Xã Mới ${unique()}` } }) },
+    'GET /api/communes': { expect: everyone(200), request: () => ({ path: '/api/communes' }) },
+    'GET /api/communes/:id': {
+      // The other village's operator works in the same commune, so sees it; the other commune's editor does not.
+      expect: { ...everyone(200), otherCommune: 404 },
+      request: () => ({ path: `/api/communes/${loa.places.commune.id}` }),
+    },
+    'PATCH /api/communes/:id': {
+      expect: adminOnly(200),
+      request: () => ({ path: `/api/communes/${loa.places.commune.id}`, json: { timezone: 'Asia/Ho_Chi_Minh' } }),
+    },
+    'POST /api/villages': {
+      expect: adminOnly(201),
+      request: () => ({ path: '/api/villages', json: { communeId: loa.places.commune.id, name: `Thôn Mới ${unique()}` } }),
+    },
+    'GET /api/villages': { expect: everyone(200), request: () => ({ path: '/api/villages' }) },
+    'GET /api/villages/:id': {
+      expect: { ...everyone(200), otherCommune: 404, otherVillage: 404 },
+      request: () => ({ path: `/api/villages/${loa.places.village.id}` }),
+    },
+    'PATCH /api/villages/:id': { expect: adminOnly(200), request: () => ({ path: `/api/villages/${loa.places.village.id}`, json: { code: 'PM' } }) },
+    'GET /api/topics': { expect: everyone(200), request: () => ({ path: '/api/topics' }) },
+    'POST /api/topics': {
+      expect: { ...everyone(403), anonymous: 401, admin: 201, editor: 201, otherCommune: 201 },
+      request: () => ({ path: '/api/topics', json: { name: `Chủ đề ${unique()}` } }),
+    },
+    'PATCH /api/topics/:id': {
+      expect: { ...everyone(403), anonymous: 401, admin: 200, editor: 200, otherCommune: 200 },
+      async request() {
+        const topics = loa.dataSource.getRepository(Topic);
+        const topic = await topics.save(topics.create({ name: `Chủ đề ${unique()}`, sortOrder: 10_000 }));
+        return { path: `/api/topics/${topic.id}`, json: { description: 'Mô tả' } };
+      },
+    },
+    'POST /api/bulletins': {
+      expect: { ...everyone(403), anonymous: 401, admin: 201, editor: 201, otherCommune: 404 },
+      async request() {
+        const file = await makeAudio(fixtures, `up-${frequency}.mp3`, { source: `sine=frequency=${frequency++}:duration=1`, output: ['-c:a', 'libmp3lame'] });
+        return { path: '/api/bulletins', upload: { file, fields: { title: 'Tải lên', topic: topicId, communeId: loa.places.commune.id } } };
+      },
+    },
+    'GET /api/bulletins': { expect: libraryReader(200), request: () => ({ path: '/api/bulletins' }) },
+    'GET /api/bulletins/:id': { expect: libraryReader(404), request: () => ({ path: `/api/bulletins/${audioBulletin}` }) },
+    'GET /api/bulletins/:id/audio': { expect: libraryReader(404), request: () => ({ path: `/api/bulletins/${audioBulletin}/audio` }) },
+    'POST /api/bulletins/:id/approve': {
+      expect: { ...everyone(403), anonymous: 401, admin: 200, approver: 200, otherCommune: 404 },
+      otherCommuneIsApprover: true,
+      request: async () => ({ path: `/api/bulletins/${await readyBulletin()}/approve` }),
+    },
+    'POST /api/bulletins/:id/reject': {
+      expect: { ...everyone(403), anonymous: 401, admin: 200, approver: 200, otherCommune: 404 },
+      otherCommuneIsApprover: true,
+      request: async () => ({ path: `/api/bulletins/${await readyBulletin()}/reject`, json: { reason: 'Thu âm lại' } }),
+    },
+    'POST /api/bulletins/:id/archive': {
+      expect: { ...everyone(403), anonymous: 401, admin: 200, editor: 200, approver: 200, otherCommune: 404 },
+      request: async () => ({ path: `/api/bulletins/${await readyBulletin()}/archive` }),
+    },
+  };
+
+  async function send(method: string, request: HttpRequest, session: Session | null): Promise<number> {
+    const headers: Record<string, string> = session ? authHeader(session) : {};
+    let body: FormData | string | undefined;
+    if (request.upload) {
+      const form = new FormData();
+      for (const [name, value] of Object.entries(request.upload.fields)) form.append(name, value);
+      form.append('file', await openAsBlob(request.upload.file), 'bulletin.mp3');
+      body = form;
+    } else if (request.json !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(request.json);
+    }
+    const response = await fetch(`${loa.url}${request.path}`, { method, headers, body });
+    await response.arrayBuffer();
+    return response.status;
+  }
+
+  it('lists exactly the routes the application serves, each with a declared access rule', () => {
+    const served = routeTable(loa.app);
+    expect(served.filter((route) => !route.rule).map((route) => route.key)).toEqual([]);
+    expect(served.map((route) => route.key)).toEqual(Object.keys(ROUTES).sort((a, b) => a.localeCompare(b)));
+  });
+
+  it.each(Object.keys(ROUTES))('%s answers each caller as declared', async (key) => {
+    const routeCase = ROUTES[key];
+    const method = key.split(' ')[0];
+    const actual: Partial<Expectation> = {};
+    for (const caller of CALLERS) {
+      const request = await routeCase.request(caller);
+      const session = request.session === undefined ? sessionOf(caller, routeCase) : request.session;
+      actual[caller] = await send(method, request, session);
+    }
+    expect(actual).toEqual(routeCase.expect);
+  });
+});
