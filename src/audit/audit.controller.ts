@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Allow } from '../auth/access.decorators';
+import { containsPattern } from '../database/query-helpers';
 import { Role } from '../auth/role';
 import { AuditEntry } from './audit-entry.entity';
 import { ListAuditDto } from './dto/list-audit.dto';
@@ -20,7 +21,7 @@ export class AuditController {
     const query = this.entries.createQueryBuilder('a');
     if (filter.actorId) query.andWhere('a.actor_id = :actorId', { actorId: filter.actorId });
     if (filter.actor) query.andWhere('a.actor_username = :actor', { actor: filter.actor.toLowerCase() });
-    if (filter.action) query.andWhere('a.action ILIKE :action', { action: `%${filter.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+    if (filter.action) query.andWhere('a.action ILIKE :action', { action: containsPattern(filter.action) });
     if (filter.resourceId) query.andWhere('a.resource_id = :resourceId', { resourceId: filter.resourceId });
     if (filter.outcome) query.andWhere('a.outcome = :outcome', { outcome: filter.outcome });
     if (filter.from) query.andWhere('a.at >= :from', { from: filter.from });

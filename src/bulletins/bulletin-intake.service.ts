@@ -3,7 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Request } from 'express';
-import { QueryFailedError, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
+import { isUniqueViolation } from '../database/query-helpers';
 import { AuthUser } from '../auth/auth-user';
 import { communeScope, inScope, OutOfScopeException } from '../auth/scope';
 import { Commune } from '../communes/commune.entity';
@@ -18,8 +19,6 @@ import { BulletinsService } from './bulletins.service';
 import { UPLOAD_TEXT_FIELDS, UploadBulletinDto } from './dto/upload-bulletin.dto';
 import { displayFilename } from './upload/display-filename';
 import { receiveUpload } from './upload/multipart-upload';
-
-const UNIQUE_VIOLATION = '23505';
 
 function duplicateOf(existing: Pick<Bulletin, 'id' | 'title'>): ConflictException {
   return new ConflictException({
@@ -131,7 +130,7 @@ export class BulletinIntakeService {
 
   /** Two identical uploads at once: the loser of the unique index gets the same 409 as a later duplicate. */
   private async duplicateIfRaced(error: unknown, identity: { communeId: string; sha256: string } | null): Promise<unknown> {
-    if (!identity || !(error instanceof QueryFailedError) || (error.driverError as { code?: string }).code !== UNIQUE_VIOLATION) {
+    if (!identity || !isUniqueViolation(error)) {
       return error;
     }
     const existing = await this.library.findByOriginal(identity.communeId, identity.sha256);

@@ -1,6 +1,7 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { containsPattern } from '../database/query-helpers';
 import { AuthUser } from '../auth/auth-user';
 import { communeScope, inScope, OutOfScopeException } from '../auth/scope';
 import { allowedFrom, BulletinAction, BulletinStatus, IllegalTransitionError, nextStatus } from './bulletin-status';
@@ -12,10 +13,6 @@ export interface BulletinPage {
   total: number;
   page: number;
   pageSize: number;
-}
-
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /** Reads the library and moves bulletins through their approval states. */
@@ -30,7 +27,7 @@ export class BulletinsService {
     if (filter.communeId) query.andWhere('b.commune_id = :communeId', { communeId: filter.communeId });
     if (filter.status) query.andWhere('b.status = :status', { status: filter.status });
     if (filter.topic) query.andWhere('b.topic_id = :topic', { topic: filter.topic });
-    if (filter.q) query.andWhere('unaccent(b.title) ILIKE unaccent(:q)', { q: likePattern(filter.q) });
+    if (filter.q) query.andWhere('unaccent(b.title) ILIKE unaccent(:q)', { q: containsPattern(filter.q) });
     const [items, total] = await query
       .orderBy('b.createdAt', 'DESC')
       .addOrderBy('b.id', 'ASC')

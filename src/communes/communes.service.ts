@@ -1,18 +1,13 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, QueryFailedError, Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
+import { isUniqueViolation } from '../database/query-helpers';
 import { AuthUser } from '../auth/auth-user';
 import { OutOfScopeException } from '../auth/scope';
 import { Role } from '../auth/role';
 import { Commune } from './commune.entity';
 import { CreateCommuneDto, CreateVillageDto, ListVillagesDto, UpdateCommuneDto, UpdateVillageDto } from './dto/commune.dto';
 import { Village } from './village.entity';
-
-const UNIQUE_VIOLATION = '23505';
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION;
-}
 
 /**
  * Communes and villages, the places everything else belongs to. Admins write; everyone reads what is in

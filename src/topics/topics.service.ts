@@ -1,10 +1,9 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
+import { isUniqueViolation } from '../database/query-helpers';
 import { CreateTopicDto, UpdateTopicDto } from './dto/topic.dto';
 import { Topic } from './topic.entity';
-
-const UNIQUE_VIOLATION = '23505';
 
 @Injectable()
 export class TopicsService {
@@ -44,7 +43,7 @@ export class TopicsService {
     try {
       return await this.topics.save(topic);
     } catch (error) {
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+      if (isUniqueViolation(error)) {
         throw new ConflictException(`A topic named "${topic.name}" already exists`);
       }
       throw error;

@@ -1,16 +1,15 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, QueryFailedError, Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { PasswordHasher } from '../auth/password-hasher';
 import { passwordProblem } from '../auth/password-policy';
 import { COMMUNE_SCOPED_ROLES, Role } from '../auth/role';
 import { Commune } from '../communes/commune.entity';
 import { Village } from '../communes/village.entity';
+import { isUniqueViolation } from '../database/query-helpers';
 import { CreateUserDto, ListUsersDto, UpdateUserDto } from './dto/user.dto';
 import { User } from './user.entity';
 import { toUserView, UserView } from './user-view';
-
-const UNIQUE_VIOLATION = '23505';
 
 interface Assignment {
   role: Role;
@@ -39,7 +38,7 @@ export class UsersService {
       );
       return toUserView(user);
     } catch (error) {
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+      if (isUniqueViolation(error)) {
         throw new ConflictException(`The username "${username}" is taken`);
       }
       throw error;
