@@ -5,6 +5,8 @@ import {
   FfmpegInvocation,
   inspectionInvocation,
   measurementInvocation,
+  mulawInspectionInvocation,
+  mulawInvocation,
   probeOptions,
   renderFilters,
   RenderPlan,
@@ -295,5 +297,44 @@ describe('dbToLinear', () => {
     [-60, 0.001],
   ])('%p dB is %p', (db, linear) => {
     expect(dbToLinear(db)).toBeCloseTo(linear, 4);
+  });
+});
+
+describe('mulawInvocation', () => {
+  const RENDITION = '/srv/loa/audio/renditions/ab/ab12.mp3';
+  const invocation = mulawInvocation(RENDITION, '/srv/loa/audio/tmp/1f2e.mulaw');
+
+  it('writes raw G.711 µ-law at 8 kHz, mono, to the given file', () => {
+    expect(invocation.input).toBe(RENDITION);
+    expect(invocation.output).toBe('/srv/loa/audio/tmp/1f2e.mulaw');
+    expect(optionValue(invocation.outputOptions, '-f')).toBe('mulaw');
+    expect(optionValue(invocation.outputOptions, '-c:a')).toBe('pcm_mulaw');
+    expect(optionValue(invocation.outputOptions, '-ar')).toBe('8000');
+    expect(optionValue(invocation.outputOptions, '-ac')).toBe('1');
+  });
+
+  it('sends only the audio: no metadata, video, subtitle or data stream reaches the speaker', () => {
+    expect(optionValue(invocation.outputOptions, '-map')).toBe('0:a:0');
+    expect(optionValue(invocation.outputOptions, '-map_metadata')).toBe('-1');
+    for (const flag of ['-vn', '-sn', '-dn']) expect(invocation.outputOptions).toContain(flag);
+  });
+
+  it('opens only local files', () => {
+    expect(invocation.inputOptions).toEqual(['-protocol_whitelist', 'file']);
+    expect(invocation.audioFilters).toEqual([]);
+  });
+});
+
+describe('mulawInspectionInvocation', () => {
+  const invocation = mulawInspectionInvocation('/tmp/received.mulaw');
+
+  it('states the raw format, since µ-law has no header to read it from', () => {
+    expect(invocation.inputOptions).toEqual(['-protocol_whitelist', 'file', '-f', 'mulaw', '-ar', '8000', '-ac', '1']);
+  });
+
+  it('decodes everything once, measuring the peak and writing nothing', () => {
+    expect(invocation.audioFilters).toEqual(['volumedetect']);
+    expect(invocation.outputOptions).toEqual(['-f', 'null']);
+    expect(invocation.output).toBeNull();
   });
 });

@@ -169,6 +169,35 @@ export function synthesisInvocation(lavfiGraph: string, output: string): FfmpegI
   };
 }
 
+/**
+ * The rendition as G.711 µ-law, 8 kHz, mono, raw: what an Axis speaker's transmit.cgi plays (`audio/basic`).
+ * The input is Loa's own rendition, so only the local-file protocol is needed.
+ */
+export function mulawInvocation(rendition: string, output: string): FfmpegInvocation {
+  return {
+    input: rendition,
+    inputOptions: ['-protocol_whitelist', 'file'],
+    audioFilters: [],
+    outputOptions: [
+      '-map', '0:a:0', '-map_metadata', '-1', '-vn', '-sn', '-dn',
+      '-ac', '1', '-ar', '8000', '-c:a', 'pcm_mulaw', '-f', 'mulaw',
+    ],
+    output,
+  };
+}
+
+/** Decodes raw µ-law 8 kHz mono (what a speaker received) to measure its duration and peak. */
+export function mulawInspectionInvocation(input: string): FfmpegInvocation {
+  return {
+    input,
+    // Raw µ-law has no header: its format, rate and channels must be stated.
+    inputOptions: ['-protocol_whitelist', 'file', '-f', 'mulaw', '-ar', '8000', '-ac', '1'],
+    audioFilters: ['volumedetect'],
+    outputOptions: ['-f', 'null'],
+    output: null,
+  };
+}
+
 export function dbToLinear(db: number): number {
   return Math.pow(10, db / 20);
 }

@@ -1,0 +1,36 @@
+import type { PlaybackEvidence } from './speaker-driver';
+
+/**
+ * Why a speaker could not be driven. `unreachable`: no connection; `auth`: credentials refused; `busy`: already
+ * playing; `rejected`: the device refused or failed the playback; `timeout`: no answer in time; `protocol`: the
+ * device answered something Loa cannot believe.
+ */
+export const DRIVER_ERROR_KINDS = ['unreachable', 'auth', 'busy', 'rejected', 'timeout', 'protocol'] as const;
+export type DriverErrorKind = (typeof DRIVER_ERROR_KINDS)[number];
+
+export class DriverError extends Error {
+  constructor(
+    readonly kind: DriverErrorKind,
+    message: string,
+    /** Set when the audio had been sent before the failure, so the airtime record can say it was commanded. */
+    readonly evidence?: PlaybackEvidence,
+  ) {
+    super(message);
+    this.name = 'DriverError';
+  }
+
+  withEvidence(evidence: PlaybackEvidence): DriverError {
+    return new DriverError(this.kind, this.message, evidence);
+  }
+}
+
+/** True for the rejection of a play that was aborted through its signal or `stop`. */
+export function isPlaybackAborted(error: unknown): boolean {
+  // Not `instanceof Error`: DOMException comes from another realm under test runners.
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
+}
+
+/** The reason `stop` gives the AbortController of an in-flight play. */
+export function playbackStopped(playbackId: string): Error {
+  return new DOMException(`Playback ${playbackId} was stopped by Loa`, 'AbortError');
+}

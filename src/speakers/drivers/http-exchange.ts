@@ -1,0 +1,150 @@
+import { createReadStream } from 'node:fs';
+import http, { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import https from 'node:https';
+import { DriverError } from './driver-error';
+
+/** A request body streamed from a file, announced with its exact Content-Length. */
+export interface FileBody {
+  path: string;
+  bytes: number;
+}
+
+export interface ExchangeRequest {
+  url: URL;
+  method: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: Buffer | FileBody;
+  connectTimeoutMs: number;
+  /** From the open connection until the whole answer has arrived. */
+  answerTimeoutMs: number;
+  maxResponseBytes: number;
+  signal?: AbortSignal;
+  /** Called when the connection opens and the request starts going out. */
+  onSent?: (at: Date) => void;
+  /** The error for a connection closed after it opened but before any answer; a protocol error by default. */
+  closedWithoutAnswer?: (bytesSent: number) => DriverError;
+}
+
+export interface ExchangeResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** Headers that may legally repeat (WWW-Authenticate), one array entry per header line. */
+  headersDistinct: NodeJS.Dict<string[]>;
+  body: Buffer;
+}
+
+const MAX_HEADER_BYTES = 16 * 1024;
+// Errors raised before a TCP connection exists: the device is not reachable at this address.
+const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL']);
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(2))} s`;
+}
+
+function isFileBody(body: Buffer | FileBody): body is FileBody {
+  return !Buffer.isBuffer(body);
+}
+
+/**
+ * One HTTP request on a fresh connection, with a connect timeout, an answer deadline, a bounded answer and
+ * abort support. Every failure becomes a `DriverError` naming the device, or `signal.reason` when aborted.
+ */
+export function exchange(request: ExchangeRequest): Promise<ExchangeResponse> {
+  const { url, signal } = request;
+  const device = url.host;
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    let settled = false;
+    let connected = false;
+    let bytesSent = 0;
+    let connectTimer: NodeJS.Timeout | undefined;
+    let answerTimer: NodeJS.Timeout | undefined;
+
+    const transport = url.protocol === 'https:' ? https : http;
+    const bodyLength = request.body === undefined ? 0 : isFileBody(request.body) ? request.body.bytes : request.body.length;
+    const headers = { ...request.headers, ...(request.method === 'POST' ? { 'Content-Length': String(bodyLength) } : {}) };
+    // agent: false gives each request its own connection, so a stale keep-alive socket never eats a timeout.
+    const outgoing = transport.request(url, { method: request.method, headers, agent: false, maxHeaderSize: MAX_HEADER_BYTES });
+
+    const cleanUp = () => {
+      clearTimeout(connectTimer);
+      clearTimeout(answerTimer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      cleanUp();
+      outgoing.destroy();
+      reject(error);
+    };
+    const onAbort = () => fail(signal!.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    connectTimer = setTimeout(
+      () => fail(new DriverError('unreachable', `${device} did not accept a connection within ${seconds(request.connectTimeoutMs)}: check that the device is powered and on the network`)),
+      request.connectTimeoutMs,
+    );
+    const onConnect = () => {
+      connected = true;
+      clearTimeout(connectTimer);
+      answerTimer = setTimeout(
+        () => fail(new DriverError('timeout', `${device} did not answer within ${seconds(request.answerTimeoutMs)}`)),
+        request.answerTimeoutMs,
+      );
+      request.onSent?.(new Date());
+    };
+    outgoing.on('socket', (socket) => {
+      if (socket.connecting) socket.once('connect', onConnect);
+      else onConnect();
+    });
+
+    outgoing.on('response', (response: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > request.maxResponseBytes) {
+          fail(new DriverError('protocol', `${device} answered more than ${request.maxResponseBytes} bytes; the answer is not believed`));
+        } else chunks.push(chunk);
+      });
+      response.on('end', () => {
+        if (settled) return;
+        settled = true;
+        cleanUp();
+        // The answer is complete: stop any upload still in progress (a 401 or 503 can come before the body is sent).
+        outgoing.destroy();
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, headersDistinct: response.headersDistinct, body: Buffer.concat(chunks) });
+      });
+      response.on('close', () => {
+        if (!response.complete) fail(new DriverError('protocol', `${device} closed the connection in the middle of its answer`));
+      });
+    });
+
+    outgoing.on('error', (error: NodeJS.ErrnoException) => {
+      const code = error.code ?? '';
+      if (!connected && CONNECT_ERRORS.has(code)) {
+        fail(new DriverError('unreachable', `Cannot connect to ${device} (${code}): check that the device is powered, on the network and at this address`));
+      } else if (code.startsWith('HPE_')) {
+        fail(new DriverError('protocol', `${device} answered something that is not HTTP (${code})`));
+      } else if (connected) {
+        fail(request.closedWithoutAnswer?.(bytesSent) ?? new DriverError('protocol', `${device} closed the connection without answering`));
+      } else {
+        fail(new DriverError('unreachable', `Cannot connect to ${device}: ${error.message}`));
+      }
+    });
+
+    if (request.body === undefined) outgoing.end();
+    else if (!isFileBody(request.body)) {
+      bytesSent = request.body.length;
+      outgoing.end(request.body);
+    } else {
+      const file = createReadStream(request.body.path);
+      file.on('data', (chunk) => (bytesSent += chunk.length));
+      file.on('error', (error) => fail(new Error(`Cannot read the audio to send: ${error.message}`)));
+      // pipe() leaves the file open when the connection ends first (an early 401 or 503, a stop).
+      outgoing.on('close', () => file.destroy());
+      file.pipe(outgoing);
+    }
+  });
+}

@@ -1,0 +1,154 @@
+import { performance } from 'node:perf_hooks';
+import { deviceUrl } from '../base-url';
+import { excerpt, printable, summarizeDevice } from '../device-summary';
+import { DriverError } from '../driver-error';
+import { signedHeaders } from '../gateway-signature';
+import { exchange, ExchangeResponse } from '../http-exchange';
+import {
+  DEFAULT_DRIVER_LIMITS,
+  DriverLimits,
+  DriverTarget,
+  HealthResult,
+  PlaybackEvidence,
+  PlaybackPriority,
+  PlaybackRequest,
+  SpeakerDriver,
+} from '../speaker-driver';
+import { HttpGatewaySecrets, HttpGatewaySettings } from './http-gateway.config';
+
+/** Paths under the gateway's base URL: the play command is posted to the base URL itself. */
+export const GATEWAY_PATHS = { play: '', health: '/health', stop: '/stop' } as const;
+
+/** The play command's body, exactly as signed and posted. */
+export interface GatewayPlayCommand {
+  playbackId: string;
+  audioUrl: string;
+  sha256: string;
+  durationMs: number;
+  priority: PlaybackPriority;
+}
+
+type GatewayTarget = DriverTarget<HttpGatewaySettings, HttpGatewaySecrets>;
+
+interface SignedCall {
+  method: 'GET' | 'POST';
+  path: string;
+  /** JSON text for a POST; a GET signs the empty body. */
+  body: string;
+  signal?: AbortSignal;
+  onSent?: (at: Date) => void;
+}
+
+function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+/**
+ * Receivers behind a vendor gateway: Loa posts a signed play command, the gateway fetches the audio from a
+ * signed URL and later posts signed `started`/`finished`/`failed` events to Loa. Its 2xx `{accepted: true}` is
+ * an acknowledgement; the events carry the device's own report.
+ */
+export class HttpGatewayDriver implements SpeakerDriver<HttpGatewaySettings, HttpGatewaySecrets> {
+  readonly name = 'http-gateway';
+  readonly audioFormat = 'mp3';
+  readonly settingsClass = HttpGatewaySettings;
+  readonly secretsClass = HttpGatewaySecrets;
+
+  private readonly limits: DriverLimits;
+
+  constructor(limits: Partial<DriverLimits> = {}) {
+    this.limits = { ...DEFAULT_DRIVER_LIMITS, ...limits };
+  }
+
+  async play(target: GatewayTarget, request: PlaybackRequest): Promise<PlaybackEvidence> {
+    const { audio } = request;
+    if (!audio.url) throw new Error('The http-gateway driver needs request.audio.url, a signed URL the gateway can fetch the audio from');
+    const command: GatewayPlayCommand = {
+      playbackId: request.playbackId,
+      audioUrl: audio.url,
+      sha256: audio.sha256,
+      durationMs: audio.durationMs,
+      priority: request.priority,
+    };
+    // Set from the exchange's callback, which TypeScript's narrowing cannot see.
+    let commandedAt = null as Date | null;
+    let response: ExchangeResponse;
+    try {
+      response = await this.call(target, {
+        method: 'POST',
+        path: GATEWAY_PATHS.play,
+        body: JSON.stringify(command),
+        signal: request.signal,
+        onSent: (at) => (commandedAt = at),
+      });
+    } catch (error) {
+      // The command went out: the gateway may have taken it even though its answer never came.
+      if (error instanceof DriverError && commandedAt) throw error.withEvidence({ level: 'commanded', commandedAt, device: {} });
+      throw error;
+    }
+    const url = deviceUrl(target.settings.url, GATEWAY_PATHS.play);
+    const answer = jsonAnswer(url, response);
+    const device = summarizeDevice({ status: response.status, answer: excerpt(response.body) });
+    if (answer.accepted === true) return { level: 'acknowledged', commandedAt: commandedAt!, acknowledgedAt: new Date(), device };
+    if (answer.accepted === false) {
+      throw new DriverError('rejected', printable(`${url.host} did not accept the playback: ${String(answer.reason ?? 'no reason given')}`));
+    }
+    throw new DriverError('protocol', `${url.host} answered without "accepted": true or false; the answer is not believed`);
+  }
+
+  async stop(target: GatewayTarget, playbackId: string): Promise<boolean> {
+    const response = await this.call(target, { method: 'POST', path: GATEWAY_PATHS.stop, body: JSON.stringify({ playbackId }) });
+    const answer = jsonAnswer(deviceUrl(target.settings.url, GATEWAY_PATHS.stop), response);
+    if (typeof answer.stopped !== 'boolean') throw new DriverError('protocol', 'The gateway answered the stop command without "stopped": true or false');
+    return answer.stopped;
+  }
+
+  async checkHealth(target: GatewayTarget): Promise<HealthResult> {
+    const started = performance.now();
+    const latencyMs = () => Math.round(performance.now() - started);
+    try {
+      const response = await this.call(target, { method: 'GET', path: GATEWAY_PATHS.health, body: '' });
+      const answer = jsonAnswer(deviceUrl(target.settings.url, GATEWAY_PATHS.health), response);
+      if (typeof answer.ok !== 'boolean') throw new DriverError('protocol', 'The gateway answered its health check without "ok": true or false');
+      const detail = printable(typeof answer.detail === 'string' ? answer.detail : answer.ok ? 'gateway ready' : 'the gateway reports a fault');
+      return answer.ok ? { ok: true, latencyMs: latencyMs(), detail } : { ok: false, latencyMs: latencyMs(), detail, errorKind: 'rejected' };
+    } catch (error) {
+      if (!(error instanceof DriverError)) throw error;
+      return { ok: false, latencyMs: latencyMs(), detail: error.message, errorKind: error.kind };
+    }
+  }
+
+  /** One signed request to the gateway. */
+  private call(target: GatewayTarget, call: SignedCall): Promise<ExchangeResponse> {
+    const body = Buffer.from(call.body);
+    return exchange({
+      url: deviceUrl(target.settings.url, call.path),
+      method: call.method,
+      headers: { ...signedHeaders(target.secrets.key, body), ...(call.method === 'POST' ? { 'Content-Type': 'application/json' } : {}) },
+      body: call.method === 'POST' ? body : undefined,
+      connectTimeoutMs: this.limits.connectTimeoutMs,
+      answerTimeoutMs: this.limits.responseTimeoutMs,
+      maxResponseBytes: this.limits.maxResponseBytes,
+      signal: call.signal,
+      onSent: call.onSent,
+    });
+  }
+}
+
+/** The JSON object of a 2xx answer; any other answer becomes the DriverError it means. */
+function jsonAnswer(url: URL, response: ExchangeResponse): Record<string, unknown> {
+  const status = `HTTP ${response.status}${response.body.length ? `: ${excerpt(response.body)}` : ''}`;
+  if (response.status === 503) throw new DriverError('busy', `${url.host} is already playing something (${status})`);
+  if (response.status === 401 || response.status === 403) {
+    throw new DriverError('auth', `${url.host} refused Loa's signature (${status}): check that the gateway and Loa share this speaker's key and that both clocks are right`);
+  }
+  if (response.status >= 400) throw new DriverError('rejected', `${url.host} refused the request (${status})`);
+  if (!isSuccess(response.status)) throw new DriverError('protocol', `${url.host} answered ${status} where 2xx was expected`);
+  try {
+    const answer: unknown = JSON.parse(response.body.toString('utf8'));
+    if (typeof answer === 'object' && answer !== null && !Array.isArray(answer)) return answer as Record<string, unknown>;
+  } catch {
+    // Falls through to the same error as a JSON value that is not an object.
+  }
+  throw new DriverError('protocol', printable(`${url.host} answered something that is not a JSON object: "${excerpt(response.body)}"`));
+}

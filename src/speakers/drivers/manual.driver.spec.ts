@@ -1,0 +1,38 @@
+import { isPlaybackAborted } from './driver-error';
+import { MANUAL_HEALTH_DETAIL, ManualDriver } from './manual.driver';
+import { PlaybackRequest } from './speaker-driver';
+
+function request(signal = new AbortController().signal): PlaybackRequest {
+  return { playbackId: 'pb-1', priority: 'normal', audio: { path: '/nowhere', sha256: 'a'.repeat(64), durationMs: 1000 }, signal };
+}
+
+describe('ManualDriver', () => {
+  const driver = new ManualDriver();
+
+  it('sends nothing and says the operator must confirm', async () => {
+    const before = Date.now();
+    const evidence = await driver.play({ settings: {}, secrets: {} }, request());
+    expect(evidence.level).toBe('commanded');
+    expect(evidence.commandedAt.getTime()).toBeGreaterThanOrEqual(before);
+    expect(evidence.note).toMatch(/village operator's confirmation/);
+    expect(evidence.acknowledgedAt).toBeUndefined();
+    expect(evidence.device).toEqual({});
+  });
+
+  it('does not command an aborted playback', async () => {
+    const aborted = new AbortController();
+    aborted.abort();
+    const failure = await driver.play({ settings: {}, secrets: {} }, request(aborted.signal)).catch((error) => error);
+    expect(isPlaybackAborted(failure)).toBe(true);
+  });
+
+  it('is always healthy, because there is no network to check', async () => {
+    expect(await driver.checkHealth()).toEqual({ ok: true, latencyMs: 0, detail: MANUAL_HEALTH_DETAIL });
+    expect(MANUAL_HEALTH_DETAIL).toBe('no network: confirmed by the village operator');
+  });
+
+  it('has nothing to stop and no audio format', async () => {
+    expect(await driver.stop()).toBe(false);
+    expect(driver.audioFormat).toBeNull();
+  });
+});

@@ -1,0 +1,142 @@
+import { writeFile, mkdtemp, rm } from 'node:fs/promises';
+import net, { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DriverError } from '../../src/speakers/drivers/driver-error';
+import { exchange, ExchangeRequest } from '../../src/speakers/drivers/http-exchange';
+import { timed } from './support/driver-audio';
+
+/** A raw TCP server that answers every connection with `behave`, to play devices no HTTP server would imitate. */
+async function rawDevice(behave: (socket: Socket) => void): Promise<{ url: URL; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    behave(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/axis-cgi/param.cgi`),
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** Waits for the end of the request head, then writes `answer`. */
+function answering(answer: string | Buffer, then: (socket: Socket) => void = (socket) => socket.end()) {
+  return (socket: Socket) => {
+    let head = '';
+    socket.on('data', (chunk) => {
+      head += chunk.toString('latin1');
+      if (head.includes('\r\n\r\n')) {
+        socket.write(answer);
+        then(socket);
+      }
+    });
+  };
+}
+
+function request(url: URL, overrides: Partial<ExchangeRequest> = {}): ExchangeRequest {
+  return { url, method: 'GET', connectTimeoutMs: 1_000, answerTimeoutMs: 500, maxResponseBytes: 1024, ...overrides };
+}
+
+describe('exchange: one bounded HTTP request to a device', () => {
+  const devices: { close: () => Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(devices.splice(0).map((device) => device.close()));
+  });
+
+  async function device(behave: (socket: Socket) => void) {
+    const started = await rawDevice(behave);
+    devices.push(started);
+    return started.url;
+  }
+
+  async function failure(work: Promise<unknown>): Promise<DriverError> {
+    const error = await work.then(() => null, (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DriverError);
+    return error as DriverError;
+  }
+
+  it('returns status, headers (repeated ones kept apart) and body', async () => {
+    const url = await device(answering('HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm="a"\r\nWWW-Authenticate: Basic realm="a"\r\nContent-Length: 2\r\n\r\nno'));
+    const response = await exchange(request(url));
+    expect(response.status).toBe(401);
+    expect(response.headersDistinct['www-authenticate']).toEqual(['Digest realm="a"', 'Basic realm="a"']);
+    expect(response.body.toString()).toBe('no');
+  });
+
+  it('streams a file body with its exact Content-Length', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'loa-exchange-'));
+    const path = join(dir, 'audio.mulaw');
+    await writeFile(path, Buffer.alloc(20_000, 0x7f));
+    let received = '';
+    const url = await device((socket) =>
+      socket.on('data', (chunk) => {
+        received += chunk.toString('latin1');
+        const head = received.indexOf('\r\n\r\n');
+        if (head >= 0 && received.length - head - 4 >= 20_000) socket.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
+      }),
+    );
+    const sentAt: Date[] = [];
+    const response = await exchange(request(url, { method: 'POST', body: { path, bytes: 20_000 }, onSent: (at) => sentAt.push(at) }));
+    expect(response.status).toBe(200);
+    expect(received).toMatch(/\r\ncontent-length: 20000\r\n/i);
+    expect(received).not.toMatch(/transfer-encoding/i);
+    expect(sentAt).toHaveLength(1);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('calls an answer that is not HTTP a protocol error', async () => {
+    const url = await device(answering(Buffer.from([0x00, 0xff, 0x13, 0x37, 0x0a, 0x0d, 0x0a])));
+    expect(await failure(exchange(request(url)))).toMatchObject({ kind: 'protocol', message: expect.stringMatching(/not HTTP/) });
+  });
+
+  it('stops reading an answer larger than the bound', async () => {
+    const url = await device(answering(`HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n${'x'.repeat(100_000)}`));
+    expect(await failure(exchange(request(url)))).toMatchObject({ kind: 'protocol', message: expect.stringMatching(/more than 1024 bytes/) });
+  });
+
+  it('refuses oversized headers', async () => {
+    const url = await device(answering(`HTTP/1.1 200 OK\r\nX-Filler: ${'y'.repeat(20_000)}\r\nContent-Length: 0\r\n\r\n`));
+    expect(await failure(exchange(request(url)))).toMatchObject({ kind: 'protocol' });
+  });
+
+  it('calls an answer cut short a protocol error', async () => {
+    const url = await device(answering('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this', (socket) => socket.destroy()));
+    expect(await failure(exchange(request(url)))).toMatchObject({ kind: 'protocol', message: expect.stringMatching(/middle of its answer/) });
+  });
+
+  it('calls a connection closed without an answer a protocol error unless the caller says what it means', async () => {
+    const url = await device((socket) => socket.once('data', () => socket.destroy()));
+    expect(await failure(exchange(request(url)))).toMatchObject({ kind: 'protocol', message: expect.stringMatching(/without answering/) });
+    const meaning = new DriverError('rejected', 'did not play');
+    expect(await failure(exchange(request(url, { closedWithoutAnswer: () => meaning })))).toBe(meaning);
+  });
+
+  it('times out when no answer comes, counted from the connection', async () => {
+    const url = await device(() => undefined);
+    const result = await timed(() => exchange(request(url, { answerTimeoutMs: 300 })));
+    expect(result.error).toMatchObject({ kind: 'timeout', message: expect.stringMatching(/did not answer within 0.3 s/) });
+    expect(result.ms).toBeGreaterThanOrEqual(290);
+    expect(result.ms).toBeLessThan(1_000);
+  });
+
+  it('calls a refused connection unreachable', async () => {
+    const url = await device(() => undefined);
+    await devices.pop()!.close();
+    expect(await failure(exchange(request(url)))).toMatchObject({ kind: 'unreachable', message: expect.stringMatching(/ECONNREFUSED/) });
+  });
+
+  it('rejects with the abort reason, at once, when the signal aborts', async () => {
+    const url = await device(() => undefined);
+    const controller = new AbortController();
+    const pending = timed(() => exchange(request(url, { answerTimeoutMs: 5_000, signal: controller.signal })));
+    setTimeout(() => controller.abort(new Error('stopped')), 100);
+    const result = await pending;
+    expect(result.error).toEqual(new Error('stopped'));
+    expect(result.ms).toBeLessThan(1_000);
+  });
+});

@@ -1,0 +1,209 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Emulator, EmulatorOptions, startEmulator } from '../../src/emulator/emulator';
+import { FfmpegAdapter } from '../../src/media/ffmpeg.adapter';
+import { DriverError } from '../../src/speakers/drivers/driver-error';
+import { HttpGatewayDriver } from '../../src/speakers/drivers/http-gateway/http-gateway.driver';
+import { HttpGatewaySecrets, HttpGatewaySettings } from '../../src/speakers/drivers/http-gateway/http-gateway.config';
+import { DriverLimits, DriverTarget, PlaybackRequest } from '../../src/speakers/drivers/speaker-driver';
+import { BulletinAudio, bulletinAudio, quietFfmpeg, timed, until } from './support/driver-audio';
+import { LoaStub } from './support/loa-stub';
+
+const TIME_SCALE = 0.05;
+const KEY = 'gateway-key-for-thon-3-0123456789abcdef';
+const LIMITS: DriverLimits = { connectTimeoutMs: 1_000, responseTimeoutMs: 600, maxResponseBytes: 64 * 1024 };
+/** Slack for timers and a loaded CI machine on top of a configured timeout. */
+const MARGIN_MS = 800;
+const RANGE_CHUNK_BYTES = 16 * 1024;
+
+describe('http-gateway driver against the emulated gateway, with a stub playing Loa', () => {
+  let dir: string;
+  let ffmpeg: FfmpegAdapter;
+  let short: BulletinAudio;
+  let long: BulletinAudio;
+  let loa: LoaStub;
+  const emulators: Emulator[] = [];
+  const driver = new HttpGatewayDriver(LIMITS);
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'loa-gateway-'));
+    ffmpeg = quietFfmpeg(dir);
+    short = await bulletinAudio(ffmpeg, dir, 'short', 3, 21);
+    long = await bulletinAudio(ffmpeg, dir, 'long', 20, 22);
+  });
+
+  beforeEach(async () => {
+    loa = new LoaStub(KEY);
+    await loa.start();
+  });
+
+  afterEach(async () => {
+    await Promise.all(emulators.splice(0).map((emulator) => emulator.close()));
+    await loa.close();
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function emulate(options: Partial<EmulatorOptions> = {}): Promise<Emulator> {
+    const emulator = await startEmulator({
+      driver: 'http-gateway',
+      key: KEY,
+      eventsUrl: loa.eventsUrl,
+      timeScale: TIME_SCALE,
+      rangeChunkBytes: RANGE_CHUNK_BYTES,
+      ffmpeg,
+      ...options,
+    });
+    emulators.push(emulator);
+    return emulator;
+  }
+
+  function target(emulator: Emulator, key = KEY): DriverTarget<HttpGatewaySettings, HttpGatewaySecrets> {
+    return { settings: { url: emulator.url }, secrets: { key } };
+  }
+
+  function request(audio: BulletinAudio, overrides: Partial<PlaybackRequest['audio']> = {}): PlaybackRequest {
+    return {
+      playbackId: randomUUID(),
+      priority: 'emergency',
+      audio: { path: audio.rendition, sha256: audio.sha256, durationMs: Math.round(audio.durationSeconds * 1000), url: loa.mediaUrl(randomUUID(), audio.rendition), ...overrides },
+      signal: new AbortController().signal,
+    };
+  }
+
+  async function failure(work: Promise<unknown>): Promise<DriverError> {
+    const error = await work.then(() => null, (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DriverError);
+    return error as DriverError;
+  }
+
+  it('plays a bulletin: acknowledged at once, then signed started and finished events that Loa believes', async () => {
+    const gateway = await emulate();
+    const playback = request(short);
+    const evidence = await driver.play(target(gateway), playback);
+    expect(evidence).toMatchObject({ level: 'acknowledged', device: { status: 202 } });
+    expect(evidence.acknowledgedAt!.getTime()).toBeGreaterThanOrEqual(evidence.commandedAt.getTime());
+
+    await until(() => loa.events(playback.playbackId).length === 2, 10_000, 'started and finished');
+    const [started, finished] = loa.events(playback.playbackId);
+    expect([started.event, finished.event]).toEqual(['started', 'finished']);
+    expect(Date.parse(finished.at) - Date.parse(started.at)).toBeGreaterThanOrEqual(short.durationSeconds * 1000 * TIME_SCALE * 0.9);
+    expect(loa.received.every(({ verdict }) => verdict.ok)).toBe(true);
+    await until(() => gateway.events.every((posted) => posted.status !== null), 2_000, 'the answers to the events');
+    expect(gateway.events.map((posted) => posted.status)).toEqual([204, 204]);
+
+    const [played] = gateway.playbacks;
+    expect(played).toMatchObject({ playbackId: playback.playbackId, outcome: 'played' });
+    expect(Math.abs(played.decodedSeconds! - short.durationSeconds)).toBeLessThan(0.1);
+    // The gateway fetched the audio in ranges, as Loa's media URL allows.
+    expect(loa.media.length).toBeGreaterThan(1);
+    expect(loa.media.every((media) => media.status === 206 && media.range?.startsWith('bytes='))).toBe(true);
+  });
+
+  it('refuses a replayed event, byte for byte, after believing it once', async () => {
+    const gateway = await emulate();
+    const playback = request(short);
+    await driver.play(target(gateway), playback);
+    await until(() => loa.events(playback.playbackId).length === 2, 10_000, 'started and finished');
+    expect(await loa.replay(loa.received[0])).toBe(409);
+    expect(loa.received.at(-1)!.verdict).toEqual({ ok: false, reason: 'replayed' });
+  });
+
+  it('reports a failed playback when the audio is not what Loa signed', async () => {
+    const gateway = await emulate();
+    const playback = request(short, { sha256: 'f'.repeat(64) });
+    expect((await driver.play(target(gateway), playback)).level).toBe('acknowledged');
+    await until(() => loa.events(playback.playbackId).length === 1, 10_000, 'the failed event');
+    expect(loa.events(playback.playbackId)[0]).toMatchObject({ event: 'failed', reason: expect.stringMatching(/SHA-256/) });
+  });
+
+  it('is busy while playing, and free again after', async () => {
+    const gateway = await emulate();
+    const first = request(long);
+    await driver.play(target(gateway), first);
+    const error = await failure(driver.play(target(gateway), request(short)));
+    expect(error.kind).toBe('busy');
+    expect(error.evidence).toBeUndefined();
+    await until(() => loa.events(first.playbackId).some((event) => event.event === 'finished'), 10_000, 'the first to finish');
+    expect((await driver.play(target(gateway), request(short))).level).toBe('acknowledged');
+  });
+
+  it('stops a playback on the gateway, which reports it failed', async () => {
+    const gateway = await emulate();
+    const playback = request(long);
+    await driver.play(target(gateway), playback);
+    await until(() => loa.events(playback.playbackId).length === 1, 10_000, 'the started event');
+    expect(await driver.stop(target(gateway), playback.playbackId)).toBe(true);
+    await until(() => loa.events(playback.playbackId).length === 2, 5_000, 'the failed event');
+    expect(loa.events(playback.playbackId)[1]).toMatchObject({ event: 'failed', reason: 'stopped by Loa' });
+    expect(gateway.playbacks[0].outcome).toBe('interrupted');
+    expect(await driver.stop(target(gateway), playback.playbackId)).toBe(false);
+  });
+
+  it('checks health with a signed GET', async () => {
+    const gateway = await emulate();
+    expect(await driver.checkHealth(target(gateway))).toEqual({ ok: true, latencyMs: expect.any(Number), detail: 'gateway emulator ready' });
+    expect(gateway.requests).toEqual([{ method: 'GET', path: '/health', authorized: true, status: 200 }]);
+  });
+
+  it('refuses to play without a signed audio URL for the gateway to fetch', async () => {
+    const gateway = await emulate();
+    await expect(driver.play(target(gateway), request(short, { url: undefined }))).rejects.toThrow(/needs request.audio.url/);
+    expect(gateway.requests).toHaveLength(0);
+  });
+
+  it('calls a signature under another key an auth error', async () => {
+    const gateway = await emulate();
+    expect(await failure(driver.play(target(gateway, 'another-key-0123456789-0123456789-xyz'), request(short)))).toMatchObject({ kind: 'auth' });
+    expect(await driver.checkHealth(target(gateway, 'another-key-0123456789-0123456789-xyz'))).toMatchObject({ ok: false, errorKind: 'auth' });
+    expect(gateway.playbacks).toHaveLength(0);
+  });
+
+  describe('fault modes', () => {
+    it('offline: unreachable, within the connect timeout', async () => {
+      const gateway = await emulate({ fault: 'offline' });
+      const play = await timed(() => driver.play(target(gateway), request(short)));
+      expect(play.error).toMatchObject({ kind: 'unreachable' });
+      expect(play.ms).toBeLessThan(LIMITS.connectTimeoutMs + MARGIN_MS);
+      expect(await driver.checkHealth(target(gateway))).toMatchObject({ ok: false, errorKind: 'unreachable' });
+    });
+
+    it('slow: a timeout, within the response timeout, and the command counts as sent', async () => {
+      const gateway = await emulate({ fault: 'slow', slowDelayMs: 3_000 });
+      const play = await timed(() => driver.play(target(gateway), request(short)));
+      expect(play.error).toMatchObject({ kind: 'timeout', evidence: { level: 'commanded' } });
+      expect(play.ms).toBeLessThan(LIMITS.responseTimeoutMs + MARGIN_MS);
+    });
+
+    it('wrong-password: every signature refused is an auth error', async () => {
+      const gateway = await emulate({ fault: 'wrong-password' });
+      expect(await failure(driver.play(target(gateway), request(short)))).toMatchObject({ kind: 'auth' });
+    });
+
+    it('garbage: a web page is a protocol error, not an acknowledgement', async () => {
+      const gateway = await emulate({ fault: 'garbage' });
+      const error = await failure(driver.play(target(gateway), request(short)));
+      expect(error.kind).toBe('protocol');
+      expect(error.message).toMatch(/not a JSON object/);
+      expect(await driver.checkHealth(target(gateway))).toMatchObject({ ok: false, errorKind: 'protocol' });
+    });
+
+    it('hang: a timeout, within the response timeout', async () => {
+      const gateway = await emulate({ fault: 'hang' });
+      const health = await timed(() => driver.checkHealth(target(gateway)));
+      expect(health.value).toMatchObject({ ok: false, errorKind: 'timeout' });
+      expect(health.ms).toBeLessThan(LIMITS.responseTimeoutMs + MARGIN_MS);
+    });
+
+    it('drop: a connection closed without an answer is a protocol error', async () => {
+      const gateway = await emulate({ fault: 'drop' });
+      const error = await failure(driver.play(target(gateway), request(short)));
+      expect(error.kind).toBe('protocol');
+      expect(error.message).toMatch(/closed the connection without answering/);
+    });
+  });
+});
