@@ -12,6 +12,9 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CommunesModule } from './communes/communes.module';
 import { RedisClientModule } from './queue/redis-client';
+import { GatewayModule } from './gateway/gateway.module';
+import { MediaLinksModule } from './media-links/media-links.module';
+import { SpeakersModule } from './speakers/speakers.module';
 import { UsersModule } from './users/users.module';
 
 /** HTTP API: controllers and the producers behind them. */
@@ -21,6 +24,9 @@ const API_MODULES: Type[] = [
   AuthModule,
   UsersModule,
   CommunesModule,
+  SpeakersModule,
+  MediaLinksModule,
+  GatewayModule,
   HealthModule,
   TopicsModule,
   BulletinsModule,

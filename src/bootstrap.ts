@@ -12,12 +12,19 @@ import { ensureDatabase } from './database/ensure-database';
 /** Builds the application for a role; shared by `main.ts`, the demo and the tests. */
 export async function createApp(config: AppConfig): Promise<INestApplication> {
   if (config.database.createIfMissing) await ensureDatabase(config.database.url);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bufferLogs: true,
+    // Gateway events are verified against the exact bytes that were signed.
+    rawBody: true,
+  });
   app.useLogger(app.get(Logger));
   // Nest flushes buffered start-up logs only on listen(); a worker never listens.
   app.flushLogs();
   if (config.runsApi && config.auth.ephemeralSecret) {
     app.get(Logger).warn('JWT_SECRET is not set: using a random one, so sign-ins end when this process restarts');
+  }
+  if (config.developmentSecretsKey) {
+    app.get(Logger).warn('SECRETS_KEY is not set: speaker secrets are encrypted with a development key that is not secret');
   }
   app.enableShutdownHooks();
   app.setGlobalPrefix('api');

@@ -6,12 +6,16 @@ import { join } from 'node:path';
 import { Role } from '../src/auth/role';
 import { BulletinStatus } from '../src/bulletins/bulletin-status';
 import { Bulletin } from '../src/bulletins/bulletin.entity';
+import { Speaker } from '../src/speakers/speaker.entity';
 import { Topic } from '../src/topics/topic.entity';
 import { UsersService } from '../src/users/users.service';
 import { makeAudio, speechLike } from './support/audio-fixtures';
 import { uploadBulletin, waitUntilProcessed } from './support/bulletin-client';
 import { authHeader, createSession, Session } from './support/people';
 import { routeTable } from './support/route-table';
+import { MediaLinks } from '../src/media-links/media-links.service';
+import { SecretBox } from '../src/security/secret-box';
+import { signedHeaders } from '../src/speakers/drivers/gateway-signature';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -30,6 +34,8 @@ interface HttpRequest {
   upload?: { file: string; fields: Record<string, string> };
   /** Who sends it, when not the caller's usual session (e.g. a fresh session that logout may end). */
   session?: Session | null;
+  /** Extra headers, e.g. a gateway's signature. */
+  headers?: Record<string, string>;
 }
 
 interface RouteCase {
@@ -107,7 +113,45 @@ describe('Access: every route for every kind of caller', () => {
 
   const unique = () => randomUUID().slice(0, 8);
 
+  /** A manual speaker of the operator's village, written directly: checking it needs no network. */
+  async function villageSpeaker(): Promise<string> {
+    const repository = loa.dataSource.getRepository(Speaker);
+    const speaker = await repository.save(
+      repository.create({ villageId: loa.places.village.id, name: `Cụm loa ${unique()}`, driver: 'manual', settings: {}, secretsSealed: null }),
+    );
+    return speaker.id;
+  }
+
+  const GATEWAY_KEY = 'matrix-gateway-key-0123456789abcdef';
+
+  /** A gateway speaker whose key signs the events below. */
+  async function gatewaySpeaker(): Promise<string> {
+    const repository = loa.dataSource.getRepository(Speaker);
+    const speaker = await repository.save(
+      repository.create({
+        villageId: loa.places.village.id, name: `Cổng ${unique()}`, driver: 'http-gateway',
+        settings: { url: 'http://127.0.0.1:9' }, secretsSealed: loa.app.get(SecretBox).seal({ key: GATEWAY_KEY }),
+      }),
+    );
+    return speaker.id;
+  }
+
+  /** A media link path for the shared bulletin's rendition. */
+  async function mediaPath(): Promise<string> {
+    const bulletin = await loa.dataSource.getRepository(Bulletin).findOneByOrFail({ id: audioBulletin });
+    return new URL(loa.app.get(MediaLinks).urlFor(bulletin.renditionSha256!, 'mp3')).pathname;
+  }
+
   const ROUTES: Record<string, RouteCase> = {
+    // Signed links and signed device callbacks: the same answer whoever sends them, account or not.
+    'GET /api/media/:token': { expect: everyone(200, 200), request: async () => ({ path: await mediaPath() }) },
+    'POST /api/gateway/events': {
+      expect: everyone(202, 202),
+      async request() {
+        const event = { playbackId: randomUUID(), event: 'started', at: new Date().toISOString(), nonce: randomUUID().replace(/-/g, '') };
+        return { path: `/api/gateway/events?speaker=${await gatewaySpeaker()}`, json: event, headers: signedHeaders(GATEWAY_KEY, JSON.stringify(event)) };
+      },
+    },
     'GET /api/health': { expect: everyone(200, 200), request: () => ({ path: '/api/health' }) },
     'POST /api/auth/login': {
       expect: everyone(200, 401),
@@ -213,10 +257,30 @@ describe('Access: every route for every kind of caller', () => {
       expect: { ...everyone(403), anonymous: 401, admin: 200, editor: 200, approver: 200, otherCommune: 404 },
       request: async () => ({ path: `/api/bulletins/${await readyBulletin()}/archive` }),
     },
+    'POST /api/speakers': {
+      expect: adminOnly(201),
+      request: () => ({ path: '/api/speakers', json: { villageId: loa.places.village.id, name: `Cụm loa mới ${unique()}`, driver: 'manual' } }),
+    },
+    'GET /api/speakers': { expect: everyone(200), request: () => ({ path: '/api/speakers' }) },
+    'GET /api/speakers/:id': {
+      // The speaker is in the operator's village: the neighbour village's operator and the other commune do not see it.
+      expect: { ...everyone(200), otherCommune: 404, otherVillage: 404 },
+      request: async () => ({ path: `/api/speakers/${await villageSpeaker()}` }),
+    },
+    'PATCH /api/speakers/:id': { expect: adminOnly(200), request: async () => ({ path: `/api/speakers/${await villageSpeaker()}`, json: { tags: ['ven biển'] } }) },
+    'GET /api/speakers/:id/health': {
+      expect: { ...everyone(200), otherCommune: 404, otherVillage: 404 },
+      request: async () => ({ path: `/api/speakers/${await villageSpeaker()}/health` }),
+    },
+    'POST /api/speakers/:id/check': {
+      // Roles are refused before the speaker is looked up; only the other commune's editor reaches the scope's 404.
+      expect: { ...everyone(403), anonymous: 401, admin: 200, editor: 200, otherCommune: 404 },
+      request: async () => ({ path: `/api/speakers/${await villageSpeaker()}/check` }),
+    },
   };
 
   async function send(method: string, request: HttpRequest, session: Session | null): Promise<number> {
-    const headers: Record<string, string> = session ? authHeader(session) : {};
+    const headers: Record<string, string> = { ...(session ? authHeader(session) : {}), ...request.headers };
     let body: FormData | string | undefined;
     if (request.upload) {
       const form = new FormData();

@@ -628,7 +628,10 @@ const CHECKS: Record<string, Check> = {
 // Running them
 
 /** What an operator must provide (compose refuses to start without it). */
-const REQUIRED_HOST_ENV: HostEnv = { JWT_SECRET: 'a-jwt-secret-of-at-least-32-characters-0123' };
+const REQUIRED_HOST_ENV: HostEnv = {
+  JWT_SECRET: 'a-jwt-secret-of-at-least-32-characters-0123',
+  SECRETS_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
+};
 
 /** Host environments compose is interpolated with: the defaults, and a deployment that sets its own password. */
 const HOST_ENVS: Record<string, HostEnv> = {
@@ -743,6 +746,7 @@ const MUTATIONS: Mutation[] = [
   ['environment parses', 'a non-postgres DATABASE_URL', /worker: Invalid environment[\s\S]*DATABASE_URL/, (i) => (env(i, 'worker').DATABASE_URL = 'mysql://loa@postgres/loa')],
   ['configuration builds', 'a port out of range', /api would exit at start: [\s\S]*PORT/, (i) => (env(i, 'api').PORT = '70000')],
   ['configuration builds', 'api without JWT_SECRET in production', /api would exit at start: [\s\S]*JWT_SECRET/, (i) => delete env(i, 'api').JWT_SECRET],
+  ['configuration builds', 'worker without SECRETS_KEY in production', /worker would exit at start: [\s\S]*SECRETS_KEY/, (i) => delete env(i, 'worker').SECRETS_KEY],
   ['depends on', 'worker starts before the migrations ran', /worker waits for the api with service_started/, (i) => (i.compose.services.worker.depends_on.api = { condition: 'service_started' })],
   ['api and worker agree', 'different queue prefixes', /differ on QUEUE_PREFIX/, (i) => (env(i, 'worker').QUEUE_PREFIX = 'other')],
   ['migrations', 'worker also runs migrations', /worker must leave migrations/, (i) => (env(i, 'worker').MIGRATIONS_RUN = 'true')],

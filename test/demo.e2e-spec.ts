@@ -1,4 +1,5 @@
-import { DEMO_ACCOUNTS } from '../src/demo/demo-commune';
+import { DEMO_ACCOUNTS, DEMO_COMMUNE, DEMO_SPEAKERS } from '../src/demo/demo-commune';
+import { Emulator } from '../src/emulator/emulator';
 import { DemoSeeder } from '../src/demo/demo-seeder';
 import { SAMPLE_BULLETINS } from '../src/demo/sample-bulletins';
 import { call } from './support/api';
@@ -9,13 +10,15 @@ import { startTestApp, TestApp } from './support/test-app';
 /** `npm run demo` prints these logins: they must work, and the commune must be filled as promised. */
 describe('The demo commune', () => {
   let loa: TestApp;
+  const emulators: Emulator[] = [];
 
   beforeAll(async () => {
     loa = await startTestApp();
-    await new DemoSeeder(loa.app, loa.url).seed();
+    emulators.push(...(await new DemoSeeder(loa.app, loa.url).seed()));
   });
 
   afterAll(async () => {
+    await Promise.all(emulators.map((emulator) => emulator.close()));
     await loa?.close();
   });
 
@@ -35,9 +38,25 @@ describe('The demo commune', () => {
     expect(body.items).toHaveLength(SAMPLE_BULLETINS.length);
   });
 
-  it('can be run again without duplicating anything', async () => {
-    await new DemoSeeder(loa.app, loa.url).seed();
+  it('has emulated speakers in every village that answer a health check, and a wired cluster', async () => {
+    const { body: communes } = await call<{ id: string; name: string }[]>(loa.people.admin, 'GET', '/api/communes');
+    const communeId = communes.find((commune) => commune.name === DEMO_COMMUNE.name)!.id;
+    const { body: demo } = await call<{ id: string; driver: string }[]>(loa.people.admin, 'GET', `/api/speakers?communeId=${communeId}`);
+    expect(demo.filter((speaker) => speaker.driver === 'axis-vapix')).toHaveLength(DEMO_SPEAKERS.filter((s) => s.driver === 'axis-vapix').length);
+    expect(demo.filter((speaker) => speaker.driver === 'manual')).toHaveLength(1);
+    const axis = demo.find((speaker) => speaker.driver === 'axis-vapix')!;
+    const check = await call<{ ok: boolean; status: string }>(loa.people.admin, 'POST', `/api/speakers/${axis.id}/check`);
+    expect(check.body).toMatchObject({ ok: true, status: 'online' });
+  });
+
+  it('can be run again without duplicating anything, re-pointing the speakers at the new emulators', async () => {
+    const second = await new DemoSeeder(loa.app, loa.url).seed();
+    emulators.push(...second);
     const { body } = await call<{ total: number }>(loa.people.admin, 'GET', '/api/bulletins?q=Việt An');
     expect(body.total).toBe(1);
+    const { body: speakers } = await call<{ settings: { url?: string } }[]>(loa.people.admin, 'GET', '/api/speakers?tag=ven sông');
+    expect(speakers).toHaveLength(1);
+    const riverside = DEMO_SPEAKERS.filter((s) => s.driver === 'axis-vapix').findIndex((s) => s.tags.includes('ven sông'));
+    expect(speakers[0].settings.url).toBe(second[riverside].url);
   });
 });

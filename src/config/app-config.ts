@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Environment, parseEnvironment, ProcessRole } from './environment';
 
@@ -40,6 +40,19 @@ export class AppConfig {
     trustProxy: boolean | number | string;
     loginThrottle: { windowSeconds: number; accountLimit: number; ipLimit: number };
   };
+  /** 32-byte key for speaker secrets and media URL signatures; `developmentSecretsKey` when none was given. */
+  readonly secretsKey: Buffer;
+  readonly developmentSecretsKey: boolean;
+  readonly publicUrl: string;
+  readonly speakers: {
+    connectTimeoutMs: number;
+    responseTimeoutMs: number;
+    healthMonitor: boolean;
+    healthIntervalSeconds: number;
+    healthConcurrency: number;
+    offlineAfterFailures: number;
+    timeScale: number;
+  };
 
   constructor(env: Environment) {
     this.role = env.ROLE;
@@ -75,6 +88,21 @@ export class AppConfig {
     if (!env.JWT_SECRET && env.NODE_ENV === 'production' && env.ROLE !== 'worker') {
       throw new Error('Invalid environment, fix these variables:\n  JWT_SECRET=(unset): required in production (at least 32 random characters)');
     }
+    if (!env.SECRETS_KEY && env.NODE_ENV === 'production') {
+      throw new Error('Invalid environment, fix these variables:\n  SECRETS_KEY=(unset): required in production (openssl rand -base64 32)');
+    }
+    this.developmentSecretsKey = !env.SECRETS_KEY;
+    this.secretsKey = env.SECRETS_KEY ? Buffer.from(env.SECRETS_KEY, 'base64') : createHash('sha256').update('loa-development-secrets-key').digest();
+    this.publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+    this.speakers = {
+      connectTimeoutMs: env.SPEAKER_CONNECT_TIMEOUT_MS,
+      responseTimeoutMs: env.SPEAKER_RESPONSE_TIMEOUT_MS,
+      healthMonitor: env.SPEAKER_HEALTH_MONITOR,
+      healthIntervalSeconds: env.SPEAKER_HEALTH_INTERVAL_SECONDS,
+      healthConcurrency: env.SPEAKER_HEALTH_CONCURRENCY,
+      offlineAfterFailures: env.SPEAKER_OFFLINE_AFTER_FAILURES,
+      timeScale: env.SPEAKER_TIME_SCALE,
+    };
     this.auth = {
       jwtSecret: env.JWT_SECRET ?? randomBytes(32).toString('base64url'),
       ephemeralSecret: !env.JWT_SECRET,

@@ -128,6 +128,43 @@ export class Environment {
   /** Login attempts per client address per window, whatever the account. */
   @IsInt() @Min(1)
   LOGIN_THROTTLE_IP_LIMIT: number = 30;
+
+  /**
+   * 32 bytes, base64: encrypts speaker secrets (AES-256-GCM) and signs media URLs. Required in production;
+   * elsewhere a fixed development key is used, with a warning.
+   */
+  @IsOptional() @Matches(/^[A-Za-z0-9+/_-]{43}=?$/, { message: 'SECRETS_KEY must be 32 random bytes in base64 (e.g. openssl rand -base64 32)' })
+  SECRETS_KEY: string | undefined = undefined;
+
+  /** Where devices reach this service (gateways fetch audio from here); defaults to http://localhost:PORT. */
+  @IsOptional() @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_URL must be an http(s) URL' })
+  PUBLIC_URL: string | undefined = undefined;
+
+  @IsInt() @Min(100) @Max(60_000)
+  SPEAKER_CONNECT_TIMEOUT_MS: number = 5000;
+
+  @IsInt() @Min(100) @Max(120_000)
+  SPEAKER_RESPONSE_TIMEOUT_MS: number = 10_000;
+
+  /** How often every enabled speaker is checked; each speaker keeps its own offset inside the interval. */
+  @IsInt() @Min(5)
+  SPEAKER_HEALTH_INTERVAL_SECONDS: number = 60;
+
+  /** Whether this API process sweeps speaker health periodically (one instance at a time does, by lock). */
+  @Transform(toBoolean) @IsBoolean()
+  SPEAKER_HEALTH_MONITOR: boolean = true;
+
+  /** Health checks in flight at once, whatever the number of speakers. */
+  @IsInt() @Min(1) @Max(1000)
+  SPEAKER_HEALTH_CONCURRENCY: number = 20;
+
+  /** Failed checks in a row after which a speaker is offline (fewer make it degraded). */
+  @IsInt() @Min(1) @Max(100)
+  SPEAKER_OFFLINE_AFTER_FAILURES: number = 3;
+
+  /** 1 for real speakers; an emulator's time scale when the demo or tests drive emulators faster than real time. */
+  @IsNumber() @Min(0.001) @Max(1)
+  SPEAKER_TIME_SCALE: number = 1;
 }
 
 /** Hides the password of a URL-shaped value, so a boot error never prints a credential. */

@@ -23,3 +23,23 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'tanphong', displayName: 'Trưởng thôn Tân Phong', role: Role.Operator, password: 'Loaphat-Thon2-26', villages: ['Thôn Tân Phong'] },
   { username: 'theodoi', displayName: 'Cán bộ theo dõi', role: Role.Viewer, password: 'Baocao-VietAn-26' },
 ];
+
+export interface DemoSpeaker {
+  village: string;
+  name: string;
+  /** Emulated Axis speakers answer over HTTP; a manual cluster (wired/FM) is confirmed by its operator. */
+  driver: 'axis-vapix' | 'manual';
+  tags: string[];
+}
+
+/** Two emulated IP speakers per village, and one legacy wired cluster. */
+export const DEMO_SPEAKERS: DemoSpeaker[] = [
+  ...DEMO_VILLAGES.flatMap((village): DemoSpeaker[] => [
+    { village, name: 'Loa nhà văn hóa', driver: 'axis-vapix', tags: [] },
+    { village, name: 'Loa ngã ba', driver: 'axis-vapix', tags: village === 'Thôn Hà Lam' ? ['ven sông'] : [] },
+  ]),
+  { village: 'Thôn An Tây', name: 'Cụm loa dây (FM cũ)', driver: 'manual', tags: [] },
+];
+
+/** The password the emulated Axis speakers accept; the demo stores it encrypted like a real one. */
+export const DEMO_SPEAKER_PASSWORD = 'Loa-emulator-2026';

@@ -6,11 +6,13 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { Commune } from '../communes/commune.entity';
 import { Village } from '../communes/village.entity';
+import { Emulator } from '../emulator/emulator';
 import { FfmpegAdapter } from '../media/ffmpeg.adapter';
 import { synthesisInvocation } from '../media/media-commands';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { DEMO_ACCOUNTS, DEMO_COMMUNE, DEMO_VILLAGES, DemoAccount } from './demo-commune';
+import { startDemoSpeakers } from './demo-speakers';
 import { SAMPLE_BULLETINS, speechLikeSource } from './sample-bulletins';
 
 interface Topic {
@@ -31,9 +33,15 @@ export class DemoSeeder {
     private readonly baseUrl: string,
   ) {}
 
-  async seed(): Promise<void> {
+  /** Fills the commune; answers the emulated speakers it started, which the caller closes on exit. */
+  async seed(): Promise<Emulator[]> {
     const { commune, villages } = await this.places();
     for (const account of DEMO_ACCOUNTS) await this.account(account, commune, villages);
+    const emulators = await startDemoSpeakers(
+      this.baseUrl,
+      await this.signIn('quantri'),
+      new Map([...villages].map(([name, village]) => [name, village.id])),
+    );
     const editor = await this.signIn('vanhoa');
     const approver = await this.signIn('lanhdao');
     const topics = (await (await fetch(`${this.baseUrl}/api/topics`, { headers: editor })).json()) as Topic[];
@@ -49,6 +57,7 @@ export class DemoSeeder {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+    return emulators;
   }
 
   private async places(): Promise<{ commune: Commune; villages: Map<string, Village> }> {

@@ -10,7 +10,10 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen(config.http.port, config.http.host);
   const baseUrl = `http://localhost:${config.http.port}`;
-  await new DemoSeeder(app, baseUrl).seed();
+  const emulators = await new DemoSeeder(app, baseUrl).seed();
+  // The emulated speakers go down with the demo; Nest's own shutdown hooks handle the service.
+  process.once('SIGTERM', () => void Promise.all(emulators.map((emulator) => emulator.close())));
+  process.once('SIGINT', () => void Promise.all(emulators.map((emulator) => emulator.close())));
   process.stdout.write(
     [
       '',
@@ -19,6 +22,7 @@ async function main(): Promise<void> {
       `  Health:                     ${baseUrl}/api/health`,
       '  Logins (username / password / role):',
       ...DEMO_ACCOUNTS.map((account) => `    ${account.username.padEnd(10)} ${account.password.padEnd(22)} ${account.role} — ${account.displayName}`),
+      `  Emulated speakers:          ${emulators.length} Axis speakers on ${emulators.map((emulator) => emulator.port).join(', ')}`,
       '  Stop with Ctrl+C.',
       '',
     ].join('\n') + '\n',

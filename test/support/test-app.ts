@@ -46,6 +46,8 @@ export async function startTestApp(environment: Record<string, string> = {}): Pr
     JWT_SECRET: 'test-secret-for-loa-integration-tests-only',
     // Every sign-in of a test comes from 127.0.0.1; the throttling spec sets its own limits.
     LOGIN_THROTTLE_IP_LIMIT: '10000',
+    // Tests trigger sweeps themselves; a timer would check other test files' speakers in the shared database.
+    SPEAKER_HEALTH_MONITOR: 'false',
     ...environment,
   });
   const app = await createApp(config);

@@ -15,7 +15,15 @@ export class WorkerProcess {
   static start(environment: Record<string, string>): WorkerProcess {
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'main.ts')], {
       cwd: ROOT,
-      env: { ...process.env, ROLE: 'worker', MIGRATIONS_RUN: 'false', DATABASE_CREATE_IF_MISSING: 'false', LOG_LEVEL: 'info', ...environment },
+      env: {
+        ...process.env,
+        ROLE: 'worker',
+        MIGRATIONS_RUN: 'false',
+        DATABASE_CREATE_IF_MISSING: 'false',
+        LOG_LEVEL: 'info',
+        SPEAKER_HEALTH_MONITOR: 'false',
+        ...environment,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new WorkerProcess(child);

@@ -1,0 +1,72 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { HealthResult } from '../drivers/speaker-driver';
+import { SpeakerHealthCheck } from '../speaker-health-check.entity';
+import { Speaker } from '../speaker.entity';
+import { SpeakerTargets } from '../speaker-targets';
+import { stateAfterCheck } from './health-status';
+
+/** Checks one speaker through its driver, keeps the result in its history and moves its status. */
+@Injectable()
+export class SpeakerHealthService {
+  private readonly logger = new Logger(SpeakerHealthService.name);
+
+  constructor(
+    @InjectRepository(Speaker) private readonly speakers: Repository<Speaker>,
+    @InjectRepository(SpeakerHealthCheck) private readonly checks: Repository<SpeakerHealthCheck>,
+    private readonly targets: SpeakerTargets,
+    private readonly config: AppConfig,
+  ) {}
+
+  async check(speaker: Speaker): Promise<SpeakerHealthCheck> {
+    let result: HealthResult;
+    try {
+      // Inside the try: secrets that no longer open (SECRETS_KEY changed) are a failed check, not a crash.
+      const { driver, target } = this.targets.resolve(speaker);
+      result = await driver.checkHealth(target);
+    } catch (error) {
+      result = { ok: false, latencyMs: 0, detail: `The check itself failed: ${(error as Error).message}`, errorKind: 'protocol' };
+    }
+    return this.record(speaker, result);
+  }
+
+  /** The latest checks of a speaker, newest first. */
+  history(speakerId: string, limit: number): Promise<SpeakerHealthCheck[]> {
+    return this.checks.find({ where: { speakerId }, order: { at: 'DESC', id: 'DESC' }, take: limit });
+  }
+
+  private async record(speaker: Speaker, result: HealthResult): Promise<SpeakerHealthCheck> {
+    const now = new Date();
+    const next = stateAfterCheck(speaker, result.ok, this.config.speakers.offlineAfterFailures);
+    const changed = next.status !== speaker.status;
+    const entry = await this.speakers.manager.transaction(async (manager) => {
+      await manager.update(Speaker, { id: speaker.id }, {
+        status: next.status,
+        consecutiveFailures: next.consecutiveFailures,
+        statusDetail: result.detail,
+        lastCheckedAt: now,
+        ...(result.ok ? { lastSeenAt: now } : {}),
+        ...(changed ? { statusChangedAt: now } : {}),
+      });
+      return manager.save(
+        manager.create(SpeakerHealthCheck, {
+          speakerId: speaker.id,
+          // One clock for the history and the speaker's lastCheckedAt, so the two never disagree.
+          at: now,
+          ok: result.ok,
+          latencyMs: result.latencyMs,
+          detail: result.detail,
+          errorKind: result.errorKind ?? null,
+          status: next.status,
+        }),
+      );
+    });
+    if (changed) {
+      this.logger.log({ speakerId: speaker.id, from: speaker.status, to: next.status, detail: result.detail }, 'Speaker status changed');
+    }
+    Object.assign(speaker, next, { lastCheckedAt: now });
+    return entry;
+  }
+}
