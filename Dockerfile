@@ -10,7 +10,9 @@ RUN npm ci --no-audit --no-fund
 COPY nest-cli.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
-# nest build writes dist/src/main.js and dist/migrations/*.js (the service runs migrations from there).
+COPY web ./web
+# nest build writes dist/src/main.js and dist/migrations/*.js (the service runs migrations from there);
+# vite build writes the console to web/dist, which the api serves at /.
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 # --- runtime: Node.js and Debian's ffmpeg/ffprobe, running as the unprivileged `node` user
@@ -24,6 +26,7 @@ ENV NODE_ENV=production AUDIO_DIR=/var/lib/loa/audio
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/web/dist ./web/dist
 # Created (and owned by node) before VOLUME, so a fresh named volume starts with this owner.
 RUN mkdir -p /var/lib/loa/audio && chown node:node /var/lib/loa/audio
 VOLUME /var/lib/loa/audio

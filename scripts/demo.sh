@@ -7,4 +7,6 @@ bash scripts/ensure-dependencies.sh
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/loa_demo}"
 export QUEUE_PREFIX="${QUEUE_PREFIX:-loa-demo}"
 export AUDIO_DIR="${AUDIO_DIR:-./audio/demo}"
+# The demo runs the sources with ts-node; the console is served from its build, made once here (no network needed).
+[ -f web/dist/index.html ] || npx vite build --config web/vite.config.mts --logLevel warn
 exec npx ts-node --transpile-only src/demo/main.ts

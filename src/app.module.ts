@@ -14,6 +14,7 @@ import { CommunesModule } from './communes/communes.module';
 import { RedisClientModule } from './queue/redis-client';
 import { GatewayModule } from './gateway/gateway.module';
 import { MediaLinksModule } from './media-links/media-links.module';
+import { SchedulesModule } from './schedules/schedules.module';
 import { SpeakersModule } from './speakers/speakers.module';
 import { UsersModule } from './users/users.module';
 
@@ -30,6 +31,7 @@ const API_MODULES: Type[] = [
   HealthModule,
   TopicsModule,
   BulletinsModule,
+  SchedulesModule,
 ];
 /** Queue consumers. */
 const WORKER_MODULES: Type[] = [BulletinProcessingModule];

@@ -1,4 +1,7 @@
 import { INestApplication } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NextFunction, Request, Response } from 'express';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -44,6 +47,35 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
         .build(),
     );
     SwaggerModule.setup('api/docs', app, document);
+    serveConsole(app);
   }
   return app;
+}
+
+/** Where `vite build` writes the console, from src/ (ts-node) or dist/src/ (compiled). */
+const CONSOLE_DIRS = [join(__dirname, '..', 'web', 'dist'), join(__dirname, '..', '..', 'web', 'dist')];
+
+/**
+ * Serves the built web console at `/` with plain express middleware, ahead of Nest's router and outside its guard:
+ * the files are public, and every /api path still reaches Nest (and its access guard) untouched.
+ */
+function serveConsole(app: NestExpressApplication): void {
+  const dir = CONSOLE_DIRS.find((candidate) => existsSync(join(candidate, 'index.html')));
+  if (!dir) {
+    app.get(Logger).warn('The web console is not built (run npm run build); only the API is served');
+    return;
+  }
+  const isApi = (path: string) => path === '/api' || path.startsWith('/api/');
+  // Vite names assets by content hash, so they may be cached for good; index.html must not be.
+  app.useStaticAssets(dir, {
+    index: false,
+    setHeaders: (response, path) =>
+      response.setHeader('Cache-Control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
+  });
+  // Single-page app: any other GET that wants a page answers index.html, never cached so a new build is picked up.
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || isApi(request.path) || !request.accepts('html')) return next();
+    response.setHeader('Cache-Control', 'no-cache');
+    response.sendFile(join(dir, 'index.html'));
+  });
 }

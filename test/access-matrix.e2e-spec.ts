@@ -6,6 +6,10 @@ import { join } from 'node:path';
 import { Role } from '../src/auth/role';
 import { BulletinStatus } from '../src/bulletins/bulletin-status';
 import { Bulletin } from '../src/bulletins/bulletin.entity';
+import { ScheduleBulletin } from '../src/schedules/schedule-bulletin.entity';
+import { ScheduleStatus } from '../src/schedules/schedule-status';
+import { ScheduleTarget } from '../src/schedules/schedule-target.entity';
+import { Schedule } from '../src/schedules/schedule.entity';
 import { Speaker } from '../src/speakers/speaker.entity';
 import { Topic } from '../src/topics/topic.entity';
 import { UsersService } from '../src/users/users.service';
@@ -101,6 +105,26 @@ describe('Access: every route for every kind of caller', () => {
       }),
     );
     return bulletin.id;
+  }
+
+  /** An approved bulletin of the first commune, written directly: scheduling needs only its duration. */
+  async function approvedBulletin(): Promise<string> {
+    const bulletins = loa.dataSource.getRepository(Bulletin);
+    const bulletin = await bulletins.findOneByOrFail({ id: await readyBulletin() });
+    await bulletins.update(bulletin.id, { status: BulletinStatus.Approved, durationMs: 60_000 });
+    return bulletin.id;
+  }
+
+  /** A daily schedule of the first commune on the operator's village, written directly. */
+  async function villageSchedule(status = ScheduleStatus.Active): Promise<string> {
+    const bulletinId = await approvedBulletin();
+    const schedule = await loa.dataSource.getRepository(Schedule).save({
+      communeId: loa.places.commune.id, title: 'Lịch thử', status, rrule: 'DTSTART:20260101T000000\nRRULE:FREQ=DAILY;BYHOUR=6',
+      startsAt: null, timezone: 'Asia/Ho_Chi_Minh', programMs: 60_000,
+    });
+    await loa.dataSource.getRepository(ScheduleBulletin).insert({ scheduleId: schedule.id, position: 0, bulletinId });
+    await loa.dataSource.getRepository(ScheduleTarget).insert({ scheduleId: schedule.id, villageId: loa.places.village.id });
+    return schedule.id;
   }
 
   async function someUser(): Promise<string> {
@@ -276,6 +300,36 @@ describe('Access: every route for every kind of caller', () => {
       // Roles are refused before the speaker is looked up; only the other commune's editor reaches the scope's 404.
       expect: { ...everyone(403), anonymous: 401, admin: 200, editor: 200, otherCommune: 404 },
       request: async () => ({ path: `/api/speakers/${await villageSpeaker()}/check` }),
+    },
+    'POST /api/schedules': {
+      // Roles are refused first; the other commune's editor names a village outside its scope and gets the scope's 404.
+      expect: { ...everyone(403), anonymous: 401, admin: 201, editor: 201, otherCommune: 404 },
+      request: async () => ({
+        path: '/api/schedules',
+        json: { title: 'Lịch mới', bulletinIds: [await approvedBulletin()], targets: { villageIds: [loa.places.village.id] }, rrule: 'FREQ=DAILY;BYHOUR=6' },
+      }),
+    },
+    'GET /api/schedules': { expect: libraryReader(200), request: () => ({ path: '/api/schedules' }) },
+    'GET /api/schedules/:id': { expect: libraryReader(404), request: async () => ({ path: `/api/schedules/${await villageSchedule()}` }) },
+    'PATCH /api/schedules/:id': {
+      expect: { ...everyone(403), anonymous: 401, admin: 200, editor: 200, otherCommune: 404 },
+      request: async () => ({ path: `/api/schedules/${await villageSchedule()}`, json: { title: 'Đổi tên lịch' } }),
+    },
+    'GET /api/schedules/:id/occurrences': {
+      expect: libraryReader(404),
+      request: async () => ({ path: `/api/schedules/${await villageSchedule()}/occurrences` }),
+    },
+    'POST /api/schedules/:id/pause': {
+      expect: { ...everyone(403), anonymous: 401, admin: 200, editor: 200, otherCommune: 404 },
+      request: async () => ({ path: `/api/schedules/${await villageSchedule()}/pause` }),
+    },
+    'POST /api/schedules/:id/resume': {
+      expect: { ...everyone(403), anonymous: 401, admin: 200, editor: 200, otherCommune: 404 },
+      request: async () => ({ path: `/api/schedules/${await villageSchedule(ScheduleStatus.Paused)}/resume` }),
+    },
+    'POST /api/schedules/:id/cancel': {
+      expect: { ...everyone(403), anonymous: 401, admin: 200, editor: 200, otherCommune: 404 },
+      request: async () => ({ path: `/api/schedules/${await villageSchedule()}/cancel` }),
     },
   };
 

@@ -6,7 +6,7 @@ import { makeAudio, speechLike } from './support/audio-fixtures';
 import { uploadBulletin, waitUntilProcessed } from './support/bulletin-client';
 import { authHeader, Session } from './support/people';
 import { filesUnder, originalPath, rowsHolding, sha256Of } from './support/store-footprint';
-import { resetLibrary, startTestApp, TestApp } from './support/test-app';
+import { startTestApp, TestApp } from './support/test-app';
 
 interface Topic {
   id: string;
@@ -51,7 +51,6 @@ describe('The bulletin library and its approval states', () => {
   beforeAll(async () => {
     loa = await startTestApp();
     ({ editor, approver } = loa.people);
-    await resetLibrary(loa.dataSource);
     fixtures = await mkdtemp(join(tmpdir(), 'loa-library-'));
     topics = (await call<Topic[]>(editor, 'GET', '/api/topics')).body;
   });

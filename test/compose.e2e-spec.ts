@@ -596,7 +596,7 @@ const CHECKS: Record<string, Check> = {
     if (!pruned) problems.push('dev dependencies are not pruned (npm prune --omit=dev or npm ci --omit=dev)');
     const copied = copies(builder).filter((c) => !c.from).flatMap((c) => c.sources.map(clean));
     const ignored = ctx.dockerignore.map(clean);
-    for (const input of ['package.json', 'package-lock.json', 'nest-cli.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'migrations']) {
+    for (const input of ['package.json', 'package-lock.json', 'nest-cli.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'migrations', 'web']) {
       if (!copied.includes(input) && !copied.includes('.')) problems.push(`the build stage does not copy ${input}`);
       if (!existsSync(join(ROOT, input))) problems.push(`${input} does not exist in the project`);
       if (ignored.includes(input) || ignored.includes(input.split('/')[0])) problems.push(`.dockerignore leaves ${input} out of the build context`);
@@ -609,6 +609,10 @@ const CHECKS: Record<string, Check> = {
       if (!fromBuild.some((c) => c.sources.some((source) => posix.basename(clean(source)) === output))) {
         problems.push(`the runtime stage does not copy ${output} from the build stage`);
       }
+    }
+    // The api serves the console from web/dist, relative to its working directory.
+    if (!fromBuild.some((c) => c.sources.some((source) => clean(source).endsWith('web/dist')))) {
+      problems.push('the runtime stage does not copy the built console (web/dist) from the build stage');
     }
 
     // The audio directory: owned by the runtime user before it becomes a VOLUME.
@@ -783,6 +787,8 @@ const MUTATIONS: Mutation[] = [
   ['dockerfile', 'dev dependencies shipped', /dev dependencies are not pruned/, (i) => replaceIn(i, / && npm prune --omit=dev --no-audit --no-fund/, '')],
   ['dockerfile', 'migrations not copied to the build', /does not copy migrations/, (i) => replaceIn(i, /^COPY migrations \.\/migrations\n/m, '')],
   ['dockerfile', 'no lock file for npm ci', /does not copy package-lock.json/, (i) => replaceIn(i, 'COPY package.json package-lock.json ./', 'COPY package.json ./')],
+  ['dockerfile', 'console sources not copied to the build', /the build stage does not copy web/, (i) => replaceIn(i, /^COPY web \.\/web\n/m, '')],
+  ['dockerfile', 'console not copied to the runtime', /does not copy the built console/, (i) => replaceIn(i, /^COPY --from=build \/app\/web\/dist .*\n/m, '')],
   ['dockerfile', 'node_modules not copied to the runtime', /does not copy node_modules from the build stage/, (i) => replaceIn(i, /^COPY --from=build \/app\/node_modules .*\n/m, '')],
   ['dockerfile', 'audio directory left to root', /does not create \/var\/lib\/loa\/audio owned by node/, (i) => replaceIn(i, /RUN mkdir -p \/var\/lib\/loa\/audio && chown node:node \/var\/lib\/loa\/audio\n/, '')],
   ['dockerfile', 'an HTTP HEALTHCHECK in the image', /has a HEALTHCHECK/, (i) => replaceIn(i, /^CMD /m, 'HEALTHCHECK CMD node -e "fetch(\'http://127.0.0.1:3000/api/health\')"\nCMD ')],

@@ -17,6 +17,10 @@ export class Commune {
   @Column({ type: 'text', default: 'Asia/Ho_Chi_Minh' })
   timezone: string;
 
+  /** Longest program one session may air (Thông tư 39/2020: sessions of 15–45 minutes). */
+  @Column({ name: 'max_session_seconds', type: 'integer', default: 2700 })
+  maxSessionSeconds: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -18,7 +18,8 @@ async function main(): Promise<void> {
     [
       '',
       '  Loa is running with a demo commune.',
-      `  Console (API docs for now): ${baseUrl}/api/docs`,
+      `  Console:                    ${baseUrl}/`,
+      `  API docs:                   ${baseUrl}/api/docs`,
       `  Health:                     ${baseUrl}/api/health`,
       '  Logins (username / password / role):',
       ...DEMO_ACCOUNTS.map((account) => `    ${account.username.padEnd(10)} ${account.password.padEnd(22)} ${account.role} — ${account.displayName}`),

@@ -76,8 +76,3 @@ export async function startTestApp(environment: Record<string, string> = {}): Pr
     },
   };
 }
-
-/** Empties the tables a test fills, keeping the seeded topics. */
-export async function resetLibrary(dataSource: DataSource): Promise<void> {
-  await dataSource.query('TRUNCATE bulletins');
-}

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsOptional, IsString, IsTimeZone, IsUUID, Length } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsTimeZone, IsUUID, Length, Max, Min } from 'class-validator';
 
 export class CreateCommuneDto {
   @ApiProperty({ example: 'Xã Việt An' })
@@ -13,6 +13,13 @@ export class CreateCommuneDto {
   @ApiPropertyOptional({ example: 'Asia/Ho_Chi_Minh', default: 'Asia/Ho_Chi_Minh' })
   @IsOptional() @IsTimeZone({ message: 'timezone must be an IANA zone such as Asia/Ho_Chi_Minh' })
   timezone?: string;
+
+  @ApiPropertyOptional({ example: 2700, default: 2700, description: 'Longest program of one session, in seconds (default 45 min)' })
+  @IsOptional()
+  @IsInt({ message: 'maxSessionSeconds must be a whole number of seconds' })
+  @Min(60, { message: 'maxSessionSeconds must be at least 60' })
+  @Max(14400, { message: 'maxSessionSeconds must be at most 14400 (4 hours)' })
+  maxSessionSeconds?: number;
 }
 
 export class UpdateCommuneDto extends PartialType(CreateCommuneDto) {}

@@ -1,0 +1,210 @@
+import { DateTime, IANAZone } from 'luxon';
+import { Frequency, Options, RRule } from 'rrule';
+
+/**
+ * Occurrence expansion, pure. rrule 2.8.1's own `tzid` support depends on the process's TZ (the same rule
+ * gives other instants under TZ=America/New_York) and puts a daily 01:30 Europe/London rule at 00:30 local on
+ * the spring-forward day, so rrule only expands *floating* wall-clock times here (Dates whose UTC fields are
+ * the local time) and this module turns each wall time into an instant in the schedule's IANA zone.
+ *
+ * DST rule (RFC 5545 §3.3.5): a local time that does not exist (spring-forward gap) is read with the UTC
+ * offset before the gap — 01:30 in London on the last Sunday of March airs once, at 02:30 BST, flagged
+ * `shiftedByDst`; a local time that exists twice (fall-back) airs once, at its first instant.
+ */
+
+export class RecurrenceError extends Error {}
+
+export interface ScheduleTiming {
+  /** One-off instant, or null for a recurring schedule. */
+  startsAt: Date | null;
+  /** Normalised rule (see normaliseRrule), or null for a one-off. */
+  rrule: string | null;
+  timezone: string;
+  /** Inclusive validity window; null means unbounded. */
+  validFrom: Date | null;
+  validUntil: Date | null;
+}
+
+export interface Occurrence {
+  at: Date;
+  /** ISO 8601 in the schedule's zone, with its offset, e.g. 2026-01-01T06:00:00+07:00. */
+  local: string;
+  /** The local time did not exist that day (spring forward); it airs at the same offset as before the gap. */
+  shiftedByDst: boolean;
+}
+
+const ALLOWED_FREQUENCIES = new Set([Frequency.YEARLY, Frequency.MONTHLY, Frequency.WEEKLY, Frequency.DAILY, Frequency.HOURLY]);
+const DAY_MS = 86_400_000;
+export const MAX_OCCURRENCES = 5000;
+
+interface Wall {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+export function isValidZone(zone: string): boolean {
+  return IANAZone.isValidZone(zone);
+}
+
+interface ParsedRule {
+  tzid: string | null;
+  /** DTSTART as a floating wall time, when given. */
+  dtstart: Date | null;
+  /** The RRULE body without the `RRULE:` prefix. */
+  body: string;
+  options: Partial<Options>;
+  /** UNTIL given as a UTC instant (…Z), to be moved to the zone's wall time. */
+  untilInstant: Date | null;
+  /** UNTIL given as a date only: through the end of that local day. */
+  untilDateOnly: boolean;
+}
+
+/** The zone named by `DTSTART;TZID=…` in a user's rule, if any. */
+export function rruleTzid(rrule: string): string | null {
+  return parse(rrule).tzid;
+}
+
+/**
+ * Checks a rule written by a person and answers it in the stored form `DTSTART:<local>\nRRULE:<body>`
+ * (floating DTSTART; the zone lives beside it). Without DTSTART the rule starts at local midnight of `anchor`'s
+ * day in the zone, so its time of day must come from BYHOUR.
+ */
+export function normaliseRrule(rrule: string, timezone: string, anchor: Date): string {
+  if (!isValidZone(timezone)) throw new RecurrenceError(`timezone "${timezone}" is not an IANA zone such as Asia/Ho_Chi_Minh`);
+  const parsed = parse(rrule);
+  if (parsed.tzid !== null && parsed.tzid !== timezone) {
+    throw new RecurrenceError(`rrule's DTSTART;TZID=${parsed.tzid} differs from timezone ${timezone}; give one zone`);
+  }
+  if (parsed.dtstart === null && parsed.options.byhour == null && parsed.options.freq !== Frequency.HOURLY) {
+    throw new RecurrenceError('rrule must give the local time of day: BYHOUR (and BYMINUTE), or a DTSTART with a local time');
+  }
+  const dtstart = parsed.dtstart ?? floating(DateTime.fromJSDate(anchor, { zone: timezone }).startOf('day'));
+  return `DTSTART:${formatWall(dtstart)}\nRRULE:${parsed.body}`;
+}
+
+/** The occurrences with from ≤ at < to, inside the validity window, in time order. */
+export function occurrencesBetween(timing: ScheduleTiming, from: Date, to: Date, limit = MAX_OCCURRENCES): Occurrence[] {
+  const lower = Math.max(from.getTime(), timing.validFrom?.getTime() ?? -Infinity);
+  const upper = Math.min(to.getTime(), timing.validUntil ? timing.validUntil.getTime() + 1 : Infinity);
+  if (lower >= upper) return [];
+  const inWindow = (at: Date) => at.getTime() >= lower && at.getTime() < upper;
+  if (timing.startsAt) {
+    return inWindow(timing.startsAt) ? [{ at: timing.startsAt, local: localIso(timing.startsAt, timing.timezone), shiftedByDst: false }] : [];
+  }
+  if (!timing.rrule) throw new RecurrenceError('a schedule needs startsAt or rrule');
+  const rule = buildRule(parse(timing.rrule), timing.timezone);
+  // Offsets are within ±14 h, so a day either side of the window in wall time covers every candidate.
+  const wallFrom = floating(DateTime.fromMillis(lower, { zone: timing.timezone })).getTime() - DAY_MS;
+  const wallTo = floating(DateTime.fromMillis(upper, { zone: timing.timezone })).getTime() + DAY_MS;
+  const occurrences: Occurrence[] = [];
+  let overflow = false;
+  rule.between(new Date(wallFrom), new Date(wallTo), true, (wall) => {
+    const { at, shiftedByDst } = wallToInstant(toWall(wall), timing.timezone);
+    if (inWindow(at)) occurrences.push({ at, local: localIso(at, timing.timezone), shiftedByDst });
+    if (occurrences.length > limit) overflow = true;
+    return !overflow;
+  });
+  if (overflow) throw new RecurrenceError(`more than ${limit} occurrences between from and to; ask for a shorter window`);
+  return occurrences;
+}
+
+/**
+ * The instant of a local wall time in `zone`. Candidates use the offsets a day before and after (at most one
+ * transition in between); an ambiguous time takes the earlier instant, a non-existent one the offset before the gap.
+ */
+export function wallToInstant(wall: Wall, zone: string): { at: Date; shiftedByDst: boolean } {
+  const tz = IANAZone.create(zone);
+  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
+  const before = tz.offset(asUtc - DAY_MS);
+  const after = tz.offset(asUtc + DAY_MS);
+  const valid = [...new Set([before, after])]
+    .map((offset) => asUtc - offset * 60_000)
+    .filter((instant) => asUtc - tz.offset(instant) * 60_000 === instant)
+    .sort((a, b) => a - b);
+  if (valid.length > 0) return { at: new Date(valid[0]), shiftedByDst: false };
+  return { at: new Date(asUtc - before * 60_000), shiftedByDst: true };
+}
+
+export function localIso(at: Date, zone: string): string {
+  return DateTime.fromJSDate(at, { zone }).toISO({ suppressMilliseconds: true })!;
+}
+
+function parse(text: string): ParsedRule {
+  const lines = text.split(/\r?\n|\\n/).map((line) => line.trim()).filter(Boolean);
+  let tzid: string | null = null;
+  let dtstart: Date | null = null;
+  let body: string | null = null;
+  for (const line of lines) {
+    const upper = line.toUpperCase();
+    if (upper.startsWith('DTSTART')) {
+      const match = /^DTSTART(?:;TZID=([^:;]+))?:(\d{8}T\d{6})(Z?)$/i.exec(line);
+      if (!match) throw new RecurrenceError(`rrule's DTSTART "${line}" must read DTSTART:20260101T060000 or DTSTART;TZID=Asia/Ho_Chi_Minh:20260101T060000`);
+      if (match[3]) throw new RecurrenceError('rrule\'s DTSTART must be a local time (no trailing Z); the zone is given by timezone or TZID');
+      tzid = match[1] ?? null;
+      if (tzid !== null && !isValidZone(tzid)) throw new RecurrenceError(`rrule's TZID "${tzid}" is not an IANA zone`);
+      dtstart = parseWall(match[2]);
+    } else if (upper.startsWith('RRULE:') || upper.startsWith('FREQ=') || (body === null && /^[A-Z]+=/.test(upper))) {
+      if (body !== null) throw new RecurrenceError('rrule must hold exactly one RRULE');
+      body = line.replace(/^RRULE:/i, '');
+    } else {
+      throw new RecurrenceError(`rrule may hold only DTSTART and RRULE lines, not "${line.slice(0, 40)}"`);
+    }
+  }
+  if (body === null) throw new RecurrenceError('rrule must hold an RRULE such as FREQ=DAILY;BYHOUR=6,17;BYMINUTE=0;BYSECOND=0');
+  let options: Partial<Options>;
+  try {
+    options = RRule.parseString(body);
+  } catch (error) {
+    throw new RecurrenceError(`rrule "${body}" is not a valid RFC 5545 RRULE: ${(error as Error).message}`);
+  }
+  if (options.freq === undefined || options.freq === null) throw new RecurrenceError('rrule must give FREQ, e.g. FREQ=DAILY');
+  if (!ALLOWED_FREQUENCIES.has(options.freq)) throw new RecurrenceError('rrule FREQ must be YEARLY, MONTHLY, WEEKLY, DAILY or HOURLY');
+  if (options.tzid || options.dtstart) throw new RecurrenceError('put DTSTART on its own line before the RRULE, not inside it');
+  if (options.until && options.count) throw new RecurrenceError('rrule may give UNTIL or COUNT, not both');
+  const until = /UNTIL=(\d{8})(T\d{6})?(Z?)/i.exec(body);
+  return {
+    tzid,
+    dtstart,
+    body,
+    options,
+    untilInstant: until?.[3] && options.until ? options.until : null,
+    untilDateOnly: Boolean(until && !until[2]),
+  };
+}
+
+function buildRule(parsed: ParsedRule, zone: string): RRule {
+  if (!parsed.dtstart) throw new RecurrenceError('stored rrule has no DTSTART');
+  let until = parsed.options.until ?? null;
+  if (until && parsed.untilInstant) until = floating(DateTime.fromJSDate(parsed.untilInstant, { zone }));
+  else if (until && parsed.untilDateOnly) until = new Date(until.getTime() + DAY_MS - 1000);
+  return new RRule({ ...parsed.options, dtstart: parsed.dtstart, until, tzid: null });
+}
+
+function parseWall(text: string): Date {
+  const [, y, mo, d, h, mi, s] = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})$/.exec(text)!.map(Number);
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  if (date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
+    throw new RecurrenceError(`rrule's DTSTART ${text} is not a valid date and time`);
+  }
+  return date;
+}
+
+/** A zoned DateTime's wall time as a floating Date (UTC fields = local fields). */
+function floating(local: DateTime): Date {
+  return new Date(Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second));
+}
+
+function toWall(date: Date): Wall {
+  return {
+    year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(),
+    hour: date.getUTCHours(), minute: date.getUTCMinutes(), second: date.getUTCSeconds(),
+  };
+}
+
+function formatWall(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, '');
+}

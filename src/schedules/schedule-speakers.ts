@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { Speaker } from '../speakers/speaker.entity';
+import { ScheduleTarget } from './schedule-target.entity';
+
+/**
+ * Resolves a schedule's targets to the enabled speakers they mean *now*, so a speaker added to a targeted
+ * village later is included. The planner resolves through this too.
+ */
+@Injectable()
+export class ScheduleSpeakers {
+  constructor(@InjectRepository(Speaker) private readonly speakers: Repository<Speaker>) {}
+
+  /** Enabled speakers of each schedule, by schedule id (a schedule without any maps to []). */
+  async resolve(scheduleIds: string[]): Promise<Map<string, Speaker[]>> {
+    const result = new Map<string, Speaker[]>(scheduleIds.map((id) => [id, []]));
+    if (scheduleIds.length === 0) return result;
+    const rows = await this.speakers
+      .createQueryBuilder('s')
+      .innerJoinAndSelect('s.village', 'v')
+      .innerJoin(ScheduleTarget, 't', '(t.speaker_id = s.id OR t.village_id = s.village_id OR t.commune_id = v.commune_id)')
+      .addSelect('t.schedule_id', 'schedule_id')
+      .where('t.schedule_id IN (:...scheduleIds)', { scheduleIds })
+      .andWhere('s.enabled = true')
+      .orderBy('v.name', 'ASC')
+      .addOrderBy('s.name', 'ASC')
+      .getRawAndEntities();
+    rows.raw.forEach((raw: { schedule_id: string; s_id: string }) => {
+      const speaker = rows.entities.find((entity) => entity.id === raw.s_id)!;
+      const list = result.get(raw.schedule_id)!;
+      if (!list.some((known) => known.id === speaker.id)) list.push(speaker);
+    });
+    return result;
+  }
+}

@@ -1,0 +1,55 @@
+import { SchedulePriority } from './schedule-priority';
+import { ScheduleStatus } from './schedule-status';
+import { Schedule } from './schedule.entity';
+
+/** What the API says about a schedule. */
+export interface ScheduleView {
+  id: string;
+  communeId: string;
+  title: string;
+  status: ScheduleStatus;
+  bulletinIds: string[];
+  targets: { communeIds: string[]; villageIds: string[]; speakerIds: string[] };
+  startsAt: Date | null;
+  rrule: string | null;
+  timezone: string;
+  priority: SchedulePriority;
+  misfireGraceSeconds: number;
+  chime: boolean;
+  validFrom: Date | null;
+  validUntil: Date | null;
+  programSeconds: number;
+  revision: number;
+  createdBy: string | null;
+  updatedBy: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The view of a schedule loaded with its bulletins and targets. */
+export function toScheduleView(schedule: Schedule): ScheduleView {
+  const targets = schedule.targets ?? [];
+  const ids = (pick: (target: (typeof targets)[number]) => string | null) => targets.map(pick).filter((id): id is string => id !== null);
+  return {
+    id: schedule.id,
+    communeId: schedule.communeId,
+    title: schedule.title,
+    status: schedule.status,
+    bulletinIds: [...(schedule.bulletins ?? [])].sort((a, b) => a.position - b.position).map((item) => item.bulletinId),
+    targets: { communeIds: ids((t) => t.communeId), villageIds: ids((t) => t.villageId), speakerIds: ids((t) => t.speakerId) },
+    startsAt: schedule.startsAt,
+    rrule: schedule.rrule,
+    timezone: schedule.timezone,
+    priority: schedule.priority,
+    misfireGraceSeconds: schedule.misfireGraceSeconds,
+    chime: schedule.chime,
+    validFrom: schedule.validFrom,
+    validUntil: schedule.validUntil,
+    programSeconds: schedule.programMs / 1000,
+    revision: schedule.revision,
+    createdBy: schedule.createdBy,
+    updatedBy: schedule.updatedBy,
+    createdAt: schedule.createdAt,
+    updatedAt: schedule.updatedAt,
+  };
+}

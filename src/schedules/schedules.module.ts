@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Bulletin } from '../bulletins/bulletin.entity';
+import { Commune } from '../communes/commune.entity';
+import { Village } from '../communes/village.entity';
+import { Speaker } from '../speakers/speaker.entity';
+import { ScheduleBulletin } from './schedule-bulletin.entity';
+import { ScheduleComposer } from './schedule-composer';
+import { ScheduleOccurrences } from './schedule-occurrences';
+import { ScheduleSpeakers } from './schedule-speakers';
+import { ScheduleTarget } from './schedule-target.entity';
+import { Schedule } from './schedule.entity';
+import { SchedulesController } from './schedules.controller';
+import { SchedulesService } from './schedules.service';
+
+/** Schedules: what plays, where and when (api role). The planner builds on ScheduleSpeakers and recurrence.ts. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Schedule, ScheduleBulletin, ScheduleTarget, Bulletin, Commune, Village, Speaker])],
+  controllers: [SchedulesController],
+  providers: [SchedulesService, ScheduleComposer, ScheduleOccurrences, ScheduleSpeakers],
+  exports: [SchedulesService, ScheduleSpeakers],
+})
+export class SchedulesModule {}

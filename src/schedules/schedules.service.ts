@@ -1,0 +1,173 @@
+import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { AuthUser } from '../auth/auth-user';
+import { communeScope, inScope, OutOfScopeException } from '../auth/scope';
+import { Commune } from '../communes/commune.entity';
+import { ComposedProgram, ScheduleComposer } from './schedule-composer';
+import { CreateScheduleDto, ListSchedulesDto, UpdateScheduleDto } from './dto/schedule.dto';
+import { normaliseRrule, RecurrenceError, rruleTzid } from './recurrence';
+import { ScheduleBulletin } from './schedule-bulletin.entity';
+import { SchedulePriority } from './schedule-priority';
+import { IllegalScheduleTransitionError, nextScheduleStatus, ScheduleAction, ScheduleStatus } from './schedule-status';
+import { ScheduleTarget } from './schedule-target.entity';
+import { Schedule } from './schedule.entity';
+import { ScheduleView, toScheduleView } from './schedule-view';
+
+const DEFAULT_GRACE_SECONDS = 600;
+
+/** Schedules: editors and admins write within their communes; approvers and viewers read them. */
+@Injectable()
+export class SchedulesService {
+  constructor(
+    @InjectRepository(Schedule) private readonly schedules: Repository<Schedule>,
+    private readonly composer: ScheduleComposer,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async list(filter: ListSchedulesDto, caller: AuthUser): Promise<ScheduleView[]> {
+    const scope = communeScope(caller);
+    const query = this.schedules
+      .createQueryBuilder('schedule')
+      .leftJoinAndSelect('schedule.bulletins', 'item')
+      .leftJoinAndSelect('schedule.targets', 'target')
+      .orderBy('schedule.created_at', 'DESC');
+    if (scope !== null) query.andWhere('schedule.commune_id IN (:...scope)', { scope: scope.length ? scope : [null] });
+    if (filter.communeId) query.andWhere('schedule.commune_id = :communeId', { communeId: filter.communeId });
+    if (filter.status) query.andWhere('schedule.status = :status', { status: filter.status });
+    return (await query.getMany()).map(toScheduleView);
+  }
+
+  /** The schedule with its program and targets if the caller may see it; the same 404 otherwise. */
+  async find(id: string, caller: AuthUser): Promise<Schedule> {
+    const schedule = await this.schedules.findOne({ where: { id }, relations: { bulletins: true, targets: true } });
+    if (!schedule || !inScope(communeScope(caller), schedule.communeId)) throw new OutOfScopeException(`No schedule has id ${id}`);
+    return schedule;
+  }
+
+  async get(id: string, caller: AuthUser): Promise<ScheduleView> {
+    return toScheduleView(await this.find(id, caller));
+  }
+
+  async create(dto: CreateScheduleDto, caller: AuthUser): Promise<ScheduleView> {
+    const chime = dto.chime ?? false;
+    const program = await this.composer.compose({ bulletinIds: dto.bulletinIds, targets: dto.targets, chime }, caller);
+    const schedule = this.schedules.create({
+      communeId: program.commune.id,
+      title: dto.title.trim(),
+      status: ScheduleStatus.Active,
+      priority: dto.priority ?? SchedulePriority.Normal,
+      misfireGraceSeconds: dto.misfireGraceSeconds ?? DEFAULT_GRACE_SECONDS,
+      chime,
+      validFrom: instant(dto.validFrom),
+      validUntil: instant(dto.validUntil),
+      createdBy: caller.id,
+      updatedBy: caller.id,
+      revision: 1,
+    });
+    this.applyTiming(schedule, { startsAt: dto.startsAt, rrule: dto.rrule, timezone: dto.timezone }, program.commune, true);
+    return this.save(schedule, program);
+  }
+
+  async update(id: string, dto: UpdateScheduleDto, caller: AuthUser): Promise<ScheduleView> {
+    const schedule = await this.find(id, caller);
+    if (schedule.status === ScheduleStatus.Cancelled) throw new ConflictException('A cancelled schedule cannot be changed; create a new one');
+    let program: ComposedProgram | null = null;
+    const chime = dto.chime ?? schedule.chime;
+    if (dto.bulletinIds !== undefined || dto.targets !== undefined || dto.chime !== undefined) {
+      const current = toScheduleView(schedule);
+      program = await this.composer.compose({ bulletinIds: dto.bulletinIds ?? current.bulletinIds, targets: dto.targets ?? current.targets, chime }, caller);
+      if (program.commune.id !== schedule.communeId) {
+        throw new BadRequestException(`targets and bulletinIds must stay in the schedule's commune ${schedule.communeId}; create a new schedule for another commune`);
+      }
+    }
+    if (dto.title !== undefined) schedule.title = dto.title.trim();
+    if (dto.priority !== undefined) schedule.priority = dto.priority;
+    if (dto.misfireGraceSeconds !== undefined) schedule.misfireGraceSeconds = dto.misfireGraceSeconds;
+    if (dto.validFrom !== undefined) schedule.validFrom = instant(dto.validFrom);
+    if (dto.validUntil !== undefined) schedule.validUntil = instant(dto.validUntil);
+    schedule.chime = chime;
+    if (dto.startsAt !== undefined || dto.rrule !== undefined || dto.timezone !== undefined) {
+      const commune = program?.commune ?? (await this.dataSource.getRepository(Commune).findOneByOrFail({ id: schedule.communeId }));
+      this.applyTiming(schedule, { startsAt: dto.startsAt, rrule: dto.rrule, timezone: dto.timezone }, commune, dto.startsAt !== undefined || dto.rrule !== undefined);
+    }
+    schedule.updatedBy = caller.id;
+    schedule.revision += 1;
+    return this.save(schedule, program);
+  }
+
+  async transition(id: string, action: ScheduleAction, caller: AuthUser): Promise<ScheduleView> {
+    const schedule = await this.find(id, caller);
+    try {
+      schedule.status = nextScheduleStatus(schedule.status, action);
+    } catch (error) {
+      if (error instanceof IllegalScheduleTransitionError) throw new ConflictException(error.message);
+      throw error;
+    }
+    // Only the row changes: saving the loaded relations again would rewrite the program for nothing.
+    await this.schedules.update(schedule.id, { status: schedule.status, revision: schedule.revision + 1, updatedBy: caller.id });
+    return this.get(id, caller);
+  }
+
+  /**
+   * Sets startsAt or rrule (exactly one) and the zone: the given zone, else the rule's TZID, else the one the
+   * schedule has, else the commune's.
+   * `timingGiven` says the request replaces the timing; otherwise only the zone changes and the stored rule stays.
+   */
+  private applyTiming(schedule: Schedule, input: { startsAt?: string; rrule?: string; timezone?: string }, commune: Commune, timingGiven: boolean): void {
+    if (input.startsAt !== undefined && input.rrule !== undefined) {
+      throw new BadRequestException('give either startsAt (a one-off) or rrule (recurring), not both');
+    }
+    if (timingGiven && input.startsAt === undefined && input.rrule === undefined) {
+      throw new BadRequestException('give exactly one of startsAt (a one-off instant) or rrule (an RFC 5545 rule such as FREQ=DAILY;BYHOUR=6,17;BYMINUTE=0;BYSECOND=0)');
+    }
+    try {
+      const tzid = input.rrule !== undefined ? rruleTzid(input.rrule) : null;
+      schedule.timezone = input.timezone ?? tzid ?? schedule.timezone ?? commune.timezone;
+      if (input.startsAt !== undefined) {
+        const startsAt = new Date(input.startsAt);
+        if (startsAt.getTime() <= Date.now()) throw new BadRequestException(`startsAt ${input.startsAt} is in the past; a one-off must be in the future`);
+        schedule.startsAt = startsAt;
+        schedule.rrule = null;
+      } else if (input.rrule !== undefined) {
+        schedule.rrule = normaliseRrule(input.rrule, schedule.timezone, schedule.validFrom ?? new Date());
+        schedule.startsAt = null;
+      }
+    } catch (error) {
+      if (error instanceof RecurrenceError) throw new BadRequestException(error.message);
+      throw error;
+    }
+    if (schedule.validFrom && schedule.validUntil && schedule.validFrom > schedule.validUntil) {
+      throw new BadRequestException('validUntil must not be before validFrom');
+    }
+  }
+
+  /** Writes the schedule and, when recomposed, replaces its program and targets, in one transaction. */
+  private async save(schedule: Schedule, program: ComposedProgram | null): Promise<ScheduleView> {
+    if (schedule.validFrom && schedule.validUntil && schedule.validFrom > schedule.validUntil) {
+      throw new BadRequestException('validUntil must not be before validFrom');
+    }
+    const id = await this.dataSource.transaction(async (manager) => {
+      const { bulletins: _items, targets: _targets, ...row } = schedule;
+      if (program) row.programMs = program.programMs;
+      const saved = await manager.getRepository(Schedule).save(row);
+      if (program) {
+        await manager.delete(ScheduleBulletin, { scheduleId: saved.id });
+        await manager.delete(ScheduleTarget, { scheduleId: saved.id });
+        await manager.insert(ScheduleBulletin, program.bulletinIds.map((bulletinId, position) => ({ scheduleId: saved.id, position, bulletinId })));
+        await manager.insert(ScheduleTarget, [
+          ...program.targets.communeIds.map((communeId) => ({ scheduleId: saved.id, communeId })),
+          ...program.targets.villageIds.map((villageId) => ({ scheduleId: saved.id, villageId })),
+          ...program.targets.speakerIds.map((speakerId) => ({ scheduleId: saved.id, speakerId })),
+        ]);
+      }
+      return saved.id;
+    });
+    const saved = await this.schedules.findOneOrFail({ where: { id }, relations: { bulletins: true, targets: true } });
+    return toScheduleView(saved);
+  }
+}
+
+function instant(value: string | null | undefined): Date | null {
+  return value ? new Date(value) : null;
+}
