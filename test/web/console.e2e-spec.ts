@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -156,10 +157,14 @@ const scrollWidth = (page: Page) => page.evaluate('document.documentElement.scro
     await signIn(page, loa.people.admin);
     expect(await menuOf(page)).toEqual(['Bản tin', 'Thiết bị', 'Người dùng', 'Nhật ký hệ thống']);
 
+    // Unique names: an admin sees every commune's villages, and other test files name theirs alike.
+    const suffix = randomUUID().slice(0, 6);
+    const firstName = `Cụm loa nhà văn hóa ${suffix}`;
+    const secondName = `Cụm loa chợ ${suffix}`;
     await page.getByRole('link', { name: 'Thiết bị' }).click();
     await page.getByRole('button', { name: '+ Thêm cụm loa' }).click();
     await page.getByLabel('Thôn').selectOption(loa.places.village.id);
-    await page.getByLabel('Tên cụm loa').fill('Cụm loa nhà văn hóa');
+    await page.getByLabel('Tên cụm loa').fill(firstName);
     await page.getByLabel('Loại thiết bị (driver)').selectOption('axis-vapix');
     await page.getByLabel('Địa chỉ (URL)').fill('http://10.0.0.5');
     await page.getByLabel('Tên đăng nhập thiết bị').fill('root');
@@ -167,16 +172,16 @@ const scrollWidth = (page: Page) => page.evaluate('document.documentElement.scro
     await page.getByLabel('Nhãn (cách nhau bởi dấu phẩy)').fill('ven biển, chợ');
     await page.getByRole('button', { name: 'Lưu' }).click();
     const group = page.locator('section.village', { has: page.getByRole('heading', { name: loa.places.village.name }) });
-    const row = group.locator('li.speaker', { hasText: 'Cụm loa nhà văn hóa' });
+    const row = group.locator('li.speaker', { hasText: firstName });
     await row.locator('[data-status="unknown"]', { hasText: 'Chưa kiểm tra' }).waitFor();
     expect(await row.locator('.tag').allTextContents()).toEqual(['ven biển', 'chợ']);
 
     await row.getByRole('button', { name: 'Sửa' }).click();
-    await page.getByLabel('Tên cụm loa').fill('Cụm loa chợ');
+    await page.getByLabel('Tên cụm loa').fill(secondName);
     await page.getByRole('button', { name: 'Lưu' }).click();
-    await group.locator('li.speaker', { hasText: 'Cụm loa chợ' }).waitFor();
+    await group.locator('li.speaker', { hasText: secondName }).waitFor();
     const speakers = (await (await fetch(`${loa.url}/api/speakers`, { headers: authHeader(loa.people.admin) })).json()) as { name: string; secretsSet: boolean; settings: unknown }[];
-    expect(speakers.find((speaker) => speaker.name === 'Cụm loa chợ')).toMatchObject({ secretsSet: true, settings: { url: 'http://10.0.0.5' } });
+    expect(speakers.find((speaker) => speaker.name === secondName)).toMatchObject({ secretsSet: true, settings: { url: 'http://10.0.0.5' } });
     await page.screenshot({ path: join(ARTIFACTS, 'admin-speakers.png'), fullPage: true });
 
     await page.getByRole('link', { name: 'Người dùng' }).click();
