@@ -14,6 +14,8 @@ import { CommunesModule } from './communes/communes.module';
 import { RedisClientModule } from './queue/redis-client';
 import { GatewayModule } from './gateway/gateway.module';
 import { MediaLinksModule } from './media-links/media-links.module';
+import { PlaybackDispatchModule } from './playbacks/playback-dispatch.module';
+import { PlaybacksModule } from './playbacks/playbacks.module';
 import { SchedulesModule } from './schedules/schedules.module';
 import { SpeakersModule } from './speakers/speakers.module';
 import { UsersModule } from './users/users.module';
@@ -32,9 +34,10 @@ const API_MODULES: Type[] = [
   TopicsModule,
   BulletinsModule,
   SchedulesModule,
+  PlaybacksModule,
 ];
 /** Queue consumers. */
-const WORKER_MODULES: Type[] = [BulletinProcessingModule];
+const WORKER_MODULES: Type[] = [BulletinProcessingModule, PlaybackDispatchModule];
 
 /** Composes the process for its role: `api`, `worker`, or `all` (both, for a single machine). */
 @Module({})

@@ -331,6 +331,8 @@ describe('Access: every route for every kind of caller', () => {
       expect: { ...everyone(403), anonymous: 401, admin: 200, editor: 200, otherCommune: 404 },
       request: async () => ({ path: `/api/schedules/${await villageSchedule()}/cancel` }),
     },
+    // A scoped list: everyone may ask, and gets only the playbacks of their communes (operators: their villages).
+    'GET /api/playbacks': { expect: everyone(200), request: () => ({ path: '/api/playbacks?date=today' }) },
   };
 
   async function send(method: string, request: HttpRequest, session: Session | null): Promise<number> {

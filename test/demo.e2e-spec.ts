@@ -1,6 +1,6 @@
 import { DEMO_ACCOUNTS, DEMO_COMMUNE, DEMO_SPEAKERS } from '../src/demo/demo-commune';
 import { Emulator } from '../src/emulator/emulator';
-import { DemoSeeder } from '../src/demo/demo-seeder';
+import { DEMO_BROADCAST_DELAY_MS, DemoSeeder } from '../src/demo/demo-seeder';
 import { SAMPLE_BULLETINS } from '../src/demo/sample-bulletins';
 import { call } from './support/api';
 import { waitUntilProcessed } from './support/bulletin-client';
@@ -11,10 +11,14 @@ import { startTestApp, TestApp } from './support/test-app';
 describe('The demo commune', () => {
   let loa: TestApp;
   const emulators: Emulator[] = [];
+  let seeder: DemoSeeder;
+  let seededAt: number;
 
   beforeAll(async () => {
     loa = await startTestApp();
-    emulators.push(...(await new DemoSeeder(loa.app, loa.url).seed()));
+    seeder = new DemoSeeder(loa.app, loa.url);
+    emulators.push(...(await seeder.seed()));
+    seededAt = Date.now();
   });
 
   afterAll(async () => {
@@ -47,6 +51,22 @@ describe('The demo commune', () => {
     const axis = demo.find((speaker) => speaker.driver === 'axis-vapix')!;
     const check = await call<{ ok: boolean; status: string }>(loa.people.admin, 'POST', `/api/speakers/${axis.id}/check`);
     expect(check.body).toMatchObject({ ok: true, status: 'online' });
+  });
+
+  it('schedules an approved bulletin on the whole commune to air within two minutes, as the culture office', async () => {
+    expect(seeder.broadcast).not.toBeNull();
+    const { scheduleId, startsAt } = seeder.broadcast!;
+    expect(startsAt.getTime()).toBeGreaterThan(seededAt);
+    expect(startsAt.getTime()).toBeLessThanOrEqual(seededAt + DEMO_BROADCAST_DELAY_MS);
+    expect(DEMO_BROADCAST_DELAY_MS).toBeLessThan(120_000);
+    const { body: schedule } = await call<Record<string, any>>(loa.people.admin, 'GET', `/api/schedules/${scheduleId}`);
+    const { body: communes } = await call<{ id: string; name: string }[]>(loa.people.admin, 'GET', '/api/communes');
+    const communeId = communes.find((commune) => commune.name === DEMO_COMMUNE.name)!.id;
+    expect(schedule).toMatchObject({ status: 'active', rrule: null, startsAt: startsAt.toISOString(), targets: { communeIds: [communeId], villageIds: [], speakerIds: [] } });
+    const { body: author } = await call<Record<string, any>>(loa.people.admin, 'GET', `/api/users/${schedule.createdBy}`);
+    expect(author.username).toBe('vanhoa');
+    const { body: bulletin } = await call<Record<string, any>>(loa.people.admin, 'GET', `/api/bulletins/${schedule.bulletinIds[0]}`);
+    expect(bulletin.status).toBe('approved');
   });
 
   it('can be run again without duplicating anything, re-pointing the speakers at the new emulators', async () => {

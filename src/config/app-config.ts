@@ -53,6 +53,8 @@ export class AppConfig {
     offlineAfterFailures: number;
     timeScale: number;
   };
+  readonly planner: { enabled: boolean; horizonHours: number };
+  readonly playback: { workerConcurrency: number };
 
   constructor(env: Environment) {
     this.role = env.ROLE;
@@ -103,6 +105,8 @@ export class AppConfig {
       offlineAfterFailures: env.SPEAKER_OFFLINE_AFTER_FAILURES,
       timeScale: env.SPEAKER_TIME_SCALE,
     };
+    this.planner = { enabled: env.PLANNER, horizonHours: env.PLANNER_HORIZON_HOURS };
+    this.playback = { workerConcurrency: env.PLAYBACK_WORKER_CONCURRENCY };
     this.auth = {
       jwtSecret: env.JWT_SECRET ?? randomBytes(32).toString('base64url'),
       ephemeralSecret: !env.JWT_SECRET,

@@ -165,6 +165,18 @@ export class Environment {
   /** 1 for real speakers; an emulator's time scale when the demo or tests drive emulators faster than real time. */
   @IsNumber() @Min(0.001) @Max(1)
   SPEAKER_TIME_SCALE: number = 1;
+
+  /** Whether this API process plans schedules into playbacks every minute (one instance at a time does, by lock). */
+  @Transform(toBoolean) @IsBoolean()
+  PLANNER: boolean = true;
+
+  /** How far ahead the planner turns schedules into playbacks and queued dispatches. */
+  @IsInt() @Min(1) @Max(24 * 31)
+  PLANNER_HORIZON_HOURS: number = 48;
+
+  /** Playback jobs a worker holds at once (each mostly waits for its instant or its speaker). */
+  @IsInt() @Min(1) @Max(10_000)
+  PLAYBACK_WORKER_CONCURRENCY: number = 200;
 }
 
 /** Hides the password of a URL-shaped value, so a boot error never prints a credential. */

@@ -20,13 +20,19 @@ interface Topic {
   name: string;
 }
 
+/** The demo's broadcast starts this long after seeding: after the planner's next minute tick, within two minutes. */
+export const DEMO_BROADCAST_DELAY_MS = 90_000;
+
 /**
  * Fills the demo commune. Places and accounts are written directly (as an admin would set them up);
- * bulletins go through the public API exactly as the culture office and leadership would: upload, approve.
+ * bulletins go through the public API exactly as the culture office and leadership would: upload, approve, and
+ * schedule one on the whole commune DEMO_BROADCAST_DELAY_MS ahead, so the demo's speakers play it within two minutes.
  * Running it again leaves what exists and resets the demo passwords to the printed ones.
  */
 export class DemoSeeder {
   private readonly logger = new Logger(DemoSeeder.name);
+  /** The one-off broadcast this run scheduled on the whole commune, once `seed` has run (null if none could be). */
+  broadcast: { scheduleId: string; title: string; startsAt: Date } | null = null;
 
   constructor(
     private readonly app: INestApplication,
@@ -46,18 +52,37 @@ export class DemoSeeder {
     const approver = await this.signIn('lanhdao');
     const topics = (await (await fetch(`${this.baseUrl}/api/topics`, { headers: editor })).json()) as Topic[];
     const dir = await mkdtemp(join(tmpdir(), 'loa-demo-'));
+    const approved: Array<{ id: string; title: string }> = [];
     try {
       for (const [index, sample] of SAMPLE_BULLETINS.entries()) {
         const file = join(dir, `sample-${index + 1}.mp3`);
         await this.app.get(FfmpegAdapter).run(synthesisInvocation(speechLikeSource(sample.seconds, index + 1), file));
         const topic = topics.find((candidate) => candidate.name === sample.topic) ?? topics[0];
         const id = await this.upload(editor, file, sample.title, topic.id);
-        if (sample.approve) await this.approveWhenReady(editor, approver, id);
+        if (sample.approve && (await this.approveWhenReady(editor, approver, id))) approved.push({ id, title: sample.title });
       }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+    if (approved.length > 0) this.broadcast = await this.scheduleBroadcast(editor, commune.id, approved[0]);
     return emulators;
+  }
+
+  /** A one-off of an approved bulletin on the whole commune, DEMO_BROADCAST_DELAY_MS from now, as the culture office. */
+  private async scheduleBroadcast(editor: Record<string, string>, communeId: string, bulletin: { id: string; title: string }) {
+    const startsAt = new Date(Date.now() + DEMO_BROADCAST_DELAY_MS);
+    const title = `Phát thử: ${bulletin.title}`;
+    const response = await fetch(`${this.baseUrl}/api/schedules`, {
+      method: 'POST',
+      headers: { ...editor, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ title, bulletinIds: [bulletin.id], targets: { communeIds: [communeId] }, startsAt: startsAt.toISOString() }),
+    });
+    const body = (await response.json()) as { id?: string; message?: string };
+    if (response.status !== 201 || !body.id) {
+      this.logger.warn({ status: response.status, message: body.message }, 'Demo broadcast could not be scheduled');
+      return null;
+    }
+    return { scheduleId: body.id, title, startsAt };
   }
 
   private async places(): Promise<{ commune: Commune; villages: Map<string, Village> }> {
@@ -116,16 +141,17 @@ export class DemoSeeder {
     throw new Error(`Demo upload "${title}" was refused: ${response.status} ${body.message}`);
   }
 
-  private async approveWhenReady(editor: Record<string, string>, approver: Record<string, string>, id: string): Promise<void> {
+  /** True once the bulletin is approved (now or by an earlier run). */
+  private async approveWhenReady(editor: Record<string, string>, approver: Record<string, string>, id: string): Promise<boolean> {
     for (let waited = 0; waited < 120_000; waited += 500) {
       const bulletin = (await (await fetch(`${this.baseUrl}/api/bulletins/${id}`, { headers: editor })).json()) as { status: string };
       if (bulletin.status === 'ready') {
-        await fetch(`${this.baseUrl}/api/bulletins/${id}/approve`, { method: 'POST', headers: approver });
-        return;
+        return (await fetch(`${this.baseUrl}/api/bulletins/${id}/approve`, { method: 'POST', headers: approver })).status === 200;
       }
-      if (bulletin.status !== 'processing') return;
+      if (bulletin.status !== 'processing') return bulletin.status === 'approved';
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     this.logger.warn({ id }, 'Demo bulletin still processing; approve it later');
+    return false;
   }
 }

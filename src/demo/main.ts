@@ -10,7 +10,9 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen(config.http.port, config.http.host);
   const baseUrl = `http://localhost:${config.http.port}`;
-  const emulators = await new DemoSeeder(app, baseUrl).seed();
+  const seeder = new DemoSeeder(app, baseUrl);
+  const emulators = await seeder.seed();
+  const broadcast = seeder.broadcast;
   // The emulated speakers go down with the demo; Nest's own shutdown hooks handle the service.
   process.once('SIGTERM', () => void Promise.all(emulators.map((emulator) => emulator.close())));
   process.once('SIGINT', () => void Promise.all(emulators.map((emulator) => emulator.close())));
@@ -24,6 +26,9 @@ async function main(): Promise<void> {
       '  Logins (username / password / role):',
       ...DEMO_ACCOUNTS.map((account) => `    ${account.username.padEnd(10)} ${account.password.padEnd(22)} ${account.role} — ${account.displayName}`),
       `  Emulated speakers:          ${emulators.length} Axis speakers on ${emulators.map((emulator) => emulator.port).join(', ')}`,
+      broadcast
+        ? `  First broadcast:            "${broadcast.title}" on every speaker of the commune at ${broadcast.startsAt.toISOString()} (in ${Math.round((broadcast.startsAt.getTime() - Date.now()) / 1000)} s); see GET /api/playbacks?scheduleId=${broadcast.scheduleId}`
+        : '  First broadcast:            none (no approved bulletin yet)',
       '  Stop with Ctrl+C.',
       '',
     ].join('\n') + '\n',

@@ -12,6 +12,14 @@ export interface AudioJobPayloads {
   [AudioJobName.RenderBulletin]: { bulletinId: string };
 }
 
+export enum PlaybackJobName {
+  Dispatch = 'dispatch-playback',
+}
+
+export interface PlaybackJobPayloads {
+  [PlaybackJobName.Dispatch]: { playbackId: string };
+}
+
 export enum JobOutcome {
   Done = 'done',
   Skipped = 'skipped',

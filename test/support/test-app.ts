@@ -48,6 +48,8 @@ export async function startTestApp(environment: Record<string, string> = {}): Pr
     LOGIN_THROTTLE_IP_LIMIT: '10000',
     // Tests trigger sweeps themselves; a timer would check other test files' speakers in the shared database.
     SPEAKER_HEALTH_MONITOR: 'false',
+    // Tests plan with planner.planOnce(); a timer would plan other test files' schedules.
+    PLANNER: 'false',
     ...environment,
   });
   const app = await createApp(config);

@@ -22,6 +22,7 @@ export class WorkerProcess {
         DATABASE_CREATE_IF_MISSING: 'false',
         LOG_LEVEL: 'info',
         SPEAKER_HEALTH_MONITOR: 'false',
+        PLANNER: 'false',
         ...environment,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

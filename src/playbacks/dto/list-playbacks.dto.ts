@@ -1,0 +1,29 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { PLAYBACK_STATUSES, PlaybackStatus } from '../playback-status';
+
+export class ListPlaybacksDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional() @IsUUID('all', { message: 'scheduleId must be the id of a schedule' })
+  scheduleId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional() @IsUUID('all', { message: 'villageId must be the id of a village' })
+  villageId?: string;
+
+  @ApiPropertyOptional({ enum: PLAYBACK_STATUSES })
+  @IsOptional() @IsIn(PLAYBACK_STATUSES, { message: `status must be one of ${PLAYBACK_STATUSES.join(', ')}` })
+  status?: PlaybackStatus;
+
+  @ApiPropertyOptional({ description: 'ISO instant: scheduled at or after' })
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 instant' })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'ISO instant: scheduled before' })
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 instant' })
+  to?: string;
+
+  @ApiPropertyOptional({ enum: ['today'], description: 'today in Asia/Ho_Chi_Minh (instead of from and to)' })
+  @IsOptional() @IsIn(['today'], { message: 'date must be today (or give from and to)' })
+  date?: 'today';
+}

@@ -1,0 +1,90 @@
+import { dispatchDelayMs, graceUntil, isPastGrace, msUntilNextMinute, planPlaybacks, PlanningSchedule, playbackJobId } from './planning';
+
+const HOUR = 3_600_000;
+
+function schedule(overrides: Partial<PlanningSchedule> = {}): PlanningSchedule {
+  return {
+    id: 'sch-1',
+    communeId: 'commune-1',
+    priority: 'normal',
+    misfireGraceSeconds: 600,
+    createdAt: new Date('2026-01-01T00:00:00Z'),
+    startsAt: null,
+    rrule: 'DTSTART:20260101T000000\nRRULE:FREQ=DAILY;BYHOUR=6,17;BYMINUTE=0;BYSECOND=0',
+    timezone: 'Asia/Ho_Chi_Minh',
+    validFrom: null,
+    validUntil: null,
+    ...overrides,
+  };
+}
+
+const speakers = [
+  { id: 'spk-a', villageId: 'v-1' },
+  { id: 'spk-b', villageId: 'v-2' },
+];
+
+describe('planning math', () => {
+  it('gives each playback one deterministic job id', () => {
+    expect(playbackJobId('0b6c')).toBe('playback-0b6c');
+    expect(playbackJobId('0b6c')).toBe(playbackJobId('0b6c'));
+  });
+
+  it('fires the job a lead ahead of the instant, and at once when the instant is near or past', () => {
+    const now = new Date('2026-03-01T00:00:00Z');
+    expect(dispatchDelayMs(new Date(now.getTime() + 60_000), now, 1_500)).toBe(58_500);
+    expect(dispatchDelayMs(new Date(now.getTime() + 1_000), now, 1_500)).toBe(0);
+    expect(dispatchDelayMs(new Date(now.getTime() - 5_000), now, 1_500)).toBe(0);
+  });
+
+  it('counts the grace from the instant and is late only strictly after it', () => {
+    const at = new Date('2026-03-01T06:00:00Z');
+    const until = graceUntil(at, 600);
+    expect(until.toISOString()).toBe('2026-03-01T06:10:00.000Z');
+    expect(isPastGrace(until, until)).toBe(false);
+    expect(isPastGrace(until, new Date(until.getTime() + 1))).toBe(true);
+  });
+
+  it('expands a daily 06:00 and 17:00 rule over 48 h into one playback per speaker per slot', () => {
+    // 2026-03-01T00:00Z is 07:00 in Hà Nội: the next slots are 17:00, 06:00, 17:00, 06:00 (local).
+    const now = new Date('2026-03-01T00:00:00Z');
+    const plan = planPlaybacks(schedule(), speakers, now, 48 * HOUR);
+    const instants = [...new Set(plan.map((playback) => playback.scheduledAt.toISOString()))];
+    expect(instants).toEqual(['2026-03-01T10:00:00.000Z', '2026-03-01T23:00:00.000Z', '2026-03-02T10:00:00.000Z', '2026-03-02T23:00:00.000Z']);
+    expect(plan).toHaveLength(8);
+    expect(plan[0]).toEqual({
+      scheduleId: 'sch-1', speakerId: 'spk-a', villageId: 'v-1', communeId: 'commune-1', priority: 'normal',
+      scheduledAt: new Date('2026-03-01T10:00:00Z'), graceUntil: new Date('2026-03-01T10:10:00Z'),
+    });
+  });
+
+  it('plans a one-off inside the horizon once, and nothing for one beyond it', () => {
+    const now = new Date('2026-03-01T00:00:00Z');
+    const soon = schedule({ rrule: null, startsAt: new Date(now.getTime() + HOUR) });
+    expect(planPlaybacks(soon, speakers, now, 48 * HOUR)).toHaveLength(2);
+    const later = schedule({ rrule: null, startsAt: new Date(now.getTime() + 49 * HOUR) });
+    expect(planPlaybacks(later, speakers, now, 48 * HOUR)).toEqual([]);
+  });
+
+  it('still plans a slot that passed within its grace (service down), but not one older than the grace', () => {
+    const now = new Date('2026-03-01T10:05:00Z'); // 17:05 local, five minutes after the 17:00 slot
+    const within = planPlaybacks(schedule(), speakers, now, HOUR);
+    expect(within.map((playback) => playback.scheduledAt.toISOString())).toContain('2026-03-01T10:00:00.000Z');
+    const beyond = planPlaybacks(schedule({ misfireGraceSeconds: 120 }), speakers, now, HOUR);
+    expect(beyond).toEqual([]);
+  });
+
+  it('never plans a slot from before the schedule existed', () => {
+    const now = new Date('2026-03-01T10:05:00Z');
+    const created = schedule({ createdAt: new Date('2026-03-01T10:03:00Z') });
+    expect(planPlaybacks(created, speakers, now, HOUR)).toEqual([]);
+  });
+
+  it('plans nothing for a schedule whose targets have no speakers', () => {
+    expect(planPlaybacks(schedule(), [], new Date('2026-03-01T00:00:00Z'), 48 * HOUR)).toEqual([]);
+  });
+
+  it('ticks on the next whole minute', () => {
+    expect(msUntilNextMinute(new Date('2026-03-01T00:00:59.250Z'))).toBe(750);
+    expect(msUntilNextMinute(new Date('2026-03-01T00:01:00.000Z'))).toBe(60_000);
+  });
+});

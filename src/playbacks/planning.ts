@@ -1,0 +1,75 @@
+import { Occurrence, occurrencesBetween, ScheduleTiming } from '../schedules/recurrence';
+
+/** Jobs fire this long before the instant; the worker then waits in-process, so the queue's own delay does not count. */
+export const DISPATCH_LEAD_MS = 1_500;
+
+/** The one BullMQ job id of a playback: queuing it twice (or after Redis lost it) is harmless. */
+export function playbackJobId(playbackId: string): string {
+  return `playback-${playbackId}`;
+}
+
+/** How long BullMQ keeps the job delayed: it fires `lead` early, or at once when the instant is that close or past. */
+export function dispatchDelayMs(scheduledAt: Date, now: Date, lead = DISPATCH_LEAD_MS): number {
+  return Math.max(0, scheduledAt.getTime() - now.getTime() - lead);
+}
+
+/** The last instant an occurrence may still start. */
+export function graceUntil(scheduledAt: Date, misfireGraceSeconds: number): Date {
+  return new Date(scheduledAt.getTime() + misfireGraceSeconds * 1000);
+}
+
+/** Whether a start at `now` is later than the occurrence's grace allows. */
+export function isPastGrace(graceUntilAt: Date, now: Date): boolean {
+  return now.getTime() > graceUntilAt.getTime();
+}
+
+export interface PlanningSchedule extends ScheduleTiming {
+  id: string;
+  communeId: string;
+  priority: string;
+  misfireGraceSeconds: number;
+  createdAt: Date;
+}
+
+export interface PlanningSpeaker {
+  id: string;
+  villageId: string;
+}
+
+export interface PlannedPlayback {
+  scheduleId: string;
+  speakerId: string;
+  villageId: string;
+  communeId: string;
+  priority: string;
+  scheduledAt: Date;
+  graceUntil: Date;
+}
+
+/**
+ * One playback per speaker per occurrence up to now + horizon: what the planner inserts (ON CONFLICT DO NOTHING on
+ * schedule, speaker and instant, so planning twice adds nothing). Occurrences already past but still inside their
+ * grace are included (the service was down across the slot: it plays once, late), unless they are older than the
+ * schedule itself (a schedule created at 06:05 does not air its 06:00 slot).
+ */
+export function planPlaybacks(schedule: PlanningSchedule, speakers: PlanningSpeaker[], now: Date, horizonMs: number): PlannedPlayback[] {
+  if (speakers.length === 0) return [];
+  const from = Math.max(now.getTime() - schedule.misfireGraceSeconds * 1000, schedule.createdAt.getTime());
+  const occurrences: Occurrence[] = occurrencesBetween(schedule, new Date(from), new Date(now.getTime() + horizonMs));
+  return occurrences.flatMap((occurrence) =>
+    speakers.map((speaker) => ({
+      scheduleId: schedule.id,
+      speakerId: speaker.id,
+      villageId: speaker.villageId,
+      communeId: schedule.communeId,
+      priority: schedule.priority,
+      scheduledAt: occurrence.at,
+      graceUntil: graceUntil(occurrence.at, schedule.misfireGraceSeconds),
+    })),
+  );
+}
+
+/** Milliseconds until the next whole minute after `now` (the planner's tick), never zero. */
+export function msUntilNextMinute(now: Date): number {
+  return 60_000 - (now.getTime() % 60_000);
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Schedule } from '../schedules/schedule.entity';
+import { SchedulesModule } from '../schedules/schedules.module';
+import { PlaybackPlanner } from './playback-planner';
+import { Playback } from './playback.entity';
+import { PlaybacksController } from './playbacks.controller';
+import { PlaybacksService } from './playbacks.service';
+
+/** Playbacks: the planner that makes and queues them, and their reading API (api role). */
+@Module({
+  imports: [TypeOrmModule.forFeature([Playback, Schedule]), SchedulesModule],
+  controllers: [PlaybacksController],
+  providers: [PlaybacksService, PlaybackPlanner],
+  exports: [PlaybackPlanner],
+})
+export class PlaybacksModule {}

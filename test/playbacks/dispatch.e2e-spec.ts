@@ -1,0 +1,211 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BulletinStatus } from '../../src/bulletins/bulletin-status';
+import { Emulator, startEmulator } from '../../src/emulator/emulator';
+import { PlaybackPlanner } from '../../src/playbacks/playback-planner';
+import { Playback } from '../../src/playbacks/playback.entity';
+import { PlaybackStatus } from '../../src/playbacks/playback-status';
+import { playbackJobId } from '../../src/playbacks/planning';
+import { QueueName } from '../../src/queue/queue.constants';
+import { call } from '../support/api';
+import { makeAudio, speechLike } from '../support/audio-fixtures';
+import { firstTopicId, uploadBulletin, waitUntilProcessed } from '../support/bulletin-client';
+import { startTestApp, TestApp } from '../support/test-app';
+
+/** The emulated speaker plays this much faster than real time; the service drives it with the same scale. */
+const TIME_SCALE = 0.2;
+const AXIS_PASSWORD = 'Loa-Axis-Mật-khẩu-2026';
+
+type Body = Record<string, any>;
+
+describe('Dispatch: planner and playback worker on an emulated speaker', () => {
+  let loa: TestApp;
+  let fixtures: string;
+  let device: Emulator;
+  let planner: PlaybackPlanner;
+  let queue: Queue;
+  let bulletinId: string;
+  let axisSpeaker: string;
+  let manualSpeaker: string;
+
+  beforeAll(async () => {
+    loa = await startTestApp({ SPEAKER_TIME_SCALE: String(TIME_SCALE) });
+    planner = loa.app.get(PlaybackPlanner);
+    queue = loa.app.get<Queue>(getQueueToken(QueueName.Playback));
+    fixtures = await mkdtemp(join(tmpdir(), 'loa-dispatch-'));
+    const editor = loa.people.editor;
+    const file = await makeAudio(fixtures, 'tin-chuyen-doi-so.mp3', { source: speechLike(4, 4242), output: ['-c:a', 'libmp3lame', '-b:a', '128k'] });
+    const uploaded = await uploadBulletin(editor, file, { title: 'Tin chuyển đổi số', topic: await firstTopicId(editor) });
+    expect(uploaded.status).toBe(201);
+    bulletinId = uploaded.body.id as string;
+    expect((await waitUntilProcessed(editor, bulletinId)).status).toBe(BulletinStatus.Ready);
+    expect((await call(loa.people.approver, 'POST', `/api/bulletins/${bulletinId}/approve`)).status).toBe(200);
+
+    device = await startEmulator({ driver: 'axis-vapix', password: AXIS_PASSWORD, timeScale: TIME_SCALE });
+    axisSpeaker = await register({ driver: 'axis-vapix', settings: { url: device.url }, secrets: { username: 'root', password: AXIS_PASSWORD } });
+    manualSpeaker = await register({ driver: 'manual' });
+  });
+
+  afterAll(async () => {
+    await device?.close();
+    await loa?.close();
+    if (fixtures) await rm(fixtures, { recursive: true, force: true });
+  });
+
+  async function register(body: Body): Promise<string> {
+    const answer = await call<Body>(loa.people.admin, 'POST', '/api/speakers', { villageId: loa.places.village.id, name: `Cụm loa ${randomUUID().slice(0, 6)}`, ...body });
+    if (answer.status !== 201) throw new Error(`could not register a speaker: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body.id as string;
+  }
+
+  async function schedule(speakerIds: string[], startsInMs: number, extra: Body = {}): Promise<string> {
+    const startsAt = new Date(Date.now() + startsInMs).toISOString();
+    const answer = await call<Body>(loa.people.editor, 'POST', '/api/schedules', { title: 'Phát thử', bulletinIds: [bulletinId], targets: { speakerIds }, startsAt, ...extra });
+    if (answer.status !== 201) throw new Error(`could not schedule: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body.id as string;
+  }
+
+  const planOnce = () => planner.planOnce({ communeIds: [loa.places.commune.id] });
+
+  async function playbacksOf(scheduleId: string, as = loa.people.editor): Promise<Body[]> {
+    const answer = await call<Body[]>(as, 'GET', `/api/playbacks?scheduleId=${scheduleId}`);
+    expect(answer.status).toBe(200);
+    return answer.body;
+  }
+
+  async function waitFor(scheduleId: string, done: (playbacks: Body[]) => boolean, timeoutMs = 30_000): Promise<Body[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const playbacks = await playbacksOf(scheduleId);
+      if (done(playbacks)) return playbacks;
+      if (Date.now() > deadline) throw new Error(`playbacks of ${scheduleId} still ${JSON.stringify(playbacks.map((p) => p.status))}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  const terminalOrPlaying = (playbacks: Body[]) => playbacks.every((p) => ['played', 'failed', 'missed', 'playing'].includes(p.status));
+
+  it('plays a scheduled bulletin on the emulated Axis speaker on time, once, and survives Redis losing its jobs', async () => {
+    const now = await schedule([axisSpeaker, manualSpeaker], 4_000, { misfireGraceSeconds: 60 });
+    const later = await schedule([axisSpeaker], 3_600_000);
+
+    const first = await planOnce();
+    expect(first).toMatchObject({ planned: true });
+    const again = await planOnce();
+    expect(again).toMatchObject({ planned: true, inserted: 0 });
+    const [rows] = (await loa.dataSource.query('SELECT count(*)::int AS n FROM playbacks WHERE schedule_id = ANY($1)', [[now, later]])) as [{ n: number }];
+    expect(rows.n).toBe(3);
+    const planned = await playbacksOf(now);
+    expect(planned.map((p) => p.status)).toEqual(['queued', 'queued']);
+    const jobs = await queue.getJobs(['delayed', 'waiting', 'active']);
+    for (const playback of planned) expect(jobs.filter((job) => job.data.playbackId === playback.id)).toHaveLength(1);
+
+    const settled = await waitFor(now, terminalOrPlaying);
+    const axis = settled.find((p) => p.speakerId === axisSpeaker)!;
+    expect(axis).toMatchObject({ status: 'played', villageId: loa.places.village.id, attempts: 1, failureReason: null });
+    expect(axis.latenessMs).toBeGreaterThanOrEqual(0);
+    expect(axis.latenessMs).toBeLessThan(1000);
+    expect(axis.evidence.level).toBe('device_reported');
+    expect(device.playbacks).toHaveLength(1);
+    expect(device.playbacks[0]).toMatchObject({ outcome: 'played' });
+    // A wired cluster is only shown to its operator: it stays on air until confirmed.
+    const manual = settled.find((p) => p.speakerId === manualSpeaker)!;
+    expect(manual.status).toBe('playing');
+    expect(manual.evidence.items[0].note).toMatch(/operator/);
+
+    // Redis loses everything: one tick brings the future job back, and nothing that played is queued again.
+    await queue.obliterate({ force: true });
+    expect(await queue.getJob(playbackJobId(axis.id))).toBeUndefined();
+    const rebuilt = await planOnce();
+    expect(rebuilt).toMatchObject({ planned: true, inserted: 0 });
+    const [future] = await playbacksOf(later);
+    expect(await queue.getJob(playbackJobId(future.id))).toBeDefined();
+    expect(await queue.getJob(playbackJobId(axis.id))).toBeUndefined();
+    expect(await queue.getJob(playbackJobId(manual.id))).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(device.playbacks).toHaveLength(1);
+    expect((await playbacksOf(now)).find((p) => p.id === axis.id)).toMatchObject({ status: 'played', attempts: 1 });
+    const [{ played }] = (await loa.dataSource.query(
+      `SELECT count(*)::int AS played FROM playbacks WHERE schedule_id = $1 AND speaker_id = $2 AND status = 'played'`,
+      [now, axisSpeaker],
+    )) as [{ played: number }];
+    expect(played).toBe(1);
+  });
+
+  it('records a playback whose instant is older than its grace as missed, without calling the driver', async () => {
+    const scheduleId = await schedule([axisSpeaker], 3_600_000);
+    const repository = loa.dataSource.getRepository(Playback);
+    const stale = await repository.save(
+      repository.create({
+        scheduleId, speakerId: axisSpeaker, villageId: loa.places.village.id, communeId: loa.places.commune.id, priority: 'normal',
+        scheduledAt: new Date(Date.now() - 30 * 60_000), graceUntil: new Date(Date.now() - 20 * 60_000), status: PlaybackStatus.Planned,
+      }),
+    );
+    const before = device.playbacks.length;
+    await planOnce();
+    const deadline = Date.now() + 15_000;
+    let row = await repository.findOneByOrFail({ id: stale.id });
+    while (row.status !== PlaybackStatus.Missed && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      row = await repository.findOneByOrFail({ id: stale.id });
+    }
+    expect(row).toMatchObject({ status: PlaybackStatus.Missed, failureReason: 'late', attempts: 0, latenessMs: null });
+    expect(device.playbacks).toHaveLength(before);
+  });
+
+  it('withdraws the future playbacks of a paused schedule with their jobs, and plans them again on resume', async () => {
+    const scheduleId = await schedule([axisSpeaker, manualSpeaker], 3_600_000);
+    await planOnce();
+    const planned = await playbacksOf(scheduleId);
+    expect(planned).toHaveLength(2);
+    for (const playback of planned) expect(await queue.getJob(playbackJobId(playback.id))).toBeDefined();
+
+    expect((await call(loa.people.editor, 'POST', `/api/schedules/${scheduleId}/pause`)).status).toBe(200);
+    expect(await planOnce()).toMatchObject({ planned: true, cancelled: 2 });
+    expect(await playbacksOf(scheduleId)).toEqual([]);
+    for (const playback of planned) expect(await queue.getJob(playbackJobId(playback.id))).toBeUndefined();
+
+    expect((await call(loa.people.editor, 'POST', `/api/schedules/${scheduleId}/resume`)).status).toBe(200);
+    expect(await planOnce()).toMatchObject({ inserted: 2 });
+    const replanned = await playbacksOf(scheduleId);
+    expect(replanned.map((p) => [p.status, p.scheduledAt]).sort()).toEqual(planned.map((p) => ['queued', p.scheduledAt]).sort());
+  });
+
+  it('cancels the future playbacks of a cancelled schedule for good', async () => {
+    const scheduleId = await schedule([axisSpeaker, manualSpeaker], 3_600_000);
+    await planOnce();
+    const planned = await playbacksOf(scheduleId);
+    expect((await call(loa.people.editor, 'POST', `/api/schedules/${scheduleId}/cancel`)).status).toBe(200);
+    expect(await planOnce()).toMatchObject({ planned: true, cancelled: 2 });
+    const cancelled = await playbacksOf(scheduleId);
+    expect(cancelled.map((p) => [p.status, p.failureReason])).toEqual([['cancelled', 'schedule_cancelled'], ['cancelled', 'schedule_cancelled']]);
+    for (const playback of planned) expect(await queue.getJob(playbackJobId(playback.id))).toBeUndefined();
+    // Cancelled is final: another tick neither queues nor changes them.
+    expect(await planOnce()).toMatchObject({ inserted: 0, cancelled: 0 });
+    expect((await playbacksOf(scheduleId)).map((p) => p.status)).toEqual(['cancelled', 'cancelled']);
+  });
+
+  it('shows playbacks to their village operator and commune readers only, with filters', async () => {
+    const scheduleId = await schedule([manualSpeaker], 7_200_000);
+    await planOnce();
+    const [own] = await playbacksOf(scheduleId, loa.people.operator);
+    expect(own).toMatchObject({ scheduleId, speakerId: manualSpeaker, villageId: loa.places.village.id, status: 'queued', latenessMs: null });
+    expect(typeof own.scheduledAt).toBe('string');
+    for (const reader of [loa.people.approver, loa.people.viewer, loa.people.admin]) expect(await playbacksOf(scheduleId, reader)).toHaveLength(1);
+    for (const outsider of [loa.people.otherOperator, loa.people.otherEditor]) expect(await playbacksOf(scheduleId, outsider)).toEqual([]);
+
+    const byVillage = await call<Body[]>(loa.people.operator, 'GET', `/api/playbacks?villageId=${loa.places.neighbourVillage.id}`);
+    expect(byVillage.body).toEqual([]);
+    const queued = await call<Body[]>(loa.people.editor, 'GET', `/api/playbacks?scheduleId=${scheduleId}&status=played`);
+    expect(queued.body).toEqual([]);
+    const from = new Date(Date.now() + 7_100_000).toISOString();
+    const window = await call<Body[]>(loa.people.editor, 'GET', `/api/playbacks?scheduleId=${scheduleId}&from=${from}`);
+    expect(window.body).toHaveLength(1);
+    const bad = await call<Body>(loa.people.editor, 'GET', '/api/playbacks?status=heard');
+    expect(bad.status).toBe(400);
+  });
+});
