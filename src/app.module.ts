@@ -16,6 +16,7 @@ import { GatewayModule } from './gateway/gateway.module';
 import { MediaLinksModule } from './media-links/media-links.module';
 import { PlaybackDispatchModule } from './playbacks/playback-dispatch.module';
 import { PlaybacksModule } from './playbacks/playbacks.module';
+import { BroadcastsModule } from './broadcasts/broadcasts.module';
 import { SchedulesModule } from './schedules/schedules.module';
 import { SpeakersModule } from './speakers/speakers.module';
 import { UsersModule } from './users/users.module';
@@ -35,6 +36,7 @@ const API_MODULES: Type[] = [
   BulletinsModule,
   SchedulesModule,
   PlaybacksModule,
+  BroadcastsModule,
 ];
 /** Queue consumers. */
 const WORKER_MODULES: Type[] = [BulletinProcessingModule, PlaybackDispatchModule];

@@ -7,6 +7,7 @@ import { Role } from '../src/auth/role';
 import { BulletinStatus } from '../src/bulletins/bulletin-status';
 import { Bulletin } from '../src/bulletins/bulletin.entity';
 import { ScheduleBulletin } from '../src/schedules/schedule-bulletin.entity';
+import { SchedulePriority } from '../src/schedules/schedule-priority';
 import { ScheduleStatus } from '../src/schedules/schedule-status';
 import { ScheduleTarget } from '../src/schedules/schedule-target.entity';
 import { Schedule } from '../src/schedules/schedule.entity';
@@ -124,6 +125,18 @@ describe('Access: every route for every kind of caller', () => {
     });
     await loa.dataSource.getRepository(ScheduleBulletin).insert({ scheduleId: schedule.id, position: 0, bulletinId });
     await loa.dataSource.getRepository(ScheduleTarget).insert({ scheduleId: schedule.id, villageId: loa.places.village.id });
+    return schedule.id;
+  }
+
+  /** An emergency broadcast of the first commune an hour from now on a new manual speaker, written directly. */
+  async function emergencySchedule(): Promise<string> {
+    const bulletinId = await approvedBulletin();
+    const schedule = await loa.dataSource.getRepository(Schedule).save({
+      communeId: loa.places.commune.id, title: 'Phát khẩn cấp thử', status: ScheduleStatus.Active, priority: SchedulePriority.Emergency,
+      startsAt: new Date(Date.now() + 3_600_000), rrule: null, timezone: 'Asia/Ho_Chi_Minh', programMs: 60_000,
+    });
+    await loa.dataSource.getRepository(ScheduleBulletin).insert({ scheduleId: schedule.id, position: 0, bulletinId });
+    await loa.dataSource.getRepository(ScheduleTarget).insert({ scheduleId: schedule.id, speakerId: await villageSpeaker() });
     return schedule.id;
   }
 
@@ -330,6 +343,18 @@ describe('Access: every route for every kind of caller', () => {
     'POST /api/schedules/:id/cancel': {
       expect: { ...everyone(403), anonymous: 401, admin: 200, editor: 200, otherCommune: 404 },
       request: async () => ({ path: `/api/schedules/${await villageSchedule()}/cancel` }),
+    },
+    'POST /api/broadcasts/emergency': {
+      // As for schedules: roles first, then the other commune's editor names a speaker outside its scope (404).
+      expect: { ...everyone(403), anonymous: 401, admin: 201, editor: 201, otherCommune: 404 },
+      request: async () => ({
+        path: '/api/broadcasts/emergency',
+        json: { bulletinId: await approvedBulletin(), targets: { speakerIds: [await villageSpeaker()] }, repeatEveryMinutes: 60 },
+      }),
+    },
+    'POST /api/broadcasts/:id/stop': {
+      expect: { ...everyone(403), anonymous: 401, admin: 200, editor: 200, otherCommune: 404 },
+      request: async () => ({ path: `/api/broadcasts/${await emergencySchedule()}/stop` }),
     },
     // A scoped list: everyone may ask, and gets only the playbacks of their communes (operators: their villages).
     'GET /api/playbacks': { expect: everyone(200), request: () => ({ path: '/api/playbacks?date=today' }) },

@@ -87,10 +87,11 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
       where: { status: ScheduleStatus.Active, ...(options.communeIds ? { communeId: In(options.communeIds) } : {}) },
     });
     const targets = await this.speakers.resolve(active.map((schedule) => schedule.id));
-    const rows: PlannedPlayback[] = [];
+    let rows: PlannedPlayback[] = [];
     for (const schedule of active) {
       try {
-        rows.push(...planPlaybacks(schedule, targets.get(schedule.id) ?? [], now, horizonMs));
+        // concat, not push(...): a province-wide week is more rows than a call's argument list can hold.
+        rows = rows.concat(planPlaybacks(schedule, targets.get(schedule.id) ?? [], now, horizonMs));
       } catch (error) {
         this.logger.error({ err: error, scheduleId: schedule.id }, 'Schedule could not be expanded; skipped');
       }
@@ -134,7 +135,12 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
         },
       })),
     );
-    await this.playbacks.update({ id: In(waiting.map((playback) => playback.id)), status: PlaybackStatus.Planned }, { status: PlaybackStatus.Queued });
+    // One array parameter, whatever the count: PostgreSQL takes at most 65,535 bind parameters.
+    await this.dataSource.query(`UPDATE playbacks SET status = $1, updated_at = now() WHERE status = $2 AND id = ANY($3::uuid[])`, [
+      PlaybackStatus.Queued,
+      PlaybackStatus.Planned,
+      waiting.map((playback) => playback.id),
+    ]);
     return waiting.length;
   }
 

@@ -79,7 +79,7 @@ export class Playback {
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
   finishedAt: Date | null;
 
-  /** `late`, `speaker_busy`, `schedule_cancelled`, or the driver error's kind and message. */
+  /** `late`, `speaker_busy`, `schedule_cancelled`, `preempted_by_emergency`, `broadcast_stopped`, or the driver error's kind and message. */
   @Column({ name: 'failure_reason', type: 'text', nullable: true })
   failureReason: string | null;
 

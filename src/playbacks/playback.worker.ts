@@ -67,6 +67,8 @@ export class PlaybackWorker implements OnApplicationBootstrap, BeforeApplication
       throw new DelayedError();
     }
     if (result.outcome === 'skipped') return JobOutcome.Skipped;
+    // Pre-empted by an emergency: recorded, nothing to retry.
+    if (result.outcome === 'preempted') return JobOutcome.Done;
     return result.outcome === 'failed' || result.outcome === 'missed' ? JobOutcome.Failed : JobOutcome.Done;
   }
 }

@@ -1,35 +1,142 @@
 import { randomUUID } from 'node:crypto';
+import { priorityRank } from './preemption';
 
 /** The few Redis commands a lease needs (ioredis signatures). */
 export interface LeaseRedis {
-  set(key: string, value: string, px: 'PX', ms: number, nx: 'NX'): Promise<string | null>;
+  get(key: string): Promise<string | null>;
   eval(script: string, keys: number, ...args: string[]): Promise<unknown>;
 }
+
+/** What the lease key holds: who is on air, at which priority, under which fencing token. */
+export interface LeaseHolder {
+  /** Increases with every grant on this speaker (Redis INCR): a later holder always has a larger fence. */
+  fence: number;
+  playbackId: string;
+  priority: string;
+  token: string;
+}
+
+/** A granted lease: its exact stored value (for compare-and-set) and what it says. */
+export interface Lease extends LeaseHolder {
+  value: string;
+}
+
+/**
+ * KEYS: lease, waiting mark, fence counter. ARGV: value without fence (JSON), rank, ttl ms, mark ttl ms.
+ * Grants the speaker when it is free and nobody of a higher rank waits for it (same rule as
+ * `mayTakeFreeSpeaker`); otherwise a waiter above normal leaves its rank in the waiting mark, and null comes back.
+ */
+const ACQUIRE = `
+local rank = tonumber(ARGV[2])
+local mark = redis.call('get', KEYS[2])
+local waiting = -1
+if mark then waiting = tonumber(mark) end
+if redis.call('exists', KEYS[1]) == 1 or waiting > rank then
+  if rank > 0 and rank >= waiting then redis.call('set', KEYS[2], ARGV[2], 'PX', ARGV[4]) end
+  return false
+end
+local holder = cjson.decode(ARGV[1])
+holder.fence = redis.call('incr', KEYS[3])
+local value = cjson.encode(holder)
+redis.call('set', KEYS[1], value, 'PX', ARGV[3])
+if waiting == rank then redis.call('del', KEYS[2]) end
+return value`;
+
+/** KEYS: lease, fence counter. ARGV: the holder's exact value, the new value without fence, ttl ms. */
+const TAKE_OVER = `
+if redis.call('get', KEYS[1]) ~= ARGV[1] then return false end
+local holder = cjson.decode(ARGV[2])
+holder.fence = redis.call('incr', KEYS[2])
+local value = cjson.encode(holder)
+redis.call('set', KEYS[1], value, 'PX', ARGV[3])
+return value`;
+
+/** KEYS: lease. ARGV: playback id. Frees the speaker if that playback holds it (its worker sees the loss and stops). */
+const REVOKE = `
+local value = redis.call('get', KEYS[1])
+if not value then return 0 end
+local ok, holder = pcall(cjson.decode, value)
+if ok and type(holder) == 'table' and holder.playbackId == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0`;
 
 const RELEASE_IF_MINE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
 /**
- * One broadcast per speaker at a time: a Redis key per speaker holding a random token, set only when absent and
- * released only by its holder, expiring on its own if the holder dies. Not yet a fenced lease (a worker paused past
- * the expiry is fenced by the playback's attempt number in PostgreSQL instead).
+ * One broadcast per speaker at a time: a Redis key per speaker holding `{fence, playbackId, priority, token}`,
+ * set only when absent (or taken over by an emergency through compare-and-set), released only by its holder,
+ * expiring on its own if the holder dies. The fence grows with every grant; a holder checks that the key still
+ * holds its own value while it plays, and its PostgreSQL writes are guarded by its attempt number, so a worker
+ * that lost its lease (pre-empted, paused past expiry) never records over a newer one.
  */
 export class SpeakerLeases {
   constructor(
     private readonly redis: LeaseRedis,
     private readonly prefix: string,
+    /** How long a waiting priority/emergency playback's mark outlives its last try. */
+    private readonly waitMarkMs = 3_000,
   ) {}
 
   private key(speakerId: string): string {
     return `${this.prefix}:speaker-lease:${speakerId}`;
   }
 
-  /** The token when the speaker was free, null when another playback holds it. */
-  async acquire(speakerId: string, ttlMs: number): Promise<string | null> {
-    const token = randomUUID();
-    return (await this.redis.set(this.key(speakerId), token, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX')) === 'OK' ? token : null;
+  private waitKey(speakerId: string): string {
+    return `${this.prefix}:speaker-waiting:${speakerId}`;
   }
 
-  async release(speakerId: string, token: string): Promise<void> {
-    await this.redis.eval(RELEASE_IF_MINE, 1, this.key(speakerId), token);
+  private fenceKey(speakerId: string): string {
+    return `${this.prefix}:speaker-fence:${speakerId}`;
+  }
+
+  /** The lease when the speaker was free (and nobody higher waits for it), null otherwise. */
+  async acquire(speakerId: string, playbackId: string, priority: string, ttlMs: number): Promise<Lease | null> {
+    const draft = JSON.stringify({ playbackId, priority, token: randomUUID() });
+    const value = await this.redis.eval(
+      ACQUIRE, 3, this.key(speakerId), this.waitKey(speakerId), this.fenceKey(speakerId),
+      draft, String(priorityRank(priority)), String(ttl(ttlMs)), String(this.waitMarkMs),
+    );
+    return typeof value === 'string' ? parseLease(value) : null;
+  }
+
+  /** Who holds the speaker now, or null when it is free. */
+  async holder(speakerId: string): Promise<Lease | null> {
+    const value = await this.redis.get(this.key(speakerId));
+    return value ? parseLease(value) : null;
+  }
+
+  /** Replaces `holder` by a new lease, only if `holder` still holds the speaker; null when it moved on. */
+  async takeOver(speakerId: string, holder: Lease, playbackId: string, priority: string, ttlMs: number): Promise<Lease | null> {
+    const draft = JSON.stringify({ playbackId, priority, token: randomUUID() });
+    const value = await this.redis.eval(TAKE_OVER, 2, this.key(speakerId), this.fenceKey(speakerId), holder.value, draft, String(ttl(ttlMs)));
+    return typeof value === 'string' ? parseLease(value) : null;
+  }
+
+  /** True while `lease` still holds the speaker. */
+  async holds(speakerId: string, lease: Lease): Promise<boolean> {
+    return (await this.redis.get(this.key(speakerId))) === lease.value;
+  }
+
+  /** Takes the speaker from `playbackId` if it holds it; true when it did. */
+  async revoke(speakerId: string, playbackId: string): Promise<boolean> {
+    return Number(await this.redis.eval(REVOKE, 1, this.key(speakerId), playbackId)) === 1;
+  }
+
+  async release(speakerId: string, lease: Lease): Promise<void> {
+    await this.redis.eval(RELEASE_IF_MINE, 1, this.key(speakerId), lease.value);
+  }
+}
+
+function ttl(ms: number): number {
+  return Math.max(1, Math.ceil(ms));
+}
+
+function parseLease(value: string): Lease | null {
+  try {
+    const parsed = JSON.parse(value) as Partial<LeaseHolder>;
+    if (typeof parsed.playbackId !== 'string' || typeof parsed.priority !== 'string') return null;
+    return { fence: Number(parsed.fence), playbackId: parsed.playbackId, priority: parsed.priority, token: String(parsed.token), value };
+  } catch {
+    // A lease written by an older version (a bare token): treated as a normal holder with no playback known.
+    return { fence: 0, playbackId: '', priority: 'normal', token: value, value };
   }
 }

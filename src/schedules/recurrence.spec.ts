@@ -171,3 +171,23 @@ describe('recurrence', () => {
     });
   });
 });
+
+describe('MINUTELY repeats of an emergency broadcast', () => {
+  const { normaliseRrule: normalise, occurrencesBetween: between } = jest.requireActual<typeof import('./recurrence')>('./recurrence');
+
+  it('are refused from people and accepted for emergency use', () => {
+    expect(() => normalise('FREQ=MINUTELY;INTERVAL=30', 'Asia/Ho_Chi_Minh', new Date())).toThrow(/YEARLY, MONTHLY, WEEKLY, DAILY or HOURLY/);
+    expect(normalise('DTSTART:20261126T194000\nRRULE:FREQ=MINUTELY;INTERVAL=30', 'Asia/Ho_Chi_Minh', new Date(), { allowMinutely: true }))
+      .toBe('DTSTART:20261126T194000\nRRULE:FREQ=MINUTELY;INTERVAL=30');
+    expect(() => normalise('DTSTART:20261126T194000\nRRULE:FREQ=SECONDLY', 'Asia/Ho_Chi_Minh', new Date(), { allowMinutely: true })).toThrow(/FREQ/);
+  });
+
+  it('expand every N minutes from DTSTART up to validUntil', () => {
+    const rrule = 'DTSTART:20261126T194000\nRRULE:FREQ=MINUTELY;INTERVAL=30';
+    const occurrences = between(
+      { rrule, startsAt: null, timezone: 'Asia/Ho_Chi_Minh', validFrom: null, validUntil: new Date('2026-11-26T13:45:00Z') },
+      new Date('2026-11-26T00:00:00Z'), new Date('2026-11-27T00:00:00Z'),
+    );
+    expect(occurrences.map((o) => o.at.toISOString())).toEqual(['2026-11-26T12:40:00.000Z', '2026-11-26T13:10:00.000Z', '2026-11-26T13:40:00.000Z']);
+  });
+});

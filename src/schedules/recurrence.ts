@@ -73,9 +73,13 @@ export function rruleTzid(rrule: string): string | null {
  * (floating DTSTART; the zone lives beside it). Without DTSTART the rule starts at local midnight of `anchor`'s
  * day in the zone, so its time of day must come from BYHOUR.
  */
-export function normaliseRrule(rrule: string, timezone: string, anchor: Date): string {
+export function normaliseRrule(rrule: string, timezone: string, anchor: Date, options: { allowMinutely?: boolean } = {}): string {
   if (!isValidZone(timezone)) throw new RecurrenceError(`timezone "${timezone}" is not an IANA zone such as Asia/Ho_Chi_Minh`);
   const parsed = parse(rrule);
+  // People write YEARLY..HOURLY; MINUTELY is only for the repeats of an emergency broadcast, which Loa writes itself.
+  if (!ALLOWED_FREQUENCIES.has(parsed.options.freq!) && !(options.allowMinutely && parsed.options.freq === Frequency.MINUTELY)) {
+    throw new RecurrenceError('rrule FREQ must be YEARLY, MONTHLY, WEEKLY, DAILY or HOURLY');
+  }
   if (parsed.tzid !== null && parsed.tzid !== timezone) {
     throw new RecurrenceError(`rrule's DTSTART;TZID=${parsed.tzid} differs from timezone ${timezone}; give one zone`);
   }
@@ -162,7 +166,8 @@ function parse(text: string): ParsedRule {
     throw new RecurrenceError(`rrule "${body}" is not a valid RFC 5545 RRULE: ${(error as Error).message}`);
   }
   if (options.freq === undefined || options.freq === null) throw new RecurrenceError('rrule must give FREQ, e.g. FREQ=DAILY');
-  if (!ALLOWED_FREQUENCIES.has(options.freq)) throw new RecurrenceError('rrule FREQ must be YEARLY, MONTHLY, WEEKLY, DAILY or HOURLY');
+  // MINUTELY is stored only for emergency repeats (normaliseRrule refuses it from people); SECONDLY never.
+  if (!ALLOWED_FREQUENCIES.has(options.freq) && options.freq !== Frequency.MINUTELY) throw new RecurrenceError('rrule FREQ must be YEARLY, MONTHLY, WEEKLY, DAILY or HOURLY');
   if (options.tzid || options.dtstart) throw new RecurrenceError('put DTSTART on its own line before the RRULE, not inside it');
   if (options.until && options.count) throw new RecurrenceError('rrule may give UNTIL or COUNT, not both');
   const until = /UNTIL=(\d{8})(T\d{6})?(Z?)/i.exec(body);

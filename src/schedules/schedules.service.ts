@@ -5,7 +5,8 @@ import { AuthUser } from '../auth/auth-user';
 import { communeScope, inScope, OutOfScopeException } from '../auth/scope';
 import { Commune } from '../communes/commune.entity';
 import { ComposedProgram, ScheduleComposer } from './schedule-composer';
-import { CreateScheduleDto, ListSchedulesDto, UpdateScheduleDto } from './dto/schedule.dto';
+import { CreateScheduleDto, ListSchedulesDto, ScheduleTargetsDto, UpdateScheduleDto } from './dto/schedule.dto';
+import { DateTime } from 'luxon';
 import { normaliseRrule, RecurrenceError, rruleTzid } from './recurrence';
 import { ScheduleBulletin } from './schedule-bulletin.entity';
 import { SchedulePriority } from './schedule-priority';
@@ -66,6 +67,47 @@ export class SchedulesService {
       revision: 1,
     });
     this.applyTiming(schedule, { startsAt: dto.startsAt, rrule: dto.rrule, timezone: dto.timezone }, program.commune, true);
+    return this.save(schedule, program);
+  }
+
+  /**
+   * An emergency broadcast as a schedule of priority `emergency` that starts now (the next whole second, plus one,
+   * so the planner's "not older than the schedule" rule keeps it): a one-off, or every `repeatEveryMinutes` from
+   * now (a MINUTELY rule, which only this path may store) until `until` or until it is stopped.
+   */
+  async createEmergency(
+    input: { bulletinId: string; targets: ScheduleTargetsDto; repeatEveryMinutes?: number; until?: string },
+    caller: AuthUser,
+  ): Promise<ScheduleView> {
+    const program = await this.composer.compose({ bulletinIds: [input.bulletinId], targets: input.targets, chime: false }, caller);
+    const startsAt = new Date(Math.ceil(Date.now() / 1000) * 1000 + 1000);
+    const until = input.until ? new Date(input.until) : null;
+    if (until && input.repeatEveryMinutes === undefined) throw new BadRequestException('until bounds the repeats: give it with repeatEveryMinutes');
+    if (until && until.getTime() <= startsAt.getTime()) throw new BadRequestException(`until ${input.until} is not in the future`);
+    const timezone = program.commune.timezone;
+    const schedule = this.schedules.create({
+      communeId: program.commune.id,
+      title: `Phát khẩn cấp ${DateTime.fromJSDate(startsAt, { zone: timezone }).toFormat('dd/LL/yyyy HH:mm')}`,
+      status: ScheduleStatus.Active,
+      priority: SchedulePriority.Emergency,
+      // A repeat that could not start within its own interval is stale: the next one carries the message.
+      misfireGraceSeconds: Math.min(DEFAULT_GRACE_SECONDS, (input.repeatEveryMinutes ?? 10) * 60),
+      chime: false,
+      validFrom: null,
+      validUntil: until,
+      createdBy: caller.id,
+      updatedBy: caller.id,
+      revision: 1,
+      timezone,
+    });
+    if (input.repeatEveryMinutes === undefined) {
+      schedule.startsAt = startsAt;
+      schedule.rrule = null;
+    } else {
+      const dtstart = DateTime.fromJSDate(startsAt, { zone: timezone }).toFormat("yyyyLLdd'T'HHmmss");
+      schedule.rrule = normaliseRrule(`DTSTART:${dtstart}\nRRULE:FREQ=MINUTELY;INTERVAL=${input.repeatEveryMinutes}`, timezone, startsAt, { allowMinutely: true });
+      schedule.startsAt = null;
+    }
     return this.save(schedule, program);
   }
 
