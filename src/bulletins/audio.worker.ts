@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { FfmpegFailure } from '../media/ffmpeg.adapter';
 import { SilentAudioError } from '../media/loudness-plan';
 import { AudioJobName, AudioJobPayloads, JobOutcome, QueueName } from '../queue/queue.constants';
+import { closeWithGrace } from '../queue/close-with-grace';
 import { redisConnectionOptions } from '../queue/redis-connection';
 import { BulletinRenderer } from './bulletin-renderer';
 
@@ -46,13 +47,10 @@ export class AudioWorker implements OnApplicationBootstrap, BeforeApplicationShu
 
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.worker) return;
-    const closing = this.worker.close();
-    const graceOver = new Promise<'grace-over'>((resolve) => setTimeout(() => resolve('grace-over'), this.config.shutdownGraceMs).unref());
-    if ((await Promise.race([closing, graceOver])) === 'grace-over') {
+    await closeWithGrace(this.worker, this.config.shutdownGraceMs, () => {
       this.logger.warn({ jobs: [...this.running.keys()] }, 'Stopping unfinished audio jobs; they go back to the queue');
       for (const controller of this.running.values()) controller.abort();
-      await closing;
-    }
+    });
   }
 
   private async process(job: AudioJob, token?: string): Promise<JobOutcome> {

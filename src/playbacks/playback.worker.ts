@@ -3,6 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { DelayedError, Job, Queue, Worker } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { JobOutcome, PlaybackJobName, PlaybackJobPayloads, QueueName } from '../queue/queue.constants';
+import { closeWithGrace } from '../queue/close-with-grace';
 import { redisConnectionOptions } from '../queue/redis-connection';
 import { DispatchResult, PlaybackDispatcher } from './playback-dispatcher';
 import { LeaseRedis, SpeakerLeases } from './speaker-lease';
@@ -41,13 +42,10 @@ export class PlaybackWorker implements OnApplicationBootstrap, BeforeApplication
   /** Running broadcasts get SHUTDOWN_GRACE_MS to end; then they are stopped and recorded as failed (interrupted). */
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.worker) return;
-    const closing = this.worker.close();
-    const graceOver = new Promise<'grace-over'>((resolve) => setTimeout(() => resolve('grace-over'), this.config.shutdownGraceMs).unref());
-    if ((await Promise.race([closing, graceOver])) === 'grace-over') {
+    await closeWithGrace(this.worker, this.config.shutdownGraceMs, () => {
       this.logger.warn('Stopping unfinished playbacks');
       this.stopping.abort(new Error('the worker shut down'));
-      await closing;
-    }
+    });
   }
 
   private async process(job: PlaybackJob, token?: string): Promise<JobOutcome> {
