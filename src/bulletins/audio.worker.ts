@@ -6,6 +6,7 @@ import { SilentAudioError } from '../media/loudness-plan';
 import { AudioJobName, AudioJobPayloads, JobOutcome, QueueName } from '../queue/queue.constants';
 import { closeWithGrace } from '../queue/close-with-grace';
 import { redisConnectionOptions } from '../queue/redis-connection';
+import { repeatedErrorLog } from '../queue/repeated-error-log';
 import { BulletinRenderer } from './bulletin-renderer';
 
 type AudioJob = Job<AudioJobPayloads[AudioJobName], JobOutcome, AudioJobName>;
@@ -41,7 +42,7 @@ export class AudioWorker implements OnApplicationBootstrap, BeforeApplicationShu
       stalledInterval: lockDuration,
       maxStalledCount: 2,
     });
-    worker.on('error', (error) => this.logger.error({ err: error }, 'Audio worker error'));
+    worker.on('error', repeatedErrorLog((error, repeats) => this.logger.error({ err: error, repeats }, 'Audio worker error')));
     this.worker = worker;
   }
 
