@@ -27,10 +27,14 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/web/dist ./web/dist
+# The PDF reports' font (DejaVu, with its licence).
+COPY assets ./assets
 # Created (and owned by node) before VOLUME, so a fresh named volume starts with this owner.
 RUN mkdir -p /var/lib/loa/audio && chown node:node /var/lib/loa/audio
 VOLUME /var/lib/loa/audio
 USER node
 EXPOSE 3000
 # No HEALTHCHECK here: the worker serves no HTTP. docker-compose.yml checks the api's /api/health.
+# Also runnable from the image (docs/airtime.md): node dist/src/airtime/verify.cli.js (npm run airtime:verify) and
+# node dist/src/database/prepare.cli.js (npm run db:prepare, as the owner).
 CMD ["node", "dist/src/main.js"]

@@ -4,7 +4,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/prepare-machine.sh
 bash scripts/ensure-dependencies.sh
-export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/loa_demo}"
+# As in production (docs/airtime.md): the owner migrates and grants; the service queries as a role that owns nothing
+# and cannot alter the broadcast log.
+export DATABASE_MIGRATION_URL="${DATABASE_MIGRATION_URL:-postgres://postgres@127.0.0.1:5432/loa_demo}"
+export DATABASE_URL="${DATABASE_URL:-postgres://loa_demo_service:loa-demo-service@127.0.0.1:5432/loa_demo}"
 export QUEUE_PREFIX="${QUEUE_PREFIX:-loa-demo}"
 export AUDIO_DIR="${AUDIO_DIR:-./audio/demo}"
 # The demo runs the sources with ts-node; the console is served from its build, made once here (no network needed).

@@ -15,6 +15,8 @@ const ROOT = join(__dirname, '..');
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 
 const POSTGRES = 'postgres';
+/** The role the app services query as: not the owner, so it cannot alter the append-only broadcast log. */
+const SERVICE_ROLE = 'loa_service';
 const REDIS = 'redis';
 const APP_ROLES = { api: 'api', worker: 'worker' } as const;
 type AppService = keyof typeof APP_ROLES;
@@ -411,12 +413,22 @@ const CHECKS: Record<string, Check> = {
         problems.push(`${name}: environment does not parse`);
         continue;
       }
-      const db = new URL(parsed.DATABASE_URL);
-      if (db.hostname !== POSTGRES) problems.push(`${name} DATABASE_URL host is ${db.hostname}, not ${POSTGRES}`);
-      if (!['', '5432'].includes(db.port)) problems.push(`${name} DATABASE_URL port is ${db.port}, not 5432`);
-      if (decodeURIComponent(db.username) !== pg.POSTGRES_USER) problems.push(`${name} DATABASE_URL user is not POSTGRES_USER (${pg.POSTGRES_USER})`);
-      if (decodeURIComponent(db.password) !== pg.POSTGRES_PASSWORD) problems.push(`${name} DATABASE_URL password is not POSTGRES_PASSWORD`);
-      if (decodeURIComponent(db.pathname.slice(1)) !== pg.POSTGRES_DB) problems.push(`${name} DATABASE_URL database is ${db.pathname.slice(1)}, not POSTGRES_DB (${pg.POSTGRES_DB})`);
+      const database = (variable: string, value: string) => {
+        const db = new URL(value);
+        if (db.hostname !== POSTGRES) problems.push(`${name} ${variable} host is ${db.hostname}, not ${POSTGRES}`);
+        if (!['', '5432'].includes(db.port)) problems.push(`${name} ${variable} port is ${db.port}, not 5432`);
+        if (decodeURIComponent(db.pathname.slice(1)) !== pg.POSTGRES_DB) problems.push(`${name} ${variable} database is ${db.pathname.slice(1)}, not POSTGRES_DB (${pg.POSTGRES_DB})`);
+        return { user: decodeURIComponent(db.username), password: decodeURIComponent(db.password) };
+      };
+      const service = database('DATABASE_URL', parsed.DATABASE_URL);
+      if (service.user === pg.POSTGRES_USER) problems.push(`${name} DATABASE_URL runs as the owner ${pg.POSTGRES_USER}, not the service role ${SERVICE_ROLE}`);
+      else if (service.user !== SERVICE_ROLE) problems.push(`${name} DATABASE_URL user is ${service.user}, not the service role ${SERVICE_ROLE}`);
+      if (!service.password) problems.push(`${name} DATABASE_URL has no password`);
+      if (parsed.DATABASE_MIGRATION_URL) {
+        const owner = database('DATABASE_MIGRATION_URL', parsed.DATABASE_MIGRATION_URL);
+        if (owner.user !== pg.POSTGRES_USER) problems.push(`${name} DATABASE_MIGRATION_URL user is not POSTGRES_USER (${pg.POSTGRES_USER})`);
+        if (owner.password !== pg.POSTGRES_PASSWORD) problems.push(`${name} DATABASE_MIGRATION_URL password is not POSTGRES_PASSWORD`);
+      }
       const redis = new URL(parsed.REDIS_URL);
       if (redis.hostname !== REDIS) problems.push(`${name} REDIS_URL host is ${redis.hostname}, not ${REDIS}`);
       if (!['', '6379'].includes(redis.port)) problems.push(`${name} REDIS_URL port is ${redis.port}, not 6379`);
@@ -462,7 +474,9 @@ const CHECKS: Record<string, Check> = {
     if (api instanceof Error || worker instanceof Error) return ['environment does not parse'];
     const problems: string[] = [];
     if (!api.MIGRATIONS_RUN) problems.push('api must run the migrations (MIGRATIONS_RUN=true)');
+    if (!api.DATABASE_MIGRATION_URL) problems.push("api must migrate as the owner (DATABASE_MIGRATION_URL), since it queries as a role that owns nothing");
     if (worker.MIGRATIONS_RUN) problems.push('worker must leave migrations to the api (MIGRATIONS_RUN=false)');
+    if (worker.DATABASE_MIGRATION_URL) problems.push("worker must not hold the owner's connection (DATABASE_MIGRATION_URL)");
     return problems;
   },
 
@@ -635,12 +649,14 @@ const CHECKS: Record<string, Check> = {
 const REQUIRED_HOST_ENV: HostEnv = {
   JWT_SECRET: 'a-jwt-secret-of-at-least-32-characters-0123',
   SECRETS_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
+  // An Ed25519 key (PKCS8 DER, base64) made for this test only.
+  AIRTIME_SIGNING_KEY: 'MC4CAQAwBQYDK2VwBCIEIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f',
 };
 
 /** Host environments compose is interpolated with: the defaults, and a deployment that sets its own password. */
 const HOST_ENVS: Record<string, HostEnv> = {
   'defaults': REQUIRED_HOST_ENV,
-  'POSTGRES_PASSWORD set': { ...REQUIRED_HOST_ENV, POSTGRES_PASSWORD: 'Another-Pass-42' },
+  'POSTGRES_PASSWORD set': { ...REQUIRED_HOST_ENV, POSTGRES_PASSWORD: 'Another-Pass-42', SERVICE_DB_PASSWORD: 'Service-Pass-42' },
 };
 
 interface Inputs {
@@ -741,8 +757,10 @@ const MUTATIONS: Mutation[] = [
   ['roles', 'api runs both roles', /api runs ROLE=all/, (i) => (env(i, 'api').ROLE = 'all')],
   ['roles', 'worker has no ROLE (defaults to all)', /worker runs ROLE=all/, (i) => delete env(i, 'worker').ROLE],
   ['connection urls', 'worker DATABASE_URL on localhost', /worker DATABASE_URL host is localhost/, (i) => (env(i, 'worker').DATABASE_URL = 'postgres://loa:${POSTGRES_PASSWORD:-loa}@localhost:5432/loa')],
-  ['connection urls', 'api DATABASE_URL with a hard-coded password', /api DATABASE_URL password is not POSTGRES_PASSWORD \(with POSTGRES_PASSWORD set\)/, (i) => (env(i, 'api').DATABASE_URL = 'postgres://loa:loa@postgres:5432/loa')],
-  ['connection urls', 'api DATABASE_URL with another user', /api DATABASE_URL user is not POSTGRES_USER/, (i) => (env(i, 'api').DATABASE_URL = 'postgres://postgres:${POSTGRES_PASSWORD:-loa}@postgres:5432/loa')],
+  ['connection urls', 'api migrating with a hard-coded password', /api DATABASE_MIGRATION_URL password is not POSTGRES_PASSWORD \(with POSTGRES_PASSWORD set\)/, (i) => (env(i, 'api').DATABASE_MIGRATION_URL = 'postgres://loa:loa@postgres:5432/loa')],
+  ['connection urls', 'api migrating as another user', /api DATABASE_MIGRATION_URL user is not POSTGRES_USER/, (i) => (env(i, 'api').DATABASE_MIGRATION_URL = 'postgres://postgres:${POSTGRES_PASSWORD:-loa}@postgres:5432/loa')],
+  ['connection urls', 'the worker querying as the owner', /worker DATABASE_URL runs as the owner loa/, (i) => (env(i, 'worker').DATABASE_URL = 'postgres://loa:${POSTGRES_PASSWORD:-loa}@postgres:5432/loa')],
+  ['connection urls', 'api querying as some other role', /api DATABASE_URL user is reporter, not the service role/, (i) => (env(i, 'api').DATABASE_URL = 'postgres://reporter:x@postgres:5432/loa')],
   ['connection urls', 'worker REDIS_URL on 127.0.0.1', /worker REDIS_URL host is 127.0.0.1/, (i) => (env(i, 'worker').REDIS_URL = 'redis://127.0.0.1:6379')],
   ['connection urls', 'api without REDIS_URL (default localhost)', /api REDIS_URL host is 127.0.0.1/, (i) => delete env(i, 'api').REDIS_URL],
   ['known variables', 'a misspelt variable', /worker sets DATABASE_URI/, (i) => (env(i, 'worker').DATABASE_URI = 'postgres://loa:loa@postgres:5432/loa')],
@@ -755,6 +773,9 @@ const MUTATIONS: Mutation[] = [
   ['api and worker agree', 'different queue prefixes', /differ on QUEUE_PREFIX/, (i) => (env(i, 'worker').QUEUE_PREFIX = 'other')],
   ['migrations', 'worker also runs migrations', /worker must leave migrations/, (i) => (env(i, 'worker').MIGRATIONS_RUN = 'true')],
   ['migrations', 'api does not run migrations', /api must run the migrations/, (i) => (env(i, 'api').MIGRATIONS_RUN = 'false')],
+  ['migrations', 'api migrates as the service role', /api must migrate as the owner/, (i) => delete env(i, 'api').DATABASE_MIGRATION_URL],
+  ['migrations', "worker given the owner's password", /worker must not hold the owner's connection/, (i) => (env(i, 'worker').DATABASE_MIGRATION_URL = env(i, 'api').DATABASE_MIGRATION_URL)],
+  ['configuration builds', 'api without AIRTIME_SIGNING_KEY in production', /api would exit at start: [\s\S]*AIRTIME_SIGNING_KEY/, (i) => delete env(i, 'api').AIRTIME_SIGNING_KEY],
   ['depends on', 'api starts before postgres is healthy', /api depends on postgres with service_started/, (i) => (i.compose.services.api.depends_on.postgres = { condition: 'service_started' })],
   ['depends on', 'worker depends_on as a plain list', /worker depends on redis with service_started/, (i) => (i.compose.services.worker.depends_on = ['postgres', 'redis', 'api'])],
   ['depends on', 'redis has no healthcheck', /redis has no healthcheck/, (i) => delete i.compose.services.redis.healthcheck],

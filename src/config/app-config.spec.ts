@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { isAbsolute, join, resolve } from 'node:path';
 import { AppConfig } from './app-config';
 
@@ -6,7 +7,7 @@ describe('AppConfig', () => {
     const config = AppConfig.fromEnvironment({});
     expect(config.role).toBe('all');
     expect(config.http).toEqual({ host: '0.0.0.0', port: 3000 });
-    expect(config.database).toEqual({ url: 'postgres://postgres@127.0.0.1:5432/loa', createIfMissing: true, migrationsRun: true });
+    expect(config.database).toEqual({ url: 'postgres://postgres@127.0.0.1:5432/loa', createIfMissing: true, migrationsRun: true, owner: null });
     expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', queuePrefix: 'loa' });
     expect(config.logLevel).toBe('info');
     expect(config.shutdownGraceMs).toBe(30_000);
@@ -50,7 +51,7 @@ describe('AppConfig', () => {
     });
     expect(config.role).toBe('worker');
     expect(config.http).toEqual({ host: '127.0.0.1', port: 8080 });
-    expect(config.database).toEqual({ url: 'postgresql://loa@db/loa', createIfMissing: false, migrationsRun: false });
+    expect(config.database).toEqual({ url: 'postgresql://loa@db/loa', createIfMissing: false, migrationsRun: false, owner: null });
     expect(config.redis).toEqual({ url: 'redis://cache:6379/2', queuePrefix: 'loa-xa-an-binh' });
     expect(config.logLevel).toBe('debug');
     expect(config.shutdownGraceMs).toBe(5000);
@@ -89,6 +90,40 @@ describe('AppConfig', () => {
   it('refuses to start with a bad variable, naming it', () => {
     expect(() => AppConfig.fromEnvironment({ ROLE: 'boss' })).toThrow(/ROLE=boss/);
     expect(() => AppConfig.fromEnvironment({ PORT: 'abc' })).toThrow(/PORT=abc/);
+  });
+
+  it('leaves creating and migrating to the owner when DATABASE_MIGRATION_URL is set', () => {
+    const config = AppConfig.fromEnvironment({ DATABASE_URL: 'postgres://loa_service:s@db/loa', DATABASE_MIGRATION_URL: 'postgres://loa:o@db/loa' });
+    expect(config.database).toEqual({
+      url: 'postgres://loa_service:s@db/loa',
+      createIfMissing: false,
+      migrationsRun: false,
+      owner: { url: 'postgres://loa:o@db/loa', createIfMissing: true, migrationsRun: true },
+    });
+    expect(() => AppConfig.fromEnvironment({ DATABASE_MIGRATION_URL: 'mysql://db/loa' })).toThrow(/DATABASE_MIGRATION_URL must be a postgres:\/\/ URL/);
+  });
+
+  it('reads the airtime signing key as PKCS8 PEM (newlines may be \\n) or base64 DER, and refuses anything else', () => {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const der = privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
+    const fromPem = AppConfig.fromEnvironment({ AIRTIME_SIGNING_KEY: pem.replace(/\n/g, '\\n') }).airtime;
+    const fromDer = AppConfig.fromEnvironment({ AIRTIME_SIGNING_KEY: der }).airtime;
+    expect(fromPem.developmentSigningKey).toBe(false);
+    expect(fromPem.signingKey.keyId).toBe(fromDer.signingKey.keyId);
+    expect(fromPem.signingKey.keyId).not.toBe(AppConfig.fromEnvironment({}).airtime.signingKey.keyId);
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    expect(() => AppConfig.fromEnvironment({ AIRTIME_SIGNING_KEY: rsa })).toThrow(/AIRTIME_SIGNING_KEY=\*\*\*: .*Ed25519.*this is a rsa key/);
+    expect(() => AppConfig.fromEnvironment({ AIRTIME_SIGNING_KEY: 'not a key' })).toThrow(/AIRTIME_SIGNING_KEY=\*\*\*: .*openssl genpkey -algorithm ed25519/);
+  });
+
+  it('uses a fixed development signing key outside production, and requires one in production for the API', () => {
+    const development = AppConfig.fromEnvironment({});
+    expect(development.airtime).toMatchObject({ developmentSigningKey: true, checkpointIntervalMinutes: 15 });
+    expect(AppConfig.fromEnvironment({}).airtime.signingKey.keyId).toBe(development.airtime.signingKey.keyId);
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), SECRETS_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=' };
+    expect(() => AppConfig.fromEnvironment({ ...production, ROLE: 'api' })).toThrow(/AIRTIME_SIGNING_KEY=\(unset\): required in production/);
+    expect(AppConfig.fromEnvironment({ ...production, ROLE: 'worker' }).airtime.developmentSigningKey).toBe(true);
   });
 
   it('reads process.env when given nothing', () => {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
+import { AirtimeSigningKey, developmentSigningKey, parseSigningKey } from '../airtime/signing-key';
 import { Environment, parseEnvironment, ProcessRole } from './environment';
 
 export interface LoudnessTarget {
@@ -17,7 +18,16 @@ function parseTrustProxy(value: string): boolean | number | string {
 export class AppConfig {
   readonly role: ProcessRole;
   readonly http: { host: string; port: number };
-  readonly database: { url: string; createIfMissing: boolean; migrationsRun: boolean };
+  /**
+   * `url` is what the service queries through. With DATABASE_MIGRATION_URL, `owner` creates, migrates and grants
+   * (src/database/prepare-database.ts) and `url` itself does neither; without it, `owner` is null and `url` does all.
+   */
+  readonly database: {
+    url: string;
+    createIfMissing: boolean;
+    migrationsRun: boolean;
+    owner: { url: string; createIfMissing: boolean; migrationsRun: boolean } | null;
+  };
   readonly redis: { url: string; queuePrefix: string };
   readonly logLevel: string;
   readonly shutdownGraceMs: number;
@@ -55,14 +65,22 @@ export class AppConfig {
   };
   readonly planner: { enabled: boolean; horizonHours: number };
   readonly playback: { workerConcurrency: number };
+  /** Port of a worker-only process's own /metrics (0: none); the api role serves GET /api/metrics instead. */
+  readonly workerMetricsPort: number;
+  /** Checkpoint signing key (`developmentSigningKey` when none was given) and how often checkpoints are written. */
+  readonly airtime: { signingKey: AirtimeSigningKey; developmentSigningKey: boolean; checkpointIntervalMinutes: number };
 
   constructor(env: Environment) {
     this.role = env.ROLE;
     this.http = { host: env.HOST, port: env.PORT };
+    const owner = env.DATABASE_MIGRATION_URL
+      ? { url: env.DATABASE_MIGRATION_URL, createIfMissing: env.DATABASE_CREATE_IF_MISSING, migrationsRun: env.MIGRATIONS_RUN }
+      : null;
     this.database = {
       url: env.DATABASE_URL,
-      createIfMissing: env.DATABASE_CREATE_IF_MISSING,
-      migrationsRun: env.MIGRATIONS_RUN,
+      createIfMissing: !owner && env.DATABASE_CREATE_IF_MISSING,
+      migrationsRun: !owner && env.MIGRATIONS_RUN,
+      owner,
     };
     this.redis = { url: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX };
     this.logLevel = env.LOG_LEVEL;
@@ -107,6 +125,22 @@ export class AppConfig {
     };
     this.planner = { enabled: env.PLANNER, horizonHours: env.PLANNER_HORIZON_HOURS };
     this.playback = { workerConcurrency: env.PLAYBACK_WORKER_CONCURRENCY };
+    this.workerMetricsPort = env.WORKER_METRICS_PORT;
+    // Only the API signs checkpoints; a worker only appends records.
+    if (!env.AIRTIME_SIGNING_KEY && env.NODE_ENV === 'production' && env.ROLE !== 'worker') {
+      throw new Error('Invalid environment, fix these variables:\n  AIRTIME_SIGNING_KEY=(unset): required in production (openssl genpkey -algorithm ed25519)');
+    }
+    let signingKey: AirtimeSigningKey;
+    try {
+      signingKey = env.AIRTIME_SIGNING_KEY ? parseSigningKey(env.AIRTIME_SIGNING_KEY) : developmentSigningKey();
+    } catch (error) {
+      throw new Error(`Invalid environment, fix these variables:\n  AIRTIME_SIGNING_KEY=***: ${(error as Error).message}`);
+    }
+    this.airtime = {
+      signingKey,
+      developmentSigningKey: !env.AIRTIME_SIGNING_KEY,
+      checkpointIntervalMinutes: env.AIRTIME_CHECKPOINT_INTERVAL_MINUTES,
+    };
     this.auth = {
       jwtSecret: env.JWT_SECRET ?? randomBytes(32).toString('base64url'),
       ephemeralSecret: !env.JWT_SECRET,

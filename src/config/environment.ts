@@ -46,6 +46,13 @@ export class Environment {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/loa';
 
+  /**
+   * The owner's connection, used only to create the database, migrate it and grant DATABASE_URL's role what it
+   * needs (docs/airtime.md). Unset: DATABASE_URL does all of it (a single role, as on a developer machine).
+   */
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_MIGRATION_URL must be a postgres:// URL' })
+  DATABASE_MIGRATION_URL: string | undefined = undefined;
+
   @Transform(toBoolean) @IsBoolean()
   DATABASE_CREATE_IF_MISSING: boolean = true;
 
@@ -136,6 +143,17 @@ export class Environment {
   @IsOptional() @Matches(/^[A-Za-z0-9+/_-]{43}=?$/, { message: 'SECRETS_KEY must be 32 random bytes in base64 (e.g. openssl rand -base64 32)' })
   SECRETS_KEY: string | undefined = undefined;
 
+  /**
+   * Ed25519 private key (PKCS8, PEM or base64 DER) that signs airtime checkpoints. Required in production (api);
+   * elsewhere a fixed development key is used, with a warning.
+   */
+  @IsOptional() @IsString()
+  AIRTIME_SIGNING_KEY: string | undefined = undefined;
+
+  /** Minutes between signed checkpoints of the airtime chains (one instance writes them, by lock); 0 = only on demand. */
+  @IsInt() @Min(0) @Max(24 * 60)
+  AIRTIME_CHECKPOINT_INTERVAL_MINUTES: number = 15;
+
   /** Where devices reach this service (gateways fetch audio from here); defaults to http://localhost:PORT. */
   @IsOptional() @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_URL must be an http(s) URL' })
   PUBLIC_URL: string | undefined = undefined;
@@ -177,6 +195,10 @@ export class Environment {
   /** Playback jobs a worker holds at once (each mostly waits for its instant or its speaker). */
   @IsInt() @Min(1) @Max(10_000)
   PLAYBACK_WORKER_CONCURRENCY: number = 200;
+
+  /** A worker-only process serves its Prometheus metrics (dispatch lateness, outcomes) on this port; 0 turns it off. */
+  @IsInt() @Min(0) @Max(65_535)
+  WORKER_METRICS_PORT: number = 9464;
 }
 
 /** Hides the password of a URL-shaped value, so a boot error never prints a credential. */

@@ -2,11 +2,14 @@ import { join } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 
-/** The one description of Loa's database, used by the service and by the TypeORM CLI alike. */
-export function dataSourceOptions(config: AppConfig): DataSourceOptions {
+/**
+ * The one description of Loa's database, used by the service and by the TypeORM CLI alike; `url` is the owner's
+ * connection when migrating as the owner (DATABASE_MIGRATION_URL).
+ */
+export function dataSourceOptions(config: AppConfig, url = config.database.url): DataSourceOptions {
   return {
     type: 'postgres',
-    url: config.database.url,
+    url,
     entities: [join(__dirname, '..', '**', '*.entity.{ts,js}')],
     migrations: [join(__dirname, '..', '..', 'migrations', '*.{ts,js}')],
     migrationsTableName: 'migrations',

@@ -3,5 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
 
-/** Entry point for the TypeORM CLI (`npm run migration:*`). */
-export default new DataSource(dataSourceOptions(AppConfig.fromEnvironment()));
+const config = AppConfig.fromEnvironment();
+
+/** Entry point for the TypeORM CLI (`npm run migration:*`): as the owner when DATABASE_MIGRATION_URL is set. */
+export default new DataSource(dataSourceOptions(config, config.database.owner?.url ?? config.database.url));

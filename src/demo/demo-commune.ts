@@ -21,6 +21,8 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'lanhdao', displayName: 'Lãnh đạo UBND xã', role: Role.Approver, password: 'Pheduyet-VietAn-26' },
   { username: 'phumy', displayName: 'Tổ công nghệ số thôn Phú Mỹ', role: Role.Operator, password: 'Loaphat-Thon1-26', villages: ['Thôn Phú Mỹ'] },
   { username: 'tanphong', displayName: 'Trưởng thôn Tân Phong', role: Role.Operator, password: 'Loaphat-Thon2-26', villages: ['Thôn Tân Phong'] },
+  // An Tây's wired cluster has no device to report back: its operator's confirmation is the proof of play.
+  { username: 'antay', displayName: 'Tổ công nghệ số thôn An Tây', role: Role.Operator, password: 'Loaphat-Thon4-26', villages: ['Thôn An Tây'] },
   { username: 'theodoi', displayName: 'Cán bộ theo dõi', role: Role.Viewer, password: 'Baocao-VietAn-26' },
 ];
 

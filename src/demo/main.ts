@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { createApp } from '../bootstrap';
 import { AppConfig } from '../config/app-config';
 import { DEMO_ACCOUNTS } from './demo-commune';
+import { DEMO_PROOF_DELAY_MS, reportDemoBroadcastLogLater } from './demo-proof';
 import { DemoSeeder } from './demo-seeder';
 
 /** Starts the whole system (api and worker in one process) with a demo commune, and says where to open it. */
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   const seeder = new DemoSeeder(app, baseUrl);
   const emulators = await seeder.seed();
   const broadcast = seeder.broadcast;
+  if (broadcast) reportDemoBroadcastLogLater(app, broadcast.startsAt.getTime() - Date.now() + DEMO_PROOF_DELAY_MS);
   // The emulated speakers go down with the demo; Nest's own shutdown hooks handle the service.
   process.once('SIGTERM', () => void Promise.all(emulators.map((emulator) => emulator.close())));
   process.once('SIGINT', () => void Promise.all(emulators.map((emulator) => emulator.close())));
@@ -29,6 +31,8 @@ async function main(): Promise<void> {
       broadcast
         ? `  First broadcast:            "${broadcast.title}" on every speaker of the commune at ${broadcast.startsAt.toISOString()} (in ${Math.round((broadcast.startsAt.getTime() - Date.now()) / 1000)} s); see GET /api/playbacks?scheduleId=${broadcast.scheduleId}`
         : '  First broadcast:            none (no approved bulletin yet)',
+      `  Broadcast log (proof):      GET /api/airtime, GET /api/airtime/verify, npm run airtime:verify; checked here ${DEMO_PROOF_DELAY_MS / 60_000} min after the broadcast`,
+      '  Wired cluster of An Tây:    its operator (antay) confirms it was heard: POST /api/playbacks/:id/confirm',
       '  Stop with Ctrl+C.',
       '',
     ].join('\n') + '\n',

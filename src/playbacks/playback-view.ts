@@ -1,4 +1,6 @@
 import { Playback, PlaybackEvidenceRecord } from './playback.entity';
+import { AirtimeEvidenceLevel } from '../airtime/airtime-ledger';
+import { OperatorProblemKind } from './operator-problem-kind';
 import { PlaybackStatus } from './playback-status';
 
 export interface PlaybackView {
@@ -17,6 +19,14 @@ export interface PlaybackView {
   finishedAt: string | null;
   failureReason: string | null;
   evidence: PlaybackEvidenceRecord | null;
+  evidenceLevel: AirtimeEvidenceLevel | null;
+  confirmedAt: string | null;
+  confirmedBy: string | null;
+  confirmationNote: string | null;
+  problemKind: OperatorProblemKind | null;
+  problemNote: string | null;
+  problemReportedAt: string | null;
+  problemReportedBy: string | null;
 }
 
 export function toPlaybackView(playback: Playback): PlaybackView {
@@ -36,5 +46,13 @@ export function toPlaybackView(playback: Playback): PlaybackView {
     finishedAt: playback.finishedAt?.toISOString() ?? null,
     failureReason: playback.failureReason,
     evidence: playback.evidence,
+    evidenceLevel: playback.evidenceLevel,
+    confirmedAt: playback.confirmedAt?.toISOString() ?? null,
+    confirmedBy: playback.confirmedBy,
+    confirmationNote: playback.confirmationNote,
+    problemKind: playback.problemKind,
+    problemNote: playback.problemNote,
+    problemReportedAt: playback.problemReportedAt?.toISOString() ?? null,
+    problemReportedBy: playback.problemReportedBy,
   };
 }

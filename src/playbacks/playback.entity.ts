@@ -1,7 +1,9 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
 import { Schedule } from '../schedules/schedule.entity';
 import { Speaker } from '../speakers/speaker.entity';
+import { AirtimeEvidenceLevel } from '../airtime/airtime-ledger';
 import { PlaybackStatus } from './playback-status';
+import { OperatorProblemKind } from './operator-problem-kind';
 
 /** What the driver proved, bounded: the weakest level over the program and a short summary per bulletin. */
 export interface PlaybackEvidenceRecord {
@@ -22,11 +24,16 @@ export interface PlaybackEvidenceRecord {
 @Unique('UQ_playbacks_schedule_speaker_instant', ['scheduleId', 'speakerId', 'scheduledAt'])
 @Index('IDX_playbacks_status_scheduled_at', ['status', 'scheduledAt'])
 @Index('IDX_playbacks_village_scheduled_at', ['villageId', 'scheduledAt'])
+@Index('IDX_playbacks_commune_scheduled_at', ['communeId', 'scheduledAt'])
+@Index('IDX_playbacks_updated_at', ['updatedAt'])
+@Index('IDX_playbacks_problem_reported_at', ['problemReportedAt'], { where: '"problem_reported_at" IS NOT NULL' })
 @Check(
   'CHK_playbacks_status',
   `"status" IN ('planned', 'queued', 'dispatching', 'playing', 'played', 'failed', 'missed', 'preempted', 'cancelled')`,
 )
 @Check('CHK_playbacks_priority', `"priority" IN ('normal', 'priority', 'emergency')`)
+@Check('CHK_playbacks_evidence_level', `"evidence_level" IN ('commanded', 'acknowledged', 'device_reported', 'operator_confirmed')`)
+@Check('CHK_playbacks_problem_kind', `"problem_kind" IN ('speaker_broken', 'power_cut', 'no_signal', 'not_heard', 'other')`)
 export class Playback {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -85,6 +92,33 @@ export class Playback {
 
   @Column({ type: 'jsonb', nullable: true })
   evidence: PlaybackEvidenceRecord | null;
+
+  /** The strongest proof recorded so far (`operator_confirmed` once the village operator confirmed). */
+  @Column({ name: 'evidence_level', type: 'text', nullable: true })
+  evidenceLevel: AirtimeEvidenceLevel | null;
+
+  /** The village operator's confirmation that it was heard: when, by whom, and what they wrote. */
+  @Column({ name: 'confirmed_at', type: 'timestamptz', nullable: true })
+  confirmedAt: Date | null;
+
+  @Column({ name: 'confirmed_by', type: 'uuid', nullable: true })
+  confirmedBy: string | null;
+
+  @Column({ name: 'confirmation_note', type: 'text', nullable: true })
+  confirmationNote: string | null;
+
+  /** A problem the village operator reported (speaker broken, power cut, …), when and by whom. */
+  @Column({ name: 'problem_kind', type: 'text', nullable: true })
+  problemKind: OperatorProblemKind | null;
+
+  @Column({ name: 'problem_note', type: 'text', nullable: true })
+  problemNote: string | null;
+
+  @Column({ name: 'problem_reported_at', type: 'timestamptz', nullable: true })
+  problemReportedAt: Date | null;
+
+  @Column({ name: 'problem_reported_by', type: 'uuid', nullable: true })
+  problemReportedBy: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

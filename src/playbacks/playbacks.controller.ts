@@ -1,21 +1,44 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../auth/access.decorators';
 import { AuthUser, CurrentUser } from '../auth/auth-user';
 import { Role } from '../auth/role';
 import { ListPlaybacksDto } from './dto/list-playbacks.dto';
+import { ConfirmPlaybackDto, ReportProblemDto } from './dto/operator-report.dto';
+import { OperatorReports } from './operator-reports';
 import { PlaybacksService } from './playbacks.service';
 
 @ApiTags('playbacks')
 @ApiBearerAuth()
 @Controller('playbacks')
 export class PlaybacksController {
-  constructor(private readonly playbacks: PlaybacksService) {}
+  constructor(
+    private readonly playbacks: PlaybacksService,
+    private readonly operatorReports: OperatorReports,
+  ) {}
 
   @Get()
   @Allow(Role.Admin, Role.Editor, Role.Approver, Role.Viewer, Role.Operator)
   @ApiOperation({ summary: 'Playbacks (speaker × occurrence) of my communes, or of my villages for operators' })
   list(@Query() filter: ListPlaybacksDto, @CurrentUser() caller: AuthUser) {
     return this.playbacks.list(filter, caller);
+  }
+
+  @Post(':id/confirm')
+  @HttpCode(HttpStatus.OK)
+  @Allow(Role.Operator)
+  @ApiOperation({
+    summary: "Confirm that a playback of my village was heard (village operators; after its scheduled time; the first confirmation stands)",
+  })
+  confirm(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ConfirmPlaybackDto, @CurrentUser() caller: AuthUser) {
+    return this.operatorReports.confirm(id, dto, caller);
+  }
+
+  @Post(':id/problem')
+  @HttpCode(HttpStatus.OK)
+  @Allow(Role.Operator)
+  @ApiOperation({ summary: 'Report a problem with a playback of my village: speaker broken, power cut, no signal, not heard, other' })
+  reportProblem(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReportProblemDto, @CurrentUser() caller: AuthUser) {
+    return this.operatorReports.reportProblem(id, dto, caller);
   }
 }

@@ -39,6 +39,10 @@ export class PlaybacksService {
     if (filter.scheduleId) query.andWhere('p.schedule_id = :scheduleId', { scheduleId: filter.scheduleId });
     if (filter.villageId) query.andWhere('p.village_id = :villageId', { villageId: filter.villageId });
     if (filter.status) query.andWhere('p.status = :status', { status: filter.status });
+    if (filter.problem) query.andWhere(`p.problem_reported_at IS ${filter.problem === 'true' ? 'NOT ' : ''}NULL`);
+    if (filter.confirmed) query.andWhere(`p.confirmed_at IS ${filter.confirmed === 'true' ? 'NOT ' : ''}NULL`);
+    // Problems are watched as they come in: the latest report first.
+    if (filter.problem === 'true') query.orderBy('p.problem_reported_at', 'DESC').addOrderBy('p.id', 'ASC');
     return (await query.getMany()).map(toPlaybackView);
   }
 }

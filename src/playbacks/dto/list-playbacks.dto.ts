@@ -26,4 +26,12 @@ export class ListPlaybacksDto {
   @ApiPropertyOptional({ enum: ['today'], description: 'today in Asia/Ho_Chi_Minh (instead of from and to)' })
   @IsOptional() @IsIn(['today'], { message: 'date must be today (or give from and to)' })
   date?: 'today';
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: only playbacks with a problem reported by an operator, latest report first' })
+  @IsOptional() @IsIn(['true', 'false'], { message: 'problem must be true or false' })
+  problem?: 'true' | 'false';
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: "true: only those an operator confirmed; false: those still unconfirmed" })
+  @IsOptional() @IsIn(['true', 'false'], { message: 'confirmed must be true or false' })
+  confirmed?: 'true' | 'false';
 }

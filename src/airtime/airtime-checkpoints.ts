@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { AirtimeCheckpoint } from './airtime-checkpoint.entity';
+import { AirtimeLedger } from './airtime-ledger';
+import { signCheckpoint } from './checkpoint-signature';
+
+/** Most checkpoints one export answers; narrow it with communeId/from/to. */
+export const MAX_EXPORTED_CHECKPOINTS = 10_000;
+
+export interface CheckpointView {
+  id: string;
+  communeId: string;
+  length: number;
+  headHash: string;
+  signedAt: string;
+  keyId: string;
+  signature: string;
+}
+
+/** Checkpoints as a self-contained file: what they state, their signatures, and the key to check them with. */
+export interface CheckpointExport {
+  format: 'loa-airtime-checkpoints/1';
+  algorithm: 'Ed25519';
+  /** How each signature was made. */
+  signs: string;
+  keyId: string;
+  publicKey: string;
+  exportedAt: string;
+  checkpoints: CheckpointView[];
+}
+
+export interface CheckpointFilter {
+  communeIds: string[] | null;
+  from?: string;
+  to?: string;
+}
+
+const toView = (row: AirtimeCheckpoint): CheckpointView => ({
+  id: row.id,
+  communeId: row.communeId,
+  length: Number(row.length),
+  headHash: row.headHash,
+  signedAt: row.signedAt.toISOString(),
+  keyId: row.keyId,
+  signature: row.signature,
+});
+
+/** Signs the heads of the communes' chains, and exports the signed checkpoints for safe keeping elsewhere. */
+@Injectable()
+export class AirtimeCheckpoints {
+  constructor(
+    @InjectRepository(AirtimeCheckpoint) private readonly checkpoints: Repository<AirtimeCheckpoint>,
+    private readonly ledger: AirtimeLedger,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Signs the current head of each commune's chain (every commune when `communeIds` is null). Communes without
+   * records are skipped; with `onlyChanged`, so are those whose latest checkpoint by this key already states the head.
+   */
+  async write(communeIds: string[] | null, onlyChanged: boolean): Promise<CheckpointView[]> {
+    const key = this.config.airtime.signingKey;
+    const communes = communeIds ?? ((await this.checkpoints.query('SELECT id::text AS id FROM communes')) as Array<{ id: string }>).map((row) => row.id);
+    const heads = (await this.ledger.heads(communes)).filter((head) => head.length > 0);
+    const latest = onlyChanged ? await this.latestByCommune(heads.map((head) => head.communeId)) : new Map<string, AirtimeCheckpoint>();
+    const signedAt = new Date();
+    const rows = heads
+      .filter((head) => {
+        const last = latest.get(head.communeId);
+        return !last || last.keyId !== key.keyId || Number(last.length) !== head.length || last.headHash !== head.headHash;
+      })
+      .map((head) =>
+        this.checkpoints.create({
+          communeId: head.communeId,
+          length: String(head.length),
+          headHash: head.headHash,
+          signedAt,
+          keyId: key.keyId,
+          signature: signCheckpoint(key, { communeId: head.communeId, length: head.length, headHash: head.headHash, signedAt: signedAt.toISOString() }),
+        }),
+      );
+    if (rows.length === 0) return [];
+    return (await this.checkpoints.save(rows)).map(toView);
+  }
+
+  async export(filter: CheckpointFilter): Promise<CheckpointExport> {
+    const query = this.checkpoints.createQueryBuilder('c').orderBy('c.id', 'ASC').take(MAX_EXPORTED_CHECKPOINTS);
+    if (filter.communeIds !== null) query.andWhere('c.commune_id IN (:...communes)', { communes: filter.communeIds.length ? filter.communeIds : [null] });
+    if (filter.from) query.andWhere('c.signed_at >= :from', { from: new Date(filter.from) });
+    if (filter.to) query.andWhere('c.signed_at < :to', { to: new Date(filter.to) });
+    const key = this.config.airtime.signingKey;
+    return {
+      format: 'loa-airtime-checkpoints/1',
+      algorithm: 'Ed25519',
+      signs: 'canonical JSON (keys sorted, no spaces) of {kind:"loa-airtime-checkpoint", communeId, length, headHash, signedAt}',
+      keyId: key.keyId,
+      publicKey: key.publicKeyPem,
+      exportedAt: new Date().toISOString(),
+      checkpoints: (await query.getMany()).map(toView),
+    };
+  }
+
+  private async latestByCommune(communeIds: string[]): Promise<Map<string, AirtimeCheckpoint>> {
+    if (communeIds.length === 0) return new Map();
+    const rows = await this.checkpoints
+      .createQueryBuilder('c')
+      .distinctOn(['c.commune_id'])
+      .where('c.commune_id IN (:...communeIds)', { communeIds })
+      .orderBy('c.commune_id')
+      .addOrderBy('c.id', 'DESC')
+      .getMany();
+    return new Map(rows.map((row) => [row.communeId, row]));
+  }
+}

@@ -1,0 +1,49 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { LOA_LOCK_NAMESPACE, withAdvisoryLock } from '../speakers/health/advisory-lock';
+import { AirtimeCheckpoints } from './airtime-checkpoints';
+
+/** Held while one instance writes the periodic checkpoints; the others skip that round. */
+export const AIRTIME_CHECKPOINT_LOCK = [LOA_LOCK_NAMESPACE, 60] as const;
+
+/**
+ * Every AIRTIME_CHECKPOINT_INTERVAL_MINUTES, signs the head of every chain that grew since its last checkpoint
+ * (api role; 0 turns it off). A failed round is logged and the next one tries again.
+ */
+@Injectable()
+export class AirtimeCheckpointTimer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(AirtimeCheckpointTimer.name);
+  private timer: NodeJS.Timeout | undefined;
+  private round: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly checkpoints: AirtimeCheckpoints,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const minutes = this.config.airtime.checkpointIntervalMinutes;
+    if (this.config.airtime.developmentSigningKey) {
+      this.logger.warn('AIRTIME_SIGNING_KEY is not set: airtime checkpoints are signed with a development key that is not secret');
+    }
+    if (minutes === 0) return void this.logger.log('Periodic airtime checkpoints are off (AIRTIME_CHECKPOINT_INTERVAL_MINUTES=0)');
+    this.timer = setInterval(() => (this.round = this.writeOnce()), minutes * 60_000);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.round;
+  }
+
+  private async writeOnce(): Promise<void> {
+    try {
+      const run = await withAdvisoryLock(this.dataSource, AIRTIME_CHECKPOINT_LOCK, () => this.checkpoints.write(null, true));
+      if (run.acquired && run.value.length > 0) this.logger.log({ checkpoints: run.value.length }, 'Airtime checkpoints signed');
+    } catch (error) {
+      this.logger.error({ err: error }, 'Airtime checkpoints could not be written; the next round tries again');
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { AIRTIME_EVENTS, AirtimeEvent, AirtimeEvidenceLevel, EVIDENCE_LEVELS } from '../airtime-ledger';
+
+export class ListAirtimeDto {
+  @ApiPropertyOptional({ description: 'ISO instant: happened at or after' })
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 instant' })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'ISO instant: happened before' })
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 instant' })
+  to?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional() @IsUUID('all', { message: 'communeId must be the id of a commune' })
+  communeId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional() @IsUUID('all', { message: 'villageId must be the id of a village' })
+  villageId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional() @IsUUID('all', { message: 'speakerId must be the id of a speaker' })
+  speakerId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional() @IsUUID('all', { message: 'playbackId must be the id of a playback' })
+  playbackId?: string;
+
+  @ApiPropertyOptional({ enum: EVIDENCE_LEVELS })
+  @IsOptional() @IsIn(EVIDENCE_LEVELS, { message: `evidenceLevel must be one of ${EVIDENCE_LEVELS.join(', ')}` })
+  evidenceLevel?: AirtimeEvidenceLevel;
+
+  @ApiPropertyOptional({ enum: AIRTIME_EVENTS })
+  @IsOptional() @IsIn(AIRTIME_EVENTS, { message: `event must be one of ${AIRTIME_EVENTS.join(', ')}` })
+  event?: AirtimeEvent;
+
+  @ApiPropertyOptional({ default: 1, minimum: 1 })
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'page must be a whole number' }) @Min(1, { message: 'page starts at 1' })
+  page = 1;
+
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'pageSize must be a whole number' }) @Min(1) @Max(1000, { message: 'pageSize is at most 1000' })
+  pageSize = 100;
+}

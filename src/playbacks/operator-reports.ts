@@ -1,0 +1,105 @@
+import { ConflictException, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DateTime } from 'luxon';
+import { DataSource, EntityManager } from 'typeorm';
+import { AirtimeEntry } from '../airtime/airtime-ledger';
+import { appendInTransaction } from '../airtime/transactional-append';
+import { AuthUser } from '../auth/auth-user';
+import { OutOfScopeException } from '../auth/scope';
+import { ConfirmPlaybackDto, ReportProblemDto } from './dto/operator-report.dto';
+import { Playback } from './playback.entity';
+import { PlaybackStatus } from './playback-status';
+import { PlaybackView, toPlaybackView } from './playback-view';
+
+/**
+ * A village operator's word on a playback of their village: "it was heard" (the proof for wired/FM clusters, a
+ * second witness for IP speakers) or "there was a problem". Each is appended to the broadcast log and kept on the
+ * playback. The first confirmation is final: repeating it (a double tap, or another note) records nothing more and
+ * answers the confirmation already kept. A problem report is recorded again only when its kind or note changes.
+ */
+@Injectable()
+export class OperatorReports {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  confirm(id: string, dto: ConfirmPlaybackDto, caller: AuthUser): Promise<PlaybackView> {
+    const note = dto.note?.trim() || null;
+    return this.withPlayback(id, caller, async (db, playback, driver, now) => {
+      if (playback.confirmedAt) return playback;
+      if (playback.status === PlaybackStatus.Cancelled) throw new ConflictException('This playback was cancelled and never went on air, so it cannot be confirmed');
+      await appendInTransaction(db, [
+        this.entry(playback, now, {
+          event: 'operator_confirmed',
+          evidenceLevel: 'operator_confirmed',
+          evidence: { operatorId: caller.id, operator: caller.username, note },
+        }),
+      ]);
+      // A wired/FM cluster waits in `playing` for exactly this: the operator's word is its proof of play.
+      const played = driver === 'manual' && playback.status === PlaybackStatus.Playing;
+      await db.query(
+        `UPDATE playbacks SET confirmed_at = $2, confirmed_by = $3, confirmation_note = $4, evidence_level = 'operator_confirmed',
+           status = CASE WHEN $5::boolean THEN 'played' ELSE status END, updated_at = now() WHERE id = $1`,
+        [id, now, caller.id, note, played],
+      );
+      return db.getRepository(Playback).findOneByOrFail({ id });
+    });
+  }
+
+  reportProblem(id: string, dto: ReportProblemDto, caller: AuthUser): Promise<PlaybackView> {
+    const note = dto.note?.trim() || null;
+    return this.withPlayback(id, caller, async (db, playback, _driver, now) => {
+      if (playback.problemKind === dto.kind && playback.problemNote === note) return playback;
+      await appendInTransaction(db, [
+        this.entry(playback, now, {
+          event: 'operator_problem',
+          evidenceLevel: null,
+          evidence: { operatorId: caller.id, operator: caller.username, kind: dto.kind, note },
+        }),
+      ]);
+      await db.query(
+        `UPDATE playbacks SET problem_kind = $2, problem_note = $3, problem_reported_at = $4, problem_reported_by = $5, updated_at = now() WHERE id = $1`,
+        [id, dto.kind, note, now, caller.id],
+      );
+      return db.getRepository(Playback).findOneByOrFail({ id });
+    });
+  }
+
+  /**
+   * Runs `work` in one transaction holding the playback's row lock, so a double tap waits for the first and then
+   * sees it done. The airtime record is appended in that same transaction: the log and the playback's columns
+   * change together or not at all.
+   */
+  private async withPlayback(
+    id: string,
+    caller: AuthUser,
+    work: (db: EntityManager, playback: Playback, driver: string, now: Date) => Promise<Playback>,
+  ): Promise<PlaybackView> {
+    const result = await this.dataSource.transaction(async (db) => {
+      const playback = await db.getRepository(Playback).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!playback || !caller.villageIds.includes(playback.villageId)) throw new OutOfScopeException('No such playback in your villages');
+      const now = new Date();
+      if (playback.scheduledAt > now) {
+        const [{ timezone }] = (await db.query('SELECT timezone FROM communes WHERE id = $1', [playback.communeId])) as [{ timezone: string }];
+        const at = DateTime.fromJSDate(playback.scheduledAt).setZone(timezone).toFormat('HH:mm dd/MM/yyyy');
+        throw new ConflictException(`This broadcast is scheduled for ${at}; confirm it or report a problem once that time has passed`);
+      }
+      const [{ driver }] = (await db.query('SELECT driver FROM speakers WHERE id = $1', [playback.speakerId])) as [{ driver: string }];
+      return work(db, playback, driver, now);
+    });
+    return toPlaybackView(result);
+  }
+
+  private entry(playback: Playback, now: Date, fact: Pick<AirtimeEntry, 'event' | 'evidenceLevel' | 'evidence'>): AirtimeEntry {
+    return {
+      communeId: playback.communeId,
+      villageId: playback.villageId,
+      speakerId: playback.speakerId,
+      playbackId: playback.id,
+      occurredAt: now,
+      audioSha256: null,
+      scheduledAt: playback.scheduledAt,
+      actualAt: playback.startedAt,
+      onAirMs: null,
+      ...fact,
+    };
+  }
+}
