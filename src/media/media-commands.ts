@@ -170,6 +170,20 @@ export function synthesisInvocation(lavfiGraph: string, output: string): FfmpegI
 }
 
 /**
+ * Synthesises Loa's own tones (the pre-announcement chime) from a lavfi graph into 16-bit PCM WAV, lossless, so
+ * the loudness pipeline renders it like an upload. Never used on uploaded files.
+ */
+export function toneInvocation(lavfiGraph: string, output: string): FfmpegInvocation {
+  return {
+    input: lavfiGraph,
+    inputOptions: ['-f', 'lavfi'],
+    audioFilters: [],
+    outputOptions: ['-map_metadata', '-1', '-ac', '1', '-c:a', 'pcm_s16le', '-f', 'wav'],
+    output,
+  };
+}
+
+/**
  * The rendition as G.711 µ-law, 8 kHz, mono, raw: what an Axis speaker's transmit.cgi plays (`audio/basic`).
  * The input is Loa's own rendition, so only the local-file protocol is needed.
  */

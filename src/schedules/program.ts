@@ -1,6 +1,9 @@
 /** A schedule's program: its bulletins back to back, after the optional pre-announcement chime. */
 
-/** Length of the pre-announcement chime (nhạc hiệu báo trước) played before the first bulletin. */
+/**
+ * What the session cap counts for the pre-announcement chime (nhạc hiệu báo trước) played before the first bulletin.
+ * The chime itself (src/chime) is synthesised a little shorter, so its rendition never outlasts this.
+ */
 export const CHIME_MS = 5_000;
 
 export interface ProgramLength {

@@ -12,6 +12,7 @@ import { ScheduleTarget } from './schedule-target.entity';
  */
 @Entity({ name: 'schedules' })
 @Index('IDX_schedules_commune_status', ['communeId', 'status'])
+@Index('UQ_schedules_active_fingerprint', ['communeId', 'fingerprint'], { unique: true, where: `"status" = 'active'` })
 @Check('CHK_schedules_status', `"status" IN ('active', 'paused', 'cancelled')`)
 @Check('CHK_schedules_priority', `"priority" IN ('normal', 'priority', 'emergency')`)
 @Check('CHK_schedules_one_timing', `("starts_at" IS NULL) <> ("rrule" IS NULL)`)
@@ -65,6 +66,13 @@ export class Schedule {
   /** Chime plus bulletins, as checked against the commune's session cap when last written. */
   @Column({ name: 'program_ms', type: 'integer' })
   programMs: number;
+
+  /**
+   * SHA-256 of the content (schedule-fingerprint.ts): unique among a commune's active schedules, so the same
+   * schedule submitted twice is refused even when both requests race. Null for rows written before it existed.
+   */
+  @Column({ type: 'text', nullable: true })
+  fingerprint: string | null;
 
   /** Raised on every change of program, timing, targets or status, so a planner can tell its plan is stale. */
   @Column({ type: 'integer', default: 1 })

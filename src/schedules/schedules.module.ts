@@ -5,6 +5,7 @@ import { Commune } from '../communes/commune.entity';
 import { Village } from '../communes/village.entity';
 import { Speaker } from '../speakers/speaker.entity';
 import { ScheduleBulletin } from './schedule-bulletin.entity';
+import { ScheduleChanges } from './schedule-changes';
 import { ScheduleComposer } from './schedule-composer';
 import { ScheduleOccurrences } from './schedule-occurrences';
 import { ScheduleSpeakers } from './schedule-speakers';
@@ -17,7 +18,7 @@ import { SchedulesService } from './schedules.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Schedule, ScheduleBulletin, ScheduleTarget, Bulletin, Commune, Village, Speaker])],
   controllers: [SchedulesController],
-  providers: [SchedulesService, ScheduleComposer, ScheduleOccurrences, ScheduleSpeakers],
-  exports: [SchedulesService, ScheduleSpeakers],
+  providers: [SchedulesService, ScheduleComposer, ScheduleOccurrences, ScheduleSpeakers, ScheduleChanges],
+  exports: [SchedulesService, ScheduleSpeakers, ScheduleChanges],
 })
 export class SchedulesModule {}

@@ -1,6 +1,6 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, QueryFailedError, Repository } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
 import { communeScope, inScope, OutOfScopeException } from '../auth/scope';
 import { Commune } from '../communes/commune.entity';
@@ -9,6 +9,8 @@ import { CreateScheduleDto, ListSchedulesDto, ScheduleTargetsDto, UpdateSchedule
 import { DateTime } from 'luxon';
 import { normaliseRrule, RecurrenceError, rruleTzid } from './recurrence';
 import { ScheduleBulletin } from './schedule-bulletin.entity';
+import { ScheduleChangeKind, ScheduleChanges } from './schedule-changes';
+import { scheduleFingerprint } from './schedule-fingerprint';
 import { SchedulePriority } from './schedule-priority';
 import { IllegalScheduleTransitionError, nextScheduleStatus, ScheduleAction, ScheduleStatus } from './schedule-status';
 import { ScheduleTarget } from './schedule-target.entity';
@@ -16,6 +18,12 @@ import { Schedule } from './schedule.entity';
 import { ScheduleView, toScheduleView } from './schedule-view';
 
 const DEFAULT_GRACE_SECONDS = 600;
+const FINGERPRINT_INDEX = 'UQ_schedules_active_fingerprint';
+const CHANGE_OF: Record<ScheduleAction, ScheduleChangeKind> = {
+  [ScheduleAction.Pause]: 'paused',
+  [ScheduleAction.Resume]: 'resumed',
+  [ScheduleAction.Cancel]: 'cancelled',
+};
 
 /** Schedules: editors and admins write within their communes; approvers and viewers read them. */
 @Injectable()
@@ -24,6 +32,7 @@ export class SchedulesService {
     @InjectRepository(Schedule) private readonly schedules: Repository<Schedule>,
     private readonly composer: ScheduleComposer,
     private readonly dataSource: DataSource,
+    private readonly changes: ScheduleChanges,
   ) {}
 
   async list(filter: ListSchedulesDto, caller: AuthUser): Promise<ScheduleView[]> {
@@ -67,7 +76,7 @@ export class SchedulesService {
       revision: 1,
     });
     this.applyTiming(schedule, { startsAt: dto.startsAt, rrule: dto.rrule, timezone: dto.timezone }, program.commune, true);
-    return this.save(schedule, program);
+    return this.save(schedule, program, 'created');
   }
 
   /**
@@ -108,7 +117,7 @@ export class SchedulesService {
       schedule.rrule = normaliseRrule(`DTSTART:${dtstart}\nRRULE:FREQ=MINUTELY;INTERVAL=${input.repeatEveryMinutes}`, timezone, startsAt, { allowMinutely: true });
       schedule.startsAt = null;
     }
-    return this.save(schedule, program);
+    return this.save(schedule, program, 'created');
   }
 
   async update(id: string, dto: UpdateScheduleDto, caller: AuthUser): Promise<ScheduleView> {
@@ -135,7 +144,7 @@ export class SchedulesService {
     }
     schedule.updatedBy = caller.id;
     schedule.revision += 1;
-    return this.save(schedule, program);
+    return this.save(schedule, program, 'updated');
   }
 
   async transition(id: string, action: ScheduleAction, caller: AuthUser): Promise<ScheduleView> {
@@ -147,7 +156,13 @@ export class SchedulesService {
       throw error;
     }
     // Only the row changes: saving the loaded relations again would rewrite the program for nothing.
-    await this.schedules.update(schedule.id, { status: schedule.status, revision: schedule.revision + 1, updatedBy: caller.id });
+    try {
+      await this.schedules.update(schedule.id, { status: schedule.status, revision: schedule.revision + 1, updatedBy: caller.id });
+    } catch (error) {
+      // Resuming a schedule identical to one that is active now would air every slot twice.
+      throw await this.duplicateOr(error, schedule);
+    }
+    await this.changes.publish({ kind: CHANGE_OF[action], scheduleId: schedule.id, communeId: schedule.communeId });
     return this.get(id, caller);
   }
 
@@ -184,11 +199,21 @@ export class SchedulesService {
     }
   }
 
-  /** Writes the schedule and, when recomposed, replaces its program and targets, in one transaction. */
-  private async save(schedule: Schedule, program: ComposedProgram | null): Promise<ScheduleView> {
+  /**
+   * Writes the schedule and, when recomposed, replaces its program and targets, in one transaction; then tells the
+   * change feed (the replanner re-plans before this answers). The same content as another active schedule of the
+   * commune is refused by the database's unique index on the fingerprint, with a 409 naming that schedule.
+   */
+  private async save(schedule: Schedule, program: ComposedProgram | null, kind: ScheduleChangeKind): Promise<ScheduleView> {
     if (schedule.validFrom && schedule.validUntil && schedule.validFrom > schedule.validUntil) {
       throw new BadRequestException('validUntil must not be before validFrom');
     }
+    const current = program ? null : toScheduleView(schedule);
+    schedule.fingerprint = scheduleFingerprint({
+      ...schedule,
+      bulletinIds: program?.bulletinIds ?? current!.bulletinIds,
+      targets: program?.targets ?? current!.targets,
+    });
     const id = await this.dataSource.transaction(async (manager) => {
       const { bulletins: _items, targets: _targets, ...row } = schedule;
       if (program) row.programMs = program.programMs;
@@ -204,9 +229,30 @@ export class SchedulesService {
         ]);
       }
       return saved.id;
+    }).catch(async (error: unknown) => {
+      throw await this.duplicateOr(error, schedule);
     });
+    await this.changes.publish({ kind, scheduleId: id, communeId: schedule.communeId });
     const saved = await this.schedules.findOneOrFail({ where: { id }, relations: { bulletins: true, targets: true } });
     return toScheduleView(saved);
+  }
+
+  /** A 409 naming the active schedule `schedule` duplicates when `error` is the fingerprint's unique violation; else `error`. */
+  private async duplicateOr(error: unknown, schedule: Schedule): Promise<unknown> {
+    const driverError = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : null;
+    if (driverError?.code !== '23505' || driverError.constraint !== FINGERPRINT_INDEX) return error;
+    const existing = await this.schedules
+      .createQueryBuilder('schedule')
+      .where('schedule.commune_id = :communeId AND schedule.fingerprint = :fingerprint AND schedule.status = :active', {
+        communeId: schedule.communeId, fingerprint: schedule.fingerprint, active: ScheduleStatus.Active,
+      })
+      .getOne();
+    return new ConflictException({
+      message:
+        `This schedule is already active as "${existing?.title ?? schedule.title}" (${existing?.id ?? 'another schedule'}) with the same ` +
+        'bulletins, targets, timing and options, so it would air every slot twice; nothing was saved. Open that schedule to change it.',
+      scheduleId: existing?.id ?? null,
+    });
   }
 }
 

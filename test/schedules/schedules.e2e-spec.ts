@@ -53,12 +53,14 @@ describe('Schedules', () => {
   }
 
   const daily = 'FREQ=DAILY;BYHOUR=6,17;BYMINUTE=0;BYSECOND=0';
-  const body = (extra: Body = {}): Body => ({ title: 'Bản tin sáng và chiều', bulletinIds: [morning, news], targets: { villageIds: [loa.places.village.id] }, rrule: daily, ...extra });
+  // Each title its own: the same content twice is refused as a double submission.
+  let made = 0;
+  const body = (extra: Body = {}): Body => ({ title: `Bản tin sáng và chiều ${++made}`, bulletinIds: [morning, news], targets: { villageIds: [loa.places.village.id] }, rrule: daily, ...extra });
   const create = (as: Session, extra: Body = {}) => call<Body>(as, 'POST', '/api/schedules', body(extra));
 
   describe('create, read and scope', () => {
     it('creates a recurring schedule with the defaults a commune expects', async () => {
-      const created = await create(loa.people.editor, { bulletinIds: [news, morning] });
+      const created = await create(loa.people.editor, { title: 'Bản tin sáng và chiều', bulletinIds: [news, morning] });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({
         communeId: loa.places.commune.id, title: 'Bản tin sáng và chiều', status: 'active',
@@ -287,6 +289,63 @@ describe('Schedules', () => {
       const garbage = await call<Body>(loa.people.editor, 'GET', `/api/schedules/${schedule.id}/occurrences?from=yesterday`);
       expect(garbage.body.message).toBe('from must be an ISO 8601 instant');
       expect((await call(loa.people.otherEditor, 'GET', `/api/schedules/${schedule.id}/occurrences`)).status).toBe(404);
+    });
+  });
+
+  describe('the same schedule submitted twice (a double tap on "Lưu")', () => {
+    const twin = (extra: Body = {}) => body({ title: 'Lịch bấm hai lần', targets: { villageIds: [loa.places.village.id], speakerIds: [speakerHere, speakerAlsoHere] }, chime: true, ...extra });
+
+    async function activeTwins(title: string): Promise<string[]> {
+      const rows = (await loa.dataSource.query(`SELECT id FROM schedules WHERE commune_id = $1 AND title = $2 AND status = 'active'`, [loa.places.commune.id, title])) as Array<{ id: string }>;
+      return rows.map((row) => row.id);
+    }
+
+    it('answers 409 naming the schedule that exists, whatever the order of the targets, and saves nothing', async () => {
+      const first = await call<Body>(loa.people.editor, 'POST', '/api/schedules', twin());
+      expect(first.status).toBe(201);
+      const again = await call<Body>(loa.people.admin, 'POST', '/api/schedules', twin({ targets: { speakerIds: [speakerAlsoHere, speakerHere], villageIds: [loa.places.village.id] } }));
+      expect(again.status).toBe(409);
+      expect(again.body).toEqual({
+        statusCode: 409, error: 'Conflict', scheduleId: first.body.id,
+        message: expect.stringMatching(new RegExp(`already active as "Lịch bấm hai lần" \\(${first.body.id}\\).*nothing was saved`)),
+      });
+      expect(await activeTwins('Lịch bấm hai lần')).toEqual([first.body.id]);
+      // Any difference in content is another schedule.
+      const otherOrder = await call<Body>(loa.people.editor, 'POST', '/api/schedules', twin({ bulletinIds: [news, morning] }));
+      expect(otherOrder.status).toBe(201);
+      expect((await call<Body>(loa.people.editor, 'POST', '/api/schedules', twin({ chime: false }))).status).toBe(201);
+    });
+
+    it('lets exactly one of many identical requests racing each other through', async () => {
+      const content = twin({ title: 'Lịch gửi cùng lúc', rrule: 'FREQ=DAILY;BYHOUR=17;BYMINUTE=30' });
+      const answers = await Promise.all(Array.from({ length: 6 }, (_, index) => call<Body>(index % 2 ? loa.people.admin : loa.people.editor, 'POST', '/api/schedules', content)));
+      const created = answers.filter((answer) => answer.status === 201);
+      expect(created).toHaveLength(1);
+      const refused = answers.filter((answer) => answer.status === 409);
+      expect(refused).toHaveLength(5);
+      for (const answer of refused) expect(answer.body.scheduleId).toBe(created[0].body.id);
+      expect(await activeTwins('Lịch gửi cùng lúc')).toEqual([created[0].body.id]);
+    });
+
+    it('compares with active schedules only: a paused twin may be recreated, but not resumed beside it', async () => {
+      const content = twin({ title: 'Lịch tạm dừng' });
+      const original = await call<Body>(loa.people.editor, 'POST', '/api/schedules', content);
+      expect((await call(loa.people.editor, 'POST', `/api/schedules/${original.body.id}/pause`)).status).toBe(200);
+      const successor = await call<Body>(loa.people.editor, 'POST', '/api/schedules', content);
+      expect(successor.status).toBe(201);
+      const resumed = await call<Body>(loa.people.editor, 'POST', `/api/schedules/${original.body.id}/resume`);
+      expect(resumed.status).toBe(409);
+      expect(resumed.body.scheduleId).toBe(successor.body.id);
+      expect((await call<Body>(loa.people.editor, 'GET', `/api/schedules/${original.body.id}`)).body).toMatchObject({ status: 'paused', revision: 2 });
+    });
+
+    it('refuses an edit that makes a schedule the twin of another, leaving it as it was', async () => {
+      const { body: one } = await call<Body>(loa.people.editor, 'POST', '/api/schedules', twin({ title: 'Lịch một' }));
+      const { body: two } = await call<Body>(loa.people.editor, 'POST', '/api/schedules', twin({ title: 'Lịch hai' }));
+      const edit = await call<Body>(loa.people.editor, 'PATCH', `/api/schedules/${two.id}`, { title: 'Lịch một' });
+      expect(edit.status).toBe(409);
+      expect(edit.body.scheduleId).toBe(one.id);
+      expect((await call<Body>(loa.people.editor, 'GET', `/api/schedules/${two.id}`)).body).toMatchObject({ title: 'Lịch hai', revision: 1 });
     });
   });
 

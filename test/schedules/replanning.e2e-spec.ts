@@ -1,0 +1,122 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
+import { QueueName } from '../../src/queue/queue.constants';
+import { call } from '../support/api';
+import { startTestApp, TestApp } from '../support/test-app';
+import { Body, FaultStage, until } from '../playbacks/faults-kit';
+
+/** A 4 s bulletin lasts 1 s on the emulated speaker. */
+const TIME_SCALE = 0.25;
+
+/**
+ * A schedule's plan follows every change at once: when the request that changed it answers, its waiting playbacks
+ * and their jobs already match it. No test here calls the planner; the planner's timer is off in tests.
+ */
+describe('Re-planning a schedule when it changes', () => {
+  let loa: TestApp;
+  let stage: FaultStage;
+  let queue: Queue;
+  let bulletinId: string;
+
+  beforeAll(async () => {
+    loa = await startTestApp({ SPEAKER_TIME_SCALE: String(TIME_SCALE) });
+    stage = await FaultStage.on(loa, TIME_SCALE);
+    queue = loa.app.get<Queue>(getQueueToken(QueueName.Playback));
+    bulletinId = await stage.approvedBulletin(4);
+  });
+
+  afterAll(async () => {
+    await stage?.close();
+    await loa?.close();
+  });
+
+  /** The instants (ISO) that the queue's jobs for this schedule name, however jobs are cut. */
+  async function queuedInstants(scheduleId: string, instants: string[]): Promise<string[]> {
+    const jobs = await queue.getJobs(['delayed', 'waiting', 'prioritized', 'active']);
+    const payloads = jobs.filter((job) => job && JSON.stringify(job.data).includes(scheduleId)).map((job) => JSON.stringify(job.data));
+    return instants.filter((instant) => payloads.some((payload) => payload.includes(instant)));
+  }
+
+  const iso = (at: Date) => new Date(at).toISOString();
+  const patch = (scheduleId: string, body: Body) => call<Body>(loa.people.editor, 'PATCH', `/api/schedules/${scheduleId}`, body);
+
+  it('plans a new schedule as soon as it is saved', async () => {
+    const speaker = await stage.axisSpeaker();
+    const startsAt = new Date(Date.now() + 3_600_000);
+    const scheduleId = await stage.schedule([bulletinId], [speaker.id], startsAt);
+    const rows = await stage.playbacks([scheduleId]);
+    expect(rows.map((row) => [row.speakerId, iso(row.scheduledAt)])).toEqual([[speaker.id, startsAt.toISOString()]]);
+    expect(await queuedInstants(scheduleId, [startsAt.toISOString()])).toEqual([startsAt.toISOString()]);
+  });
+
+  it('moves a slot: the old instant is withdrawn with its job at once, and the speaker plays at the new instant only', async () => {
+    const speaker = await stage.axisSpeaker();
+    const first = new Date(Date.now() + 20_000);
+    const moved = new Date(first.getTime() + 10_000);
+    const scheduleId = await stage.schedule([bulletinId], [speaker.id], first, { misfireGraceSeconds: 120 });
+    expect((await stage.playbacks([scheduleId])).map((row) => iso(row.scheduledAt))).toEqual([first.toISOString()]);
+
+    const edited = await patch(scheduleId, { startsAt: moved.toISOString() });
+    expect(edited.status).toBe(200);
+    // Already true when the edit answers, not a planner tick later.
+    expect((await stage.playbacks([scheduleId])).map((row) => iso(row.scheduledAt))).toEqual([moved.toISOString()]);
+    expect(await queuedInstants(scheduleId, [first.toISOString(), moved.toISOString()])).toEqual([moved.toISOString()]);
+
+    // The old instant passes in silence.
+    await until(async () => (Date.now() > first.getTime() + 2_000 ? true : null), 30_000, 'the old instant to pass');
+    expect(speaker.device.playbacks).toEqual([]);
+    const [played] = await stage.settled([scheduleId], 60_000);
+    expect(played).toMatchObject({ status: 'played', speakerId: speaker.id });
+    expect(iso(played.scheduledAt)).toBe(moved.toISOString());
+    expect(speaker.device.playbacks.map((playback) => playback.outcome)).toEqual(['played']);
+    await stage.expectSound([scheduleId], [speaker]);
+  });
+
+  it('changes targets within a slot: the speaker no longer targeted stays silent, the new one plays', async () => {
+    const dropped = await stage.axisSpeaker();
+    const added = await stage.axisSpeaker();
+    const at = new Date(Date.now() + 15_000);
+    const scheduleId = await stage.schedule([bulletinId], [dropped.id], at, { misfireGraceSeconds: 120 });
+    const [before] = await stage.playbacks([scheduleId]);
+
+    expect((await patch(scheduleId, { targets: { speakerIds: [added.id] } })).status).toBe(200);
+    const after = await stage.playbacks([scheduleId]);
+    expect(after.map((row) => [row.speakerId, iso(row.scheduledAt)])).toEqual([[added.id, at.toISOString()]]);
+    expect(after[0].id).not.toBe(before.id);
+
+    const settled = await stage.settled([scheduleId], 60_000);
+    expect(settled.map((row) => [row.speakerId, row.status])).toEqual([[added.id, 'played']]);
+    expect(dropped.device.playbacks).toEqual([]);
+    await stage.expectSound([scheduleId], [dropped, added]);
+  });
+
+  it('keeps the playbacks an edit still means, with the new priority and grace', async () => {
+    const speaker = await stage.axisSpeaker();
+    const startsAt = new Date(Date.now() + 3_600_000);
+    const scheduleId = await stage.schedule([bulletinId], [speaker.id], startsAt);
+    const [before] = await stage.playbacks([scheduleId]);
+    expect((await patch(scheduleId, { priority: 'priority', misfireGraceSeconds: 90, title: 'Đổi tên' })).status).toBe(200);
+    const [after] = (await loa.dataSource.query('SELECT id, priority, grace_until FROM playbacks WHERE schedule_id = $1', [scheduleId])) as Array<Body>;
+    expect(after).toEqual({ id: before.id, priority: 'priority', grace_until: new Date(startsAt.getTime() + 90_000) });
+    expect(await queuedInstants(scheduleId, [startsAt.toISOString()])).toEqual([startsAt.toISOString()]);
+  });
+
+  it('withdraws on pause, plans again on resume and cancels for good, each at once', async () => {
+    const speaker = await stage.axisSpeaker();
+    const startsAt = new Date(Date.now() + 3_600_000);
+    const scheduleId = await stage.schedule([bulletinId], [speaker.id], startsAt);
+    const action = (name: string) => call<Body>(loa.people.editor, 'POST', `/api/schedules/${scheduleId}/${name}`);
+
+    expect((await action('pause')).status).toBe(200);
+    expect(await stage.playbacks([scheduleId])).toEqual([]);
+    expect(await queuedInstants(scheduleId, [startsAt.toISOString()])).toEqual([]);
+
+    expect((await action('resume')).status).toBe(200);
+    expect((await stage.playbacks([scheduleId])).map((row) => iso(row.scheduledAt))).toEqual([startsAt.toISOString()]);
+    expect(await queuedInstants(scheduleId, [startsAt.toISOString()])).toEqual([startsAt.toISOString()]);
+
+    expect((await action('cancel')).status).toBe(200);
+    expect((await stage.playbacks([scheduleId])).map((row) => [row.status, row.failureReason])).toEqual([['cancelled', 'schedule_cancelled']]);
+    expect(await queuedInstants(scheduleId, [startsAt.toISOString()])).toEqual([]);
+  });
+});
