@@ -7,8 +7,9 @@
  *     (resolve targets, expand, INSERT … ON CONFLICT, addBulk, mark queued), against a bare 500-row INSERT +
  *     one addBulk of the same rows. Goal: plan_ratio = loa_rows_per_s / bare_rows_per_s ≥ 0.5.
  *  2. On-time dispatch: one one-off schedule on N speakers (villages of --village-size), planned by the real planner,
- *     played by the real PlaybackWorker + PlaybackDispatcher with a no-op driver that records the instant it is
- *     called. Lateness = driver call − scheduled instant; spread = last − first driver call within each village.
+ *     played by the real PlaybackWorker + PlaybackDispatcher (one job per village, staged DISPATCH_LEAD_MS ahead and
+ *     released on the instant, airtime entries appended to the real ledger) with a no-op driver that records the
+ *     instant it is called. Lateness = driver call − scheduled instant; spread = last − first driver call within each village.
  *     Against bare BullMQ: N delayed no-op jobs due at one instant, lateness of each job start.
  *     Goals: p99_ratio = p99 / bare_p99 ≤ 0.1 and village spread p99 ≤ 20 ms.
  * The last line printed is the JSON result.
@@ -22,17 +23,22 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
+import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { GroupCommitAirtimeLedger } from '../src/airtime/group-commit-ledger';
 import { Bulletin } from '../src/bulletins/bulletin.entity';
+import { ChimeAudio } from '../src/chime/chime-audio';
 import { AppConfig } from '../src/config/app-config';
 import { dataSourceOptions } from '../src/database/data-source-options';
-import { ensureDatabase } from '../src/database/ensure-database';
 import { MediaLinks } from '../src/media-links/media-links.service';
+import { DispatchMetrics } from '../src/metrics/dispatch-metrics';
+import { AirtimeRecorder } from '../src/playbacks/dispatch/airtime-recorder';
+import { PlaybackWrites } from '../src/playbacks/dispatch/playback-writes';
+import { ProgramAudio } from '../src/playbacks/dispatch/program-audio';
 import { PlaybackDispatcher } from '../src/playbacks/playback-dispatcher';
 import { PlaybackPlanner } from '../src/playbacks/playback-planner';
-import { Playback } from '../src/playbacks/playback.entity';
 import { PlaybackWorker } from '../src/playbacks/playback.worker';
-import { planPlaybacks } from '../src/playbacks/planning';
+import { DISPATCH_LEAD_MS, planPlaybacks } from '../src/playbacks/planning';
 import { QueueName } from '../src/queue/queue.constants';
 import { redisConnectionOptions } from '../src/queue/redis-connection';
 import { normaliseRrule } from '../src/schedules/recurrence';
@@ -45,6 +51,7 @@ import { SpeakerDriverRegistry } from '../src/speakers/drivers/drivers';
 import { PlaybackEvidence, SpeakerDriver } from '../src/speakers/drivers/speaker-driver';
 import { Speaker } from '../src/speakers/speaker.entity';
 import { SpeakerTargets } from '../src/speakers/speaker-targets';
+import { createScratchDatabase, runTag, scratchDatabaseUrl, Undo } from './support/scratch';
 
 const GOAL_P99_RATIO = 0.1;
 const GOAL_SPREAD_MS = 20;
@@ -66,7 +73,7 @@ function options(): Options {
     options: {
       speakers: { type: 'string', default: '10000' },
       'village-size': { type: 'string', default: '50' },
-      /** How far ahead of now the dispatch instant is (default: 8 s + 1 ms per speaker, room for planning). */
+      /** How far ahead of now the dispatch instant is (default: the dispatch lead + 5 s + 1 ms per speaker, room for planning). */
       'lead-ms': { type: 'string' },
       /** Loa worker concurrency (default: the app's PLAYBACK_WORKER_CONCURRENCY). */
       concurrency: { type: 'string' },
@@ -217,14 +224,13 @@ async function seedSchedule(client: Client, communeId: string, bulletinId: strin
 async function main(): Promise<void> {
   const opts = options();
   Logger.overrideLogger(['error']);
-  const tag = `${Date.now().toString(36)}_${randomUUID().slice(0, 6)}`;
+  const tag = runTag();
   const baseConfig = AppConfig.fromEnvironment(process.env);
-  const dbUrl = new URL(baseConfig.database.url);
-  dbUrl.pathname = `/loa_bench_dispatch_${tag}`;
+  const databaseUrl = scratchDatabaseUrl(baseConfig.database.url, `loa_bench_dispatch_${tag}`);
   const prefix = `loa-bench-dispatch-${tag}`;
   const config = AppConfig.fromEnvironment({
     ...process.env,
-    DATABASE_URL: dbUrl.toString(),
+    DATABASE_URL: databaseUrl,
     QUEUE_PREFIX: prefix,
     PLANNER: 'false',
     PLANNER_HORIZON_HOURS: String(PLAN_DAYS * 24),
@@ -232,30 +238,11 @@ async function main(): Promise<void> {
   });
   const connection = redisConnectionOptions(config.redis.url);
 
-  // Everything to undo, in reverse order; run once, also on Ctrl+C.
-  const undo: Array<() => Promise<unknown>> = [];
-  let cleaned: Promise<void> | null = null;
-  const cleanup = (): Promise<void> =>
-    (cleaned ??= (async () => {
-      for (const step of undo.reverse()) await step().catch((error: unknown) => console.error(`cleanup: ${(error as Error).message}`));
-    })());
-  const onSignal = (): void => {
-    console.error('\nInterrupted: cleaning up…');
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const undo = new Undo();
 
   try {
     // Scratch database with the real migrations.
-    await ensureDatabase(config.database.url);
-    undo.push(async () => {
-      const admin = new URL(config.database.url);
-      admin.pathname = '/postgres';
-      const client = new Client({ connectionString: admin.toString() });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${dbUrl.pathname.slice(1)}" WITH (FORCE)`).finally(() => client.end());
-    });
+    await createScratchDatabase(databaseUrl, undo);
     const dataSource = new DataSource(dataSourceOptions(config));
     await dataSource.initialize();
     undo.push(() => (dataSource.isInitialized ? dataSource.destroy() : Promise.resolve()));
@@ -291,25 +278,35 @@ async function main(): Promise<void> {
     const targets = new SpeakerTargets(new SpeakerDriverRegistry([driver]), {} as SecretBox);
     const audioCache = { pathFor: async () => '/dev/null' } as unknown as DriverAudioCache;
     const mediaLinks = { urlFor: () => 'http://127.0.0.1/none' } as unknown as MediaLinks;
+    const ledger = new GroupCommitAirtimeLedger(dataSource);
+    undo.push(() => ledger.beforeApplicationShutdown());
+    const airtime = new AirtimeRecorder(ledger);
     const planner = new PlaybackPlanner(
       dataSource.getRepository(Schedule),
-      dataSource.getRepository(Playback),
       dataSource,
       playbackQueue as never,
       new ScheduleSpeakers(dataSource.getRepository(Speaker)),
       config,
+      airtime,
     );
-    const dispatcher = new PlaybackDispatcher(
-      dataSource.getRepository(Playback),
+    const metrics = new DispatchMetrics(new Registry());
+    const programs = new ProgramAudio(
+      dataSource.getRepository(Schedule),
       dataSource.getRepository(ScheduleBulletin),
       dataSource.getRepository(Bulletin),
-      dataSource.getRepository(Speaker),
-      targets,
       audioCache,
       mediaLinks,
+      {} as ChimeAudio,
+    );
+    const dispatcher = new PlaybackDispatcher(
+      new PlaybackWrites(dataSource),
+      targets,
+      programs,
+      metrics,
+      airtime,
     );
 
-    console.log(`Dispatch benchmark: ${opts.speakers} speakers, villages of ${opts.villageSize}, prefix ${prefix}, database ${dbUrl.pathname.slice(1)}`);
+    console.log(`Dispatch benchmark: ${opts.speakers} speakers, villages of ${opts.villageSize}, prefix ${prefix}, database ${new URL(databaseUrl).pathname.slice(1)}`);
 
     // ---- 1. Planner throughput: N speakers × 2 slots × 7 days ----
     const planPlace = await seedCommune(sql, 'Xã Kế Hoạch', opts.speakers, opts.villageSize);
@@ -338,9 +335,7 @@ async function main(): Promise<void> {
       planError = (error as Error).message;
     }
     if (planError || planRows < expected) {
-      // Seen at 10,000 speakers × 7 days: plan() does rows.push(...planPlaybacks(…)) and spreading 140,000 rows as
-      // arguments overflows the stack (the schedule is logged "could not be expanded" and skipped); and once the rows
-      // are in, queueWaiting's update({ id: In(ids) }) binds one parameter per waiting playback, beyond PostgreSQL's 65,535.
+      // A tick that skipped a schedule (logged "could not be expanded") or threw is not a planner that works at this size.
       console.log(`  FAILED: Loa's planner planned ${planRows} of ${expected} playbacks${planError ? `, then threw: ${planError.slice(0, 160)}` : ' (see the error logged above)'}`);
       console.log('  Counted as 0 playbacks/s: a tick that does not complete plans nothing usable.');
       planRows = 0;
@@ -387,10 +382,10 @@ async function main(): Promise<void> {
     const place = await seedCommune(sql, 'Xã Đúng Giờ', opts.speakers, opts.villageSize);
     const bulletin = await seedBulletin(sql, place.communeId);
     await sql.query('VACUUM ANALYZE');
-    const worker = new PlaybackWorker(dispatcher, config, playbackQueue);
+    const worker = new PlaybackWorker(dispatcher, airtime, config, playbackQueue);
     await worker.onApplicationBootstrap();
     undo.push(() => worker.beforeApplicationShutdown());
-    const leadMs = opts.leadMs ?? 8_000 + opts.speakers;
+    const leadMs = opts.leadMs ?? DISPATCH_LEAD_MS + 5_000 + opts.speakers;
     const instant = new Date(Math.ceil((Date.now() + leadMs) / 1000) * 1000);
     const scheduleId = await seedSchedule(sql, place.communeId, bulletin, { startsAt: instant, rrule: null });
     const dispatchPlanned = performance.now();
@@ -398,7 +393,7 @@ async function main(): Promise<void> {
     const planMsLeft = instant.getTime() - Date.now();
     console.log(`\nLoa dispatch (planner + playback queue + PlaybackWorker + PlaybackDispatcher, no-op driver, worker concurrency ${config.playback.workerConcurrency})`);
     console.log(`  planned ${dispatchReport.planned ? dispatchReport.queued : 0} in ${Math.round(performance.now() - dispatchPlanned)} ms; instant ${instant.toISOString()}, ${planMsLeft} ms ahead`);
-    if (planMsLeft < 1_500) console.log('  WARNING: planning ended less than the dispatch lead before the instant; raise --lead-ms');
+    if (planMsLeft < DISPATCH_LEAD_MS) console.log('  WARNING: planning ended less than the dispatch lead before the instant; raise --lead-ms');
     await until(() => driver.calls.size >= opts.speakers, planMsLeft + 120_000);
     // Let the last dispatches record their outcome before reading the table (bounded: 60 s).
     for (let waited = 0; waited < 60_000; waited += 250) {
@@ -419,6 +414,8 @@ async function main(): Promise<void> {
     console.log(`  driver called for ${driver.calls.size}/${opts.speakers} speakers`);
     console.log(`  lateness        ${show(loa)}`);
     console.log(`  village spread  ${show(spread)}`);
+    const ahead = (await metrics.stagedAhead.get()).values.filter((value) => value.metricName?.endsWith('_bucket'));
+    console.log(`  villages ready before the instant (cumulative, by seconds ahead): ${ahead.map((value) => `≤${value.labels.le}: ${value.value}`).join(', ')}`);
     console.log(`  playbacks table: ${statuses.map((row) => `${row.status} ${row.n}${row.p99 !== null ? ` (lateness_ms p99 ${row.p99})` : ''}`).join(', ')}`);
     await worker.beforeApplicationShutdown();
 
@@ -457,7 +454,7 @@ async function main(): Promise<void> {
     console.log(`  planner ${Math.round(loaPlanPerS)} playbacks/s vs bare ${Math.round(barePlanPerS)}/s: ratio ${planRatio.toFixed(2)} (goal ≥ ${GOAL_PLAN_RATIO}: ${planRatio >= GOAL_PLAN_RATIO ? 'met' : 'NOT met'})`);
     if (driver.calls.size < opts.speakers) console.log(`  NOTE: only ${driver.calls.size} of ${opts.speakers} speakers were called before the timeout`);
 
-    await cleanup();
+    await undo.run();
     console.log(
       JSON.stringify({
         bench: 'dispatch',
@@ -474,9 +471,7 @@ async function main(): Promise<void> {
       }),
     );
   } finally {
-    await cleanup();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    await undo.run();
   }
 }
 

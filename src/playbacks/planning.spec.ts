@@ -1,4 +1,4 @@
-import { dispatchDelayMs, graceUntil, isPastGrace, msUntilNextMinute, planPlaybacks, PlanningSchedule, playbackJobId } from './planning';
+import { dispatchDelayMs, graceUntil, isPastGrace, msUntilNextMinute, planPlaybacks, PlanningSchedule, villageJobId } from './planning';
 
 const HOUR = 3_600_000;
 
@@ -24,9 +24,11 @@ const speakers = [
 ];
 
 describe('planning math', () => {
-  it('gives each playback one deterministic job id', () => {
-    expect(playbackJobId('0b6c')).toBe('playback-0b6c');
-    expect(playbackJobId('0b6c')).toBe(playbackJobId('0b6c'));
+  it('gives each village slot one deterministic job id', () => {
+    const slot = { scheduleId: 's-1', scheduledAt: new Date('2026-03-01T23:00:00Z'), villageId: 'v-1' };
+    expect(villageJobId(slot)).toBe(`village-s-1-${slot.scheduledAt.getTime()}-v-1`);
+    expect(villageJobId({ ...slot, scheduledAt: new Date(slot.scheduledAt) })).toBe(villageJobId(slot));
+    expect(villageJobId({ ...slot, villageId: 'v-2' })).not.toBe(villageJobId(slot));
   });
 
   it('fires the job a lead ahead of the instant, and at once when the instant is near or past', () => {

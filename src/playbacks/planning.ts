@@ -1,11 +1,22 @@
 import { Occurrence, occurrencesBetween, ScheduleTiming } from '../schedules/recurrence';
 
-/** Jobs fire this long before the instant; the worker then waits in-process, so the queue's own delay does not count. */
-export const DISPATCH_LEAD_MS = 1_500;
+/**
+ * Village jobs fire this long before the instant: the worker loads the village's playbacks, prepares the audio, takes
+ * the leases and commits the attempts, then waits in-process for the instant, so neither the queue's drain nor
+ * PostgreSQL sits between the instant and the driver calls.
+ */
+export const DISPATCH_LEAD_MS = 10_000;
 
-/** The one BullMQ job id of a playback: queuing it twice (or after Redis lost it) is harmless. */
-export function playbackJobId(playbackId: string): string {
-  return `playback-${playbackId}`;
+/** One occurrence of one schedule on one village: the unit a dispatch job carries. */
+export interface VillageSlot {
+  scheduleId: string;
+  scheduledAt: Date;
+  villageId: string;
+}
+
+/** The one BullMQ job id of a village slot: queuing it twice (or after Redis lost it) is harmless. */
+export function villageJobId(slot: VillageSlot): string {
+  return `village-${slot.scheduleId}-${slot.scheduledAt.getTime()}-${slot.villageId}`;
 }
 
 /** How long BullMQ keeps the job delayed: it fires `lead` early, or at once when the instant is that close or past. */

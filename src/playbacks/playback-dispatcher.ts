@@ -1,161 +1,402 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { In, Repository } from 'typeorm';
-import { Bulletin } from '../bulletins/bulletin.entity';
-import { MediaLinks } from '../media-links/media-links.service';
-import { ScheduleBulletin } from '../schedules/schedule-bulletin.entity';
-import { Speaker } from '../speakers/speaker.entity';
+import { DispatchMetrics } from '../metrics/dispatch-metrics';
 import { SpeakerTargets } from '../speakers/speaker-targets';
-import { DriverAudioCache } from '../speakers/drivers/driver-audio-cache';
 import { DriverError } from '../speakers/drivers/driver-error';
-import { DriverTarget, PlaybackAudio, PlaybackEvidence, PlaybackPriority, PlaybackRequest, SpeakerDriver } from '../speakers/drivers/speaker-driver';
+import { DriverTarget, PlaybackEvidence, PlaybackPriority, PlaybackRequest, SpeakerDriver } from '../speakers/drivers/speaker-driver';
+import { AirtimeRecorder } from './dispatch/airtime-recorder';
+import { InstantClock, preciseNow } from './dispatch/instant-clock';
+import { Holding, LeaseWatch } from './dispatch/lease-watch';
+import { PlaybackWrites, SlotPlayback } from './dispatch/playback-writes';
+import { audioNeedKey, ProgramAudio, ProgramItem, programMs } from './dispatch/program-audio';
+import { isTransient, retryDelayMs } from './dispatch/transient-errors';
 import { evidenceRecord } from './playback-evidence';
-import { Playback, PlaybackEvidenceRecord } from './playback.entity';
-import { isTerminalPlayback, PlaybackStatus, playbackStatusesBefore } from './playback-status';
-import { isPastGrace } from './planning';
+import { PlaybackStatus } from './playback-status';
+import { VillageSlot } from './planning';
 import { mayPreempt } from './preemption';
 import { Lease, SpeakerLeases } from './speaker-lease';
 
-/** What a dispatch did with its job: done, skipped, or "try again at retryAt" (the speaker is busy). */
-export type DispatchResult =
-  | { outcome: 'skipped'; reason: string }
-  | { outcome: 'missed' | 'played' | 'playing' | 'failed' | 'preempted'; playbackId: string }
-  | { outcome: 'retry'; retryAt: number };
+/** What a village job did with its playbacks; `abandoned` ones were left for another worker (shutdown). */
+export interface VillageReport {
+  playbacks: number;
+  released: number;
+  outcomes: Record<string, number>;
+  abandoned: number;
+}
+
+type SeatOutcome = 'played' | 'playing' | 'failed' | 'missed' | 'preempted' | 'skipped' | 'abandoned';
 
 const BUSY_RETRY_MS = 1_000;
 /** The lease outlives the program by this much, for the driver's connection and answer. */
 const LEASE_SLACK_MS = 60_000;
-/** How often a holder checks that its lease is still its own (an emergency may have taken it over). */
-const LEASE_WATCH_MS = 250;
 /** After pre-empting, how long the emergency waits for the device to let go of the interrupted transmit. */
 const PREEMPT_SETTLE_MS = 5_000;
 const PREEMPT_RETRY_MS = 100;
 export const PREEMPTED_BY_EMERGENCY = 'preempted_by_emergency';
 
-interface ProgramItem {
-  bulletinId: string;
-  audio: PlaybackAudio;
+/** One speaker's playback with everything needed to call its driver on the instant. */
+interface Seat {
+  playback: SlotPlayback;
+  driver: SpeakerDriver;
+  target: DriverTarget;
+  program: ProgramItem[];
+  programMs: number;
 }
 
+/** An attempt made ready ahead of its call. */
+interface Ready {
+  holding: Holding;
+  requests: PlaybackRequest[];
+}
+
+/** A first driver call made (or skipped: its lease was lost before the instant): when, and its answer (never rejecting). */
+interface Called {
+  calledAt: number;
+  called: boolean;
+  first: Promise<{ evidence: PlaybackEvidence } | { error: unknown }>;
+}
+
+/** An attempt on air: when its first driver call was made, its lease's watch, and how it ended. */
+interface Started {
+  calledAt: number;
+  called: boolean;
+  /** Its lease's watch: `lost` once taken over (an emergency) or revoked (a stop). */
+  holding: Holding;
+  ended: Promise<AttemptEnd>;
+}
+
+type AttemptEnd =
+  | { kind: 'finished'; played: Array<{ bulletinId: string; evidence: PlaybackEvidence }> }
+  | { kind: 'error'; error: unknown; played: Array<{ bulletinId: string; evidence: PlaybackEvidence }> };
+
 /**
- * Plays one playback at its instant: skips it when terminal, misses it past its grace, commits the attempt
- * (status `dispatching`, attempts + 1) before calling the driver, then records lateness, evidence and outcome.
- * Every later write is guarded by the attempt number, so an older attempt can never record over a newer one.
+ * Plays one village's playbacks of one occurrence, staged ahead and released together on the instant:
+ *
+ *  before the instant (the job arrives DISPATCH_LEAD_MS early): load the slot's playbacks, miss those past their grace,
+ *  resolve speakers, drivers and the program's audio, take the free speakers' leases in one Redis round trip and commit
+ *  their attempts (status `dispatching`, attempts + 1) in one statement;
+ *  on the instant: call every staged speaker's driver in one burst, then record the calls' lateness in one statement;
+ *  after: each outcome is written guarded by its attempt (batched), and appended to the airtime ledger.
+ *
+ * A speaker that was busy when staged, and every retry, takes the careful path on its own: lease (an emergency takes
+ * it over from a lower priority), attempt, driver call, until the misfire grace runs out.
  */
 @Injectable()
 export class PlaybackDispatcher {
   private readonly logger = new Logger(PlaybackDispatcher.name);
+  private readonly clock = new InstantClock();
 
   constructor(
-    @InjectRepository(Playback) private readonly playbacks: Repository<Playback>,
-    @InjectRepository(ScheduleBulletin) private readonly items: Repository<ScheduleBulletin>,
-    @InjectRepository(Bulletin) private readonly bulletins: Repository<Bulletin>,
-    @InjectRepository(Speaker) private readonly speakers: Repository<Speaker>,
+    private readonly writes: PlaybackWrites,
     private readonly targets: SpeakerTargets,
-    private readonly audioCache: DriverAudioCache,
-    private readonly mediaLinks: MediaLinks,
+    private readonly programs: ProgramAudio,
+    private readonly metrics: DispatchMetrics,
+    private readonly airtime: AirtimeRecorder,
   ) {}
 
-  async dispatch(playbackId: string, leases: SpeakerLeases, signal: AbortSignal): Promise<DispatchResult> {
-    const playback = await this.playbacks.findOneBy({ id: playbackId });
-    if (!playback) return { outcome: 'skipped', reason: 'no such playback' };
-    if (isTerminalPlayback(playback.status)) return { outcome: 'skipped', reason: `already ${playback.status}` };
-    // A playback already on air (a manual cluster awaiting its operator, or a retried job) is never started again.
-    if (playback.status === PlaybackStatus.Playing) return { outcome: 'skipped', reason: 'already on air' };
-    if (isPastGrace(playback.graceUntil, new Date())) return this.miss(playback, 'late');
+  async dispatchVillage(slot: VillageSlot, leases: SpeakerLeases, signal: AbortSignal): Promise<VillageReport> {
+    const report: VillageReport = { playbacks: 0, released: 0, outcomes: {}, abandoned: 0 };
+    const count = (outcome: SeatOutcome, priority: string): void => {
+      report.outcomes[outcome] = (report.outcomes[outcome] ?? 0) + 1;
+      if (outcome === 'abandoned') report.abandoned++;
+      else if (outcome !== 'skipped') this.metrics.outcomes.inc({ outcome, priority });
+    };
+    const rows = await this.writes.load(slot);
+    report.playbacks = rows.length;
+    if (rows.length === 0) return report;
 
-    const speaker = await this.speakers.findOneBy({ id: playback.speakerId });
-    if (!speaker?.enabled) return this.failBeforeAttempt(playback, 'speaker_unavailable: the speaker was disabled or removed');
-    const { driver, target } = this.targets.resolve(speaker);
-    // Audio is made ready before the instant: an ffmpeg run must not make the speaker late.
-    let program: ProgramItem[];
+    const now = new Date();
+    const [late, live] = partition(rows, (row) => now.getTime() > row.graceUntil.getTime());
+    await this.missAll(late.filter((row) => row.status !== PlaybackStatus.Dispatching), 'late', count);
+    // An attempt whose worker died (the job stalled and came back) and whose grace ran out meanwhile.
+    await this.missAll(late.filter((row) => row.status === PlaybackStatus.Dispatching), 'worker_lost: the attempt was interrupted and the grace ran out before another', count);
+    const seats = await this.seats(slot, live, count);
+    if (seats.length === 0) return report;
+
+    const watch = new LeaseWatch(leases, signal);
     try {
-      program = await this.program(playback.scheduleId, driver.audioFormat, driver.name === 'http-gateway');
-    } catch (error) {
-      return this.failBeforeAttempt(playback, `audio_unavailable: ${(error as Error).message}`);
-    }
-    const programMs = program.reduce((sum, item) => sum + item.audio.durationMs, 0);
+      const instant = slot.scheduledAt.getTime();
+      // Fresh playbacks on free speakers are staged; a busy speaker, or an attempt taken back from a dead worker,
+      // goes the careful way at the instant.
+      const [fresh, retaken] = partition(seats, (seat) => seat.playback.status !== PlaybackStatus.Dispatching);
+      const staged = (await this.stage(fresh, leases, instant)).map((entry) => ({ ...entry, ready: this.ready(entry.seat, entry.lease, watch) }));
+      const contended = [...retaken, ...fresh.filter((seat) => !staged.some((s) => s.seat === seat))];
+      this.metrics.stagedAhead.observe((instant - preciseNow()) / 1000);
 
-    const waitMs = playback.scheduledAt.getTime() - Date.now();
-    if (waitMs > 0) await sleep(waitMs, undefined, { signal });
-    let lease = await leases.acquire(speaker.id, playback.id, playback.priority, programMs + LEASE_SLACK_MS);
-    let preempted: string | null = null;
-    if (!lease) {
-      // An emergency takes the speaker from a lower priority at once; anything else waits within its grace.
-      const holder = await leases.holder(speaker.id);
-      if (holder && mayPreempt(playback.priority, holder.priority)) {
-        lease = await leases.takeOver(speaker.id, holder, playback.id, playback.priority, programMs + LEASE_SLACK_MS);
-        if (lease) {
-          preempted = holder.playbackId;
-          await this.preempt(holder.playbackId, driver, target);
-        }
+      try {
+        await this.clock.at(instant, signal);
+      } catch {
+        // Shut down before the instant: nothing was called, the leases go back and another worker takes the job.
+        await Promise.all(staged.map(({ seat, lease }) => leases.release(seat.playback.speakerId, lease)));
+        for (const seat of seats) count('abandoned', seat.playback.priority);
+        return report;
+      }
+
+      // The release: every staged driver is called in this loop, before any await. Everything else waits for the
+      // next turn of the event loop, after the other villages of this instant had their burst too.
+      const calls = new Array<Called>(staged.length);
+      for (let index = 0; index < staged.length; index++) calls[index] = this.call(staged[index].seat, staged[index].ready, false);
+      report.released = staged.length;
+      this.metrics.onAir.inc(staged.length);
+      await nextTurn();
+      const runs = staged.map(({ seat, attempt, lease, ready }, index) => ({ seat, attempt, lease, started: this.follow(seat, ready, calls[index], watch) }));
+      this.afterRelease(runs.map(({ seat, attempt, started }) => ({ seat, attempt, calledAt: started.calledAt })));
+      const contending = contended.map((seat) => this.contend(seat, leases, watch, signal));
+
+      const outcomes = await Promise.all([
+        ...runs.map(({ seat, attempt, lease, started }) => this.settleStaged(seat, attempt, lease, started, leases, watch, signal)),
+        ...contending,
+      ]);
+      outcomes.forEach((outcome, index) => count(outcome, (index < runs.length ? runs[index].seat : contended[index - runs.length]).playback.priority));
+      return report;
+    } finally {
+      watch.stop();
+    }
+  }
+
+  /** Lateness, started_at and evidence `commanded` for the burst, then the ledger's `commanded` entries: all after the calls. */
+  private afterRelease(calls: Array<{ seat: Seat; attempt: number; calledAt: number }>): void {
+    if (calls.length === 0) return;
+    const times = calls.map((call) => call.calledAt);
+    this.metrics.villageSpread.observe((Math.max(...times) - Math.min(...times)) / 1000);
+    void this.recordCalls(calls);
+  }
+
+  private async recordCalls(calls: Array<{ seat: Seat; attempt: number; calledAt: number }>): Promise<void> {
+    for (const { seat, calledAt } of calls) {
+      this.metrics.lateness.observe({ priority: seat.playback.priority }, Math.max(0, calledAt - seat.playback.scheduledAt.getTime()) / 1000);
+      this.airtime.record(seat.playback, {
+        event: 'commanded',
+        occurredAt: new Date(calledAt),
+        actualAt: new Date(calledAt),
+        audioSha256: seat.program[0]?.audio.sha256 ?? null,
+        evidenceLevel: 'commanded',
+        evidence: { program: seat.program.map((item) => ({ bulletinId: item.bulletinId, sha256: item.audio.sha256, durationMs: item.audio.durationMs })) },
+      });
+    }
+    await this.writes
+      .recordCalls(calls.map(({ seat, attempt, calledAt }) => ({ id: seat.playback.id, attempt, calledAt, scheduledAt: seat.playback.scheduledAt })))
+      .catch((error: unknown) => this.logger.error({ err: error, playbacks: calls.length }, 'Could not record the lateness of the driver calls'));
+  }
+
+  /** Speakers, drivers and the program's audio for each live playback; those that cannot play fail before any attempt. */
+  private async seats(slot: VillageSlot, live: SlotPlayback[], count: (outcome: SeatOutcome, priority: string) => void): Promise<Seat[]> {
+    if (live.length === 0) return [];
+    const resolved: Array<{ playback: SlotPlayback; driver: SpeakerDriver; target: DriverTarget }> = [];
+    const unavailable: SlotPlayback[] = [];
+    for (const playback of live) {
+      if (!playback.speaker?.enabled) unavailable.push(playback);
+      else resolved.push({ playback, ...this.targets.resolve(playback.speaker) });
+    }
+    await this.failAll(unavailable, 'speaker_unavailable: the speaker was disabled or removed', count);
+    if (resolved.length === 0) return [];
+    // Audio is made ready before the instant, once per format: an ffmpeg run must not make a speaker late.
+    const needs = resolved.map(({ driver }) => ({ format: driver.audioFormat, withUrl: driver.name === 'http-gateway' }));
+    let programs: Map<string, ProgramItem[]>;
+    try {
+      programs = await this.programs.prepare(slot.scheduleId, slot.scheduledAt, needs);
+    } catch (error) {
+      await this.failAll(resolved.map((seat) => seat.playback), `audio_unavailable: ${(error as Error).message}`, count);
+      return [];
+    }
+    return resolved.map((seat, index) => {
+      const program = programs.get(audioNeedKey(needs[index]))!;
+      return { ...seat, program, programMs: programMs(program) };
+    });
+  }
+
+  /** Leases for the free speakers in one round trip, then their attempts in one statement: all before the instant. */
+  private async stage(fresh: Seat[], leases: SpeakerLeases, instant: number): Promise<Array<{ seat: Seat; lease: Lease; attempt: number }>> {
+    const granted: Array<{ seat: Seat; lease: Lease }> = [];
+    const byPriority = new Map<string, Seat[]>();
+    for (const seat of fresh) byPriority.set(seat.playback.priority, [...(byPriority.get(seat.playback.priority) ?? []), seat]);
+    for (const [priority, seats] of byPriority) {
+      const ttlMs = Math.max(...seats.map((seat) => seat.programMs)) + LEASE_SLACK_MS + Math.max(0, instant - Date.now());
+      const leased = await leases.acquireMany(seats.map((seat) => ({ speakerId: seat.playback.speakerId, playbackId: seat.playback.id })), priority, ttlMs);
+      for (const seat of seats) {
+        const lease = leased.get(seat.playback.speakerId);
+        if (lease) granted.push({ seat, lease });
       }
     }
-    if (!lease) {
-      if (isPastGrace(playback.graceUntil, new Date(Date.now() + BUSY_RETRY_MS))) return this.miss(playback, 'speaker_busy');
-      return { outcome: 'retry', retryAt: Date.now() + BUSY_RETRY_MS };
+    const attempts = await this.writes.commitAttempts(granted.map(({ seat }) => seat.playback.id));
+    const staged: Array<{ seat: Seat; lease: Lease; attempt: number }> = [];
+    for (const { seat, lease } of granted) {
+      const attempt = attempts.get(seat.playback.id);
+      // Moved on meanwhile (cancelled, stopped, missed by the planner): its speaker is free again.
+      if (attempt === undefined) await leases.release(seat.playback.speakerId, lease);
+      else staged.push({ seat, lease, attempt });
     }
-    const held = lease;
-    // The holder watches its lease: once an emergency took it over, the transmit is dropped (also across processes).
-    const lost = new AbortController();
-    const watch = setInterval(() => {
-      leases.holds(speaker.id, held).then(
-        (mine) => { if (!mine) lost.abort(new Error('the speaker was taken over by an emergency broadcast')); },
-        (error: unknown) => this.logger.warn({ err: error, playbackId: playback.id }, 'Could not check the speaker lease'),
-      );
-    }, LEASE_WATCH_MS);
-    watch.unref();
-    const playSignal = AbortSignal.any([signal, lost.signal]);
-    try {
-      const attempt = await this.commitAttempt(playback.id);
-      if (attempt === null) return { outcome: 'skipped', reason: 'changed before the attempt (cancelled or missed)' };
+    return staged;
+  }
+
+  /**
+   * Everything an attempt needs before its driver call, made ahead (at staging for a staged speaker): its lease
+   * watched, its requests built. The instant then costs a clock read and the driver call, nothing else.
+   */
+  private ready(seat: Seat, lease: Lease, watch: LeaseWatch): Ready {
+    const holding = watch.add(seat.playback.speakerId, lease);
+    const requests = seat.program.map((item) => ({
+      playbackId: seat.playback.id,
+      priority: seat.playback.priority as PlaybackPriority,
+      audio: item.audio,
+      signal: holding.signal,
+    }));
+    return { holding, requests };
+  }
+
+  /** Calls the driver for the program's first item, synchronously: a loop of `call`s is a burst of driver calls. */
+  private call(seat: Seat, ready: Ready, afterPreempting: boolean): Called {
+    const calledAt = preciseNow();
+    const { signal } = ready.holding;
+    const called = !signal.aborted;
+    const first = !called
+      ? Promise.reject(signal.reason as Error)
+      : afterPreempting ? this.playAfterPreempting(seat.driver, seat.target, ready.requests[0]) : seat.driver.play(seat.target, ready.requests[0]);
+    // Settled into a value at once, so that a rejection is never unhandled while the burst goes on.
+    return { calledAt, called, first: first.then(asAnswer, asFailure) };
+  }
+
+  /** Plays the rest of the program after its first call, and lets the lease's watch go. */
+  private follow(seat: Seat, ready: Ready, called: Called, watch: LeaseWatch): Started {
+    const ended = (async (): Promise<AttemptEnd> => {
       const played: Array<{ bulletinId: string; evidence: PlaybackEvidence }> = [];
       try {
-        if (!(await leases.holds(speaker.id, held))) lost.abort(new Error('the speaker was taken over by an emergency broadcast'));
-        playSignal.throwIfAborted();
-        for (const [index, item] of program.entries()) {
-          if (index === 0) await this.recordLateness(playback, attempt, Date.now());
-          const request = { playbackId: playback.id, priority: playback.priority as PlaybackPriority, audio: item.audio, signal: playSignal };
-          const evidence = index === 0 && preempted ? await this.playAfterPreempting(driver, target, request) : await driver.play(target, request);
-          played.push({ bulletinId: item.bulletinId, evidence });
+        const first = await called.first;
+        if ('error' in first) throw first.error;
+        played.push({ bulletinId: seat.program[0].bulletinId, evidence: first.evidence });
+        for (let index = 1; index < seat.program.length; index++) {
+          played.push({ bulletinId: seat.program[index].bulletinId, evidence: await seat.driver.play(seat.target, ready.requests[index]) });
         }
+        return { kind: 'finished', played };
       } catch (error) {
-        const failed = error instanceof DriverError && error.evidence ? [...played, { bulletinId: program[played.length].bulletinId, evidence: error.evidence }] : played;
-        if (lost.signal.aborted || (await this.isPreempted(playback.id, attempt))) {
-          await this.recordPreempted(playback.id, attempt, evidenceRecord(failed));
-          this.logger.warn({ playbackId: playback.id }, 'Playback pre-empted by an emergency broadcast');
-          return { outcome: 'preempted', playbackId: playback.id };
-        }
-        const reason = error instanceof DriverError ? `${error.kind}: ${error.message}` : `interrupted: ${(error as Error).message}`;
-        await this.finish(playback.id, attempt, PlaybackStatus.Failed, { failureReason: reason, evidence: evidenceRecord(failed), finishedAt: new Date() });
-        this.logger.warn({ playbackId: playback.id, reason }, 'Playback failed');
-        return { outcome: 'failed', playbackId: playback.id };
+        const failed = error instanceof DriverError && error.evidence ? [...played, { bulletinId: seat.program[played.length].bulletinId, evidence: error.evidence }] : played;
+        return { kind: 'error', error, played: failed };
+      } finally {
+        this.metrics.onAir.dec();
+        watch.remove(seat.playback.speakerId);
       }
-      // A manual cluster was only shown to its operator: it stays on air until the operator confirms it.
-      const status = driver.name === 'manual' ? PlaybackStatus.Playing : PlaybackStatus.Played;
-      // Guarded by the attempt and the state machine: a pre-empted playback (terminal) is never recorded played.
-      await this.finish(playback.id, attempt, status, { evidence: evidenceRecord(played), finishedAt: status === PlaybackStatus.Played ? new Date() : null });
-      return { outcome: status === PlaybackStatus.Played ? 'played' : 'playing', playbackId: playback.id };
+    })();
+    return { calledAt: called.calledAt, called: called.called, holding: ready.holding, ended };
+  }
+
+  /** A staged attempt's end; a transient error sends the playback down the careful path until its grace runs out. */
+  private async settleStaged(seat: Seat, attempt: number, lease: Lease, started: Started, leases: SpeakerLeases, watch: LeaseWatch, signal: AbortSignal): Promise<SeatOutcome> {
+    const end = await started.ended;
+    const settled = await this.settle(seat, attempt, lease, started, end, leases, signal, 0);
+    if (settled !== 'retry') return settled;
+    this.metrics.retries.inc({ kind: (end as { error: DriverError }).error.kind });
+    await sleep(retryDelayMs(1, seat.playback.graceUntil.getTime() - Date.now()), undefined, { signal }).catch(() => undefined);
+    return this.contend(seat, leases, watch, signal, { attempt, error: (end as { error: DriverError }).error, retries: 1 });
+  }
+
+  /**
+   * Records an attempt's end (guarded by the attempt) and lets the speaker go; `retry` when the driver's error was
+   * transient, nothing was sent, and the grace leaves room for another attempt.
+   */
+  private async settle(
+    seat: Seat, attempt: number, lease: Lease, started: Started, end: AttemptEnd, leases: SpeakerLeases, signal: AbortSignal, retries: number,
+  ): Promise<SeatOutcome | 'retry'> {
+    const { calledAt } = started;
+    try {
+      const id = seat.playback.id;
+      if (end.kind === 'finished') {
+        // A manual cluster was only shown to its operator: it stays on air until the operator confirms it.
+        const status = seat.driver.name === 'manual' ? PlaybackStatus.Playing : PlaybackStatus.Played;
+        const evidence = evidenceRecord(end.played);
+        await this.writes.finish({ id, attempt, status, failureReason: null, evidence, finishedAt: status === PlaybackStatus.Played ? new Date() : null });
+        this.airtime.recordEvidence(seat.playback, evidence, new Date(calledAt));
+        return status === PlaybackStatus.Played ? 'played' : 'playing';
+      }
+      const evidence = evidenceRecord(end.played);
+      if (started.holding.lost || (await this.writes.isPreempted(id, attempt))) {
+        const reason = await this.writes.recordPreempted(id, attempt, PREEMPTED_BY_EMERGENCY, evidence);
+        // A take-over before the instant (a stop) means nothing went out; otherwise the audio was on air until cut.
+        const aired = started.called;
+        this.airtime.record(seat.playback, {
+          event: 'preempted', occurredAt: new Date(), actualAt: aired ? new Date(calledAt) : null, evidenceLevel: aired ? 'commanded' : null, evidence: { reason },
+        });
+        this.logger.warn({ playbackId: id }, 'Playback pre-empted by an emergency broadcast');
+        return 'preempted';
+      }
+      const error = end.error;
+      if (end.played.length === 0 && isTransient(error) && !signal.aborted && retryDelayMs(retries + 1, seat.playback.graceUntil.getTime() - Date.now()) > 0) return 'retry';
+      const reason = error instanceof DriverError
+        ? `${error.kind}: ${error.message}${retries > 0 ? ` (after ${retries + 1} attempts, until the misfire grace)` : ''}`
+        : `interrupted: ${(error as Error).message}`;
+      await this.writes.finish({ id, attempt, status: PlaybackStatus.Failed, failureReason: reason, evidence, finishedAt: new Date() });
+      this.airtime.record(seat.playback, { event: 'failed', occurredAt: new Date(), actualAt: end.played.length ? new Date(calledAt) : null, evidenceLevel: end.played.length ? 'commanded' : null, evidence: { reason } });
+      this.logger.warn({ playbackId: id, reason }, 'Playback failed');
+      return 'failed';
     } finally {
-      clearInterval(watch);
-      await leases.release(speaker.id, held);
+      await leases.release(seat.playback.speakerId, lease);
+    }
+  }
+
+  /**
+   * The careful path, one speaker at a time: lease (an emergency takes it from a lower priority), attempt committed,
+   * driver called; a busy speaker is waited for and a transient error retried with backoff, both within the grace.
+   */
+  private async contend(
+    seat: Seat, leases: SpeakerLeases, watch: LeaseWatch, signal: AbortSignal, previous?: { attempt: number; error: DriverError; retries: number },
+  ): Promise<SeatOutcome> {
+    let last = previous;
+    const { playback } = seat;
+    for (;;) {
+      if (signal.aborted) return 'abandoned';
+      if (Date.now() > playback.graceUntil.getTime()) {
+        if (last) {
+          const reason = `${last.error.kind}: ${last.error.message} (after ${last.retries} attempts, until the misfire grace)`;
+          await this.writes.finish({ id: playback.id, attempt: last.attempt, status: PlaybackStatus.Failed, failureReason: reason, evidence: null, finishedAt: new Date() });
+          this.airtime.record(playback, { event: 'failed', occurredAt: new Date(), evidence: { reason } });
+          return 'failed';
+        }
+        return (await this.missAll([playback], 'speaker_busy')) ? 'missed' : 'skipped';
+      }
+      const ttlMs = seat.programMs + LEASE_SLACK_MS;
+      let lease = await leases.acquire(playback.speakerId, playback.id, playback.priority, ttlMs);
+      let preempting = false;
+      if (!lease) {
+        const holder = await leases.holder(playback.speakerId);
+        if (holder && mayPreempt(playback.priority, holder.priority)) {
+          lease = await leases.takeOver(playback.speakerId, holder, playback.id, playback.priority, ttlMs);
+          if (lease) {
+            preempting = true;
+            await this.preempt(holder.playbackId, seat);
+          }
+        }
+      }
+      if (!lease) {
+        await sleep(BUSY_RETRY_MS, undefined, { signal }).catch(() => undefined);
+        continue;
+      }
+      const attempt = (await this.writes.commitAttempts([playback.id])).get(playback.id);
+      if (attempt === undefined) {
+        await leases.release(playback.speakerId, lease);
+        return 'skipped';
+      }
+      const ready = this.ready(seat, lease, watch);
+      const started = this.follow(seat, ready, this.call(seat, ready, preempting), watch);
+      this.metrics.onAir.inc();
+      void this.recordCalls([{ seat, attempt, calledAt: started.calledAt }]);
+      const end = await started.ended;
+      const retries = last?.retries ?? 0;
+      const settled = await this.settle(seat, attempt, lease, started, end, leases, signal, retries);
+      if (settled !== 'retry') return settled;
+      const error = (end as { error: DriverError }).error;
+      this.metrics.retries.inc({ kind: error.kind });
+      last = { attempt, error, retries: retries + 1 };
+      await sleep(retryDelayMs(retries + 1, playback.graceUntil.getTime() - Date.now()), undefined, { signal }).catch(() => undefined);
     }
   }
 
   /** Records the holder pre-empted (if it is still on air) and stops its transmit through the driver. */
-  private async preempt(holderId: string, driver: SpeakerDriver, target: DriverTarget): Promise<void> {
-    if (holderId) {
-      await this.playbacks.query(
-        `UPDATE playbacks SET status = 'preempted', failure_reason = $2, finished_at = now(), updated_at = now()
-          WHERE id = $1 AND status = ANY($3)`,
-        [holderId, PREEMPTED_BY_EMERGENCY, playbackStatusesBefore(PlaybackStatus.Preempted)],
-      );
-    }
+  private async preempt(holderId: string, seat: Seat): Promise<void> {
+    if (!holderId) return;
+    await this.writes.preempt(holderId, PREEMPTED_BY_EMERGENCY);
     // Drops the transmit when the holder plays from this process; a holder in another process sees its lease
     // taken over within LEASE_WATCH_MS and drops it itself.
-    if (holderId) await driver.stop(target, holderId).catch((error: unknown) => this.logger.warn({ err: error, holderId }, 'Could not stop the pre-empted playback'));
-    this.logger.warn({ holderId }, 'Emergency broadcast pre-empted a playback');
+    await seat.driver.stop(seat.target, holderId).catch((error: unknown) => this.logger.warn({ err: error, holderId }, 'Could not stop the pre-empted playback'));
+    this.logger.warn({ holderId, by: seat.playback.id }, 'Emergency broadcast pre-empted a playback');
   }
 
   /** The device may still be letting go of the interrupted transmit: a "busy" answer is tried again briefly. */
@@ -171,74 +412,41 @@ export class PlaybackDispatcher {
     }
   }
 
-  private async isPreempted(id: string, attempt: number): Promise<boolean> {
-    return (await this.playbacks.countBy({ id, attempts: attempt, status: PlaybackStatus.Preempted })) > 0;
+  private async missAll(rows: SlotPlayback[], reason: string, count?: (outcome: SeatOutcome, priority: string) => void): Promise<number> {
+    const missed = new Set(await this.writes.miss(rows.map((row) => row.id), reason));
+    for (const row of rows.filter((candidate) => missed.has(candidate.id))) {
+      count?.('missed', row.priority);
+      this.airtime.record(row, { event: 'missed', occurredAt: new Date(), evidence: { reason } });
+      this.logger.warn({ playbackId: row.id, scheduledAt: row.scheduledAt, reason }, 'Playback missed');
+    }
+    return missed.size;
   }
 
-  /** `preempted` with the evidence the holder gathered, guarded by its attempt (the emergency may have set the status already). */
-  private async recordPreempted(id: string, attempt: number, evidence: PlaybackEvidenceRecord): Promise<void> {
-    await this.playbacks.query(
-      `UPDATE playbacks SET status = 'preempted', failure_reason = COALESCE(failure_reason, $3), evidence = $4,
-              finished_at = COALESCE(finished_at, now()), updated_at = now()
-        WHERE id = $1 AND attempts = $2 AND status = ANY($5)`,
-      [id, attempt, PREEMPTED_BY_EMERGENCY, JSON.stringify(evidence), [...playbackStatusesBefore(PlaybackStatus.Preempted), PlaybackStatus.Preempted]],
-    );
+  private async failAll(rows: SlotPlayback[], reason: string, count: (outcome: SeatOutcome, priority: string) => void): Promise<void> {
+    const failed = new Set(await this.writes.failBeforeAttempt(rows.map((row) => row.id), reason));
+    for (const row of rows.filter((candidate) => failed.has(candidate.id))) {
+      count('failed', row.priority);
+      this.airtime.record(row, { event: 'failed', occurredAt: new Date(), evidence: { reason } });
+    }
   }
+}
 
-  /** The schedule's bulletins in order, each as the driver's audio. */
-  private async program(scheduleId: string, format: 'mulaw' | 'mp3' | null, withUrl: boolean): Promise<ProgramItem[]> {
-    const items = await this.items.find({ where: { scheduleId }, order: { position: 'ASC' } });
-    const bulletins = await this.bulletins.findBy({ id: In(items.map((item) => item.bulletinId)) });
-    return Promise.all(
-      items.map(async ({ bulletinId }) => {
-        const bulletin = bulletins.find((candidate) => candidate.id === bulletinId);
-        if (!bulletin?.renditionSha256 || !bulletin.durationMs) throw new Error(`Bulletin ${bulletinId} has no rendition to play`);
-        const sha256 = bulletin.renditionSha256;
-        return {
-          bulletinId,
-          audio: {
-            path: await this.audioCache.pathFor(sha256, format ?? 'mp3'),
-            sha256,
-            durationMs: bulletin.durationMs,
-            ...(withUrl ? { url: this.mediaLinks.urlFor(sha256, 'mp3') } : {}),
-          },
-        };
-      }),
-    );
-  }
+// Module-level, so that settling a burst's first calls allocates no closure per speaker.
+function asAnswer(evidence: PlaybackEvidence): { evidence: PlaybackEvidence } {
+  return { evidence };
+}
 
-  /** status `dispatching`, attempts + 1, committed before the driver is called; null when the playback moved on. */
-  private async commitAttempt(id: string): Promise<number | null> {
-    const [rows] = (await this.playbacks.query(
-      `UPDATE playbacks SET status = 'dispatching', attempts = attempts + 1, started_at = now(), updated_at = now()
-        WHERE id = $1 AND status = ANY($2) RETURNING attempts`,
-      [id, playbackStatusesBefore(PlaybackStatus.Dispatching)],
-    )) as [Array<{ attempts: number }>, number];
-    return rows.length ? rows[0].attempts : null;
-  }
+function asFailure(error: unknown): { error: unknown } {
+  return { error };
+}
 
-  private async recordLateness(playback: Playback, attempt: number, calledAt: number): Promise<void> {
-    await this.playbacks.update({ id: playback.id, attempts: attempt }, { latenessMs: calledAt - playback.scheduledAt.getTime() });
-  }
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
-  private async finish(id: string, attempt: number, status: PlaybackStatus, fields: Partial<Pick<Playback, 'failureReason' | 'evidence' | 'finishedAt'>>): Promise<void> {
-    await this.playbacks.update({ id, attempts: attempt, status: In(playbackStatusesBefore(status)) }, { status, ...fields });
-  }
-
-  private async miss(playback: Playback, reason: string): Promise<DispatchResult> {
-    await this.playbacks.update(
-      { id: playback.id, status: In(playbackStatusesBefore(PlaybackStatus.Missed)) },
-      { status: PlaybackStatus.Missed, failureReason: reason, finishedAt: new Date() },
-    );
-    this.logger.warn({ playbackId: playback.id, scheduledAt: playback.scheduledAt, reason }, 'Playback missed');
-    return { outcome: 'missed', playbackId: playback.id };
-  }
-
-  private async failBeforeAttempt(playback: Playback, reason: string): Promise<DispatchResult> {
-    await this.playbacks.update(
-      { id: playback.id, status: In([PlaybackStatus.Planned, PlaybackStatus.Queued]) },
-      { status: PlaybackStatus.Failed, failureReason: reason, finishedAt: new Date() },
-    );
-    return { outcome: 'failed', playbackId: playback.id };
-  }
+function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
+  const yes: T[] = [];
+  const no: T[] = [];
+  for (const item of items) (test(item) ? yes : no).push(item);
+  return [yes, no];
 }

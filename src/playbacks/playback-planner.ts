@@ -9,13 +9,37 @@ import { ScheduleSpeakers } from '../schedules/schedule-speakers';
 import { ScheduleStatus } from '../schedules/schedule-status';
 import { Schedule } from '../schedules/schedule.entity';
 import { LOA_LOCK_NAMESPACE, withAdvisoryLock } from '../speakers/health/advisory-lock';
-import { Playback } from './playback.entity';
 import { PlaybackStatus, WAITING_PLAYBACK_STATUSES } from './playback-status';
-import { dispatchDelayMs, msUntilNextMinute, PlannedPlayback, planPlaybacks, playbackJobId } from './planning';
+import { AirtimeRecorder, AirtimeSubject } from './dispatch/airtime-recorder';
+import { dispatchDelayMs, msUntilNextMinute, PlannedPlayback, planPlaybacks, villageJobId } from './planning';
 
 /** Held by the one instance that plans; the others skip the tick. */
 export const PLANNER_LOCK = [LOA_LOCK_NAMESPACE, 2] as const;
-const INSERT_CHUNK = 500;
+const INSERT_CHUNK = 5_000;
+const JOB_CHUNK = 1_000;
+/** A waiting playback this long past its grace was never dispatched: the dispatcher had its chance to miss it itself. */
+const SERVICE_DOWN_MARGIN_MS = 30_000;
+/** An attempt unfinished this long after its grace and program lost its worker and its job. */
+const WORKER_LOST_MARGIN_MS = 5 * 60_000;
+
+interface WithdrawnRow {
+  id: string;
+  schedule_id: string;
+  scheduled_at: Date;
+  village_id: string;
+}
+
+interface StaleRow {
+  id: string;
+  commune_id: string;
+  village_id: string;
+  speaker_id: string;
+  scheduled_at: Date;
+}
+
+function staleSubject(row: StaleRow): AirtimeSubject {
+  return { id: row.id, communeId: row.commune_id, villageId: row.village_id, speakerId: row.speaker_id, scheduledAt: row.scheduled_at };
+}
 
 export interface PlanOptions {
   /** Plan only these communes' schedules (tests share one database). */
@@ -24,13 +48,14 @@ export interface PlanOptions {
 
 export type PlanReport =
   | { planned: false; reason: 'another instance is planning' | 'shutting down' }
-  | { planned: true; schedules: number; inserted: number; queued: number; cancelled: number };
+  | { planned: true; schedules: number; inserted: number; queued: number; cancelled: number; missed: number };
 
 /**
  * Every minute, one API instance (PostgreSQL advisory lock) turns active schedules into playbacks over the horizon
- * and queues each one's dispatch under its deterministic job id. Idempotent: rows are unique on (schedule, speaker,
- * instant) and BullMQ ignores a job id it holds, so a second run, or a run after Redis lost everything, rebuilds
- * the same jobs. Each tick also cancels the waiting playbacks of paused or cancelled schedules and withdraws their
+ * and queues one dispatch job per village slot (schedule × instant × village) under its deterministic job id.
+ * Idempotent: rows are unique on (schedule, speaker, instant) and BullMQ ignores a job id it holds, so a second run,
+ * or a run after Redis lost everything, rebuilds the same jobs. Each tick also ends what can no longer play
+ * (`service_down`, `worker_lost`). Each tick also cancels the waiting playbacks of paused or cancelled schedules and withdraws their
  * jobs, so schedule changes need no hook in SchedulesService (at most a minute's delay).
  */
 @Injectable()
@@ -42,11 +67,11 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
 
   constructor(
     @InjectRepository(Schedule) private readonly schedules: Repository<Schedule>,
-    @InjectRepository(Playback) private readonly playbacks: Repository<Playback>,
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QueueName.Playback) private readonly queue: Queue<PlaybackJobPayloads[PlaybackJobName], unknown, PlaybackJobName>,
     private readonly speakers: ScheduleSpeakers,
     private readonly config: AppConfig,
+    private readonly airtime: AirtimeRecorder,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -60,6 +85,7 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
     this.stopping = true;
     clearTimeout(this.timer);
     await this.running;
+    await this.airtime.drain();
   }
 
   private tick(): void {
@@ -75,7 +101,7 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
     if (this.stopping) return { planned: false, reason: 'shutting down' };
     const run = await withAdvisoryLock(this.dataSource, PLANNER_LOCK, () => this.plan(options));
     if (!run.acquired) return { planned: false, reason: 'another instance is planning' };
-    if (run.value.inserted + run.value.cancelled > 0) this.logger.log(run.value, 'Planned playbacks');
+    if (run.value.inserted + run.value.cancelled + run.value.missed > 0) this.logger.log(run.value, 'Planned playbacks');
     return run.value;
   }
 
@@ -83,6 +109,7 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
     const now = new Date();
     const horizonMs = this.config.planner.horizonHours * 3_600_000;
     const cancelled = await this.cancelWithdrawn(options);
+    const missed = await this.missStale(options);
     const active = await this.schedules.find({
       where: { status: ScheduleStatus.Active, ...(options.communeIds ? { communeId: In(options.communeIds) } : {}) },
     });
@@ -97,51 +124,98 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
       }
     }
     let inserted = 0;
-    for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-      const result = await this.playbacks
-        .createQueryBuilder()
-        .insert()
-        .values(rows.slice(start, start + INSERT_CHUNK).map((row) => ({ ...row, status: PlaybackStatus.Planned })))
-        .orIgnore()
-        .returning(['id'])
-        .execute();
-      inserted += (result.raw as unknown[]).length;
-    }
+    for (let start = 0; start < rows.length; start += INSERT_CHUNK) inserted += await this.insert(rows.slice(start, start + INSERT_CHUNK));
     const queued = await this.queueWaiting(new Date(now.getTime() + horizonMs), options);
-    return { planned: true, schedules: active.length, inserted, queued, cancelled };
+    return { planned: true, schedules: active.length, inserted, queued, cancelled, missed };
   }
 
-  /** Every waiting playback up to the horizon gets its job (a no-op for the ids BullMQ already holds). */
+  /** One statement per chunk, its columns as arrays: a fixed handful of bind parameters whatever the row count. */
+  private async insert(rows: PlannedPlayback[]): Promise<number> {
+    const inserted = (await this.dataSource.query(
+      `INSERT INTO playbacks (schedule_id, speaker_id, village_id, commune_id, priority, scheduled_at, grace_until, status)
+       SELECT *, 'planned' FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::timestamptz[], $7::timestamptz[])
+       ON CONFLICT ON CONSTRAINT "UQ_playbacks_schedule_speaker_instant" DO NOTHING
+       RETURNING id`,
+      [
+        rows.map((row) => row.scheduleId),
+        rows.map((row) => row.speakerId),
+        rows.map((row) => row.villageId),
+        rows.map((row) => row.communeId),
+        rows.map((row) => row.priority),
+        rows.map((row) => row.scheduledAt),
+        rows.map((row) => row.graceUntil),
+      ],
+    )) as unknown[];
+    return inserted.length;
+  }
+
+  /**
+   * Every village slot up to the horizon with a playback still waiting gets its job (a no-op for the ids BullMQ
+   * already holds, active or kept after completion), and so does a slot whose attempt is unfinished within its
+   * grace: its job may have been lost with Redis, and if it is still running the same id makes this harmless.
+   */
   private async queueWaiting(until: Date, options: PlanOptions): Promise<number> {
-    const query = this.playbacks
-      .createQueryBuilder('p')
-      .select(['p.id', 'p.scheduledAt'])
-      .where('p.status IN (:...waiting)', { waiting: WAITING_PLAYBACK_STATUSES })
-      .andWhere('p.scheduled_at <= :until', { until });
-    if (options.communeIds) query.andWhere('p.commune_id IN (:...communes)', { communes: options.communeIds.length ? options.communeIds : [null] });
-    const waiting = await query.getMany();
-    if (waiting.length === 0) return 0;
+    const scoped = options.communeIds ? 'AND commune_id = ANY($3::uuid[])' : '';
+    const slots = (await this.dataSource.query(
+      `SELECT schedule_id, scheduled_at, village_id, count(*) FILTER (WHERE status = ANY($1))::int AS waiting FROM playbacks
+        WHERE scheduled_at <= $2 ${scoped}
+          AND (status = ANY($1) OR (status = 'dispatching' AND grace_until > now()))
+        GROUP BY schedule_id, scheduled_at, village_id`,
+      options.communeIds ? [WAITING_PLAYBACK_STATUSES, until, options.communeIds] : [WAITING_PLAYBACK_STATUSES, until],
+    )) as Array<{ schedule_id: string; scheduled_at: Date; village_id: string; waiting: number }>;
+    if (slots.length === 0) return 0;
     const now = new Date();
-    await this.queue.addBulk(
-      waiting.map((playback) => ({
-        name: PlaybackJobName.Dispatch,
-        data: { playbackId: playback.id },
-        opts: {
-          jobId: playbackJobId(playback.id),
-          delay: dispatchDelayMs(playback.scheduledAt, now),
-          removeOnComplete: { age: 24 * 3600 },
-          // A job that threw (say PostgreSQL was away) is dropped, so the next tick queues its playback again.
-          removeOnFail: true,
-        },
-      })),
-    );
-    // One array parameter, whatever the count: PostgreSQL takes at most 65,535 bind parameters.
-    await this.dataSource.query(`UPDATE playbacks SET status = $1, updated_at = now() WHERE status = $2 AND id = ANY($3::uuid[])`, [
-      PlaybackStatus.Queued,
-      PlaybackStatus.Planned,
-      waiting.map((playback) => playback.id),
-    ]);
-    return waiting.length;
+    for (let start = 0; start < slots.length; start += JOB_CHUNK) {
+      await this.queue.addBulk(
+        slots.slice(start, start + JOB_CHUNK).map((slot) => {
+          const village = { scheduleId: slot.schedule_id, scheduledAt: slot.scheduled_at, villageId: slot.village_id };
+          return {
+            name: PlaybackJobName.DispatchVillage,
+            data: { scheduleId: village.scheduleId, scheduledAt: village.scheduledAt.toISOString(), villageId: village.villageId },
+            opts: {
+              jobId: villageJobId(village),
+              delay: dispatchDelayMs(village.scheduledAt, now),
+              // Kept a day, so that queuing a slot that already ran is a no-op.
+              removeOnComplete: { age: 24 * 3600 },
+              // A job that threw (say PostgreSQL was away) is dropped, so the next tick queues its slot again.
+              removeOnFail: true,
+            },
+          };
+        }),
+      );
+    }
+    const scopedUpdate = options.communeIds ? 'AND commune_id = ANY($4::uuid[])' : '';
+    const parameters: unknown[] = [PlaybackStatus.Queued, PlaybackStatus.Planned, until];
+    if (options.communeIds) parameters.push(options.communeIds);
+    await this.dataSource.query(`UPDATE playbacks SET status = $1, updated_at = now() WHERE status = $2 AND scheduled_at <= $3 ${scopedUpdate}`, parameters);
+    return slots.reduce((sum, slot) => sum + slot.waiting, 0);
+  }
+
+  /**
+   * Ends what can no longer play. A playback still waiting SERVICE_DOWN_MARGIN_MS after its grace was never
+   * dispatched (no worker, no Redis, no job): `missed`, reason `service_down`. An attempt still unfinished long after
+   * its grace and its program's length lost its worker and its job: `failed`, reason `worker_lost`.
+   */
+  private async missStale(options: PlanOptions): Promise<number> {
+    const scoped = (parameter: number): string => (options.communeIds ? `AND p.commune_id = ANY($${parameter}::uuid[])` : '');
+    const [missed] = (await this.dataSource.query(
+      `UPDATE playbacks p SET status = 'missed', failure_reason = 'service_down', finished_at = now(), updated_at = now()
+        WHERE p.status = ANY($1) AND p.grace_until < now() - make_interval(secs => $2) ${scoped(3)}
+        RETURNING p.id, p.commune_id, p.village_id, p.speaker_id, p.scheduled_at`,
+      options.communeIds ? [WAITING_PLAYBACK_STATUSES, SERVICE_DOWN_MARGIN_MS / 1000, options.communeIds] : [WAITING_PLAYBACK_STATUSES, SERVICE_DOWN_MARGIN_MS / 1000],
+    )) as [StaleRow[], number];
+    const [lost] = (await this.dataSource.query(
+      `UPDATE playbacks p SET status = 'failed', failure_reason = 'worker_lost: the attempt never finished and its job is gone', finished_at = now(), updated_at = now()
+         FROM schedules s
+        WHERE p.schedule_id = s.id AND p.status = 'dispatching'
+          AND p.grace_until + make_interval(secs => (s.program_ms + $1) / 1000.0) < now() ${scoped(2)}
+        RETURNING p.id, p.commune_id, p.village_id, p.speaker_id, p.scheduled_at`,
+      options.communeIds ? [WORKER_LOST_MARGIN_MS, options.communeIds] : [WORKER_LOST_MARGIN_MS],
+    )) as [StaleRow[], number];
+    for (const row of missed) this.airtime.record(staleSubject(row), { event: 'missed', occurredAt: new Date(), evidence: { reason: 'service_down' } });
+    for (const row of lost) this.airtime.record(staleSubject(row), { event: 'failed', occurredAt: new Date(), evidence: { reason: 'worker_lost' } });
+    if (missed.length + lost.length > 0) this.logger.warn({ serviceDown: missed.length, workerLost: lost.length }, 'Stale playbacks ended');
+    return missed.length + lost.length;
   }
 
   /**
@@ -155,18 +229,20 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
     const [paused] = (await this.dataSource.query(
       `DELETE FROM playbacks p USING schedules s
         WHERE p.schedule_id = s.id AND s.status = 'paused' AND p.status = ANY($1) ${scoped}
-        RETURNING p.id`,
+        RETURNING p.id, p.schedule_id, p.scheduled_at, p.village_id`,
       parameters,
-    )) as [Array<{ id: string }>, number];
+    )) as [WithdrawnRow[], number];
     const [cancelled] = (await this.dataSource.query(
       `UPDATE playbacks p SET status = 'cancelled', failure_reason = 'schedule_cancelled', finished_at = now(), updated_at = now()
          FROM schedules s
         WHERE p.schedule_id = s.id AND s.status = 'cancelled' AND p.status = ANY($1) ${scoped}
-        RETURNING p.id`,
+        RETURNING p.id, p.schedule_id, p.scheduled_at, p.village_id`,
       parameters,
-    )) as [Array<{ id: string }>, number];
+    )) as [WithdrawnRow[], number];
     const withdrawn = [...paused, ...cancelled];
-    for (const { id } of withdrawn) await this.queue.remove(playbackJobId(id));
+    const slots = new Set(withdrawn.map((row) => villageJobId({ scheduleId: row.schedule_id, scheduledAt: row.scheduled_at, villageId: row.village_id })));
+    // A job already running keeps its lock and finds its playbacks withdrawn (its attempts are guarded by status).
+    for (const jobId of slots) await this.queue.remove(jobId).catch((error: unknown) => this.logger.warn({ err: error, jobId }, 'Could not withdraw a dispatch job'));
     return withdrawn.length;
   }
 }

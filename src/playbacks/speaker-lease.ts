@@ -4,6 +4,7 @@ import { priorityRank } from './preemption';
 /** The few Redis commands a lease needs (ioredis signatures). */
 export interface LeaseRedis {
   get(key: string): Promise<string | null>;
+  mget(...keys: string[]): Promise<Array<string | null>>;
   eval(script: string, keys: number, ...args: string[]): Promise<unknown>;
 }
 
@@ -26,21 +27,37 @@ export interface Lease extends LeaseHolder {
  * Grants the speaker when it is free and nobody of a higher rank waits for it (same rule as
  * `mayTakeFreeSpeaker`); otherwise a waiter above normal leaves its rank in the waiting mark, and null comes back.
  */
-const ACQUIRE = `
-local rank = tonumber(ARGV[2])
-local mark = redis.call('get', KEYS[2])
-local waiting = -1
-if mark then waiting = tonumber(mark) end
-if redis.call('exists', KEYS[1]) == 1 or waiting > rank then
-  if rank > 0 and rank >= waiting then redis.call('set', KEYS[2], ARGV[2], 'PX', ARGV[4]) end
-  return false
+const GRANT = `
+local function grant(lease, mark, fence, draft, rank, ttl, markTtl)
+  local waiting = -1
+  local marked = redis.call('get', mark)
+  if marked then waiting = tonumber(marked) end
+  if redis.call('exists', lease) == 1 or waiting > rank then
+    if rank > 0 and rank >= waiting then redis.call('set', mark, tostring(rank), 'PX', markTtl) end
+    return false
+  end
+  local holder = cjson.decode(draft)
+  holder.fence = redis.call('incr', fence)
+  local value = cjson.encode(holder)
+  redis.call('set', lease, value, 'PX', ttl)
+  if waiting == rank then redis.call('del', mark) end
+  return value
 end
-local holder = cjson.decode(ARGV[1])
-holder.fence = redis.call('incr', KEYS[3])
-local value = cjson.encode(holder)
-redis.call('set', KEYS[1], value, 'PX', ARGV[3])
-if waiting == rank then redis.call('del', KEYS[2]) end
-return value`;
+`;
+
+const ACQUIRE = `${GRANT}
+return grant(KEYS[1], KEYS[2], KEYS[3], ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4])`;
+
+/**
+ * KEYS: (lease, waiting mark, fence counter) per speaker. ARGV: rank, ttl ms, mark ttl ms, then one draft per speaker.
+ * The same rule as ACQUIRE for a whole village in one round trip; answers each speaker's value, or false.
+ */
+const ACQUIRE_MANY = `${GRANT}
+local granted = {}
+for i = 1, #KEYS / 3 do
+  granted[i] = grant(KEYS[i * 3 - 2], KEYS[i * 3 - 1], KEYS[i * 3], ARGV[3 + i], tonumber(ARGV[1]), ARGV[2], ARGV[3])
+end
+return granted`;
 
 /** KEYS: lease, fence counter. ARGV: the holder's exact value, the new value without fence, ttl ms. */
 const TAKE_OVER = `
@@ -96,6 +113,33 @@ export class SpeakerLeases {
       draft, String(priorityRank(priority)), String(ttl(ttlMs)), String(this.waitMarkMs),
     );
     return typeof value === 'string' ? parseLease(value) : null;
+  }
+
+  /**
+   * `acquire` for many speakers at one priority in one Redis round trip (a village staged ahead of its instant):
+   * the leases granted, by speaker id; a speaker missing from the answer was busy or awaited by a higher priority.
+   */
+  async acquireMany(claims: Array<{ speakerId: string; playbackId: string }>, priority: string, ttlMs: number): Promise<Map<string, Lease>> {
+    const granted = new Map<string, Lease>();
+    if (claims.length === 0) return granted;
+    const keys = claims.flatMap(({ speakerId }) => [this.key(speakerId), this.waitKey(speakerId), this.fenceKey(speakerId)]);
+    const drafts = claims.map(({ playbackId }) => JSON.stringify({ playbackId, priority, token: randomUUID() }));
+    const values = (await this.redis.eval(
+      ACQUIRE_MANY, keys.length, ...keys, String(priorityRank(priority)), String(ttl(ttlMs)), String(this.waitMarkMs), ...drafts,
+    )) as unknown[];
+    claims.forEach(({ speakerId }, index) => {
+      const value = values[index];
+      const lease = typeof value === 'string' ? parseLease(value) : null;
+      if (lease) granted.set(speakerId, lease);
+    });
+    return granted;
+  }
+
+  /** Which of these leases still hold their speaker, in one round trip (a village's holders watching for take-overs). */
+  async stillHeld(held: Array<{ speakerId: string; lease: Lease }>): Promise<boolean[]> {
+    if (held.length === 0) return [];
+    const values = await this.redis.mget(...held.map(({ speakerId }) => this.key(speakerId)));
+    return held.map(({ lease }, index) => values[index] === lease.value);
   }
 
   /** Who holds the speaker now, or null when it is free. */

@@ -13,11 +13,13 @@ export interface AudioJobPayloads {
 }
 
 export enum PlaybackJobName {
-  Dispatch = 'dispatch-playback',
+  /** Every waiting playback of one village for one occurrence of one schedule, released together on the instant. */
+  DispatchVillage = 'dispatch-village',
 }
 
 export interface PlaybackJobPayloads {
-  [PlaybackJobName.Dispatch]: { playbackId: string };
+  /** `scheduledAt` is the occurrence's instant as ISO 8601 (the playbacks' `scheduled_at`). */
+  [PlaybackJobName.DispatchVillage]: { scheduleId: string; scheduledAt: string; villageId: string };
 }
 
 export enum JobOutcome {

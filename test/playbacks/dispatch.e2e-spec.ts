@@ -9,7 +9,7 @@ import { Emulator, startEmulator } from '../../src/emulator/emulator';
 import { PlaybackPlanner } from '../../src/playbacks/playback-planner';
 import { Playback } from '../../src/playbacks/playback.entity';
 import { PlaybackStatus } from '../../src/playbacks/playback-status';
-import { playbackJobId } from '../../src/playbacks/planning';
+import { villageJobId } from '../../src/playbacks/planning';
 import { QueueName } from '../../src/queue/queue.constants';
 import { call } from '../support/api';
 import { makeAudio, speechLike } from '../support/audio-fixtures';
@@ -71,6 +71,15 @@ describe('Dispatch: planner and playback worker on an emulated speaker', () => {
 
   const planOnce = () => planner.planOnce({ communeIds: [loa.places.commune.id] });
 
+  /** A tick that ran: a schedule change re-plans at once in the background and may hold the planner lock briefly. */
+  async function tick(): Promise<Body> {
+    for (let tries = 0; ; tries++) {
+      const report = await planOnce();
+      if (report.planned || tries > 50) return report;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   async function playbacksOf(scheduleId: string, as = loa.people.editor): Promise<Body[]> {
     const answer = await call<Body[]>(as, 'GET', `/api/playbacks?scheduleId=${scheduleId}`);
     expect(answer.status).toBe(200);
@@ -87,6 +96,10 @@ describe('Dispatch: planner and playback worker on an emulated speaker', () => {
     }
   }
 
+  /** The one dispatch job id of a playback's village slot. */
+  const jobIdOf = (playback: Body): string =>
+    villageJobId({ scheduleId: playback.scheduleId, scheduledAt: new Date(playback.scheduledAt), villageId: playback.villageId });
+
   const terminalOrPlaying = (playbacks: Body[]) => playbacks.every((p) => ['played', 'failed', 'missed', 'playing'].includes(p.status));
 
   it('plays a scheduled bulletin on the emulated Axis speaker on time, once, and survives Redis losing its jobs', async () => {
@@ -100,9 +113,12 @@ describe('Dispatch: planner and playback worker on an emulated speaker', () => {
     const [rows] = (await loa.dataSource.query('SELECT count(*)::int AS n FROM playbacks WHERE schedule_id = ANY($1)', [[now, later]])) as [{ n: number }];
     expect(rows.n).toBe(3);
     const planned = await playbacksOf(now);
-    expect(planned.map((p) => p.status)).toEqual(['queued', 'queued']);
+    // The slot is 4 s ahead and jobs come 10 s early: the worker may already have staged it (attempts committed).
+    for (const playback of planned) expect(['queued', 'dispatching']).toContain(playback.status);
+    // Both speakers are in one village: one job carries them, released together on the instant.
     const jobs = await queue.getJobs(['delayed', 'waiting', 'active']);
-    for (const playback of planned) expect(jobs.filter((job) => job.data.playbackId === playback.id)).toHaveLength(1);
+    expect(jobs.filter((job) => job.data.scheduleId === now)).toHaveLength(1);
+    expect(jobs.find((job) => job.data.scheduleId === now)!.id).toBe(jobIdOf(planned[0]));
 
     const settled = await waitFor(now, terminalOrPlaying);
     const axis = settled.find((p) => p.speakerId === axisSpeaker)!;
@@ -119,13 +135,13 @@ describe('Dispatch: planner and playback worker on an emulated speaker', () => {
 
     // Redis loses everything: one tick brings the future job back, and nothing that played is queued again.
     await queue.obliterate({ force: true });
-    expect(await queue.getJob(playbackJobId(axis.id))).toBeUndefined();
+    expect(await queue.getJob(jobIdOf(axis))).toBeUndefined();
     const rebuilt = await planOnce();
     expect(rebuilt).toMatchObject({ planned: true, inserted: 0 });
     const [future] = await playbacksOf(later);
-    expect(await queue.getJob(playbackJobId(future.id))).toBeDefined();
-    expect(await queue.getJob(playbackJobId(axis.id))).toBeUndefined();
-    expect(await queue.getJob(playbackJobId(manual.id))).toBeUndefined();
+    expect(await queue.getJob(jobIdOf(future))).toBeDefined();
+    // The slot that played (one played, one on air awaiting its operator) is not queued again.
+    expect(await queue.getJob(jobIdOf(axis))).toBeUndefined();
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(device.playbacks).toHaveLength(1);
     expect((await playbacksOf(now)).find((p) => p.id === axis.id)).toMatchObject({ status: 'played', attempts: 1 });
@@ -136,7 +152,7 @@ describe('Dispatch: planner and playback worker on an emulated speaker', () => {
     expect(played).toBe(1);
   });
 
-  it('records a playback whose instant is older than its grace as missed, without calling the driver', async () => {
+  it('records a playback still waiting past its grace (the service was down across the slot) as missed, without calling the driver', async () => {
     const scheduleId = await schedule([axisSpeaker], 3_600_000);
     const repository = loa.dataSource.getRepository(Playback);
     const stale = await repository.save(
@@ -146,14 +162,10 @@ describe('Dispatch: planner and playback worker on an emulated speaker', () => {
       }),
     );
     const before = device.playbacks.length;
-    await planOnce();
-    const deadline = Date.now() + 15_000;
-    let row = await repository.findOneByOrFail({ id: stale.id });
-    while (row.status !== PlaybackStatus.Missed && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      row = await repository.findOneByOrFail({ id: stale.id });
-    }
-    expect(row).toMatchObject({ status: PlaybackStatus.Missed, failureReason: 'late', attempts: 0, latenessMs: null });
+    expect(await planOnce()).toMatchObject({ planned: true, missed: 1 });
+    const row = await repository.findOneByOrFail({ id: stale.id });
+    expect(row).toMatchObject({ status: PlaybackStatus.Missed, failureReason: 'service_down', attempts: 0, latenessMs: null });
+    expect(await queue.getJob(jobIdOf({ scheduleId, scheduledAt: stale.scheduledAt.toISOString(), villageId: stale.villageId }))).toBeUndefined();
     expect(device.playbacks).toHaveLength(before);
   });
 
@@ -162,15 +174,16 @@ describe('Dispatch: planner and playback worker on an emulated speaker', () => {
     await planOnce();
     const planned = await playbacksOf(scheduleId);
     expect(planned).toHaveLength(2);
-    for (const playback of planned) expect(await queue.getJob(playbackJobId(playback.id))).toBeDefined();
+    for (const playback of planned) expect(await queue.getJob(jobIdOf(playback))).toBeDefined();
 
+    // Pausing withdraws at once (the schedule's change re-plans), or at the latest on the next tick.
     expect((await call(loa.people.editor, 'POST', `/api/schedules/${scheduleId}/pause`)).status).toBe(200);
-    expect(await planOnce()).toMatchObject({ planned: true, cancelled: 2 });
+    expect(await tick()).toMatchObject({ planned: true });
     expect(await playbacksOf(scheduleId)).toEqual([]);
-    for (const playback of planned) expect(await queue.getJob(playbackJobId(playback.id))).toBeUndefined();
+    for (const playback of planned) expect(await queue.getJob(jobIdOf(playback))).toBeUndefined();
 
     expect((await call(loa.people.editor, 'POST', `/api/schedules/${scheduleId}/resume`)).status).toBe(200);
-    expect(await planOnce()).toMatchObject({ inserted: 2 });
+    expect(await tick()).toMatchObject({ planned: true });
     const replanned = await playbacksOf(scheduleId);
     expect(replanned.map((p) => [p.status, p.scheduledAt]).sort()).toEqual(planned.map((p) => ['queued', p.scheduledAt]).sort());
   });
@@ -180,12 +193,12 @@ describe('Dispatch: planner and playback worker on an emulated speaker', () => {
     await planOnce();
     const planned = await playbacksOf(scheduleId);
     expect((await call(loa.people.editor, 'POST', `/api/schedules/${scheduleId}/cancel`)).status).toBe(200);
-    expect(await planOnce()).toMatchObject({ planned: true, cancelled: 2 });
+    expect(await tick()).toMatchObject({ planned: true });
     const cancelled = await playbacksOf(scheduleId);
     expect(cancelled.map((p) => [p.status, p.failureReason])).toEqual([['cancelled', 'schedule_cancelled'], ['cancelled', 'schedule_cancelled']]);
-    for (const playback of planned) expect(await queue.getJob(playbackJobId(playback.id))).toBeUndefined();
+    for (const playback of planned) expect(await queue.getJob(jobIdOf(playback))).toBeUndefined();
     // Cancelled is final: another tick neither queues nor changes them.
-    expect(await planOnce()).toMatchObject({ inserted: 0, cancelled: 0 });
+    expect(await tick()).toMatchObject({ inserted: 0, cancelled: 0 });
     expect((await playbacksOf(scheduleId)).map((p) => p.status)).toEqual(['cancelled', 'cancelled']);
   });
 
