@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure what Loa needs outside npm is here and running: ffmpeg, PostgreSQL, Redis.
-# Installs ffmpeg (and Chromium, for the console's browser tests) from Debian's packages when missing (needs root), starts local services that are down.
+# Installs ffmpeg (Chromium, for the console's browser tests, and poppler-utils, for the report tests) from Debian's packages when missing (needs root), starts local services that are down.
 set -euo pipefail
 
 say() { printf '[loa] %s\n' "$*"; }
@@ -17,6 +17,8 @@ apt_install() {
 
 command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || apt_install ffmpeg
 [ -x /usr/bin/chromium ] || apt_install chromium
+# pdftotext, pdfinfo, pdffonts: the report tests read the PDFs Loa prints.
+command -v pdftotext >/dev/null && command -v pdfinfo >/dev/null || apt_install poppler-utils
 
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   if command -v pg_ctlcluster >/dev/null; then

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AirtimeChainHead, AirtimeLedger } from '../airtime/airtime-ledger';
+import { AsRunLine, nextCursor, parseCursor, toAsRunLine } from './as-run-line';
+import { AsRunRecord, AsRunSource } from './as-run-source';
+import { Grouping } from './report-period';
+import { filtersOf, ReportCommune, ReportRequest } from './report-request';
+import { scheduleIdsOf, summarise } from './summary-aggregation';
+import { SummaryReport } from './summary-report';
+import { SummarySource } from './summary-source';
+
+export interface AsRunPage {
+  commune: ReportCommune;
+  period: { from: string; to: string };
+  filters: ReturnType<typeof filtersOf>;
+  generatedAt: string;
+  checkpoint: AirtimeChainHead;
+  rows: AsRunLine[];
+  /** Pass as `after` for the next page; null on the last one. */
+  next: string | null;
+}
+
+/** Builds reports from the playbacks, stating the airtime checkpoint each was read at. */
+@Injectable()
+export class ReportsService {
+  constructor(
+    private readonly summaries: SummarySource,
+    private readonly asRun: AsRunSource,
+    private readonly ledger: AirtimeLedger,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  /** Read before the data, so everything the chain held at this point is in the report. */
+  async checkpoint(communeId: string): Promise<AirtimeChainHead> {
+    const [head] = await this.ledger.heads([communeId]);
+    return head;
+  }
+
+  async summary(request: ReportRequest, grouping: Grouping): Promise<SummaryReport> {
+    const checkpoint = await this.checkpoint(request.commune.id);
+    const generatedAt = new Date().toISOString();
+    const [counts, villages] = await Promise.all([this.summaries.counts(request), this.summaries.villages(request)]);
+    const programs = await this.summaries.programs(scheduleIdsOf(counts));
+    return {
+      commune: request.commune,
+      period: { from: request.from, to: request.to, groupBy: grouping },
+      filters: filtersOf(request),
+      generatedAt,
+      checkpoint,
+      ...summarise({ counts, programs, villages, from: request.from, to: request.to, grouping, topicIds: request.topicIds }),
+    };
+  }
+
+  async asRunPage(request: ReportRequest, limit: number, after: string | undefined): Promise<AsRunPage> {
+    const checkpoint = await this.checkpoint(request.commune.id);
+    const generatedAt = new Date().toISOString();
+    const records = await this.asRun.page(request, limit + 1, after ? parseCursor(after) : null);
+    const page = records.slice(0, limit);
+    return {
+      commune: request.commune,
+      period: { from: request.from, to: request.to },
+      filters: filtersOf(request),
+      generatedAt,
+      checkpoint,
+      rows: page.map((record) => toAsRunLine(record, request.commune.timezone)),
+      next: records.length > limit ? nextCursor(page[page.length - 1]) : null,
+    };
+  }
+
+  asRunBatches(request: ReportRequest): AsyncGenerator<AsRunRecord[]> {
+    return this.asRun.batches(request);
+  }
+
+  /** Who prepared the report, as the PDF names them. */
+  async displayName(userId: string, fallback: string): Promise<string> {
+    const [row] = (await this.dataSource.query(`SELECT display_name FROM users WHERE id = $1`, [userId])) as Array<{ display_name: string }>;
+    return row?.display_name ?? fallback;
+  }
+}

@@ -1,0 +1,168 @@
+import { Grouping, periodOf, periodsBetween } from './report-period';
+
+/**
+ * Playbacks of one status, per schedule and local day, village or priority, or per failure reason. A row adds to
+ * the tallies whose dimension it carries, so the database sends one grouping set per table (a few hundred rows for
+ * a month) instead of every combination; the totals are the sum of the rows that carry a local day.
+ */
+export interface PlaybackCount {
+  localDay: string | null;
+  villageId: string | null;
+  priority: string | null;
+  scheduleId: string | null;
+  status: string;
+  /** `''` for none; null when the row is not grouped by reason. */
+  reason: string | null;
+  playbacks: number;
+}
+
+/** Part of a schedule's program: the minutes of one topic in it. */
+export interface ProgramTopic {
+  topicId: string;
+  topicName: string;
+  durationMs: number;
+}
+
+export interface ProblemCount {
+  status: string;
+  reason: string;
+  count: number;
+}
+
+export interface StatusTotals {
+  playbacks: number;
+  /** Every playback except cancelled ones. */
+  planned: number;
+  played: number;
+  failed: number;
+  missed: number;
+  preempted: number;
+  cancelled: number;
+  /** Planned, queued, dispatching or playing: its time has not come, or it is on air. */
+  pending: number;
+  /** played ÷ (played + failed + missed + preempted); null when nothing was due. */
+  compliance: number | null;
+  /** Program minutes of played playbacks, in milliseconds. */
+  onAirMs: number;
+}
+
+export interface SummaryTables {
+  totals: StatusTotals;
+  periods: Array<{ period: string } & StatusTotals>;
+  villageTopics: Array<{ villageId: string; villageName: string; topicId: string; topicName: string; broadcasts: number; onAirMs: number }>;
+  priorities: Array<{ priority: string } & StatusTotals>;
+  villages: Array<{ villageId: string; villageName: string } & StatusTotals>;
+  problems: ProblemCount[];
+}
+
+export const PRIORITY_ORDER = ['emergency', 'priority', 'normal'];
+const VIETNAMESE = new Intl.Collator('vi');
+const PENDING = new Set(['planned', 'queued', 'dispatching', 'playing']);
+/** The outcomes that went wrong, listed with their reasons. */
+const PROBLEMS = ['failed', 'missed', 'preempted'];
+
+class Tally {
+  private readonly byStatus = new Map<string, number>();
+  private onAirMs = 0;
+
+  add(count: PlaybackCount, programMs: number): void {
+    this.byStatus.set(count.status, (this.byStatus.get(count.status) ?? 0) + count.playbacks);
+    if (count.status === 'played') this.onAirMs += count.playbacks * programMs;
+  }
+
+  totals(): StatusTotals {
+    const of = (status: string) => this.byStatus.get(status) ?? 0;
+    let playbacks = 0;
+    let pending = 0;
+    for (const [status, n] of this.byStatus) {
+      playbacks += n;
+      if (PENDING.has(status)) pending += n;
+    }
+    const due = of('played') + of('failed') + of('missed') + of('preempted');
+    return {
+      playbacks,
+      planned: playbacks - of('cancelled'),
+      played: of('played'),
+      failed: of('failed'),
+      missed: of('missed'),
+      preempted: of('preempted'),
+      cancelled: of('cancelled'),
+      pending,
+      compliance: due === 0 ? null : Math.round((of('played') / due) * 10_000) / 10_000,
+      onAirMs: this.onAirMs,
+    };
+  }
+}
+
+function tallyBy<K>(keys: K[]): Map<K, Tally> {
+  return new Map(keys.map((key) => [key, new Tally()]));
+}
+
+/**
+ * The summary's tables from playback counts and the programs of their schedules. Pure, so the rules (what counts
+ * as planned, due, on air; how a multi-topic program splits) are unit-tested without a database.
+ */
+export function summarise(input: {
+  counts: PlaybackCount[];
+  programs: Map<string, ProgramTopic[]>;
+  villages: Array<{ id: string; name: string }>;
+  from: string;
+  to: string;
+  grouping: Grouping;
+  /** When filtering by topic, minutes per topic are shown for these topics only. */
+  topicIds: string[];
+}): SummaryTables {
+  const programMs = new Map([...input.programs].map(([id, topics]) => [id, topics.reduce((sum, topic) => sum + topic.durationMs, 0)]));
+  const total = new Tally();
+  const periods = tallyBy(periodsBetween(input.from, input.to, input.grouping));
+  const priorities = tallyBy(PRIORITY_ORDER);
+  const villages = tallyBy(input.villages.map((village) => village.id));
+  const villageTopics = new Map<string, { villageId: string; topicId: string; topicName: string; broadcasts: number; onAirMs: number }>();
+  const problems = new Map<string, ProblemCount>();
+
+  for (const count of input.counts) {
+    if (count.reason !== null && PROBLEMS.includes(count.status)) {
+      const key = `${count.status}/${count.reason}`;
+      const problem = problems.get(key) ?? { status: count.status, reason: count.reason, count: 0 };
+      problem.count += count.playbacks;
+      problems.set(key, problem);
+    }
+    if (count.scheduleId === null) continue;
+    const ms = programMs.get(count.scheduleId) ?? 0;
+    if (count.localDay !== null) {
+      total.add(count, ms);
+      periods.get(periodOf(count.localDay, input.grouping))?.add(count, ms);
+    }
+    if (count.priority !== null) priorities.get(count.priority)?.add(count, ms);
+    if (count.villageId === null) continue;
+    villages.get(count.villageId)?.add(count, ms);
+    if (count.status !== 'played') continue;
+    for (const topic of input.programs.get(count.scheduleId) ?? []) {
+      if (input.topicIds.length && !input.topicIds.includes(topic.topicId)) continue;
+      const key = `${count.villageId}/${topic.topicId}`;
+      const cell = villageTopics.get(key) ?? { villageId: count.villageId, topicId: topic.topicId, topicName: topic.topicName, broadcasts: 0, onAirMs: 0 };
+      cell.broadcasts += count.playbacks;
+      cell.onAirMs += count.playbacks * topic.durationMs;
+      villageTopics.set(key, cell);
+    }
+  }
+
+  const villageName = new Map(input.villages.map((village) => [village.id, village.name]));
+  return {
+    totals: total.totals(),
+    periods: [...periods].map(([period, tally]) => ({ period, ...tally.totals() })),
+    villageTopics: [...villageTopics.values()]
+      .map((cell) => ({ villageId: cell.villageId, villageName: villageName.get(cell.villageId) ?? '', topicId: cell.topicId, topicName: cell.topicName, broadcasts: cell.broadcasts, onAirMs: cell.onAirMs }))
+      .sort((a, b) => VIETNAMESE.compare(a.villageName, b.villageName) || VIETNAMESE.compare(a.topicName, b.topicName)),
+    priorities: [...priorities].map(([priority, tally]) => ({ priority, ...tally.totals() })),
+    villages: input.villages
+      .map((village) => ({ villageId: village.id, villageName: village.name, ...villages.get(village.id)!.totals() }))
+      .sort((a, b) => VIETNAMESE.compare(a.villageName, b.villageName)),
+    problems: [...problems.values()].sort((a, b) => b.count - a.count || a.status.localeCompare(b.status) || a.reason.localeCompare(b.reason)),
+  };
+}
+
+/** The schedules whose programs the summary needs. */
+export function scheduleIdsOf(counts: PlaybackCount[]): string[] {
+  return [...new Set(counts.flatMap((count) => (count.scheduleId === null ? [] : [count.scheduleId])))];
+}

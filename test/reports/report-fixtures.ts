@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
+import { DataSource } from 'typeorm';
+import { BulletinStatus } from '../../src/bulletins/bulletin-status';
+import { Bulletin } from '../../src/bulletins/bulletin.entity';
+import { Places } from '../support/people';
+
+export const ZONE = 'Asia/Ho_Chi_Minh';
+
+/** A playback as seeded, with the local day the report must put it on. */
+export interface SeededPlayback {
+  id: string;
+  scheduleId: string;
+  speakerId: string;
+  villageId: string;
+  priority: string;
+  scheduledAt: Date;
+  localDay: string;
+  status: string;
+  reason: string | null;
+}
+
+export interface ReportWorld {
+  topics: { digital: string; project06: string };
+  /** 06:00 and 00:15: "Chuyển đổi số" 3 min + "Đề án 06" 2 min. */
+  morning: { id: string; programMs: number };
+  /** 23:30, emergency: "Chuyển đổi số" 3 min. */
+  night: { id: string; programMs: number };
+  speakers: Array<{ id: string; villageId: string; name: string }>;
+  playbacks: SeededPlayback[];
+}
+
+async function topic(dataSource: DataSource, name: string): Promise<string> {
+  const [row] = await dataSource.query(`INSERT INTO topics (name) VALUES ($1) RETURNING id`, [name]);
+  return row.id as string;
+}
+
+async function bulletin(dataSource: DataSource, communeId: string, topicId: string, title: string, durationMs: number): Promise<string> {
+  const repository = dataSource.getRepository(Bulletin);
+  const sha = randomUUID().replace(/-/g, '').padEnd(64, '0');
+  const saved = await repository.save(
+    repository.create({
+      title, communeId, topicId, status: BulletinStatus.Approved, originalSha256: sha, originalFilename: 'x.mp3', originalBytes: 1,
+      originalFormat: 'mp3', originalCodec: 'mp3', originalDurationMs: durationMs, originalSampleRate: 44100, originalChannels: 1,
+      originalPeakDbfs: -3, renditionSha256: sha, durationMs,
+    }),
+  );
+  return saved.id;
+}
+
+async function schedule(dataSource: DataSource, communeId: string, title: string, priority: string, bulletinIds: string[], programMs: number): Promise<string> {
+  const [row] = await dataSource.query(
+    `INSERT INTO schedules (commune_id, title, status, rrule, timezone, priority, program_ms)
+     VALUES ($1, $2, 'paused', 'DTSTART:20260101T060000\nRRULE:FREQ=DAILY', $3, $4, $5) RETURNING id`,
+    [communeId, title, ZONE, priority, programMs],
+  );
+  for (const [position, bulletinId] of bulletinIds.entries()) {
+    await dataSource.query(`INSERT INTO schedule_bulletins (schedule_id, position, bulletin_id) VALUES ($1, $2, $3)`, [row.id, position, bulletinId]);
+  }
+  return row.id as string;
+}
+
+export async function insertPlaybacks(dataSource: DataSource, communeId: string, playbacks: SeededPlayback[]): Promise<void> {
+  const column = <K extends keyof SeededPlayback>(key: K) => playbacks.map((playback) => playback[key]);
+  await dataSource.query(
+    `INSERT INTO playbacks (id, schedule_id, speaker_id, village_id, commune_id, priority, scheduled_at, grace_until, status, failure_reason,
+       started_at, finished_at, evidence_level)
+     SELECT id, schedule_id, speaker_id, village_id, $1, priority, at, at + interval '10 minutes', status, reason,
+       CASE WHEN status IN ('played', 'preempted') THEN at + interval '1 second' END,
+       CASE WHEN status IN ('played', 'preempted') THEN at + interval '61 seconds' END,
+       CASE WHEN status IN ('played', 'preempted') THEN 'device_reported' END
+     FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::timestamptz[], $8::text[], $9::text[])
+       AS t(id, schedule_id, speaker_id, village_id, priority, at, status, reason)`,
+    [communeId, column('id'), column('scheduleId'), column('speakerId'), column('villageId'), column('priority'), column('scheduledAt'),
+      column('status'), column('reason')],
+  );
+}
+
+/** Ten statuses in turn: mostly played, and each way a broadcast can go wrong. */
+const OUTCOMES: Array<[string, string | null]> = [
+  ['played', null], ['played', null], ['played', null], ['played', null], ['played', null], ['played', null],
+  ['failed', 'speaker_busy'], ['missed', 'late'], ['preempted', 'preempted_by_emergency'], ['cancelled', 'schedule_cancelled'],
+];
+
+/**
+ * Three speakers (two in the operator's village, one in its neighbour), playbacks every local day from 31 October
+ * to 1 December at 00:15, 06:00 and 23:30 Asia/Ho_Chi_Minh: 00:15 is the previous day in UTC and 23:30 is 16:30 UTC,
+ * so a report that cut days in UTC would be wrong at both ends of November.
+ */
+export async function seedReportWorld(dataSource: DataSource, places: Places): Promise<ReportWorld> {
+  const tag = randomUUID().slice(0, 8);
+  const communeId = places.commune.id;
+  const digital = await topic(dataSource, `Chuyển đổi số ${tag}`);
+  const project06 = await topic(dataSource, `Đề án 06 ${tag}`);
+  const a = await bulletin(dataSource, communeId, digital, 'Bản tin chuyển đổi số', 180_000);
+  const b = await bulletin(dataSource, communeId, project06, 'Bản tin Đề án 06', 120_000);
+  const morning = { id: await schedule(dataSource, communeId, 'Bản tin sáng', 'normal', [a, b], 300_000), programMs: 300_000 };
+  const night = { id: await schedule(dataSource, communeId, 'Cảnh báo đêm', 'emergency', [a], 180_000), programMs: 180_000 };
+
+  const speakers: ReportWorld['speakers'] = [];
+  for (const [index, villageId] of [places.village.id, places.village.id, places.neighbourVillage.id].entries()) {
+    const name = `Cụm loa ${index + 1}`;
+    const [row] = await dataSource.query(`INSERT INTO speakers (village_id, name, driver) VALUES ($1, $2, 'manual') RETURNING id`, [villageId, name]);
+    speakers.push({ id: row.id, villageId, name });
+  }
+
+  const playbacks: SeededPlayback[] = [];
+  let turn = 0;
+  for (let day = DateTime.fromISO('2026-10-31', { zone: ZONE }); day <= DateTime.fromISO('2026-12-01', { zone: ZONE }); day = day.plus({ days: 1 })) {
+    for (const [hour, minute, slot] of [[0, 15, morning], [6, 0, morning], [23, 30, night]] as const) {
+      const at = day.set({ hour, minute });
+      for (const speaker of speakers) {
+        const [status, reason] = OUTCOMES[turn++ % OUTCOMES.length];
+        playbacks.push({
+          id: randomUUID(), scheduleId: slot.id, speakerId: speaker.id, villageId: speaker.villageId,
+          priority: slot === night ? 'emergency' : 'normal', scheduledAt: at.toJSDate(), localDay: at.toISODate()!, status, reason,
+        });
+      }
+    }
+  }
+  await insertPlaybacks(dataSource, communeId, playbacks);
+  return { topics: { digital, project06 }, morning, night, speakers, playbacks };
+}
+
+/** What the report must say, counted straight from the seeded playbacks. */
+export function expectedTotals(playbacks: SeededPlayback[], world: ReportWorld) {
+  const of = (status: string) => playbacks.filter((playback) => playback.status === status).length;
+  const played = playbacks.filter((playback) => playback.status === 'played');
+  const due = of('played') + of('failed') + of('missed') + of('preempted');
+  return {
+    playbacks: playbacks.length,
+    planned: playbacks.length - of('cancelled'),
+    played: of('played'),
+    failed: of('failed'),
+    missed: of('missed'),
+    preempted: of('preempted'),
+    cancelled: of('cancelled'),
+    pending: of('planned') + of('queued') + of('dispatching') + of('playing'),
+    compliance: Math.round((of('played') / due) * 10_000) / 10_000,
+    onAirMs: played.reduce((sum, playback) => sum + (playback.scheduleId === world.morning.id ? world.morning.programMs : world.night.programMs), 0),
+  };
+}
