@@ -1,66 +1,36 @@
 import { randomUUID } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import { makeAudio, speechLike } from '../support/audio-fixtures';
-import { authHeader, Session } from '../support/people';
+import { authHeader } from '../support/people';
 import { startTestApp, TestApp } from '../support/test-app';
+import { DESKTOP, launchChromium, markDocument, menuOf, People, PHONE, prepareConsole, sameDocument, scrollWidth, shot, signIn } from './browser-support';
 
 /** The console in a real browser (Debian's Chromium), against the real service, database, queue and ffmpeg. */
-const ROOT = join(__dirname, '..', '..');
-const ARTIFACTS = join(__dirname, 'artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const PHONE = { width: 360, height: 740 };
-const DESKTOP = { width: 1280, height: 900 };
-
 describe('web console', () => {
   let loa: TestApp;
   let browser: Browser;
+  let people: People;
   let workDir: string;
-  const contexts: BrowserContext[] = [];
   const title = `Hướng dẫn cài đặt VNeID mức 2 ${Date.now()}`;
 
   beforeAll(async () => {
-    // `npm test` builds the console first; a direct `jest` run builds it here when it is missing.
-    if (!existsSync(join(ROOT, 'web', 'dist', 'index.html'))) {
-      execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.mts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-    }
-    await mkdir(ARTIFACTS, { recursive: true });
+    await prepareConsole();
     workDir = await mkdtemp(join(tmpdir(), 'loa-web-'));
-    // launch() gives every run a fresh, throw-away user-data-dir; each person gets an isolated context (own localStorage).
-    [loa, browser] = await Promise.all([startTestApp(), chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })]);
+    [loa, browser] = await Promise.all([startTestApp(), launchChromium()]);
+    people = new People(browser, loa.url);
   });
 
   afterAll(async () => {
-    await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
+    await people?.close();
     await browser?.close();
     await loa?.close();
     if (workDir) await rm(workDir, { recursive: true, force: true });
   });
 
-  async function open(viewport: { width: number; height: number }): Promise<Page> {
-    const context = await browser.newContext({ viewport, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${loa.url}/`);
-    return page;
-  }
-
-  async function signIn(page: Page, person: Session): Promise<void> {
-    await page.getByLabel('Tên đăng nhập').fill(person.user.username);
-    await page.getByLabel('Mật khẩu').fill(person.password);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.getByRole('navigation', { name: 'Menu chính' }).waitFor();
-  }
-
-  const menuOf = (page: Page) => page.getByRole('navigation', { name: 'Menu chính' }).getByRole('link').allTextContents();
-  // Evaluated in the page; written as strings because this project's TypeScript has no DOM library.
-const scrollWidth = (page: Page) => page.evaluate('document.documentElement.scrollWidth') as Promise<number>;
+  const open = (viewport: { width: number; height: number }) => people.open(viewport);
   const card = (page: Page) => page.locator('li.bulletin', { hasText: title });
 
   it('serves the console at / and for deep links, while /api stays the API', async () => {
@@ -78,7 +48,7 @@ const scrollWidth = (page: Page) => page.evaluate('document.documentElement.scro
     const page = await open(PHONE);
     await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor();
     expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
-    await page.screenshot({ path: join(ARTIFACTS, 'login-phone.png'), fullPage: true });
+    await shot(page, 'login-phone');
 
     await page.getByLabel('Tên đăng nhập').fill(loa.people.operator.user.username);
     await page.getByLabel('Mật khẩu').fill('not the password');
@@ -87,23 +57,23 @@ const scrollWidth = (page: Page) => page.evaluate('document.documentElement.scro
 
     await signIn(page, loa.people.operator);
     const menu = await menuOf(page);
-    expect(menu).toContain('Thiết bị');
+    expect(menu).toEqual(['Thôn của tôi', 'Thiết bị', 'Báo cáo']);
     expect(menu).not.toContain('Bản tin');
     expect(menu).not.toContain('Người dùng');
     expect(menu).not.toContain('Nhật ký hệ thống');
-    await page.getByRole('heading', { name: 'Thiết bị', level: 1 }).waitFor();
+    // An operator lands on their village's broadcasts of the day.
+    await page.getByRole('heading', { name: 'Thôn của tôi', level: 1 }).waitFor();
     expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
-    await page.screenshot({ path: join(ARTIFACTS, 'operator-phone.png'), fullPage: true });
+    await shot(page, 'operator-phone');
   });
 
   it('the editor uploads a bulletin with a progress bar and sees it become ready without a reload', async () => {
     const file = await makeAudio(workDir, 'ban-tin.mp3', { source: speechLike(6, 4242), output: ['-c:a', 'libmp3lame', '-b:a', '128k'] });
     const page = await open(DESKTOP);
     await signIn(page, loa.people.editor);
-    expect(await menuOf(page)).toEqual(['Bản tin', 'Thiết bị']);
+    expect(await menuOf(page)).toEqual(['Tổng quan', 'Bản tin', 'Lịch phát', 'Phát khẩn cấp', 'Thiết bị', 'Báo cáo']);
     await page.getByRole('heading', { name: 'Tải lên bản tin mới' }).waitFor();
-    // Marks this document: if the page reloaded, the mark would be gone.
-    await page.evaluate('window.loaSameDocument = true');
+    await markDocument(page);
 
     await page.getByLabel('Tiêu đề').fill(title);
     await page.getByLabel('Chủ đề').selectOption({ index: 1 });
@@ -114,18 +84,20 @@ const scrollWidth = (page: Page) => page.evaluate('document.documentElement.scro
     await page.getByRole('status').filter({ hasText: 'Đã tải lên' }).waitFor();
 
     await card(page).locator('[data-status="ready"]', { hasText: 'Sẵn sàng' }).waitFor({ timeout: 45_000 });
-    expect(await page.evaluate('window.loaSameDocument')).toBe(true);
+    expect(await sameDocument(page)).toBe(true);
     expect(await card(page).locator('.loudness').textContent()).toMatch(/^-1\d,\d LUFS$/);
     expect(await card(page).locator('.duration').textContent()).toMatch(/^0:0[5-6]$/);
-    await page.screenshot({ path: join(ARTIFACTS, 'editor-ready.png'), fullPage: true });
+    await shot(page, 'editor-ready');
   });
 
   it('on a phone, the approver listens (the player seeks) and approves it', async () => {
     const page = await open(PHONE);
     await signIn(page, loa.people.approver);
+    // A bulletin waits for approval, so the approver lands on the bulletins rather than the dashboard.
+    await page.getByRole('heading', { name: 'Bản tin', level: 1 }).waitFor();
     await card(page).waitFor();
     expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
-    await page.screenshot({ path: join(ARTIFACTS, 'approver-list-phone.png'), fullPage: true });
+    await shot(page, 'approver-list-phone');
 
     await card(page).getByRole('button', { name: 'Nghe và xem chi tiết' }).click();
     const player = card(page).locator('audio');
@@ -145,7 +117,7 @@ const scrollWidth = (page: Page) => page.evaluate('document.documentElement.scro
     await card(page).getByRole('button', { name: 'Duyệt phát sóng' }).click();
     await card(page).locator('[data-status="approved"]', { hasText: 'Đã duyệt' }).waitFor();
     expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
-    await page.screenshot({ path: join(ARTIFACTS, 'approver-approved-phone.png'), fullPage: true });
+    await shot(page, 'approver-approved-phone');
 
     const answer = await fetch(`${loa.url}/api/bulletins?q=${encodeURIComponent(title)}`, { headers: authHeader(loa.people.approver) });
     const { items } = (await answer.json()) as { items: { status: string; reviewedBy: string }[] };
@@ -155,7 +127,8 @@ const scrollWidth = (page: Page) => page.evaluate('document.documentElement.scro
   it('the admin adds and edits a speaker, and reads the users and the audit log', async () => {
     const page = await open(DESKTOP);
     await signIn(page, loa.people.admin);
-    expect(await menuOf(page)).toEqual(['Bản tin', 'Thiết bị', 'Người dùng', 'Nhật ký hệ thống']);
+    expect(await menuOf(page)).toEqual(['Tổng quan', 'Bản tin', 'Lịch phát', 'Phát khẩn cấp', 'Thiết bị', 'Báo cáo', 'Người dùng', 'Nhật ký hệ thống']);
+    await page.getByRole('heading', { name: 'Tổng quan', level: 1 }).waitFor();
 
     // Unique names: an admin sees every commune's villages, and other test files name theirs alike.
     const suffix = randomUUID().slice(0, 6);
@@ -182,19 +155,83 @@ const scrollWidth = (page: Page) => page.evaluate('document.documentElement.scro
     await group.locator('li.speaker', { hasText: secondName }).waitFor();
     const speakers = (await (await fetch(`${loa.url}/api/speakers`, { headers: authHeader(loa.people.admin) })).json()) as { name: string; secretsSet: boolean; settings: unknown }[];
     expect(speakers.find((speaker) => speaker.name === secondName)).toMatchObject({ secretsSet: true, settings: { url: 'http://10.0.0.5' } });
-    await page.screenshot({ path: join(ARTIFACTS, 'admin-speakers.png'), fullPage: true });
+    await shot(page, 'admin-speakers');
 
     await page.getByRole('link', { name: 'Người dùng' }).click();
     await page.getByRole('cell', { name: loa.people.editor.user.username }).waitFor();
     // The tables turn into one card per row on a phone.
     await page.setViewportSize(PHONE);
     expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
-    await page.screenshot({ path: join(ARTIFACTS, 'admin-users-phone.png'), fullPage: true });
+    await shot(page, 'admin-users-phone');
     await page.getByRole('link', { name: 'Nhật ký hệ thống' }).click();
     await page.getByLabel('Tài khoản').fill(loa.people.approver.user.username);
     await page.getByRole('button', { name: 'Lọc' }).click();
     await page.locator('tbody tr', { hasText: 'approve' }).first().waitFor();
     expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
-    await page.screenshot({ path: join(ARTIFACTS, 'admin-audit.png'), fullPage: true });
+    await shot(page, 'admin-audit');
+  });
+
+  it('the editor creates daily schedules from a preset, is warned of an overlap before saving, and pauses, resumes and cancels', async () => {
+    const page = await open(DESKTOP);
+    await signIn(page, loa.people.editor);
+    await page.getByRole('link', { name: 'Lịch phát' }).click();
+    const create = async (name: string) => {
+      await page.getByLabel('Tên lịch phát').fill(name);
+      await page.getByLabel(title).check();
+      await page.getByRole('button', { name: 'Hằng ngày 06:00 và 17:00' }).click();
+      await page.getByLabel(`${loa.places.village.name} (`).check();
+      await page.getByRole('button', { name: 'Kiểm tra và lưu lịch' }).click();
+    };
+    const morning = `Bản tin sáng chiều ${randomUUID().slice(0, 4)}`;
+    await create(morning);
+    await page.getByRole('status').filter({ hasText: `Đã lưu lịch “${morning}”` }).waitFor();
+    const saved = (await (await fetch(`${loa.url}/api/schedules`, { headers: authHeader(loa.people.editor) })).json()) as { title: string; rrule: string }[];
+    expect(saved.find((schedule) => schedule.title === morning)?.rrule).toContain('RRULE:FREQ=DAILY;BYHOUR=6,17;BYMINUTE=0;BYSECOND=0');
+
+    // The same slots on the same speakers: the overlap is shown before anything is saved.
+    const again = `Bản tin trùng giờ ${randomUUID().slice(0, 4)}`;
+    await create(again);
+    const warning = page.getByRole('alert').filter({ hasText: 'trùng giờ với lịch khác' });
+    await warning.waitFor();
+    expect(await warning.textContent()).toContain(`trùng với “${morning}”`);
+    const before = (await (await fetch(`${loa.url}/api/schedules`, { headers: authHeader(loa.people.editor) })).json()) as unknown[];
+    expect(before).toHaveLength(saved.length);
+    await shot(page, 'schedules-overlap-warning');
+    await page.getByRole('button', { name: 'Vẫn lưu lịch' }).click();
+    await page.getByRole('status').filter({ hasText: `Đã lưu lịch “${again}”` }).waitFor();
+    await page.getByText('Máy chủ báo lịch này trùng giờ với:').waitFor();
+
+    const row = page.locator('li.schedule', { hasText: again });
+    await row.getByRole('button', { name: 'Tạm dừng' }).click();
+    await page.locator('li.schedule', { hasText: again }).locator('[data-status="paused"]').waitFor();
+    await page.locator('li.schedule', { hasText: again }).getByRole('button', { name: 'Tiếp tục' }).click();
+    await page.locator('li.schedule', { hasText: again }).locator('[data-status="active"]').waitFor();
+    await page.locator('li.schedule', { hasText: again }).getByRole('button', { name: 'Hủy lịch…' }).click();
+    await page.locator('li.schedule', { hasText: again }).getByRole('button', { name: 'Xác nhận hủy' }).click();
+    await page.locator('li.schedule', { hasText: again }).locator('[data-status="cancelled"]').waitFor();
+    expect(await page.locator('.chip', { hasText: morning }).count()).toBeGreaterThan(0);
+    expect(await page.locator('.chip', { hasText: again }).count()).toBe(0);
+    await page.setViewportSize(PHONE);
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
+    await shot(page, 'schedules-phone');
+  });
+
+  it('speaks English when asked, remembers it, and goes back to Vietnamese', async () => {
+    const page = await open(PHONE);
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('Username').fill(loa.people.viewer.user.username);
+    await page.getByLabel('Password').fill(loa.people.viewer.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // A viewer lands on the reports.
+    await page.getByRole('heading', { name: 'Reports', level: 1 }).waitFor();
+    expect(await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link').allTextContents()).toEqual(['Overview', 'Bulletins', 'Schedules', 'Speakers', 'Reports']);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Reports', level: 1 }).waitFor();
+    expect(await page.evaluate('document.documentElement.lang')).toBe('en');
+    await shot(page, 'english-phone');
+    await page.getByRole('button', { name: 'Chuyển sang tiếng Việt' }).click();
+    await page.getByRole('heading', { name: 'Báo cáo', level: 1 }).waitFor();
+    expect(await menuOf(page)).toEqual(['Tổng quan', 'Bản tin', 'Lịch phát', 'Thiết bị', 'Báo cáo']);
   });
 });

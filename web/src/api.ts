@@ -16,6 +16,10 @@ let onUnauthorized: () => void = () => undefined;
 export function whenUnauthorized(handler: () => void): void {
   onUnauthorized = handler;
 }
+/** For requests made outside `api()` (the live stream): the token no longer works. */
+export function signalUnauthorized(): void {
+  onUnauthorized();
+}
 
 export function explain(status: number, serverMessage: string): string {
   const detail = serverMessage ? ` (${serverMessage})` : '';
@@ -106,4 +110,32 @@ export async function audioUrl(bulletinId: string): Promise<string> {
   const response = await fetch(`/api/bulletins/${bulletinId}/audio`, { headers: authHeaders() });
   if (!response.ok) throw new ApiError(response.status, messageOf(await response.json().catch(() => null)), null);
   return URL.createObjectURL(await response.blob());
+}
+
+/** Downloads a file the API makes (reports) with the bearer token, under the name the server gives it. */
+export async function download(path: string, fallbackName: string): Promise<string> {
+  let response: Response;
+  try {
+    response = await fetch(`/api${path}`, { headers: authHeaders() });
+  } catch {
+    throw new ApiError(0, '', null);
+  }
+  if (!response.ok) {
+    if (response.status === 401) onUnauthorized();
+    const body = (await response.json().catch(() => null)) as unknown;
+    throw new ApiError(response.status, messageOf(body), body as Record<string, unknown> | null);
+  }
+  const disposition = response.headers.get('Content-Disposition') ?? '';
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  const plain = /filename="?([^";]+)"?/i.exec(disposition)?.[1];
+  const name = encoded ? decodeURIComponent(encoded) : (plain ?? fallbackName);
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return name;
 }

@@ -1,6 +1,10 @@
-/** A tiny element builder: h('button', { class: 'x', onclick }, 'Lưu'). */
+import { known } from './i18n';
+
+/** A tiny element builder: h('button', { class: 'x', onclick }, 'Lưu'). Text that is a dictionary entry is translated. */
 type Child = Node | string | number | null | undefined | false;
 type Props = Record<string, unknown>;
+
+const TRANSLATED_PROPS = new Set(['placeholder', 'title', 'aria-label', 'data-label']);
 
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: (Child | Child[])[]): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
@@ -8,6 +12,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = 
     if (value === undefined || value === null || value === false) continue;
     if (key.startsWith('on') && typeof value === 'function') element.addEventListener(key.slice(2), value as EventListener);
     else if (key === 'class') element.className = String(value);
+    else if (TRANSLATED_PROPS.has(key) && typeof value === 'string') element.setAttribute(key, known(value));
     else if (key in element && !key.includes('-') && key !== 'list') (element as unknown as Record<string, unknown>)[key] = value;
     else element.setAttribute(key, value === true ? '' : String(value));
   }
@@ -18,7 +23,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = 
 function append(parent: Node, children: (Child | Child[])[]): void {
   for (const child of children.flat()) {
     if (child === null || child === undefined || child === false) continue;
-    parent.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));
+    parent.appendChild(child instanceof Node ? child : document.createTextNode(typeof child === 'string' ? known(child) : String(child)));
   }
 }
 
@@ -40,5 +45,5 @@ export function option(value: string, label: string, selected = false): HTMLOpti
 
 /** A message box people notice: role=alert for errors, status for the rest. */
 export function notice(kind: 'error' | 'ok' | 'info', text: string): HTMLElement {
-  return h('div', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text);
+  return h('div', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, known(text));
 }

@@ -1,6 +1,7 @@
 import { api, ApiError, audioUrl, query, upload } from '../api';
 import { field, h, notice, option, replace } from '../dom';
 import { BULLETIN_STATUS, duration, lufs, when } from '../format';
+import { t } from '../i18n';
 import { Me } from '../session';
 
 interface Bulletin {
@@ -120,14 +121,14 @@ export function renderBulletins(main: HTMLElement, me: Me): () => void {
     const open = () => {
       opened.add(bulletin.id);
       toggle.setAttribute('aria-expanded', 'true');
-      toggle.textContent = 'Thu gọn';
+      toggle.textContent = t('Thu gọn');
       replace(detail, detailOf(bulletin));
     };
     toggle.addEventListener('click', () => {
       if (opened.has(bulletin.id)) {
         opened.delete(bulletin.id);
         toggle.setAttribute('aria-expanded', 'false');
-        toggle.textContent = 'Nghe và xem chi tiết';
+        toggle.textContent = t('Nghe và xem chi tiết');
         stopAudio(detail);
         detail.replaceChildren();
       } else open();
@@ -297,14 +298,14 @@ function uploadCard(me: Me, topics: Map<string, string>, uploaded: () => void): 
         submit.disabled = true;
         progress.hidden = false;
         bar.value = 0;
-        percent.textContent = 'Đang tải lên 0%';
+        percent.textContent = t('Đang tải lên {n}%', { n: 0 });
         try {
           await upload('/bulletins', data, (fraction) => {
             bar.value = fraction;
-            percent.textContent = fraction >= 1 ? 'Đã gửi xong, máy chủ đang kiểm tra tệp…' : `Đang tải lên ${Math.round(fraction * 100)}%`;
+            percent.textContent = fraction >= 1 ? t('Đã gửi xong, máy chủ đang kiểm tra tệp…') : t('Đang tải lên {n}%', { n: Math.round(fraction * 100) });
           });
           bar.value = 1;
-          percent.textContent = 'Tải lên xong 100%';
+          percent.textContent = t('Tải lên xong {n}%', { n: 100 });
           message.replaceChildren(notice('ok', 'Đã tải lên. Bản tin đang được xử lý; trạng thái sẽ tự cập nhật bên dưới.'));
           form.reset();
           uploaded();

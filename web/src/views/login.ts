@@ -1,5 +1,6 @@
 import { api, ApiError } from '../api';
 import { field, h, notice } from '../dom';
+import { t } from '../i18n';
 import { Me, session } from '../session';
 
 interface LoginAnswer {
@@ -21,7 +22,7 @@ export function renderLogin(onSignedIn: () => void): HTMLElement {
       onsubmit: async (event: Event) => {
         event.preventDefault();
         submit.disabled = true;
-        submit.textContent = 'Đang đăng nhập…';
+        submit.textContent = t('Đang đăng nhập…');
         message.replaceChildren();
         try {
           const answer = await api<LoginAnswer>('POST', '/auth/login', { username: username.value.trim(), password: password.value });
@@ -36,7 +37,7 @@ export function renderLogin(onSignedIn: () => void): HTMLElement {
               : (error as Error).message;
           message.replaceChildren(notice('error', text));
           submit.disabled = false;
-          submit.textContent = 'Đăng nhập';
+          submit.textContent = t('Đăng nhập');
           password.select();
         }
       },

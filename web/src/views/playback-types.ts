@@ -1,0 +1,39 @@
+/** The API's playback view (GET /api/playbacks, the live feed) as the console reads it. */
+export interface Playback {
+  id: string;
+  scheduleId: string;
+  speakerId: string;
+  villageId: string;
+  communeId: string;
+  priority: string;
+  scheduledAt: string;
+  status: string;
+  latenessMs: number | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  failureReason: string | null;
+  evidenceLevel?: string | null;
+  confirmedAt?: string | null;
+  confirmationNote?: string | null;
+  problemKind?: string | null;
+  problemNote?: string | null;
+  problemReportedAt?: string | null;
+}
+
+/** The fields of GET /api/schedules the console shows. */
+export interface ScheduleSummary {
+  id: string;
+  communeId: string;
+  title: string;
+  status: string;
+  priority: string;
+  bulletinIds: string[];
+  targets: { communeIds: string[]; villageIds: string[]; speakerIds: string[] };
+  startsAt: string | null;
+  rrule: string | null;
+  timezone: string;
+  chime: boolean;
+  validFrom: string | null;
+  validUntil: string | null;
+  programSeconds: number;
+}
