@@ -9,17 +9,21 @@ import { BulletinProcessingModule } from './bulletins/bulletin-processing.module
 import { BulletinsModule } from './bulletins/bulletins.module';
 import { TopicsModule } from './topics/topics.module';
 import { AuditModule } from './audit/audit.module';
+import { AirtimeApiModule } from './airtime/airtime-api.module';
 import { AuthModule } from './auth/auth.module';
 import { CommunesModule } from './communes/communes.module';
 import { RedisClientModule } from './queue/redis-client';
 import { GatewayModule } from './gateway/gateway.module';
+import { LiveModule } from './live/live.module';
 import { MediaLinksModule } from './media-links/media-links.module';
+import { MetricsApiModule } from './metrics/metrics-api.module';
 import { PlaybackDispatchModule } from './playbacks/playback-dispatch.module';
 import { PlaybacksModule } from './playbacks/playbacks.module';
 import { BroadcastsModule } from './broadcasts/broadcasts.module';
 import { SchedulesModule } from './schedules/schedules.module';
 import { SpeakersModule } from './speakers/speakers.module';
 import { UsersModule } from './users/users.module';
+import { ReportsModule } from './reports/reports.module';
 
 /** HTTP API: controllers and the producers behind them. */
 const API_MODULES: Type[] = [
@@ -37,6 +41,10 @@ const API_MODULES: Type[] = [
   SchedulesModule,
   PlaybacksModule,
   BroadcastsModule,
+  MetricsApiModule,
+  AirtimeApiModule,
+  LiveModule,
+  ReportsModule,
 ];
 /** Queue consumers. */
 const WORKER_MODULES: Type[] = [BulletinProcessingModule, PlaybackDispatchModule];

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { Role } from '../src/auth/role';
 import { BulletinStatus } from '../src/bulletins/bulletin-status';
 import { Bulletin } from '../src/bulletins/bulletin.entity';
+import { Playback } from '../src/playbacks/playback.entity';
+import { PlaybackStatus } from '../src/playbacks/playback-status';
 import { ScheduleBulletin } from '../src/schedules/schedule-bulletin.entity';
 import { SchedulePriority } from '../src/schedules/schedule-priority';
 import { ScheduleStatus } from '../src/schedules/schedule-status';
@@ -41,6 +43,8 @@ interface HttpRequest {
   session?: Session | null;
   /** Extra headers, e.g. a gateway's signature. */
   headers?: Record<string, string>;
+  /** A stream that never ends by itself (server-sent events): only its status is read. */
+  stream?: boolean;
 }
 
 interface RouteCase {
@@ -159,6 +163,16 @@ describe('Access: every route for every kind of caller', () => {
     return speaker.id;
   }
 
+  /** A playback of the operator's village, scheduled a minute ago on a new manual speaker, written directly. */
+  async function pastVillagePlayback(): Promise<string> {
+    const scheduledAt = new Date(Date.now() - 60_000);
+    const playback = await loa.dataSource.getRepository(Playback).save({
+      scheduleId: await villageSchedule(), speakerId: await villageSpeaker(), villageId: loa.places.village.id, communeId: loa.places.commune.id,
+      priority: 'normal', scheduledAt, graceUntil: scheduledAt, status: PlaybackStatus.Playing,
+    });
+    return playback.id;
+  }
+
   const GATEWAY_KEY = 'matrix-gateway-key-0123456789abcdef';
 
   /** A gateway speaker whose key signs the events below. */
@@ -190,6 +204,8 @@ describe('Access: every route for every kind of caller', () => {
       },
     },
     'GET /api/health': { expect: everyone(200, 200), request: () => ({ path: '/api/health' }) },
+    // Aggregate numbers only (no names, ids or content): Prometheus scrapes it without an account.
+    'GET /api/metrics': { expect: everyone(200, 200), request: () => ({ path: '/api/metrics' }) },
     'POST /api/auth/login': {
       expect: everyone(200, 401),
       request(caller) {
@@ -358,6 +374,41 @@ describe('Access: every route for every kind of caller', () => {
     },
     // A scoped list: everyone may ask, and gets only the playbacks of their communes (operators: their villages).
     'GET /api/playbacks': { expect: everyone(200), request: () => ({ path: '/api/playbacks?date=today' }) },
+    // Reports read the first commune: its offices and its villages' operators (each limited to their village) may; the other commune gets 404.
+    'GET /api/reports/summary': {
+      expect: { ...everyone(200), otherCommune: 404 },
+      request: () => ({ path: `/api/reports/summary?communeId=${loa.places.commune.id}&from=2026-11-01&to=2026-11-30` }),
+    },
+    'GET /api/reports/as-run': {
+      expect: { ...everyone(200), otherCommune: 404 },
+      request: () => ({ path: `/api/reports/as-run?communeId=${loa.places.commune.id}&from=2026-11-01&to=2026-11-30` }),
+    },
+    // Only the village's operator confirms or reports (they heard it); the neighbour village's operator gets 404.
+    'POST /api/playbacks/:id/confirm': {
+      expect: { ...everyone(403), anonymous: 401, operator: 200, otherVillage: 404 },
+      request: async () => ({ path: `/api/playbacks/${await pastVillagePlayback()}/confirm`, json: { note: 'Nghe rõ' } }),
+    },
+    'POST /api/playbacks/:id/problem': {
+      expect: { ...everyone(403), anonymous: 401, operator: 200, otherVillage: 404 },
+      request: async () => ({ path: `/api/playbacks/${await pastVillagePlayback()}/problem`, json: { kind: 'power_cut' } }),
+    },
+    // The broadcast log is scoped like playbacks; chain-wide reads are for the commune's offices, not operators.
+    'GET /api/airtime': { expect: everyone(200), request: () => ({ path: '/api/airtime' }) },
+    'GET /api/airtime/verify': {
+      expect: libraryReader(404),
+      request: () => ({ path: `/api/airtime/verify?communeId=${loa.places.commune.id}` }),
+    },
+    'GET /api/airtime/checkpoints': {
+      expect: libraryReader(404),
+      request: () => ({ path: `/api/airtime/checkpoints?communeId=${loa.places.commune.id}` }),
+    },
+    'POST /api/airtime/checkpoints': {
+      expect: { ...everyone(403), anonymous: 401, admin: 201, approver: 201, otherCommune: 404 },
+      otherCommuneIsApprover: true,
+      request: () => ({ path: '/api/airtime/checkpoints', json: { communeId: loa.places.commune.id } }),
+    },
+    // The live feed is scoped like GET /api/playbacks: everyone signed in gets a stream of what they may see.
+    'GET /api/live': { expect: everyone(200), request: () => ({ path: '/api/live', stream: true }) },
   };
 
   async function send(method: string, request: HttpRequest, session: Session | null): Promise<number> {
@@ -373,7 +424,8 @@ describe('Access: every route for every kind of caller', () => {
       body = JSON.stringify(request.json);
     }
     const response = await fetch(`${loa.url}${request.path}`, { method, headers, body });
-    await response.arrayBuffer();
+    if (request.stream && response.ok) await response.body?.cancel();
+    else await response.arrayBuffer();
     return response.status;
   }
 
