@@ -50,8 +50,8 @@ describe('Audio jobs survive workers that die or stop', () => {
   }
 
   /** A long upload, so that rendering takes long enough to be interrupted. */
-  async function uploadLong(): Promise<string> {
-    const file = await makeAudio(fixtures, `long-${seed}.wav`, { source: speechLike(300, seed++), output: ['-ac', '1', '-c:a', 'pcm_s16le'] });
+  async function uploadLong(seconds = 300): Promise<string> {
+    const file = await makeAudio(fixtures, `long-${seed}.wav`, { source: speechLike(seconds, seed++), output: ['-ac', '1', '-c:a', 'pcm_s16le'] });
     const created = await uploadBulletin(editor, file, { title: 'Bản tin dài', topic });
     expect(created.status).toBe(201);
     return created.body.id as string;
@@ -111,7 +111,8 @@ describe('Audio jobs survive workers that die or stop', () => {
   });
 
   it('puts a render back in the queue when the SIGTERM grace runs out, for another worker to finish', async () => {
-    const id = await uploadLong();
+    // A 20-minute recording: its render cannot end within the second of grace, however early it was caught.
+    const id = await uploadLong(1200);
     const before = await renditionsBeingWritten();
     const worker = startWorker({ SHUTDOWN_GRACE_MS: '1000' });
     await untilNewRender(before);

@@ -1,6 +1,6 @@
 import { DEMO_ACCOUNTS, DEMO_COMMUNE, DEMO_SPEAKERS } from '../src/demo/demo-commune';
 import { Emulator } from '../src/emulator/emulator';
-import { DEMO_BROADCAST_DELAY_MS, DemoSeeder } from '../src/demo/demo-seeder';
+import { DEMO_BROADCAST_DELAY_MS, DEMO_EMERGENCY_VILLAGE, DemoSeeder } from '../src/demo/demo-seeder';
 import { SAMPLE_BULLETINS } from '../src/demo/sample-bulletins';
 import { call } from './support/api';
 import { waitUntilProcessed } from './support/bulletin-client';
@@ -67,6 +67,17 @@ describe('The demo commune', () => {
     expect(author.username).toBe('vanhoa');
     const { body: bulletin } = await call<Record<string, any>>(loa.people.admin, 'GET', `/api/bulletins/${schedule.bulletinIds[0]}`);
     expect(bulletin.status).toBe('approved');
+  });
+
+  it('sends its emergency to the river-side village only, as an emergency broadcast that plays at once', async () => {
+    const scheduleId = await seeder.sendEmergency();
+    const { body: schedule } = await call<Record<string, any>>(loa.people.admin, 'GET', `/api/schedules/${scheduleId}`);
+    expect(schedule).toMatchObject({ priority: 'emergency', targets: { villageIds: [seeder.emergency!.villageId] }, bulletinIds: [seeder.emergency!.bulletinId] });
+    const { body: playbacks } = await call<Array<{ villageId: string; priority: string }>>(loa.people.admin, 'GET', `/api/playbacks?scheduleId=${scheduleId}`);
+    // Planned in the request: the village's two emulated speakers, nothing elsewhere.
+    expect(playbacks).toHaveLength(DEMO_SPEAKERS.filter((speaker) => speaker.village === DEMO_EMERGENCY_VILLAGE).length);
+    expect(new Set(playbacks.map((playback) => playback.villageId))).toEqual(new Set([seeder.emergency!.villageId]));
+    expect(await call(loa.people.admin, 'POST', `/api/broadcasts/${scheduleId}/stop`)).toMatchObject({ status: 200 });
   });
 
   it('can be run again without duplicating anything, re-pointing the speakers at the new emulators', async () => {

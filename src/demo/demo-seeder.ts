@@ -22,6 +22,10 @@ interface Topic {
 
 /** The demo's broadcast starts this long after seeding: after the planner's next minute tick, within two minutes. */
 export const DEMO_BROADCAST_DELAY_MS = 90_000;
+/** This long into the first broadcast (a 45 s bulletin), an emergency in one village pre-empts it. */
+export const DEMO_EMERGENCY_AFTER_MS = 20_000;
+/** The village whose speakers the demo's emergency takes over: the river-side one, as a flood warning would. */
+export const DEMO_EMERGENCY_VILLAGE = 'Thôn Hà Lam';
 
 /**
  * Fills the demo commune. Places and accounts are written directly (as an admin would set them up);
@@ -33,6 +37,8 @@ export class DemoSeeder {
   private readonly logger = new Logger(DemoSeeder.name);
   /** The one-off broadcast this run scheduled on the whole commune, once `seed` has run (null if none could be). */
   broadcast: { scheduleId: string; title: string; startsAt: Date } | null = null;
+  /** What the demo's emergency will play and where, once `seed` has run (null without a second approved bulletin). */
+  emergency: { bulletinId: string; title: string; villageId: string } | null = null;
 
   constructor(
     private readonly app: INestApplication,
@@ -65,7 +71,24 @@ export class DemoSeeder {
       await rm(dir, { recursive: true, force: true });
     }
     if (approved.length > 0) this.broadcast = await this.scheduleBroadcast(editor, commune.id, approved[0]);
+    if (approved.length > 1) this.emergency = { bulletinId: approved[1].id, title: approved[1].title, villageId: villages.get(DEMO_EMERGENCY_VILLAGE)!.id };
     return emulators;
+  }
+
+  /**
+   * Sends the demo's emergency now, as the culture office would from "Phát khẩn cấp": the second approved bulletin
+   * on one village's speakers, pre-empting whatever they play. Answers the broadcast's schedule id.
+   */
+  async sendEmergency(): Promise<string> {
+    if (!this.emergency) throw new Error('The demo has no second approved bulletin for an emergency');
+    const response = await fetch(`${this.baseUrl}/api/broadcasts/emergency`, {
+      method: 'POST',
+      headers: { ...(await this.signIn('vanhoa')), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ bulletinId: this.emergency.bulletinId, targets: { villageIds: [this.emergency.villageId] } }),
+    });
+    const body = (await response.json()) as { id?: string; message?: string };
+    if (response.status !== 201 || !body.id) throw new Error(`The demo emergency was refused: ${response.status} ${body.message}`);
+    return body.id;
   }
 
   /** A one-off of an approved bulletin on the whole commune, DEMO_BROADCAST_DELAY_MS from now, as the culture office. */
