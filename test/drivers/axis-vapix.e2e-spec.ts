@@ -119,7 +119,7 @@ describe('axis-vapix driver against the emulated Axis speaker', () => {
     const speaker = await emulate();
     const axis = driver();
     const first = axis.play(target(speaker), request(long));
-    await until(() => speaker.playbacks.length === 1, 2_000, 'the first playback to start');
+    await until(() => speaker.playbacks.length === 1, 10_000, 'the first playback to start');
     const error = await failure(axis.play(target(speaker), request(short)));
     expect(error.kind).toBe('busy');
     expect(error.evidence).toBeUndefined();
@@ -133,13 +133,13 @@ describe('axis-vapix driver against the emulated Axis speaker', () => {
     const axis = driver();
     const playback = request(long);
     const playing = timed(() => axis.play(target(speaker), playback));
-    await until(() => speaker.playbacks.length === 1, 2_000, 'the playback to start');
+    await until(() => speaker.playbacks.length === 1, 10_000, 'the playback to start');
     expect(await axis.stop(target(speaker), playback.playbackId)).toBe(true);
 
     const { error, ms } = await playing;
     expect(isPlaybackAborted(error)).toBe(true);
     expect(ms).toBeLessThan(long.durationSeconds * 1000 * TIME_SCALE);
-    await until(() => speaker.playbacks[0].outcome !== 'playing', 2_000, 'the device to notice');
+    await until(() => speaker.playbacks[0].outcome !== 'playing', 10_000, 'the device to notice');
     expect(speaker.playbacks[0].outcome).toBe('interrupted');
     expect(await axis.stop(target(speaker), playback.playbackId)).toBe(false);
     // The speaker is free again at once.
@@ -150,10 +150,10 @@ describe('axis-vapix driver against the emulated Axis speaker', () => {
     const speaker = await emulate();
     const controller = new AbortController();
     const playing = timed(() => driver().play(target(speaker), request(long, controller.signal)));
-    await until(() => speaker.playbacks.length === 1, 2_000, 'the playback to start');
+    await until(() => speaker.playbacks.length === 1, 10_000, 'the playback to start');
     controller.abort();
     expect(isPlaybackAborted((await playing).error)).toBe(true);
-    await until(() => speaker.playbacks[0].outcome === 'interrupted', 2_000, 'the device to notice');
+    await until(() => speaker.playbacks[0].outcome === 'interrupted', 10_000, 'the device to notice');
   });
 
   it('checks health with param.cgi under Digest and believes only a real parameter list', async () => {
@@ -244,7 +244,7 @@ describe('axis-vapix driver against the emulated Axis speaker', () => {
       expect(error.kind).toBe('rejected');
       expect(error.message).toMatch(/closed the connection without confirming the playback/);
       expect(error.evidence).toMatchObject({ level: 'commanded', device: { audioBytes: long.mulawBytes } });
-      await until(() => speaker.playbacks[0]?.outcome === 'dropped', 2_000, 'the device to record the drop');
+      await until(() => speaker.playbacks[0]?.outcome === 'dropped', 10_000, 'the device to record the drop');
       expect(speaker.playbacks[0].receivedBytes).toBeLessThan(long.mulawBytes);
       expect(await driver().checkHealth(target(speaker))).toMatchObject({ ok: false, errorKind: 'protocol' });
     });

@@ -93,7 +93,7 @@ describe('http-gateway driver against the emulated gateway, with a stub playing 
     expect([started.event, finished.event]).toEqual(['started', 'finished']);
     expect(Date.parse(finished.at) - Date.parse(started.at)).toBeGreaterThanOrEqual(short.durationSeconds * 1000 * TIME_SCALE * 0.9);
     expect(loa.received.every(({ verdict }) => verdict.ok)).toBe(true);
-    await until(() => gateway.events.every((posted) => posted.status !== null), 2_000, 'the answers to the events');
+    await until(() => gateway.events.every((posted) => posted.status !== null), 10_000, 'the answers to the events');
     expect(gateway.events.map((posted) => posted.status)).toEqual([204, 204]);
 
     const [played] = gateway.playbacks;

@@ -123,8 +123,9 @@ describe('Dispatch: planner and playback worker on an emulated speaker', () => {
     const settled = await waitFor(now, terminalOrPlaying);
     const axis = settled.find((p) => p.speakerId === axisSpeaker)!;
     expect(axis).toMatchObject({ status: 'played', villageId: loa.places.village.id, attempts: 1, failureReason: null });
+    // Recorded, and inside the slot's grace (how small it is, is bench:dispatch's business, not a test's).
     expect(axis.latenessMs).toBeGreaterThanOrEqual(0);
-    expect(axis.latenessMs).toBeLessThan(1000);
+    expect(axis.latenessMs).toBeLessThan(60_000);
     expect(axis.evidence.level).toBe('device_reported');
     expect(device.playbacks).toHaveLength(1);
     expect(device.playbacks[0]).toMatchObject({ outcome: 'played' });
