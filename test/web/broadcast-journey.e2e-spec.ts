@@ -117,7 +117,8 @@ describe('web console: a broadcast from upload to report', () => {
 
   it('the emulated speaker plays it and the dashboard shows it played, without a reload', async () => {
     const slot = dashboard.locator('li.slot', { hasText: scheduleTitle });
-    await slot.locator('li.slot-speaker[data-status="queued"]', { hasText: speakerName }).waitFor();
+    // Waiting for its instant: `queued`, or `dispatching` once the worker staged it (10 s ahead).
+    await slot.locator('li.slot-speaker:is([data-status="queued"], [data-status="dispatching"])', { hasText: speakerName }).waitFor();
     await slot.locator('li.slot-speaker[data-status="played"]', { hasText: speakerName }).waitFor({ timeout: 150_000 });
     expect(await sameDocument(dashboard)).toBe(true);
     expect(device.playbacks).toHaveLength(1);
