@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BulletinStatus } from '../../src/bulletins/bulletin-status';
 import { Emulator, startEmulator } from '../../src/emulator/emulator';
 import { CHIME_ITEM } from '../../src/playbacks/dispatch/program-audio';
 import { PlaybackPlanner } from '../../src/playbacks/playback-planner';
@@ -12,7 +11,7 @@ import { villageJobId } from '../../src/playbacks/planning';
 import { QueueName } from '../../src/queue/queue.constants';
 import { call } from '../support/api';
 import { makeAudio, speechLike } from '../support/audio-fixtures';
-import { firstTopicId, uploadBulletin, waitUntilProcessed } from '../support/bulletin-client';
+import { uploadApproved } from '../support/bulletin-client';
 import { freePort } from '../support/free-port';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -36,11 +35,7 @@ describe('Dispatch: village slots staged ahead, retries, chime, airtime and metr
     fixtures = await mkdtemp(join(tmpdir(), 'loa-village-'));
     const editor = loa.people.editor;
     const file = await makeAudio(fixtures, 'tin-thon.mp3', { source: speechLike(3, 77), output: ['-c:a', 'libmp3lame', '-b:a', '64k'] });
-    const uploaded = await uploadBulletin(editor, file, { title: 'Tin thôn', topic: await firstTopicId(editor) });
-    expect(uploaded.status).toBe(201);
-    bulletinId = uploaded.body.id as string;
-    expect((await waitUntilProcessed(editor, bulletinId)).status).toBe(BulletinStatus.Ready);
-    expect((await call(loa.people.approver, 'POST', `/api/bulletins/${bulletinId}/approve`)).status).toBe(200);
+    bulletinId = await uploadApproved(editor, loa.people.approver, file, 'Tin thôn');
   });
 
   afterAll(async () => {

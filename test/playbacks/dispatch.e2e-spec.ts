@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BulletinStatus } from '../../src/bulletins/bulletin-status';
 import { Emulator, startEmulator } from '../../src/emulator/emulator';
 import { PlaybackPlanner } from '../../src/playbacks/playback-planner';
 import { Playback } from '../../src/playbacks/playback.entity';
@@ -13,7 +12,7 @@ import { villageJobId } from '../../src/playbacks/planning';
 import { QueueName } from '../../src/queue/queue.constants';
 import { call } from '../support/api';
 import { makeAudio, speechLike } from '../support/audio-fixtures';
-import { firstTopicId, uploadBulletin, waitUntilProcessed } from '../support/bulletin-client';
+import { uploadApproved } from '../support/bulletin-client';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /** The emulated speaker plays this much faster than real time; the service drives it with the same scale. */
@@ -39,11 +38,7 @@ describe('Dispatch: planner and playback worker on an emulated speaker', () => {
     fixtures = await mkdtemp(join(tmpdir(), 'loa-dispatch-'));
     const editor = loa.people.editor;
     const file = await makeAudio(fixtures, 'tin-chuyen-doi-so.mp3', { source: speechLike(4, 4242), output: ['-c:a', 'libmp3lame', '-b:a', '128k'] });
-    const uploaded = await uploadBulletin(editor, file, { title: 'Tin chuyển đổi số', topic: await firstTopicId(editor) });
-    expect(uploaded.status).toBe(201);
-    bulletinId = uploaded.body.id as string;
-    expect((await waitUntilProcessed(editor, bulletinId)).status).toBe(BulletinStatus.Ready);
-    expect((await call(loa.people.approver, 'POST', `/api/bulletins/${bulletinId}/approve`)).status).toBe(200);
+    bulletinId = await uploadApproved(editor, loa.people.approver, file, 'Tin chuyển đổi số');
 
     device = await startEmulator({ driver: 'axis-vapix', password: AXIS_PASSWORD, timeScale: TIME_SCALE });
     axisSpeaker = await register({ driver: 'axis-vapix', settings: { url: device.url }, secrets: { username: 'root', password: AXIS_PASSWORD } });

@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BulletinStatus } from '../../src/bulletins/bulletin-status';
 import { Emulator, startEmulator } from '../../src/emulator/emulator';
 import { PlaybackPlanner, PlanReport } from '../../src/playbacks/playback-planner';
 import { TERMINAL_PLAYBACK_STATUSES } from '../../src/playbacks/playback-status';
 import { call } from '../support/api';
 import { makeAudio, speechLike } from '../support/audio-fixtures';
-import { firstTopicId, uploadBulletin, waitUntilProcessed } from '../support/bulletin-client';
+import { uploadApproved } from '../support/bulletin-client';
 import { TestApp } from '../support/test-app';
 import { WorkerProcess } from '../support/worker-process';
 
@@ -51,12 +50,7 @@ export class FaultStage {
   async approvedBulletin(seconds: number, title = 'Bản tin thử lỗi'): Promise<string> {
     const editor = this.loa.people.editor;
     const file = await makeAudio(this.fixtures, `tin-${this.seed}.mp3`, { source: speechLike(seconds, this.seed++), output: ['-c:a', 'libmp3lame', '-b:a', '64k'] });
-    const uploaded = await uploadBulletin(editor, file, { title, topic: await firstTopicId(editor) });
-    if (uploaded.status !== 201) throw new Error(`upload refused: ${JSON.stringify(uploaded.body)}`);
-    const id = uploaded.body.id as string;
-    expect((await waitUntilProcessed(editor, id, 180_000)).status).toBe(BulletinStatus.Ready);
-    expect((await call(this.loa.people.approver, 'POST', `/api/bulletins/${id}/approve`)).status).toBe(200);
-    return id;
+    return uploadApproved(editor, this.loa.people.approver, file, title, 180_000);
   }
 
   /** A new emulated Axis speaker registered in `villageId` (default: the first village). */

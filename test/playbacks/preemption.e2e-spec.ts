@@ -4,14 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BulletinStatus } from '../../src/bulletins/bulletin-status';
 import { Emulator, startEmulator } from '../../src/emulator/emulator';
 import { PlaybackPlanner } from '../../src/playbacks/playback-planner';
 import { LeaseRedis, SpeakerLeases } from '../../src/playbacks/speaker-lease';
 import { QueueName } from '../../src/queue/queue.constants';
 import { call } from '../support/api';
 import { makeAudio, speechLike } from '../support/audio-fixtures';
-import { firstTopicId, uploadBulletin, waitUntilProcessed } from '../support/bulletin-client';
+import { uploadApproved } from '../support/bulletin-client';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /** A 30 s bulletin lasts 6 s on the emulated speaker, long enough to be interrupted mid-air. */
@@ -53,12 +52,7 @@ describe('Dispatch: an emergency pre-empts a normal broadcast on an emulated spe
   async function approvedBulletin(name: string, seconds: number, title: string): Promise<string> {
     const editor = loa.people.editor;
     const file = await makeAudio(fixtures, name, { source: speechLike(seconds, 4242 + seconds), output: ['-c:a', 'libmp3lame', '-b:a', '64k'] });
-    const uploaded = await uploadBulletin(editor, file, { title, topic: await firstTopicId(editor) });
-    expect(uploaded.status).toBe(201);
-    const id = uploaded.body.id as string;
-    expect((await waitUntilProcessed(editor, id)).status).toBe(BulletinStatus.Ready);
-    expect((await call(loa.people.approver, 'POST', `/api/bulletins/${id}/approve`)).status).toBe(200);
-    return id;
+    return uploadApproved(editor, loa.people.approver, file, title);
   }
 
   async function schedule(bulletinId: string, startsInMs: number, priority: string): Promise<string> {

@@ -40,3 +40,14 @@ export async function waitUntilProcessed(session: Session, id: string, timeoutMs
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
+
+/** Uploads `file` as the editor, waits until it is ready and has the approver approve it: a bulletin that can air. */
+export async function uploadApproved(editor: Session, approver: Session, file: string, title: string, timeoutMs = 90_000): Promise<string> {
+  const uploaded = await uploadBulletin(editor, file, { title, topic: await firstTopicId(editor) });
+  expect(uploaded.status).toBe(201);
+  const id = uploaded.body.id as string;
+  expect((await waitUntilProcessed(editor, id, timeoutMs)).status).toBe('ready');
+  const approval = await fetch(`${approver.url}/api/bulletins/${id}/approve`, { method: 'POST', headers: authHeader(approver) });
+  expect(approval.status).toBe(200);
+  return id;
+}

@@ -3,12 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
-import { BulletinStatus } from '../../src/bulletins/bulletin-status';
 import { Emulator, startEmulator } from '../../src/emulator/emulator';
 import { PlaybackPlanner } from '../../src/playbacks/playback-planner';
 import { call } from '../support/api';
 import { makeAudio, speechLike } from '../support/audio-fixtures';
-import { firstTopicId, uploadBulletin, waitUntilProcessed } from '../support/bulletin-client';
+import { uploadApproved } from '../support/bulletin-client';
 import { startTestApp, TestApp } from '../support/test-app';
 import { DESKTOP, launchChromium, localDayIn, markDocument, People, prepareConsole, sameDocument, shot, signIn, tabTo } from './browser-support';
 
@@ -61,12 +60,7 @@ describe('web console: an emergency broadcast pre-empts a running one', () => {
   async function approvedBulletin(name: string, seconds: number, title: string): Promise<string> {
     const editor = loa.people.editor;
     const file = await makeAudio(workDir, name, { source: speechLike(seconds, 5150 + seconds), output: ['-c:a', 'libmp3lame', '-b:a', '64k'] });
-    const uploaded = await uploadBulletin(editor, file, { title, topic: await firstTopicId(editor) });
-    expect(uploaded.status).toBe(201);
-    const id = uploaded.body.id as string;
-    expect((await waitUntilProcessed(editor, id)).status).toBe(BulletinStatus.Ready);
-    expect((await call(loa.people.approver, 'POST', `/api/bulletins/${id}/approve`)).status).toBe(200);
-    return id;
+    return uploadApproved(editor, loa.people.approver, file, title);
   }
 
   async function playbacksOf(scheduleId: string): Promise<Body[]> {
