@@ -24,12 +24,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
 import { GroupCommitAirtimeLedger } from '../src/airtime/group-commit-ledger';
 import { Bulletin } from '../src/bulletins/bulletin.entity';
 import { ChimeAudio } from '../src/chime/chime-audio';
 import { AppConfig } from '../src/config/app-config';
-import { dataSourceOptions } from '../src/database/data-source-options';
 import { MediaLinks } from '../src/media-links/media-links.service';
 import { DispatchMetrics } from '../src/metrics/dispatch-metrics';
 import { AirtimeRecorder } from '../src/playbacks/dispatch/airtime-recorder';
@@ -51,7 +49,7 @@ import { SpeakerDriverRegistry } from '../src/speakers/drivers/drivers';
 import { PlaybackEvidence, SpeakerDriver } from '../src/speakers/drivers/speaker-driver';
 import { Speaker } from '../src/speakers/speaker.entity';
 import { SpeakerTargets } from '../src/speakers/speaker-targets';
-import { createScratchDatabase, runTag, scratchDatabaseUrl, Undo } from './support/scratch';
+import { createScratchDatabase, openMigrated, runTag, scratchDatabaseUrl, Undo } from './support/scratch';
 
 const GOAL_P99_RATIO = 0.1;
 const GOAL_SPREAD_MS = 20;
@@ -243,13 +241,7 @@ async function main(): Promise<void> {
   try {
     // Scratch database with the real migrations.
     await createScratchDatabase(databaseUrl, undo);
-    const dataSource = new DataSource(dataSourceOptions(config));
-    await dataSource.initialize();
-    undo.push(() => (dataSource.isInitialized ? dataSource.destroy() : Promise.resolve()));
-    await dataSource.runMigrations();
-    const sql = new Client({ connectionString: config.database.url });
-    await sql.connect();
-    undo.push(() => sql.end());
+    const { dataSource, sql } = await openMigrated(config, undo);
 
     // Every queue this run touches, obliterated at the end, then any other key under the prefix (speaker leases).
     const queues: Queue[] = [];

@@ -19,16 +19,14 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { Response } from 'express';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../src/config/app-config';
-import { dataSourceOptions } from '../src/database/data-source-options';
 import { asRunCsv } from '../src/reports/as-run-csv';
 import { AsRunSource } from '../src/reports/as-run-source';
 import { streamText } from '../src/reports/report-response';
 import { ReportRequest } from '../src/reports/report-request';
 import { scheduleIdsOf, summarise } from '../src/reports/summary-aggregation';
 import { SummarySource } from '../src/reports/summary-source';
-import { createScratchDatabase, runTag, scratchDatabaseUrl, Undo } from './support/scratch';
+import { createScratchDatabase, openMigrated, runTag, scratchDatabaseUrl, Undo } from './support/scratch';
 
 const GOAL_SUMMARY_MS = 150;
 const ZONE = 'Asia/Ho_Chi_Minh';
@@ -222,13 +220,7 @@ async function main(): Promise<void> {
 
   try {
     await createScratchDatabase(databaseUrl, undo);
-    const dataSource = new DataSource(dataSourceOptions(config));
-    await dataSource.initialize();
-    undo.push(() => (dataSource.isInitialized ? dataSource.destroy() : Promise.resolve()));
-    await dataSource.runMigrations();
-    const sql = new Client({ connectionString: config.database.url });
-    await sql.connect();
-    undo.push(() => sql.end());
+    const { dataSource, sql } = await openMigrated(config, undo);
 
     const start = performance.now();
     const world = await seed(sql, opts);

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../src/config/app-config';
+import { dataSourceOptions } from '../../src/database/data-source-options';
 import { ensureDatabase } from '../../src/database/ensure-database';
 
 /**
@@ -55,4 +58,16 @@ export async function createScratchDatabase(url: string, undo: Undo): Promise<vo
     await client.connect();
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).finally(() => client.end());
   });
+}
+
+/** Connects to the scratch database at `config`'s URL, applies the real migrations, and has `undo` disconnect. */
+export async function openMigrated(config: AppConfig, undo: Undo): Promise<{ dataSource: DataSource; sql: Client }> {
+  const dataSource = new DataSource(dataSourceOptions(config));
+  await dataSource.initialize();
+  undo.push(() => (dataSource.isInitialized ? dataSource.destroy() : Promise.resolve()));
+  await dataSource.runMigrations();
+  const sql = new Client({ connectionString: config.database.url });
+  await sql.connect();
+  undo.push(() => sql.end());
+  return { dataSource, sql };
 }

@@ -1,21 +1,8 @@
-import { AirtimeEvent, AirtimeEvidenceLevel } from './airtime-ledger';
 import { AirtimeRecord } from './airtime-record.entity';
+import { RecordContent } from './record-hash';
 
-export interface AirtimeRecordView {
-  communeId: string;
-  seq: number;
-  recordedAt: string;
-  event: AirtimeEvent;
-  evidenceLevel: AirtimeEvidenceLevel | null;
-  occurredAt: string;
-  villageId: string;
-  speakerId: string;
-  playbackId: string;
-  audioSha256: string | null;
-  scheduledAt: string;
-  actualAt: string | null;
-  onAirMs: number | null;
-  evidence: Record<string, unknown> | null;
+/** A record as the API shows it: its hashed content, and the two hashes that chain it. */
+export interface AirtimeRecordView extends RecordContent {
   prevHash: string;
   hash: string;
 }
