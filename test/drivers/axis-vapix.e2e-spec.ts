@@ -147,9 +147,11 @@ describe('axis-vapix driver against the emulated Axis speaker', () => {
   });
 
   it("ends the playback when the caller's signal aborts", async () => {
-    const speaker = await emulate();
+    // Ten times slower than the others (10 s on air): on a busy machine a 1 s playback can end before the abort lands.
+    const slow = { timeScale: TIME_SCALE * 10 };
+    const speaker = await emulate(slow);
     const controller = new AbortController();
-    const playing = timed(() => driver().play(target(speaker), request(long, controller.signal)));
+    const playing = timed(() => driver({ deviceTimeScale: slow.timeScale }).play(target(speaker), request(long, controller.signal)));
     await until(() => speaker.playbacks.length === 1, 10_000, 'the playback to start');
     controller.abort();
     expect(isPlaybackAborted((await playing).error)).toBe(true);
