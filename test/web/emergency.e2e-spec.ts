@@ -117,6 +117,10 @@ describe('web console: an emergency broadcast pre-empts a running one', () => {
     const progress = page.locator('article.emergency-progress', { hasText: 'Phát khẩn cấp' });
     for (const speaker of speakers) await progress.locator('li.speaker-progress', { hasText: speaker.name }).waitFor();
     await shot(page, 'emergency-progress');
+    // The editor opens the stop confirmation while the speakers go on air: live updates must leave it open.
+    await progress.getByRole('button', { name: 'Dừng phát' }).click();
+    const confirmStop = progress.getByRole('button', { name: 'Xác nhận dừng' });
+    await confirmStop.waitFor();
     for (const speaker of speakers) {
       await progress.locator('li.speaker-progress[data-status="played"]', { hasText: speaker.name }).waitFor({ timeout: 60_000 });
     }
@@ -139,8 +143,8 @@ describe('web console: an emergency broadcast pre-empts a running one', () => {
     expect(await sameDocument(dashboard)).toBe(true);
     await shot(dashboard, 'emergency-dashboard');
 
-    await progress.getByRole('button', { name: 'Dừng phát' }).click();
-    await progress.getByRole('button', { name: 'Xác nhận dừng' }).click();
+    expect(await confirmStop.isVisible()).toBe(true);
+    await confirmStop.click();
     await page.getByRole('status').filter({ hasText: 'Đã dừng' }).waitFor();
     await progress.waitFor({ state: 'detached' });
     const schedules = (await call<Body[]>(loa.people.editor, 'GET', '/api/schedules')).body;

@@ -57,56 +57,23 @@ export function renderEmergency(main: HTMLElement): () => void {
     void load().then(() => progress.querySelector<HTMLElement>(`[data-broadcast="${answer.id}"] h2`)?.focus());
   }
 
+  /** One card per broadcast, kept across live updates: only its tally and rows change, so a stop being confirmed stays open. */
+  const cards = new Map<string, ProgressCard>();
+
   function drawProgress(): void {
     if (!directory) return;
-    replace(
-      progress,
-      broadcasts.map((broadcast) => {
-        const mine = [...playbacks.values()].filter((item) => item.scheduleId === broadcast.id);
-        const current = currentPerSpeaker(mine);
-        const onAir = current.filter((item) => ['dispatching', 'playing'].includes(item.status)).length;
-        const done = current.filter((item) => item.status === 'played').length;
-        const result = h('div', { class: 'message' });
-        const confirmBox = h(
-          'div',
-          { class: 'confirm-stop', hidden: true },
-          h('p', {}, h('strong', {}, 'Dừng phát khẩn cấp này trên mọi cụm loa và hủy các lần phát lại?')),
-          h(
-            'div',
-            { class: 'actions' },
-            h('button', { type: 'button', class: 'danger', onclick: () => void stop(broadcast, result) }, 'Xác nhận dừng'),
-            h('button', { type: 'button', class: 'secondary', onclick: () => { confirmBox.hidden = true; opener.hidden = false; opener.focus(); } }, 'Không dừng'),
-          ),
-        );
-        const opener = h('button', { type: 'button', class: 'danger', onclick: () => { confirmBox.hidden = false; opener.hidden = true; confirmBox.querySelector('button')?.focus(); } }, 'Dừng phát');
-        return h(
-          'article',
-          { class: 'card emergency-progress', 'data-broadcast': broadcast.id },
-          h('div', { class: 'card-head' }, h('h2', { tabIndex: -1 }, broadcast.title), h('span', { class: 'tally' }, t('{onAir} đang phát · {done}/{all} đã phát xong', { onAir, done, all: current.length }))),
-          h(
-            'ul',
-            { class: 'rows' },
-            current.map((item) =>
-              h(
-                'li',
-                { class: 'row speaker-progress', 'data-speaker': item.speakerId, 'data-status': item.status },
-                h('span', {}, speakerLabel(directory!, item.speakerId, item.villageId)),
-                h(
-                  'span',
-                  { class: 'row-side' },
-                  badge(PLAYBACK_STATUS, item.status),
-                  h('small', { class: 'muted' }, t('Lượt {time}', { time: clock(item.scheduledAt) })),
-                  item.failureReason ? h('small', { class: 'muted' }, t(FAILURE_REASON[item.failureReason] ?? item.failureReason)) : null,
-                ),
-              ),
-            ),
-          ),
-          opener,
-          confirmBox,
-          result,
-        );
-      }),
-    );
+    const shown = new Set(broadcasts.map((broadcast) => broadcast.id));
+    for (const id of cards.keys()) if (!shown.has(id)) cards.delete(id);
+    for (const broadcast of broadcasts) {
+      let card = cards.get(broadcast.id);
+      if (!card) {
+        card = progressCard(broadcast, stop);
+        cards.set(broadcast.id, card);
+      }
+      const current = currentPerSpeaker([...playbacks.values()].filter((item) => item.scheduleId === broadcast.id));
+      card.show(current, directory);
+    }
+    progress.replaceChildren(...broadcasts.map((broadcast) => cards.get(broadcast.id)!.element));
   }
 
   async function stop(broadcast: ScheduleSummary, result: HTMLElement): Promise<void> {
@@ -141,6 +108,64 @@ export function renderEmergency(main: HTMLElement): () => void {
   return () => {
     stopped = true;
     stopLive();
+  };
+}
+
+interface ProgressCard {
+  element: HTMLElement;
+  show(current: Playback[], directory: Directory): void;
+}
+
+/** A broadcast's card: its tally, one row per speaker, and a stop that asks for confirmation first. */
+function progressCard(broadcast: ScheduleSummary, stop: (broadcast: ScheduleSummary, result: HTMLElement) => Promise<void>): ProgressCard {
+  const tally = h('span', { class: 'tally' });
+  const rows = h('ul', { class: 'rows' });
+  const result = h('div', { class: 'message' });
+  const confirmBox = h(
+    'div',
+    { class: 'confirm-stop', hidden: true },
+    h('p', {}, h('strong', {}, 'Dừng phát khẩn cấp này trên mọi cụm loa và hủy các lần phát lại?')),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'button', class: 'danger', onclick: () => void stop(broadcast, result) }, 'Xác nhận dừng'),
+      h('button', { type: 'button', class: 'secondary', onclick: () => { confirmBox.hidden = true; opener.hidden = false; opener.focus(); } }, 'Không dừng'),
+    ),
+  );
+  const opener = h('button', { type: 'button', class: 'danger', onclick: () => { confirmBox.hidden = false; opener.hidden = true; confirmBox.querySelector('button')?.focus(); } }, 'Dừng phát');
+  const element = h(
+    'article',
+    { class: 'card emergency-progress', 'data-broadcast': broadcast.id },
+    h('div', { class: 'card-head' }, h('h2', { tabIndex: -1 }, broadcast.title), tally),
+    rows,
+    opener,
+    confirmBox,
+    result,
+  );
+  return {
+    element,
+    show(current, directory) {
+      const onAir = current.filter((item) => ['dispatching', 'playing'].includes(item.status)).length;
+      const done = current.filter((item) => item.status === 'played').length;
+      tally.textContent = t('{onAir} đang phát · {done}/{all} đã phát xong', { onAir, done, all: current.length });
+      replace(
+        rows,
+        current.map((item) =>
+          h(
+            'li',
+            { class: 'row speaker-progress', 'data-speaker': item.speakerId, 'data-status': item.status },
+            h('span', {}, speakerLabel(directory, item.speakerId, item.villageId)),
+            h(
+              'span',
+              { class: 'row-side' },
+              badge(PLAYBACK_STATUS, item.status),
+              h('small', { class: 'muted' }, t('Lượt {time}', { time: clock(item.scheduledAt) })),
+              item.failureReason ? h('small', { class: 'muted' }, t(FAILURE_REASON[item.failureReason] ?? item.failureReason)) : null,
+            ),
+          ),
+        ),
+      );
+    },
   };
 }
 
