@@ -2,7 +2,6 @@ import { ConflictException, Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { In, Repository } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
 import { OutOfScopeException } from '../auth/scope';
@@ -51,7 +50,7 @@ export class BroadcastsService {
 
   async emergency(dto: EmergencyBroadcastDto, caller: AuthUser): Promise<BroadcastView> {
     const schedule = await this.schedules.createEmergency(dto, caller);
-    await this.planNow(schedule.communeId);
+    await this.planner.planCommuneNow(schedule.communeId, PLAN_WAIT_MS);
     return { id: schedule.id, playbacks: await this.playbacksOf(schedule.id) };
   }
 
@@ -79,19 +78,8 @@ export class BroadcastsService {
       }
     }
     // Waiting playbacks become `cancelled` (schedule_cancelled) and their jobs go, now rather than at the next tick.
-    await this.planNow(schedule.communeId);
+    await this.planner.planCommuneNow(schedule.communeId, PLAN_WAIT_MS);
     return { id, playbacks: await this.playbacksOf(id) };
-  }
-
-  private async planNow(communeId: string): Promise<void> {
-    const deadline = Date.now() + PLAN_WAIT_MS;
-    for (;;) {
-      const report = await this.planner.planOnce({ communeIds: [communeId] });
-      if (report.planned) return;
-      // Another instance is planning (it will plan this schedule too); wait for its lock, briefly.
-      if (Date.now() > deadline) return;
-      await sleep(100);
-    }
   }
 
   private async playbacksOf(scheduleId: string): Promise<PlaybackView[]> {

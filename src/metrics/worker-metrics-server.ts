@@ -7,7 +7,8 @@ import { METRICS_REGISTRY } from './metrics-registry';
 /**
  * A worker-only process has no HTTP API, yet it is where the drivers are called and lateness is observed: it serves
  * its own registry at `GET /metrics` on WORKER_METRICS_PORT for Prometheus to scrape beside the API's /api/metrics.
- * In the `all` role the API serves the same registry and this server stays off.
+ * In the `all` role the API serves the same registry and this server stays off. A port that cannot be bound is
+ * logged, not fatal.
  */
 @Injectable()
 export class WorkerMetricsServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -34,12 +35,19 @@ export class WorkerMetricsServer implements OnApplicationBootstrap, BeforeApplic
         },
       );
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.config.workerMetricsPort, this.config.http.host, () => resolve());
-    });
+    const port = this.config.workerMetricsPort;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, this.config.http.host, () => resolve());
+      });
+    } catch (error) {
+      // Broadcasts matter more than their metrics: a taken port must not keep this worker from dispatching.
+      this.logger.error({ err: error, port }, 'Worker metrics could not be served (is the port taken? set WORKER_METRICS_PORT); dispatch goes on without them');
+      return;
+    }
     this.server = server;
-    this.logger.log({ port: this.config.workerMetricsPort }, 'Worker metrics served at /metrics');
+    this.logger.log({ port }, 'Worker metrics served at /metrics');
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -65,8 +65,8 @@ export interface PlannedPlayback {
  */
 export function planPlaybacks(schedule: PlanningSchedule, speakers: PlanningSpeaker[], now: Date, horizonMs: number): PlannedPlayback[] {
   if (speakers.length === 0) return [];
-  const from = Math.max(now.getTime() - schedule.misfireGraceSeconds * 1000, schedule.createdAt.getTime());
-  const occurrences: Occurrence[] = occurrencesBetween(schedule, new Date(from), new Date(now.getTime() + horizonMs));
+  const window = planningWindow(schedule, now, horizonMs);
+  const occurrences: Occurrence[] = occurrencesBetween(schedule, window.from, window.to);
   return occurrences.flatMap((occurrence) =>
     speakers.map((speaker) => ({
       scheduleId: schedule.id,
@@ -78,6 +78,16 @@ export function planPlaybacks(schedule: PlanningSchedule, speakers: PlanningSpea
       graceUntil: graceUntil(occurrence.at, schedule.misfireGraceSeconds),
     })),
   );
+}
+
+/**
+ * The instants a planning run covers for a schedule: from the oldest occurrence still inside its grace (never before
+ * the schedule existed) to the horizon. Inside it, the run's playbacks are the whole plan: a waiting playback there
+ * that the run did not produce belongs to an older version of the schedule.
+ */
+export function planningWindow(schedule: PlanningSchedule, now: Date, horizonMs: number): { from: Date; to: Date } {
+  const from = Math.max(now.getTime() - schedule.misfireGraceSeconds * 1000, schedule.createdAt.getTime());
+  return { from: new Date(from), to: new Date(now.getTime() + horizonMs) };
 }
 
 /** Milliseconds until the next whole minute after `now` (the planner's tick), never zero. */

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { InjectQueue } from '@nestjs/bullmq';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, In, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { PlaybackJobName, PlaybackJobPayloads, QueueName } from '../queue/queue.constants';
@@ -11,22 +12,27 @@ import { Schedule } from '../schedules/schedule.entity';
 import { LOA_LOCK_NAMESPACE, withAdvisoryLock } from '../speakers/health/advisory-lock';
 import { PlaybackStatus, WAITING_PLAYBACK_STATUSES } from './playback-status';
 import { AirtimeRecorder, AirtimeSubject } from './dispatch/airtime-recorder';
-import { dispatchDelayMs, msUntilNextMinute, PlannedPlayback, planPlaybacks, villageJobId } from './planning';
+import { dispatchDelayMs, msUntilNextMinute, PlannedPlayback, planningWindow, planPlaybacks, villageJobId } from './planning';
 
 /** Held by the one instance that plans; the others skip the tick. */
 export const PLANNER_LOCK = [LOA_LOCK_NAMESPACE, 2] as const;
 const INSERT_CHUNK = 5_000;
 const JOB_CHUNK = 1_000;
+/** How often planCommuneNow asks again for a lock another run holds. */
+const LOCK_POLL_MS = 100;
 /** A waiting playback this long past its grace was never dispatched: the dispatcher had its chance to miss it itself. */
 const SERVICE_DOWN_MARGIN_MS = 30_000;
 /** An attempt unfinished this long after its grace and program lost its worker and its job. */
 const WORKER_LOST_MARGIN_MS = 5 * 60_000;
 
-interface WithdrawnRow {
-  id: string;
+interface VillageSlotRow {
   schedule_id: string;
   scheduled_at: Date;
   village_id: string;
+}
+
+interface WithdrawnRow extends VillageSlotRow {
+  id: string;
 }
 
 interface StaleRow {
@@ -48,15 +54,18 @@ export interface PlanOptions {
 
 export type PlanReport =
   | { planned: false; reason: 'another instance is planning' | 'shutting down' }
-  | { planned: true; schedules: number; inserted: number; queued: number; cancelled: number; missed: number };
+  | { planned: true; schedules: number; inserted: number; queued: number; withdrawn: number; cancelled: number; missed: number };
 
 /**
  * Every minute, one API instance (PostgreSQL advisory lock) turns active schedules into playbacks over the horizon
  * and queues one dispatch job per village slot (schedule × instant × village) under its deterministic job id.
  * Idempotent: rows are unique on (schedule, speaker, instant) and BullMQ ignores a job id it holds, so a second run,
- * or a run after Redis lost everything, rebuilds the same jobs. Each tick also ends what can no longer play
- * (`service_down`, `worker_lost`). Each tick also cancels the waiting playbacks of paused or cancelled schedules and withdraws their
- * jobs, so schedule changes need no hook in SchedulesService (at most a minute's delay).
+ * or a run after Redis lost everything, rebuilds the same jobs. Each run makes the waiting playbacks match the
+ * schedules as they are now: those an edit no longer means (another instant, a speaker no longer targeted) are
+ * withdrawn with their jobs, the others take the schedule's priority and grace; a paused schedule's are withdrawn,
+ * a cancelled one's cancelled. So the plan follows every change by the next tick at the latest, whatever happened
+ * to the process that made it (ScheduleReplanner only makes it immediate). Each run also ends what can no longer
+ * play (`service_down`, `worker_lost`).
  */
 @Injectable()
 export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -101,8 +110,22 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
     if (this.stopping) return { planned: false, reason: 'shutting down' };
     const run = await withAdvisoryLock(this.dataSource, PLANNER_LOCK, () => this.plan(options));
     if (!run.acquired) return { planned: false, reason: 'another instance is planning' };
-    if (run.value.inserted + run.value.cancelled + run.value.missed > 0) this.logger.log(run.value, 'Planned playbacks');
+    if (run.value.inserted + run.value.withdrawn + run.value.cancelled + run.value.missed > 0) this.logger.log(run.value, 'Planned playbacks');
     return run.value;
+  }
+
+  /**
+   * Plans one commune now, waiting up to `waitMs` while another run holds the lock (that run may have read the
+   * commune's schedules before the change being followed). Answers whether it planned; if not, the next tick does.
+   */
+  async planCommuneNow(communeId: string, waitMs: number): Promise<boolean> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const report = await this.planOnce({ communeIds: [communeId] });
+      if (report.planned) return true;
+      if (Date.now() > deadline || report.reason === 'shutting down') return false;
+      await sleep(LOCK_POLL_MS);
+    }
   }
 
   private async plan(options: PlanOptions): Promise<PlanReport & { planned: true }> {
@@ -115,18 +138,67 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
     });
     const targets = await this.speakers.resolve(active.map((schedule) => schedule.id));
     let rows: PlannedPlayback[] = [];
+    const expanded: Schedule[] = [];
     for (const schedule of active) {
       try {
         // concat, not push(...): a province-wide week is more rows than a call's argument list can hold.
         rows = rows.concat(planPlaybacks(schedule, targets.get(schedule.id) ?? [], now, horizonMs));
+        expanded.push(schedule);
       } catch (error) {
         this.logger.error({ err: error, scheduleId: schedule.id }, 'Schedule could not be expanded; skipped');
       }
     }
+    const withdrawn = await this.withdrawUnplanned(expanded, rows, now, horizonMs);
+    await this.followPriorityAndGrace(expanded);
     let inserted = 0;
     for (let start = 0; start < rows.length; start += INSERT_CHUNK) inserted += await this.insert(rows.slice(start, start + INSERT_CHUNK));
     const queued = await this.queueWaiting(new Date(now.getTime() + horizonMs), options);
-    return { planned: true, schedules: active.length, inserted, queued, cancelled, missed };
+    return { planned: true, schedules: active.length, inserted, queued, withdrawn, cancelled, missed };
+  }
+
+  /**
+   * Deletes the waiting playbacks of these schedules that lie inside the run's window but not in its plan: the
+   * schedule was edited, or its speaker disabled, since they were planned. Jobs of village slots left with nothing waiting are withdrawn.
+   * A playback a worker took meanwhile is no longer waiting and is left alone.
+   */
+  private async withdrawUnplanned(schedules: Schedule[], rows: PlannedPlayback[], now: Date, horizonMs: number): Promise<number> {
+    if (schedules.length === 0) return 0;
+    const windows = schedules.map((schedule) => ({ id: schedule.id, ...planningWindow(schedule, now, horizonMs) }));
+    const [deleted] = (await this.dataSource.query(
+      `DELETE FROM playbacks p
+        USING unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS w(schedule_id, from_at, to_at)
+        WHERE p.schedule_id = w.schedule_id AND p.status = ANY($4)
+          AND p.scheduled_at >= w.from_at AND p.scheduled_at < w.to_at
+          AND NOT EXISTS (
+            SELECT 1 FROM unnest($5::uuid[], $6::uuid[], $7::timestamptz[], $8::uuid[]) AS k(schedule_id, speaker_id, scheduled_at, village_id)
+             WHERE k.schedule_id = p.schedule_id AND k.speaker_id = p.speaker_id AND k.scheduled_at = p.scheduled_at AND k.village_id = p.village_id)
+        RETURNING p.id, p.schedule_id, p.scheduled_at, p.village_id`,
+      [
+        windows.map((window) => window.id),
+        windows.map((window) => window.from),
+        windows.map((window) => window.to),
+        WAITING_PLAYBACK_STATUSES,
+        rows.map((row) => row.scheduleId),
+        rows.map((row) => row.speakerId),
+        rows.map((row) => row.scheduledAt),
+        rows.map((row) => row.villageId),
+      ],
+    )) as [WithdrawnRow[], number];
+    await this.withdrawEmptySlots(deleted);
+    if (deleted.length > 0) this.logger.log({ withdrawn: deleted.length }, 'Withdrew playbacks that edited schedules no longer plan');
+    return deleted.length;
+  }
+
+  /** The waiting playbacks of these schedules take their current priority and grace. */
+  private async followPriorityAndGrace(schedules: Schedule[]): Promise<void> {
+    if (schedules.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE playbacks p SET priority = s.priority, grace_until = p.scheduled_at + make_interval(secs => s.misfire_grace_seconds), updated_at = now()
+         FROM schedules s
+        WHERE p.schedule_id = s.id AND s.id = ANY($1::uuid[]) AND p.status = ANY($2)
+          AND (p.priority <> s.priority OR p.grace_until <> p.scheduled_at + make_interval(secs => s.misfire_grace_seconds))`,
+      [schedules.map((schedule) => schedule.id), WAITING_PLAYBACK_STATUSES],
+    );
   }
 
   /** One statement per chunk, its columns as arrays: a fixed handful of bind parameters whatever the row count. */
@@ -240,9 +312,27 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
       parameters,
     )) as [WithdrawnRow[], number];
     const withdrawn = [...paused, ...cancelled];
-    const slots = new Set(withdrawn.map((row) => villageJobId({ scheduleId: row.schedule_id, scheduledAt: row.scheduled_at, villageId: row.village_id })));
-    // A job already running keeps its lock and finds its playbacks withdrawn (its attempts are guarded by status).
-    for (const jobId of slots) await this.queue.remove(jobId).catch((error: unknown) => this.logger.warn({ err: error, jobId }, 'Could not withdraw a dispatch job'));
+    await this.withdrawEmptySlots(withdrawn);
     return withdrawn.length;
+  }
+
+  /**
+   * Removes the dispatch job of each village slot these withdrawn playbacks belonged to, unless the slot still has a
+   * playback waiting (another speaker of the village still targeted). A job already running keeps its lock and finds
+   * its playbacks withdrawn: its attempts are guarded by status.
+   */
+  private async withdrawEmptySlots(withdrawn: VillageSlotRow[]): Promise<void> {
+    if (withdrawn.length === 0) return;
+    const slots = new Map(withdrawn.map((row) => [villageJobId({ scheduleId: row.schedule_id, scheduledAt: row.scheduled_at, villageId: row.village_id }), row]));
+    const rows = [...slots.values()];
+    const stillWaiting = (await this.dataSource.query(
+      `SELECT DISTINCT p.schedule_id, p.scheduled_at, p.village_id FROM playbacks p
+         JOIN unnest($1::uuid[], $2::timestamptz[], $3::uuid[]) AS s(schedule_id, scheduled_at, village_id)
+           ON p.schedule_id = s.schedule_id AND p.scheduled_at = s.scheduled_at AND p.village_id = s.village_id
+        WHERE p.status = ANY($4)`,
+      [rows.map((row) => row.schedule_id), rows.map((row) => row.scheduled_at), rows.map((row) => row.village_id), WAITING_PLAYBACK_STATUSES],
+    )) as VillageSlotRow[];
+    for (const row of stillWaiting) slots.delete(villageJobId({ scheduleId: row.schedule_id, scheduledAt: row.scheduled_at, villageId: row.village_id }));
+    for (const jobId of slots.keys()) await this.queue.remove(jobId).catch((error: unknown) => this.logger.warn({ err: error, jobId }, 'Could not withdraw a dispatch job'));
   }
 }

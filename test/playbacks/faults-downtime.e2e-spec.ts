@@ -37,11 +37,13 @@ describe('Fault: the service down across a slot', () => {
   const passed = (at: Date) => until(async () => (Date.now() > at.getTime() ? true : null), 60_000, `${at.toISOString()} to pass`);
 
   /** Until the queue holds no job of the schedule that is still to run (a worker process starting from source can take a minute on two busy cores). */
-  const drained = (scheduleId: string) =>
+  const drained = (scheduleId: string, worker: WorkerProcess) =>
     until(async () => {
       const jobs = await queue.getJobs(['delayed', 'waiting', 'prioritized', 'active']);
       return jobs.some((job) => job && JSON.stringify(job.data).includes(scheduleId)) ? null : true;
-    }, 150_000, `the jobs of ${scheduleId} to be done`);
+    }, 150_000, `the jobs of ${scheduleId} to be done`).catch((error: Error) => {
+      throw new Error(`${error.message}\n--- worker log ---\n${worker.log.slice(-4000)}`);
+    });
 
   it('inside the grace: back up, it plays once, late, with both the scheduled and the actual instant recorded', async () => {
     const speaker = await stage.axisSpeaker();
@@ -80,7 +82,7 @@ describe('Fault: the service down across a slot', () => {
     expect(missed).toMatchObject({ status: 'missed', failureReason: 'service_down', attempts: 0, latenessMs: null });
 
     const worker = stage.startWorker();
-    await drained(scheduleId);
+    await drained(scheduleId, worker);
     expect(speaker.device.playbacks).toEqual([]);
     expect((await stage.playbacks([scheduleId]))[0]).toMatchObject({ status: 'missed', failureReason: 'service_down', attempts: 0 });
     await stage.expectSound([scheduleId], [speaker]);

@@ -10,7 +10,8 @@ const TIME_SCALE = 0.25;
 
 /**
  * A schedule's plan follows every change at once: when the request that changed it answers, its waiting playbacks
- * and their jobs already match it. No test here calls the planner; the planner's timer is off in tests.
+ * and their jobs already match it. The planner's timer is off in tests: only the last tests run a tick, to show that
+ * the tick alone repairs a plan whose immediate re-planning never happened.
  */
 describe('Re-planning a schedule when it changes', () => {
   let loa: TestApp;
@@ -118,5 +119,35 @@ describe('Re-planning a schedule when it changes', () => {
     expect((await action('cancel')).status).toBe(200);
     expect((await stage.playbacks([scheduleId])).map((row) => [row.status, row.failureReason])).toEqual([['cancelled', 'schedule_cancelled']]);
     expect(await queuedInstants(scheduleId, [startsAt.toISOString()])).toEqual([]);
+  });
+
+  it('follows an edit whose re-planning never ran (the process died after the commit) at the next planner tick', async () => {
+    const speaker = await stage.axisSpeaker();
+    const first = new Date(Date.now() + 3_600_000);
+    const moved = new Date(first.getTime() + 600_000);
+    const scheduleId = await stage.schedule([bulletinId], [speaker.id], first);
+    // Committed straight to PostgreSQL: nothing in this process hears of it.
+    await loa.dataSource.query(`UPDATE schedules SET starts_at = $2, priority = 'priority', misfire_grace_seconds = 90 WHERE id = $1`, [scheduleId, moved]);
+    expect((await stage.playbacks([scheduleId])).map((row) => iso(row.scheduledAt))).toEqual([first.toISOString()]);
+
+    const report = await stage.plan();
+    expect(report).toMatchObject({ planned: true, withdrawn: 1, inserted: 1 });
+    const rows = (await loa.dataSource.query('SELECT scheduled_at, priority, grace_until FROM playbacks WHERE schedule_id = $1', [scheduleId])) as Body[];
+    expect(rows).toEqual([{ scheduled_at: moved, priority: 'priority', grace_until: new Date(moved.getTime() + 90_000) }]);
+    expect(await queuedInstants(scheduleId, [first.toISOString(), moved.toISOString()])).toEqual([moved.toISOString()]);
+    // A second tick finds nothing to change.
+    expect(await stage.plan()).toMatchObject({ planned: true, withdrawn: 0, inserted: 0 });
+  });
+
+  it('withdraws at the next tick the slot of a speaker disabled after planning; its village neighbour keeps the slot and its job', async () => {
+    const disabled = await stage.axisSpeaker();
+    const neighbour = await stage.axisSpeaker();
+    const startsAt = new Date(Date.now() + 3_600_000);
+    const scheduleId = await stage.schedule([bulletinId], [disabled.id, neighbour.id], startsAt);
+    expect((await call(loa.people.admin, 'PATCH', `/api/speakers/${disabled.id}`, { enabled: false })).status).toBe(200);
+
+    expect(await stage.plan()).toMatchObject({ planned: true, withdrawn: 1 });
+    expect((await stage.playbacks([scheduleId])).map((row) => row.speakerId)).toEqual([neighbour.id]);
+    expect(await queuedInstants(scheduleId, [startsAt.toISOString()])).toEqual([startsAt.toISOString()]);
   });
 });

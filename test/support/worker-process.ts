@@ -23,6 +23,8 @@ export class WorkerProcess {
         LOG_LEVEL: 'info',
         SPEAKER_HEALTH_MONITOR: 'false',
         PLANNER: 'false',
+        // Several workers run at once (and the other shard's): none serves metrics unless a test asks for a port.
+        WORKER_METRICS_PORT: '0',
         ...environment,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

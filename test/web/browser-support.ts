@@ -67,7 +67,8 @@ export const scrollWidth = (page: Page) => page.evaluate('document.documentEleme
 /** Marks the document: if the page reloads, the mark is gone. */
 export const markDocument = (page: Page) => page.evaluate('window.loaSameDocument = true');
 export const sameDocument = async (page: Page) => (await page.evaluate('window.loaSameDocument')) === true;
-export const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+/** A full-page screenshot artifact; infinite animations are stopped, and a machine busy with the other shard gets a minute. */
+export const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true, animations: 'disabled', timeout: 60_000 });
 
 /**
  * Presses Tab until the focused element's text (or label) matches `name`, as a keyboard user would, and answers
