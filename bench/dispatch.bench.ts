@@ -214,7 +214,7 @@ async function seedSchedule(client: Client, communeId: string, bulletinId: strin
      VALUES ($1, $2, 'Bench', 'active', $3, $4, $5, 60000, now() - interval '1 minute')`,
     [id, communeId, timing.startsAt, timing.rrule, TIMEZONE],
   );
-  await client.query('INSERT INTO schedule_bulletins (schedule_id, position, bulletin_id) VALUES ($1, 0, $2)', [id, bulletinId]);
+  await client.query('INSERT INTO schedule_bulletins (schedule_id, version, position, bulletin_id) VALUES ($1, 1, 0, $2)', [id, bulletinId]);
   await client.query('INSERT INTO schedule_targets (schedule_id, commune_id) VALUES ($1, $2)', [id, communeId]);
   return id;
 }

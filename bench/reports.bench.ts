@@ -24,7 +24,7 @@ import { asRunCsv } from '../src/reports/as-run-csv';
 import { AsRunSource } from '../src/reports/as-run-source';
 import { streamText } from '../src/reports/report-response';
 import { ReportRequest } from '../src/reports/report-request';
-import { scheduleIdsOf, summarise } from '../src/reports/summary-aggregation';
+import { programsOf, summarise } from '../src/reports/summary-aggregation';
 import { SummarySource } from '../src/reports/summary-source';
 import { createScratchDatabase, openMigrated, runTag, scratchDatabaseUrl, Undo } from './support/scratch';
 
@@ -105,7 +105,7 @@ async function seed(sql: Client, opts: ReturnType<typeof options>): Promise<{ co
         [communeId, `Bản tin ${hour} giờ`, `DTSTART:20250101T${String(hour).padStart(2, '0')}0000\nRRULE:FREQ=DAILY`, ZONE],
       )
     ).rows[0].id as string;
-    await sql.query(`INSERT INTO schedule_bulletins (schedule_id, position, bulletin_id) VALUES ($1, 0, $2), ($1, 1, $3)`, [id, bulletins[index * 2], bulletins[index * 2 + 1]]);
+    await sql.query(`INSERT INTO schedule_bulletins (schedule_id, version, position, bulletin_id) VALUES ($1, 1, 0, $2), ($1, 1, 1, $3)`, [id, bulletins[index * 2], bulletins[index * 2 + 1]]);
     schedules.push(id);
   }
 
@@ -153,7 +153,7 @@ async function seed(sql: Client, opts: ReturnType<typeof options>): Promise<{ co
 /** The summary's whole read and computation, as ReportsService.summary does it (the airtime head aside). */
 async function summary(source: SummarySource, request: ReportRequest): Promise<number> {
   const [counts, villages] = await Promise.all([source.counts(request), source.villages(request)]);
-  const programs = await source.programs(scheduleIdsOf(counts));
+  const programs = await source.programs(programsOf(counts));
   return summarise({ counts, programs, villages, from: request.from, to: request.to, grouping: 'day', topicIds: [] }).totals.playbacks;
 }
 

@@ -8,6 +8,7 @@ function schedule(overrides: Partial<PlanningSchedule> = {}): PlanningSchedule {
     communeId: 'commune-1',
     priority: 'normal',
     misfireGraceSeconds: 600,
+    programVersion: 1,
     createdAt: new Date('2026-01-01T00:00:00Z'),
     startsAt: null,
     rrule: 'DTSTART:20260101T000000\nRRULE:FREQ=DAILY;BYHOUR=6,17;BYMINUTE=0;BYSECOND=0',
@@ -54,7 +55,7 @@ describe('planning math', () => {
     expect(instants).toEqual(['2026-03-01T10:00:00.000Z', '2026-03-01T23:00:00.000Z', '2026-03-02T10:00:00.000Z', '2026-03-02T23:00:00.000Z']);
     expect(plan).toHaveLength(8);
     expect(plan[0]).toEqual({
-      scheduleId: 'sch-1', speakerId: 'spk-a', villageId: 'v-1', communeId: 'commune-1', priority: 'normal',
+      scheduleId: 'sch-1', speakerId: 'spk-a', villageId: 'v-1', communeId: 'commune-1', priority: 'normal', programVersion: 1,
       scheduledAt: new Date('2026-03-01T10:00:00Z'), graceUntil: new Date('2026-03-01T10:10:00Z'),
     });
   });

@@ -39,6 +39,7 @@ export interface PlanningSchedule extends ScheduleTiming {
   communeId: string;
   priority: string;
   misfireGraceSeconds: number;
+  programVersion: number;
   createdAt: Date;
 }
 
@@ -53,6 +54,7 @@ export interface PlannedPlayback {
   villageId: string;
   communeId: string;
   priority: string;
+  programVersion: number;
   scheduledAt: Date;
   graceUntil: Date;
 }
@@ -74,6 +76,7 @@ export function planPlaybacks(schedule: PlanningSchedule, speakers: PlanningSpea
       villageId: speaker.villageId,
       communeId: schedule.communeId,
       priority: schedule.priority,
+      programVersion: schedule.programVersion,
       scheduledAt: occurrence.at,
       graceUntil: graceUntil(occurrence.at, schedule.misfireGraceSeconds),
     })),

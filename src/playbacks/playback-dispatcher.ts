@@ -192,15 +192,18 @@ export class PlaybackDispatcher {
     if (resolved.length === 0) return [];
     // Audio is made ready before the instant, once per format: an ffmpeg run must not make a speaker late.
     const needs = resolved.map(({ driver }) => ({ format: driver.audioFormat, withUrl: driver.name === 'http-gateway' }));
-    let programs: Map<string, ProgramItem[]>;
+    // Each playback plays the program version it names (one, unless the program was edited between two stagings).
+    const programs = new Map<number, Map<string, ProgramItem[]>>();
     try {
-      programs = await this.programs.prepare(slot.scheduleId, slot.scheduledAt, needs);
+      for (const version of new Set(resolved.map(({ playback }) => playback.programVersion))) {
+        programs.set(version, await this.programs.prepare({ scheduleId: slot.scheduleId, version }, slot.scheduledAt, needs));
+      }
     } catch (error) {
       await this.failAll(resolved.map((seat) => seat.playback), `audio_unavailable: ${(error as Error).message}`, count);
       return [];
     }
     return resolved.map((seat, index) => {
-      const program = programs.get(audioNeedKey(needs[index]))!;
+      const program = programs.get(seat.playback.programVersion)!.get(audioNeedKey(needs[index]))!;
       return { ...seat, program, programMs: programMs(program) };
     });
   }

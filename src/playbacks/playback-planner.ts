@@ -62,7 +62,7 @@ export type PlanReport =
  * Idempotent: rows are unique on (schedule, speaker, instant) and BullMQ ignores a job id it holds, so a second run,
  * or a run after Redis lost everything, rebuilds the same jobs. Each run makes the waiting playbacks match the
  * schedules as they are now: those an edit no longer means (another instant, a speaker no longer targeted) are
- * withdrawn with their jobs, the others take the schedule's priority and grace; a paused schedule's are withdrawn,
+ * withdrawn with their jobs, the others take the schedule's priority, grace and program version; a paused schedule's are withdrawn,
  * a cancelled one's cancelled. So the plan follows every change by the next tick at the latest, whatever happened
  * to the process that made it (ScheduleReplanner only makes it immediate). Each run also ends what can no longer
  * play (`service_down`, `worker_lost`).
@@ -149,7 +149,7 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
       }
     }
     const withdrawn = await this.withdrawUnplanned(expanded, rows, now, horizonMs);
-    await this.followPriorityAndGrace(expanded);
+    await this.followSchedules(expanded);
     let inserted = 0;
     for (let start = 0; start < rows.length; start += INSERT_CHUNK) inserted += await this.insert(rows.slice(start, start + INSERT_CHUNK));
     const queued = await this.queueWaiting(new Date(now.getTime() + horizonMs), options);
@@ -189,14 +189,16 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
     return deleted.length;
   }
 
-  /** The waiting playbacks of these schedules take their current priority and grace. */
-  private async followPriorityAndGrace(schedules: Schedule[]): Promise<void> {
+  /** The waiting playbacks of these schedules take their current priority, grace and program version. */
+  private async followSchedules(schedules: Schedule[]): Promise<void> {
     if (schedules.length === 0) return;
     await this.dataSource.query(
-      `UPDATE playbacks p SET priority = s.priority, grace_until = p.scheduled_at + make_interval(secs => s.misfire_grace_seconds), updated_at = now()
+      `UPDATE playbacks p SET priority = s.priority, grace_until = p.scheduled_at + make_interval(secs => s.misfire_grace_seconds),
+              program_version = s.program_version, updated_at = now()
          FROM schedules s
         WHERE p.schedule_id = s.id AND s.id = ANY($1::uuid[]) AND p.status = ANY($2)
-          AND (p.priority <> s.priority OR p.grace_until <> p.scheduled_at + make_interval(secs => s.misfire_grace_seconds))`,
+          AND (p.priority <> s.priority OR p.grace_until <> p.scheduled_at + make_interval(secs => s.misfire_grace_seconds)
+               OR p.program_version <> s.program_version)`,
       [schedules.map((schedule) => schedule.id), WAITING_PLAYBACK_STATUSES],
     );
   }
@@ -204,8 +206,8 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
   /** One statement per chunk, its columns as arrays: a fixed handful of bind parameters whatever the row count. */
   private async insert(rows: PlannedPlayback[]): Promise<number> {
     const inserted = (await this.dataSource.query(
-      `INSERT INTO playbacks (schedule_id, speaker_id, village_id, commune_id, priority, scheduled_at, grace_until, status)
-       SELECT *, 'planned' FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::timestamptz[], $7::timestamptz[])
+      `INSERT INTO playbacks (schedule_id, speaker_id, village_id, commune_id, priority, program_version, scheduled_at, grace_until, status)
+       SELECT *, 'planned' FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::int[], $7::timestamptz[], $8::timestamptz[])
        ON CONFLICT ON CONSTRAINT "UQ_playbacks_schedule_speaker_instant" DO NOTHING
        RETURNING id`,
       [
@@ -214,6 +216,7 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
         rows.map((row) => row.villageId),
         rows.map((row) => row.communeId),
         rows.map((row) => row.priority),
+        rows.map((row) => row.programVersion),
         rows.map((row) => row.scheduledAt),
         rows.map((row) => row.graceUntil),
       ],

@@ -65,6 +65,10 @@ export class Playback {
   @Column({ name: 'scheduled_at', type: 'timestamptz' })
   scheduledAt: Date;
 
+  /** The version of its schedule's program it aired, or will air: it follows edits until the playback is dispatched. */
+  @Column({ name: 'program_version', type: 'integer', default: 1 })
+  programVersion: number;
+
   /** The last instant it may still start; later it is `missed`. */
   @Column({ name: 'grace_until', type: 'timestamptz' })
   graceUntil: Date;

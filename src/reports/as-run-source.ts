@@ -84,11 +84,11 @@ function asRunQuery(request: ReportRequest, after: { scheduledAt: Date; id: stri
   const keyset = after ? ` AND (p.scheduled_at, p.id) > ($${params.push(after.scheduledAt)}::timestamptz, $${params.push(after.id)}::uuid)` : '';
   const sql = `
     WITH program AS (
-      SELECT sb.schedule_id, string_agg(b.title, ' + ' ORDER BY sb.position) AS bulletins,
+      SELECT sb.schedule_id, sb.version, string_agg(b.title, ' + ' ORDER BY sb.position) AS bulletins,
         string_agg(DISTINCT t.name, ', ') AS topics, sum(coalesce(b.duration_ms, b.original_duration_ms))::bigint AS program_ms
       FROM schedule_bulletins sb JOIN bulletins b ON b.id = sb.bulletin_id JOIN topics t ON t.id = b.topic_id
       WHERE sb.schedule_id IN (SELECT id FROM schedules WHERE commune_id = $1)
-      GROUP BY sb.schedule_id)
+      GROUP BY sb.schedule_id, sb.version)
     SELECT p.id AS playback_id, p.scheduled_at, to_char((p.scheduled_at AT TIME ZONE ${zone})::date, 'YYYY-MM-DD') AS local_day,
       ${local('p.scheduled_at')} AS scheduled_local, ${local('p.started_at')} AS started_local, ${local('p.finished_at')} AS finished_local,
       p.village_id, v.name AS village_name, p.speaker_id, s.name AS speaker_name, p.schedule_id, sc.title AS schedule_title,
@@ -102,7 +102,7 @@ function asRunQuery(request: ReportRequest, after: { scheduledAt: Date; id: stri
       JOIN villages v ON v.id = p.village_id
       JOIN speakers s ON s.id = p.speaker_id
       JOIN schedules sc ON sc.id = p.schedule_id
-      LEFT JOIN program pr ON pr.schedule_id = p.schedule_id
+      LEFT JOIN program pr ON pr.schedule_id = p.schedule_id AND pr.version = p.program_version
       LEFT JOIN users cu ON cu.id = p.confirmed_by
       LEFT JOIN users pu ON pu.id = p.problem_reported_by
     WHERE ${where}${keyset}

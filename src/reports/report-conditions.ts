@@ -8,7 +8,8 @@ export interface SqlConditions {
 
 /**
  * Filters on raw `playbacks` (`alias.scheduled_at` within the commune's local days) or on `report_daily`
- * (`alias.local_day`). Playbacks carry a topic when their schedule's program holds a bulletin of it.
+ * (`alias.local_day`). Playbacks carry a topic when the version of their schedule's program they aired holds a
+ * bulletin of it.
  */
 export function reportConditions(request: ReportRequest, alias: string, source: 'playbacks' | 'rollup', params: unknown[] = []): SqlConditions {
   const clauses: string[] = [];
@@ -26,7 +27,7 @@ export function reportConditions(request: ReportRequest, alias: string, source: 
   if (request.priorities.length) clauses.push(`${alias}.priority = ANY(${param(request.priorities)}::text[])`);
   if (request.statuses.length) clauses.push(`${alias}.status = ANY(${param(request.statuses)}::text[])`);
   if (request.topicIds.length) {
-    clauses.push(`${alias}.schedule_id IN (SELECT sb.schedule_id FROM schedule_bulletins sb JOIN bulletins b ON b.id = sb.bulletin_id
+    clauses.push(`(${alias}.schedule_id, ${alias}.program_version) IN (SELECT sb.schedule_id, sb.version FROM schedule_bulletins sb JOIN bulletins b ON b.id = sb.bulletin_id
       WHERE b.topic_id = ANY(${param(request.topicIds)}::uuid[]))`);
   }
   return { where: clauses.join(' AND '), params };

@@ -6,7 +6,7 @@ import { AsRunLine, nextCursor, parseCursor, toAsRunLine } from './as-run-line';
 import { AsRunRecord, AsRunSource } from './as-run-source';
 import { Grouping } from './report-period';
 import { filtersOf, ReportCommune, ReportRequest } from './report-request';
-import { scheduleIdsOf, summarise } from './summary-aggregation';
+import { programsOf, summarise } from './summary-aggregation';
 import { SummaryReport } from './summary-report';
 import { SummarySource } from './summary-source';
 
@@ -41,7 +41,7 @@ export class ReportsService {
     const checkpoint = await this.checkpoint(request.commune.id);
     const generatedAt = new Date().toISOString();
     const [counts, villages] = await Promise.all([this.summaries.counts(request), this.summaries.villages(request)]);
-    const programs = await this.summaries.programs(scheduleIdsOf(counts));
+    const programs = await this.summaries.programs(programsOf(counts));
     return {
       commune: request.commune,
       period: { from: request.from, to: request.to, groupBy: grouping },

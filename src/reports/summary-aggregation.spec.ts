@@ -1,4 +1,4 @@
-import { PlaybackCount, ProgramTopic, summarise } from './summary-aggregation';
+import { PlaybackCount, programKey, ProgramTopic, summarise } from './summary-aggregation';
 
 const VILLAGES = [
   { id: 'v1', name: 'Thôn Phú Mỹ' },
@@ -6,15 +6,15 @@ const VILLAGES = [
 ];
 // A 5-minute program: 3 minutes of digital transformation, 2 of Đề án 06.
 const PROGRAMS = new Map<string, ProgramTopic[]>([
-  ['morning', [
+  [programKey('morning', 1), [
     { topicId: 'cds', topicName: 'Chuyển đổi số', durationMs: 180_000 },
     { topicId: 'da06', topicName: 'Đề án 06', durationMs: 120_000 },
   ]],
-  ['alert', [{ topicId: 'pctt', topicName: 'Phòng chống thiên tai', durationMs: 60_000 }]],
+  [programKey('alert', 1), [{ topicId: 'pctt', topicName: 'Phòng chống thiên tai', durationMs: 60_000 }]],
 ]);
 
 const count = (localDay: string, villageId: string, scheduleId: string, status: string, playbacks: number, priority = 'normal'): PlaybackCount => ({
-  localDay, villageId, scheduleId, priority, status, playbacks, reason: null,
+  localDay, villageId, scheduleId, programVersion: 1, priority, status, playbacks, reason: null,
 });
 
 function summary(counts: PlaybackCount[], topicIds: string[] = []) {
@@ -61,15 +61,15 @@ describe('summarise', () => {
 
   it('takes grouping sets: totals from the day rows, villages from the village rows, reasons from the reason rows', () => {
     const bySet: PlaybackCount[] = [
-      { localDay: '2026-11-01', villageId: null, priority: null, scheduleId: 'morning', status: 'played', reason: null, playbacks: 4 },
-      { localDay: '2026-11-01', villageId: null, priority: null, scheduleId: 'morning', status: 'missed', reason: null, playbacks: 2 },
-      { localDay: null, villageId: 'v1', priority: null, scheduleId: 'morning', status: 'played', reason: null, playbacks: 4 },
-      { localDay: null, villageId: 'v1', priority: null, scheduleId: 'morning', status: 'missed', reason: null, playbacks: 2 },
-      { localDay: null, villageId: null, priority: 'normal', scheduleId: 'morning', status: 'played', reason: null, playbacks: 4 },
-      { localDay: null, villageId: null, priority: 'normal', scheduleId: 'morning', status: 'missed', reason: null, playbacks: 2 },
-      { localDay: null, villageId: null, priority: null, scheduleId: null, status: 'played', reason: '', playbacks: 4 },
-      { localDay: null, villageId: null, priority: null, scheduleId: null, status: 'missed', reason: 'late', playbacks: 1 },
-      { localDay: null, villageId: null, priority: null, scheduleId: null, status: 'missed', reason: 'speaker_busy', playbacks: 1 },
+      { localDay: '2026-11-01', villageId: null, priority: null, scheduleId: 'morning', programVersion: 1, status: 'played', reason: null, playbacks: 4 },
+      { localDay: '2026-11-01', villageId: null, priority: null, scheduleId: 'morning', programVersion: 1, status: 'missed', reason: null, playbacks: 2 },
+      { localDay: null, villageId: 'v1', priority: null, scheduleId: 'morning', programVersion: 1, status: 'played', reason: null, playbacks: 4 },
+      { localDay: null, villageId: 'v1', priority: null, scheduleId: 'morning', programVersion: 1, status: 'missed', reason: null, playbacks: 2 },
+      { localDay: null, villageId: null, priority: 'normal', scheduleId: 'morning', programVersion: 1, status: 'played', reason: null, playbacks: 4 },
+      { localDay: null, villageId: null, priority: 'normal', scheduleId: 'morning', programVersion: 1, status: 'missed', reason: null, playbacks: 2 },
+      { localDay: null, villageId: null, priority: null, scheduleId: null, programVersion: null, status: 'played', reason: '', playbacks: 4 },
+      { localDay: null, villageId: null, priority: null, scheduleId: null, programVersion: null, status: 'missed', reason: 'late', playbacks: 1 },
+      { localDay: null, villageId: null, priority: null, scheduleId: null, programVersion: null, status: 'missed', reason: 'speaker_busy', playbacks: 1 },
     ];
     const result = summary(bySet);
     expect(result.totals).toMatchObject({ playbacks: 6, played: 4, missed: 2, onAirMs: 1_200_000 });
@@ -81,5 +81,17 @@ describe('summarise', () => {
 
   it('reports every priority, most urgent first', () => {
     expect(summary(counts).priorities.map((row) => [row.priority, row.played])).toEqual([['emergency', 3], ['priority', 0], ['normal', 4]]);
+  });
+
+  it('counts each playback with the program version it aired, not the program the schedule has today', () => {
+    // The morning schedule aired version 1 twice, then its bulletins were changed to one Đề án 06 bulletin of 1 minute.
+    const programs = new Map([...PROGRAMS, [programKey('morning', 2), [{ topicId: 'da06', topicName: 'Đề án 06', durationMs: 60_000 }]]]);
+    const edited = [count('2026-11-01', 'v1', 'morning', 'played', 2), { ...count('2026-11-02', 'v1', 'morning', 'played', 3), programVersion: 2 }];
+    const result = summarise({ counts: edited, programs, villages: VILLAGES, from: '2026-11-01', to: '2026-11-30', grouping: 'month', topicIds: [] });
+    expect(result.totals.onAirMs).toBe(2 * 300_000 + 3 * 60_000);
+    expect(result.villageTopics.map((cell) => [cell.topicId, cell.broadcasts, cell.onAirMs])).toEqual([
+      ['cds', 2, 360_000],
+      ['da06', 5, 2 * 120_000 + 3 * 60_000],
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { ProgramVersion } from '../schedules/program';
 import { Grouping, periodOf, periodsBetween } from './report-period';
 
 /**
@@ -10,10 +11,17 @@ export interface PlaybackCount {
   villageId: string | null;
   priority: string | null;
   scheduleId: string | null;
+  /** The version of the schedule's program these playbacks aired; null with scheduleId. */
+  programVersion: number | null;
   status: string;
   /** `''` for none; null when the row is not grouped by reason. */
   reason: string | null;
   playbacks: number;
+}
+
+/** Identifies one version of one schedule's program in `summarise`'s programs. */
+export function programKey(scheduleId: string, version: number): string {
+  return `${scheduleId}/${version}`;
 }
 
 /** Part of a schedule's program: the minutes of one topic in it. */
@@ -99,7 +107,7 @@ function tallyBy<K>(keys: K[]): Map<K, Tally> {
 }
 
 /**
- * The summary's tables from playback counts and the programs of their schedules. Pure, so the rules (what counts
+ * The summary's tables from playback counts and the program versions they aired (keyed by programKey). Pure, so the rules (what counts
  * as planned, due, on air; how a multi-topic program splits) are unit-tested without a database.
  */
 export function summarise(input: {
@@ -127,8 +135,9 @@ export function summarise(input: {
       problem.count += count.playbacks;
       problems.set(key, problem);
     }
-    if (count.scheduleId === null) continue;
-    const ms = programMs.get(count.scheduleId) ?? 0;
+    if (count.scheduleId === null || count.programVersion === null) continue;
+    const program = programKey(count.scheduleId, count.programVersion);
+    const ms = programMs.get(program) ?? 0;
     if (count.localDay !== null) {
       total.add(count, ms);
       periods.get(periodOf(count.localDay, input.grouping))?.add(count, ms);
@@ -137,7 +146,7 @@ export function summarise(input: {
     if (count.villageId === null) continue;
     villages.get(count.villageId)?.add(count, ms);
     if (count.status !== 'played') continue;
-    for (const topic of input.programs.get(count.scheduleId) ?? []) {
+    for (const topic of input.programs.get(program) ?? []) {
       if (input.topicIds.length && !input.topicIds.includes(topic.topicId)) continue;
       const key = `${count.villageId}/${topic.topicId}`;
       const cell = villageTopics.get(key) ?? { villageId: count.villageId, topicId: topic.topicId, topicName: topic.topicName, broadcasts: 0, onAirMs: 0 };
@@ -162,7 +171,11 @@ export function summarise(input: {
   };
 }
 
-/** The schedules whose programs the summary needs. */
-export function scheduleIdsOf(counts: PlaybackCount[]): string[] {
-  return [...new Set(counts.flatMap((count) => (count.scheduleId === null ? [] : [count.scheduleId])))];
+/** The program versions the summary needs. */
+export function programsOf(counts: PlaybackCount[]): ProgramVersion[] {
+  const versions = new Map<string, ProgramVersion>();
+  for (const { scheduleId, programVersion } of counts) {
+    if (scheduleId !== null && programVersion !== null) versions.set(programKey(scheduleId, programVersion), { scheduleId, version: programVersion });
+  }
+  return [...versions.values()];
 }

@@ -3,10 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { reportConditions } from './report-conditions';
 import { ReportRequest } from './report-request';
-import { PlaybackCount, ProgramTopic } from './summary-aggregation';
+import { ProgramVersion } from '../schedules/program';
+import { PlaybackCount, programKey, ProgramTopic } from './summary-aggregation';
 
 /** One grouping per dimension the summary tallies (see PlaybackCount). */
-const GROUPING_SETS = '((local_day, schedule_id, status), (village_id, schedule_id, status), (priority, schedule_id, status), (status, reason))';
+const GROUPING_SETS =
+  '((local_day, schedule_id, program_version, status), (village_id, schedule_id, program_version, status), (priority, schedule_id, program_version, status), (status, reason))';
 
 /** Reads what a summary is computed from: playback counts, the programs they aired, village names. */
 @Injectable()
@@ -25,7 +27,7 @@ export class SummarySource {
     const { where, params } = reportConditions(request, 'r', 'rollup');
     return this.rows(
       `SELECT to_char(r.local_day, 'YYYY-MM-DD') AS "localDay", r.village_id AS "villageId", r.priority, r.schedule_id AS "scheduleId",
-         r.status, r.reason, sum(r.playbacks)::int AS playbacks
+         r.program_version AS "programVersion", r.status, r.reason, sum(r.playbacks)::int AS playbacks
        FROM report_daily r WHERE ${where} AND r.playbacks > 0
        GROUP BY GROUPING SETS ${GROUPING_SETS}`,
       params,
@@ -37,9 +39,9 @@ export class SummarySource {
     const { where, params } = reportConditions(request, 'p', 'playbacks');
     const zone = `$${params.push(request.commune.timezone)}`;
     return this.rows(
-      `SELECT to_char(local_day, 'YYYY-MM-DD') AS "localDay", village_id AS "villageId", priority, schedule_id AS "scheduleId", status,
-         reason, count(*)::int AS playbacks
-       FROM (SELECT (p.scheduled_at AT TIME ZONE ${zone})::date AS local_day, p.village_id, p.priority, p.schedule_id, p.status,
+      `SELECT to_char(local_day, 'YYYY-MM-DD') AS "localDay", village_id AS "villageId", priority, schedule_id AS "scheduleId",
+         program_version AS "programVersion", status, reason, count(*)::int AS playbacks
+       FROM (SELECT (p.scheduled_at AT TIME ZONE ${zone})::date AS local_day, p.village_id, p.priority, p.schedule_id, p.program_version, p.status,
                coalesce(p.failure_reason, '') AS reason
              FROM playbacks p WHERE ${where}) r
        GROUP BY GROUPING SETS ${GROUPING_SETS}`,
@@ -47,19 +49,20 @@ export class SummarySource {
     );
   }
 
-  /** Each schedule's program as minutes per topic (a bulletin's rendition duration, else its original's). */
-  async programs(scheduleIds: string[]): Promise<Map<string, ProgramTopic[]>> {
+  /** Each program version as minutes per topic (a bulletin's rendition duration, else its original's), by programKey. */
+  async programs(versions: ProgramVersion[]): Promise<Map<string, ProgramTopic[]>> {
     const rows = (await this.dataSource.query(
-      `SELECT sb.schedule_id, b.topic_id, t.name AS topic_name, sum(coalesce(b.duration_ms, b.original_duration_ms))::bigint AS duration_ms
+      `SELECT sb.schedule_id, sb.version, b.topic_id, t.name AS topic_name, sum(coalesce(b.duration_ms, b.original_duration_ms))::bigint AS duration_ms
        FROM schedule_bulletins sb JOIN bulletins b ON b.id = sb.bulletin_id JOIN topics t ON t.id = b.topic_id
-       WHERE sb.schedule_id = ANY($1::uuid[]) GROUP BY 1, 2, 3`,
-      [scheduleIds],
-    )) as Array<{ schedule_id: string; topic_id: string; topic_name: string; duration_ms: string }>;
+       WHERE (sb.schedule_id, sb.version) IN (SELECT * FROM unnest($1::uuid[], $2::int[])) GROUP BY 1, 2, 3, 4`,
+      [versions.map((program) => program.scheduleId), versions.map((program) => program.version)],
+    )) as Array<{ schedule_id: string; version: number; topic_id: string; topic_name: string; duration_ms: string }>;
     const programs = new Map<string, ProgramTopic[]>();
     for (const row of rows) {
-      const topics = programs.get(row.schedule_id) ?? [];
+      const key = programKey(row.schedule_id, row.version);
+      const topics = programs.get(key) ?? [];
       topics.push({ topicId: row.topic_id, topicName: row.topic_name, durationMs: Number(row.duration_ms) });
-      programs.set(row.schedule_id, topics);
+      programs.set(key, topics);
     }
     return programs;
   }

@@ -36,3 +36,9 @@ export function formatDuration(ms: number): string {
   if (minutes === 0) return `${rest} s`;
   return rest === 0 ? `${minutes} min` : `${minutes} min ${rest} s`;
 }
+
+/** One version of one schedule's program: an edit of the bulletins writes the next, and playbacks name theirs. */
+export interface ProgramVersion {
+  scheduleId: string;
+  version: number;
+}

@@ -2,13 +2,19 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typ
 import { Bulletin } from '../bulletins/bulletin.entity';
 import { Schedule } from './schedule.entity';
 
-/** One bulletin at its place in a schedule's program (0 first). The same bulletin may appear twice. */
+/**
+ * One bulletin at its place (0 first) in one version of a schedule's program. The same bulletin may appear twice.
+ * Versions are never rewritten: an edit of the program writes the next version.
+ */
 @Entity({ name: 'schedule_bulletins' })
 export class ScheduleBulletin {
-  @PrimaryColumn({ name: 'schedule_id', type: 'uuid' })
+  @PrimaryColumn({ name: 'schedule_id', type: 'uuid', primaryKeyConstraintName: 'PK_schedule_bulletins' })
   scheduleId: string;
 
-  @PrimaryColumn({ type: 'integer' })
+  @PrimaryColumn({ type: 'integer', primaryKeyConstraintName: 'PK_schedule_bulletins' })
+  version: number;
+
+  @PrimaryColumn({ type: 'integer', primaryKeyConstraintName: 'PK_schedule_bulletins' })
   position: number;
 
   @ManyToOne(() => Schedule, (schedule) => schedule.bulletins, { onDelete: 'CASCADE' })

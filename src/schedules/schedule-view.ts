@@ -9,6 +9,8 @@ export interface ScheduleView {
   title: string;
   status: ScheduleStatus;
   bulletinIds: string[];
+  /** Raised by each edit of `bulletinIds`; playbacks name the version they aired. */
+  programVersion: number;
   targets: { communeIds: string[]; villageIds: string[]; speakerIds: string[] };
   startsAt: Date | null;
   rrule: string | null;
@@ -26,6 +28,14 @@ export interface ScheduleView {
   updatedAt: Date;
 }
 
+/** The bulletins of the program version in force, in order, of a schedule loaded with its bulletins. */
+export function currentBulletinIds(schedule: Schedule): string[] {
+  return (schedule.bulletins ?? [])
+    .filter((item) => item.version === schedule.programVersion)
+    .sort((a, b) => a.position - b.position)
+    .map((item) => item.bulletinId);
+}
+
 /** The view of a schedule loaded with its bulletins and targets. */
 export function toScheduleView(schedule: Schedule): ScheduleView {
   const targets = schedule.targets ?? [];
@@ -35,7 +45,8 @@ export function toScheduleView(schedule: Schedule): ScheduleView {
     communeId: schedule.communeId,
     title: schedule.title,
     status: schedule.status,
-    bulletinIds: [...(schedule.bulletins ?? [])].sort((a, b) => a.position - b.position).map((item) => item.bulletinId),
+    bulletinIds: currentBulletinIds(schedule),
+    programVersion: schedule.programVersion,
     targets: { communeIds: ids((t) => t.communeId), villageIds: ids((t) => t.villageId), speakerIds: ids((t) => t.speakerId) },
     startsAt: schedule.startsAt,
     rrule: schedule.rrule,

@@ -84,6 +84,14 @@ export class Schedule {
   @Column({ name: 'updated_by', type: 'uuid', nullable: true })
   updatedBy: string | null;
 
+  /**
+   * The program's current version: an edit of the bulletins adds one, and the older versions stay, because playbacks
+   * name the version they aired (reports show what actually went on air).
+   */
+  @Column({ name: 'program_version', type: 'integer', default: 1 })
+  programVersion: number;
+
+  /** Every version of the program; `currentBulletinIds` (schedule-view.ts) picks the one in force. */
   @OneToMany(() => ScheduleBulletin, (item) => item.schedule, { cascade: true })
   bulletins?: ScheduleBulletin[];
 

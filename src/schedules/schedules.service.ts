@@ -15,7 +15,7 @@ import { SchedulePriority } from './schedule-priority';
 import { IllegalScheduleTransitionError, nextScheduleStatus, ScheduleAction, ScheduleStatus } from './schedule-status';
 import { ScheduleTarget } from './schedule-target.entity';
 import { Schedule } from './schedule.entity';
-import { ScheduleView, toScheduleView } from './schedule-view';
+import { currentBulletinIds, ScheduleView, toScheduleView } from './schedule-view';
 
 const DEFAULT_GRACE_SECONDS = 600;
 const FINGERPRINT_INDEX = 'UQ_schedules_active_fingerprint';
@@ -74,6 +74,7 @@ export class SchedulesService {
       createdBy: caller.id,
       updatedBy: caller.id,
       revision: 1,
+      programVersion: 1,
     });
     this.applyTiming(schedule, { startsAt: dto.startsAt, rrule: dto.rrule, timezone: dto.timezone }, program.commune, true);
     return this.save(schedule, program, 'created');
@@ -107,6 +108,7 @@ export class SchedulesService {
       createdBy: caller.id,
       updatedBy: caller.id,
       revision: 1,
+      programVersion: 1,
       timezone,
     });
     if (input.repeatEveryMinutes === undefined) {
@@ -214,14 +216,22 @@ export class SchedulesService {
       bulletinIds: program?.bulletinIds ?? current!.bulletinIds,
       targets: program?.targets ?? current!.targets,
     });
+    // A new schedule writes version 1; an edit that changes the bulletins writes the next version, keeping the older.
+    const isNew = !schedule.id;
+    const newProgram = program !== null && (isNew || !sameOrder(program.bulletinIds, currentBulletinIds(schedule)));
+    if (newProgram && !isNew) schedule.programVersion += 1;
     const id = await this.dataSource.transaction(async (manager) => {
       const { bulletins: _items, targets: _targets, ...row } = schedule;
       if (program) row.programMs = program.programMs;
       const saved = await manager.getRepository(Schedule).save(row);
+      if (newProgram) {
+        await manager.insert(
+          ScheduleBulletin,
+          program.bulletinIds.map((bulletinId, position) => ({ scheduleId: saved.id, version: saved.programVersion, position, bulletinId })),
+        );
+      }
       if (program) {
-        await manager.delete(ScheduleBulletin, { scheduleId: saved.id });
         await manager.delete(ScheduleTarget, { scheduleId: saved.id });
-        await manager.insert(ScheduleBulletin, program.bulletinIds.map((bulletinId, position) => ({ scheduleId: saved.id, position, bulletinId })));
         await manager.insert(ScheduleTarget, [
           ...program.targets.communeIds.map((communeId) => ({ scheduleId: saved.id, communeId })),
           ...program.targets.villageIds.map((villageId) => ({ scheduleId: saved.id, villageId })),
@@ -254,6 +264,10 @@ export class SchedulesService {
       scheduleId: existing?.id ?? null,
     });
   }
+}
+
+function sameOrder(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((id, index) => id === b[index]);
 }
 
 function instant(value: string | null | undefined): Date | null {

@@ -59,7 +59,7 @@ async function schedule(dataSource: DataSource, communeId: string, title: string
     [communeId, title, ZONE, priority, programMs],
   );
   for (const [position, bulletinId] of bulletinIds.entries()) {
-    await dataSource.query(`INSERT INTO schedule_bulletins (schedule_id, position, bulletin_id) VALUES ($1, $2, $3)`, [row.id, position, bulletinId]);
+    await dataSource.query(`INSERT INTO schedule_bulletins (schedule_id, version, position, bulletin_id) VALUES ($1, 1, $2, $3)`, [row.id, position, bulletinId]);
   }
   return row.id as string;
 }

@@ -1,5 +1,6 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
+import { DateTime } from 'luxon';
 import { QueueName } from '../../src/queue/queue.constants';
 import { call } from '../support/api';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -39,6 +40,8 @@ describe('Re-planning a schedule when it changes', () => {
   }
 
   const iso = (at: Date) => new Date(at).toISOString();
+  /** The calendar day of an instant in the test commune's zone, as the reports take it. */
+  const localDay = (at: Date) => DateTime.fromJSDate(at, { zone: loa.places.commune.timezone }).toISODate()!;
   const patch = (scheduleId: string, body: Body) => call<Body>(loa.people.editor, 'PATCH', `/api/schedules/${scheduleId}`, body);
 
   it('plans a new schedule as soon as it is saved', async () => {
@@ -119,6 +122,33 @@ describe('Re-planning a schedule when it changes', () => {
     expect((await action('cancel')).status).toBe(200);
     expect((await stage.playbacks([scheduleId])).map((row) => [row.status, row.failureReason])).toEqual([['cancelled', 'schedule_cancelled']]);
     expect(await queuedInstants(scheduleId, [startsAt.toISOString()])).toEqual([]);
+  });
+
+  it('airs the program version each playback names: a change of bulletins alters what airs next, never what the log says aired', async () => {
+    const speaker = await stage.axisSpeaker();
+    const replacement = await stage.approvedBulletin(8, 'Bản tin thay thế');
+    const first = new Date(Date.now() + 8_000);
+    const scheduleId = await stage.schedule([bulletinId], [speaker.id], first, { misfireGraceSeconds: 120 });
+    await stage.settled([scheduleId], 60_000);
+
+    const second = new Date(Date.now() + 8_000);
+    const edited = await patch(scheduleId, { bulletinIds: [replacement], startsAt: second.toISOString() });
+    expect(edited.body).toMatchObject({ bulletinIds: [replacement], programVersion: 2 });
+    // Only a change of bulletins makes a version.
+    expect((await patch(scheduleId, { title: 'Đổi tên lần nữa', bulletinIds: [replacement] })).body).toMatchObject({ programVersion: 2 });
+    const played = await stage.waitForPlaybacks([scheduleId], (rows) => rows.length === 2 && rows.every((row) => row.status === 'played'), 60_000, 'both slots played');
+    expect(played.map((row) => iso(row.scheduledAt))).toEqual([first.toISOString(), second.toISOString()]);
+    expect(speaker.device.playbacks.map((playback) => Math.round(playback.decodedSeconds ?? 0))).toEqual([4, 8]);
+
+    const days = `from=${localDay(first)}&to=${localDay(second)}&speakerIds=${speaker.id}`;
+    const log = await call<Body>(loa.people.editor, 'GET', `/api/reports/as-run?${days}`);
+    expect(log.status).toBe(200);
+    expect((log.body.rows as Body[]).map((line) => line.bulletins)).toEqual(['Bản tin thử lỗi', 'Bản tin thay thế']);
+    const summary = await call<Body>(loa.people.editor, 'GET', `/api/reports/summary?${days}`);
+    expect(summary.body.totals).toMatchObject({ played: 2 });
+    const [short, long] = (log.body.rows as Body[]).map((line) => line.programMs as number);
+    expect(long).toBeGreaterThan(short);
+    expect(summary.body.totals.onAirMs).toBe(short + long);
   });
 
   it('follows an edit whose re-planning never ran (the process died after the commit) at the next planner tick', async () => {

@@ -13,6 +13,8 @@ export interface SlotPlayback {
   communeId: string;
   villageId: string;
   priority: string;
+  /** The version of the schedule's program it plays. */
+  programVersion: number;
   status: PlaybackStatus;
   attempts: number;
   scheduledAt: Date;
@@ -75,7 +77,7 @@ export class PlaybackWrites {
   /** The slot's playbacks not yet terminal nor on air, each with its speaker's driver settings, in one query. */
   async load(slot: VillageSlot): Promise<SlotPlayback[]> {
     const rows = (await this.dataSource.query(
-      `SELECT p.id, p.speaker_id, p.commune_id, p.village_id, p.priority, p.status, p.attempts, p.scheduled_at, p.grace_until,
+      `SELECT p.id, p.speaker_id, p.commune_id, p.village_id, p.priority, p.program_version, p.status, p.attempts, p.scheduled_at, p.grace_until,
               s.id AS s_id, s.enabled AS s_enabled, s.driver AS s_driver, s.settings AS s_settings, s.secrets_sealed AS s_secrets_sealed
          FROM playbacks p LEFT JOIN speakers s ON s.id = p.speaker_id
         WHERE p.schedule_id = $1 AND p.scheduled_at = $2 AND p.village_id = $3 AND p.status = ANY($4)
@@ -88,6 +90,7 @@ export class PlaybackWrites {
       communeId: row.commune_id as string,
       villageId: row.village_id as string,
       priority: row.priority as string,
+      programVersion: row.program_version as number,
       status: row.status as PlaybackStatus,
       attempts: row.attempts as number,
       scheduledAt: row.scheduled_at as Date,

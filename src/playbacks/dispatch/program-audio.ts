@@ -4,6 +4,7 @@ import { In, Repository } from 'typeorm';
 import { Bulletin } from '../../bulletins/bulletin.entity';
 import { ChimeAudio } from '../../chime/chime-audio';
 import { MediaLinks } from '../../media-links/media-links.service';
+import { ProgramVersion } from '../../schedules/program';
 import { ScheduleBulletin } from '../../schedules/schedule-bulletin.entity';
 import { Schedule } from '../../schedules/schedule.entity';
 import { DriverAudioCache } from '../../speakers/drivers/driver-audio-cache';
@@ -54,22 +55,22 @@ export class ProgramAudio {
    * The program once per distinct need (a village mixing Axis speakers and gateways converts each format once),
    * shared by the villages of one slot staged at the same time: 200 villages read it once, not 200 times.
    */
-  prepare(scheduleId: string, scheduledAt: Date, needs: AudioNeed[]): Promise<Map<string, ProgramItem[]>> {
-    const key = `${scheduleId}@${scheduledAt.getTime()}:${[...new Set(needs.map(audioNeedKey))].sort().join(',')}`;
-    let program = this.shared.get(key);
-    if (!program) {
-      program = this.read(scheduleId, needs);
-      this.shared.set(key, program);
+  prepare(program: ProgramVersion, scheduledAt: Date, needs: AudioNeed[]): Promise<Map<string, ProgramItem[]>> {
+    const key = `${program.scheduleId}/${program.version}@${scheduledAt.getTime()}:${[...new Set(needs.map(audioNeedKey))].sort().join(',')}`;
+    let prepared = this.shared.get(key);
+    if (!prepared) {
+      prepared = this.read(program, needs);
+      this.shared.set(key, prepared);
       const forget = (): void => void setTimeout(() => this.shared.delete(key), SHARED_FOR_MS).unref();
       // A failure is not shared beyond the villages already waiting for it.
-      program.then(forget, () => this.shared.delete(key));
+      prepared.then(forget, () => this.shared.delete(key));
     }
-    return program;
+    return prepared;
   }
 
-  private async read(scheduleId: string, needs: AudioNeed[]): Promise<Map<string, ProgramItem[]>> {
-    const items = await this.items.find({ where: { scheduleId }, order: { position: 'ASC' } });
-    if (items.length === 0) throw new Error(`Schedule ${scheduleId} has no bulletin to play`);
+  private async read({ scheduleId, version }: ProgramVersion, needs: AudioNeed[]): Promise<Map<string, ProgramItem[]>> {
+    const items = await this.items.find({ where: { scheduleId, version }, order: { position: 'ASC' } });
+    if (items.length === 0) throw new Error(`Version ${version} of schedule ${scheduleId}'s program has no bulletin to play`);
     const bulletins = await this.bulletins.findBy({ id: In(items.map((item) => item.bulletinId)) });
     const schedule = await this.schedules.findOneBy({ id: scheduleId });
     const chime = schedule?.chime ? await this.chime.rendition() : null;
