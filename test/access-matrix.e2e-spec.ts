@@ -127,7 +127,7 @@ describe('Access: every route for every kind of caller', () => {
       communeId: loa.places.commune.id, title: 'Lịch thử', status, rrule: 'DTSTART:20260101T000000\nRRULE:FREQ=DAILY;BYHOUR=6',
       startsAt: null, timezone: 'Asia/Ho_Chi_Minh', programMs: 60_000,
     });
-    await loa.dataSource.getRepository(ScheduleBulletin).insert({ scheduleId: schedule.id, position: 0, bulletinId });
+    await loa.dataSource.getRepository(ScheduleBulletin).insert({ scheduleId: schedule.id, version: 1, position: 0, bulletinId });
     await loa.dataSource.getRepository(ScheduleTarget).insert({ scheduleId: schedule.id, villageId: loa.places.village.id });
     return schedule.id;
   }
@@ -139,7 +139,7 @@ describe('Access: every route for every kind of caller', () => {
       communeId: loa.places.commune.id, title: 'Phát khẩn cấp thử', status: ScheduleStatus.Active, priority: SchedulePriority.Emergency,
       startsAt: new Date(Date.now() + 3_600_000), rrule: null, timezone: 'Asia/Ho_Chi_Minh', programMs: 60_000,
     });
-    await loa.dataSource.getRepository(ScheduleBulletin).insert({ scheduleId: schedule.id, position: 0, bulletinId });
+    await loa.dataSource.getRepository(ScheduleBulletin).insert({ scheduleId: schedule.id, version: 1, position: 0, bulletinId });
     await loa.dataSource.getRepository(ScheduleTarget).insert({ scheduleId: schedule.id, speakerId: await villageSpeaker() });
     return schedule.id;
   }
