@@ -145,8 +145,12 @@ describe('web console: an emergency broadcast pre-empts a running one', () => {
 
     expect(await confirmStop.isVisible()).toBe(true);
     await confirmStop.click();
-    await page.getByRole('status').filter({ hasText: 'Đã dừng' }).waitFor();
+    const stoppedNotice = page.getByRole('status').filter({ hasText: 'Đã dừng' });
+    await stoppedNotice.waitFor();
     await progress.waitFor({ state: 'detached' });
+    // The repeats' cancellations reach both pages live; the editor's confirmation stays on screen through them.
+    await dashboard.locator(`[data-emergency="${emergency.id}"]`).waitFor({ state: 'detached' });
+    expect(await stoppedNotice.isVisible()).toBe(true);
     const schedules = (await call<Body[]>(loa.people.editor, 'GET', '/api/schedules')).body;
     expect(schedules.find((schedule) => schedule.priority === 'emergency')).toMatchObject({ status: 'cancelled' });
   }, 240_000);

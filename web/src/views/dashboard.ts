@@ -21,6 +21,7 @@ export function renderDashboard(main: HTMLElement, me: Me): () => void {
   let stopped = false;
   let drawTimer: number | undefined;
   let emergencyTimer: number | undefined;
+  let reloadTimer: number | undefined;
 
   const liveBadge = h('span', { class: 'badge tone-wait live-badge', role: 'status' }, 'Đang kết nối…');
   const message = h('div', { class: 'message' });
@@ -77,6 +78,12 @@ export function renderDashboard(main: HTMLElement, me: Me): () => void {
     if (stopped) return;
     drawEmergencies();
     emergencyTimer = window.setTimeout(() => void loadEmergencies(), EMERGENCY_REFRESH_MS);
+  }
+
+  /** Schedules and emergencies read again once a burst of live events has passed (a stop cancels every repeat). */
+  function scheduleReload(): void {
+    window.clearTimeout(reloadTimer);
+    reloadTimer = window.setTimeout(() => void loadSchedules().then(() => loadEmergencies()).catch(() => undefined), 300);
   }
 
   function scheduleDraw(): void {
@@ -244,8 +251,10 @@ export function renderDashboard(main: HTMLElement, me: Me): () => void {
     playback: (data) => {
       const playback = data as unknown as Playback;
       playbacks.set(playback.id, playback);
-      // A schedule created since the lists were loaded (an emergency broadcast from another desk).
-      if (!schedules.has(playback.scheduleId)) void loadSchedules().then(() => void loadEmergencies()).catch(() => undefined);
+      // A schedule created since the lists were loaded (an emergency broadcast from another desk), or one whose
+      // playbacks were just withdrawn because it was stopped or cancelled: its status changed.
+      const stoppedOrCancelled = playback.status === 'cancelled' || playback.failureReason === 'broadcast_stopped';
+      if (!schedules.has(playback.scheduleId) || stoppedOrCancelled) scheduleReload();
       scheduleDraw();
     },
     speaker: (data) => {
@@ -270,6 +279,7 @@ export function renderDashboard(main: HTMLElement, me: Me): () => void {
     stopped = true;
     window.clearTimeout(drawTimer);
     window.clearTimeout(emergencyTimer);
+    window.clearTimeout(reloadTimer);
     stopLive();
   };
 }

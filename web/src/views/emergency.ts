@@ -28,7 +28,10 @@ export function renderEmergency(main: HTMLElement): () => void {
   let broadcasts: ScheduleSummary[] = [];
   let directory: Directory | null = null;
   let stopped = false;
+  /** What came of the editor's last stop: kept until the next one, whatever live updates redraw meanwhile. */
   const message = h('div', { class: 'message' });
+  /** Why the broadcasts could not be read; cleared by the next read that works. */
+  const loadProblem = h('div', { class: 'message' });
   const formBox = h('div', {});
   const progress = h('section', { class: 'progress-list', 'aria-live': 'polite', 'aria-label': 'Tiến độ phát khẩn cấp' });
   const liveBadge = h('span', { class: 'badge tone-wait live-badge', role: 'status' }, 'Đang kết nối…');
@@ -45,10 +48,10 @@ export function renderEmergency(main: HTMLElement): () => void {
       // A one-off that aired long ago stays `active` until stopped; only broadcasts still going or recent are shown.
       broadcasts = emergencies.filter((broadcast, index) => lists[index].some((item) => !TERMINAL.includes(item.status) || Date.now() - new Date(item.scheduledAt).getTime() < RECENT_MS));
       if (firstLoad) replace(formBox, emergencyForm(dir, started));
-      message.replaceChildren();
+      loadProblem.replaceChildren();
       drawProgress();
     } catch (error) {
-      if (!stopped) message.replaceChildren(notice('error', (error as Error).message));
+      if (!stopped) loadProblem.replaceChildren(notice('error', (error as Error).message));
     }
   }
 
@@ -104,7 +107,7 @@ export function renderEmergency(main: HTMLElement): () => void {
     },
   });
 
-  replace(main, h('div', { class: 'title-row' }, h('h1', {}, 'Phát khẩn cấp'), liveBadge), message, progress, formBox);
+  replace(main, h('div', { class: 'title-row' }, h('h1', {}, 'Phát khẩn cấp'), liveBadge), loadProblem, message, progress, formBox);
   return () => {
     stopped = true;
     stopLive();
