@@ -113,13 +113,14 @@ export class AxisDevice implements EmulatedDevice {
       if (!response.writableFinished) interrupted.abort();
     });
     try {
-      const path = await this.receive(request, playback);
+      const path = await this.receive(request, playback, interrupted.signal);
       const seconds = await this.decode(path, playback);
       await sleep(playback.startedAt.getTime() + seconds * 1000 * this.options.timeScale - Date.now(), undefined, { signal: interrupted.signal });
       this.finish(playback, 'played', null);
       answer(response, entry, 200, '');
     } catch (error) {
-      if (interrupted.signal.aborted) this.finish(playback, 'interrupted', 'the connection was closed during the playback');
+      // The request stream may hear of a dropped connection before the response does.
+      if (interrupted.signal.aborted || request.socket.destroyed) this.finish(playback, 'interrupted', 'the connection was closed during the playback');
       else {
         // A real device that cannot play closes the connection without an answer.
         this.finish(playback, 'failed', (error as Error).message);
@@ -155,16 +156,20 @@ export class AxisDevice implements EmulatedDevice {
     return playback;
   }
 
-  private receive(request: IncomingMessage, playback: EmulatedPlayback): Promise<string> {
+  /** The transmitted audio in a file; fails as soon as the connection closes before all of it arrived. */
+  private receive(request: IncomingMessage, playback: EmulatedPlayback, interrupted: AbortSignal): Promise<string> {
     const path = join(this.options.workDir, `${randomUUID()}.mulaw`);
     return new Promise((resolve, reject) => {
       const file = createWriteStream(path);
-      request.on('data', (chunk: Buffer) => (playback.receivedBytes += chunk.length));
-      request.on('close', () => {
+      const closed = () => {
         if (request.complete) return;
         file.destroy();
         reject(new Error('the connection was closed while receiving'));
-      });
+      };
+      request.on('data', (chunk: Buffer) => (playback.receivedBytes += chunk.length));
+      request.on('close', closed);
+      // The response's close is the one signal a dropped connection always gives, whatever the request stream saw.
+      interrupted.addEventListener('abort', closed, { once: true });
       file.on('finish', () => resolve(path));
       file.on('error', reject);
       request.pipe(file);

@@ -62,10 +62,10 @@ export type PlanReport =
  * Idempotent: rows are unique on (schedule, speaker, instant) and BullMQ ignores a job id it holds, so a second run,
  * or a run after Redis lost everything, rebuilds the same jobs. Each run makes the waiting playbacks match the
  * schedules as they are now: those an edit no longer means (another instant, a speaker no longer targeted) are
- * withdrawn with their jobs, the others take the schedule's priority, grace and program version; a paused schedule's are withdrawn,
- * a cancelled one's cancelled. So the plan follows every change by the next tick at the latest, whatever happened
- * to the process that made it (ScheduleReplanner only makes it immediate). Each run also ends what can no longer
- * play (`service_down`, `worker_lost`).
+ * withdrawn with their jobs, the others take the schedule's priority, grace and program version; a paused
+ * schedule's are withdrawn, a cancelled one's cancelled. So the plan follows every change by the next tick at the
+ * latest, whatever happened to the process that made it (ScheduleReplanner only makes it immediate). Each run also
+ * ends what can no longer play (`service_down`, `worker_lost`).
  */
 @Injectable()
 export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -158,8 +158,8 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
 
   /**
    * Deletes the waiting playbacks of these schedules that lie inside the run's window but not in its plan: the
-   * schedule was edited, or its speaker disabled, since they were planned. Jobs of village slots left with nothing waiting are withdrawn.
-   * A playback a worker took meanwhile is no longer waiting and is left alone.
+   * schedule was edited, or its speaker disabled, since they were planned. Jobs of village slots left with nothing
+   * waiting are withdrawn. A playback a worker took meanwhile is no longer waiting and is left alone.
    */
   private async withdrawUnplanned(schedules: Schedule[], rows: PlannedPlayback[], now: Date, horizonMs: number): Promise<number> {
     if (schedules.length === 0) return 0;

@@ -83,7 +83,17 @@ export function renderDashboard(main: HTMLElement, me: Me): () => void {
   /** Schedules and emergencies read again once a burst of live events has passed (a stop cancels every repeat). */
   function scheduleReload(): void {
     window.clearTimeout(reloadTimer);
-    reloadTimer = window.setTimeout(() => void loadSchedules().then(() => loadEmergencies()).catch(() => undefined), 300);
+    reloadTimer = window.setTimeout(
+      () =>
+        void loadSchedules()
+          .then(() => {
+            // Slots name their schedule: drawn again now that it is known.
+            draw();
+            return loadEmergencies();
+          })
+          .catch(() => undefined),
+      300,
+    );
   }
 
   function scheduleDraw(): void {
