@@ -333,6 +333,15 @@ async function main(): Promise<void> {
       planRows = 0;
       loaPlanPerS = 0;
     }
+    // The tick every minute after that: nothing new, but every waiting playback is compared with the plan.
+    let steadyTickS: number | null = null;
+    if (!planError && planRows > 0) {
+      const steadyStarted = performance.now();
+      const steady = await planner.planOnce({ communeIds: [planPlace.communeId] });
+      steadyTickS = (performance.now() - steadyStarted) / 1000;
+      const changed = steady.planned ? steady.inserted + steady.withdrawn : 'not planned';
+      console.log(`  steady tick   ${steadyTickS.toFixed(2)} s over ${planRows} waiting playbacks (changed: ${changed}; ticks come every 60 s)`);
+    }
     await sql.query('DELETE FROM playbacks WHERE commune_id = $1', [planPlace.communeId]);
     await playbackQueue.obliterate({ force: true });
 
@@ -460,6 +469,7 @@ async function main(): Promise<void> {
         p99_ratio: round(p99Ratio, 3),
         plan_per_s: Math.round(loaPlanPerS),
         plan_ratio: round(planRatio, 2),
+        steady_tick_s: steadyTickS === null ? null : round(steadyTickS, 2),
       }),
     );
   } finally {
