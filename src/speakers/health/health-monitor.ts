@@ -26,8 +26,9 @@ export type HealthSweepReport =
 
 /**
  * Every `SPEAKER_HEALTH_INTERVAL_SECONDS`, checks each enabled speaker once, spread over the interval with bounded
- * concurrency. Only the instance holding a PostgreSQL advisory lock sweeps, so several API instances never double
- * the checks. Rounds are aligned on the epoch, so a speaker keeps its offset whichever instance sweeps.
+ * concurrency; the history keeps what changed and an hourly heartbeat (see HistoryKeeping). Only the instance
+ * holding a PostgreSQL advisory lock sweeps, so several API instances never double the checks. Rounds are aligned
+ * on the epoch, so a speaker keeps its offset whichever instance sweeps.
  */
 @Injectable()
 export class SpeakerHealthMonitor implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -119,7 +120,7 @@ export class SpeakerHealthMonitor implements OnApplicationBootstrap, BeforeAppli
         // Read at its turn, not at the round's start: a speaker disabled or checked by hand meanwhile is seen as it is now.
         const speaker = await this.speakers.findOneBy({ id, enabled: true });
         if (!speaker) return;
-        const result = await this.health.check(speaker);
+        const result = await this.health.check(speaker, 'changes');
         tally[result.ok ? 'ok' : 'failing']++;
       },
       {
