@@ -60,7 +60,10 @@ export function renderEmergency(main: HTMLElement): () => void {
     void load().then(() => progress.querySelector<HTMLElement>(`[data-broadcast="${answer.id}"] h2`)?.focus());
   }
 
-  /** One card per broadcast, kept across live updates: only its tally and rows change, so a stop being confirmed stays open. */
+  /**
+   * One card per broadcast, kept across live updates: only its tally and rows change, so a stop being confirmed
+   * stays open.
+   */
   const cards = new Map<string, ProgressCard>();
 
   function drawProgress(): void {
@@ -124,6 +127,12 @@ function progressCard(broadcast: ScheduleSummary, stop: (broadcast: ScheduleSumm
   const tally = h('span', { class: 'tally' });
   const rows = h('ul', { class: 'rows' });
   const result = h('div', { class: 'message' });
+  // Disabled while the stop is on its way: a double tap sends one stop.
+  const confirm = h('button', { type: 'button', class: 'danger' }, 'Xác nhận dừng');
+  confirm.addEventListener('click', () => {
+    confirm.disabled = true;
+    void stop(broadcast, result).finally(() => (confirm.disabled = false));
+  });
   const confirmBox = h(
     'div',
     { class: 'confirm-stop', hidden: true },
@@ -131,7 +140,7 @@ function progressCard(broadcast: ScheduleSummary, stop: (broadcast: ScheduleSumm
     h(
       'div',
       { class: 'actions' },
-      h('button', { type: 'button', class: 'danger', onclick: () => void stop(broadcast, result) }, 'Xác nhận dừng'),
+      confirm,
       h('button', { type: 'button', class: 'secondary', onclick: () => { confirmBox.hidden = true; opener.hidden = false; opener.focus(); } }, 'Không dừng'),
     ),
   );
