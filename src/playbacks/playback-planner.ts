@@ -164,27 +164,25 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
   private async withdrawUnplanned(schedules: Schedule[], rows: PlannedPlayback[], now: Date, horizonMs: number): Promise<number> {
     if (schedules.length === 0) return 0;
     const windows = schedules.map((schedule) => ({ id: schedule.id, ...planningWindow(schedule, now, horizonMs) }));
+    // Compared here, not in SQL: an anti-join against a province's plan passed as arrays is planned as a nested loop.
+    const waiting = (await this.dataSource.query(
+      `SELECT p.id, p.schedule_id, p.speaker_id, p.scheduled_at, p.village_id FROM playbacks p
+         JOIN unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS w(schedule_id, from_at, to_at) ON p.schedule_id = w.schedule_id
+        WHERE p.status = ANY($4) AND p.scheduled_at >= w.from_at AND p.scheduled_at < w.to_at`,
+      [windows.map((window) => window.id), windows.map((window) => window.from), windows.map((window) => window.to), WAITING_PLAYBACK_STATUSES],
+    )) as Array<WithdrawnRow & { speaker_id: string }>;
+    const planned = new Set(rows.map((row) => planKey(row.scheduleId, row.speakerId, row.scheduledAt, row.villageId)));
+    const unplanned = waiting.filter((row) => !planned.has(planKey(row.schedule_id, row.speaker_id, row.scheduled_at, row.village_id)));
+    if (unplanned.length === 0) return 0;
+    // Guarded by status: a playback a worker took meanwhile is on air and no longer this run's to withdraw.
     const [deleted] = (await this.dataSource.query(
-      `DELETE FROM playbacks p
-        USING unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS w(schedule_id, from_at, to_at)
-        WHERE p.schedule_id = w.schedule_id AND p.status = ANY($4)
-          AND p.scheduled_at >= w.from_at AND p.scheduled_at < w.to_at
-          AND NOT EXISTS (
-            SELECT 1 FROM unnest($5::uuid[], $6::uuid[], $7::timestamptz[], $8::uuid[]) AS k(schedule_id, speaker_id, scheduled_at, village_id)
-             WHERE k.schedule_id = p.schedule_id AND k.speaker_id = p.speaker_id AND k.scheduled_at = p.scheduled_at AND k.village_id = p.village_id)
-        RETURNING p.id, p.schedule_id, p.scheduled_at, p.village_id`,
-      [
-        windows.map((window) => window.id),
-        windows.map((window) => window.from),
-        windows.map((window) => window.to),
-        WAITING_PLAYBACK_STATUSES,
-        rows.map((row) => row.scheduleId),
-        rows.map((row) => row.speakerId),
-        rows.map((row) => row.scheduledAt),
-        rows.map((row) => row.villageId),
-      ],
+      'DELETE FROM playbacks WHERE id = ANY($1::uuid[]) AND status = ANY($2) RETURNING id, schedule_id, scheduled_at, village_id',
+      [unplanned.map((row) => row.id), WAITING_PLAYBACK_STATUSES],
     )) as [WithdrawnRow[], number];
-    await this.withdrawEmptySlots(deleted);
+    // A village slot keeps its job while another of its speakers still waits (the slot lies wholly in the window).
+    const gone = new Set(deleted.map((row) => row.id));
+    const stillWaiting = new Set(waiting.filter((row) => !gone.has(row.id)).map(slotJobId));
+    await this.removeJobs(new Set(deleted.map(slotJobId).filter((jobId) => !stillWaiting.has(jobId))));
     if (deleted.length > 0) this.logger.log({ withdrawn: deleted.length }, 'Withdrew playbacks that edited schedules no longer plan');
     return deleted.length;
   }
@@ -315,27 +313,21 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
       parameters,
     )) as [WithdrawnRow[], number];
     const withdrawn = [...paused, ...cancelled];
-    await this.withdrawEmptySlots(withdrawn);
+    await this.removeJobs(new Set(withdrawn.map(slotJobId)));
     return withdrawn.length;
   }
 
-  /**
-   * Removes the dispatch job of each village slot these withdrawn playbacks belonged to, unless the slot still has a
-   * playback waiting (another speaker of the village still targeted). A job already running keeps its lock and finds
-   * its playbacks withdrawn: its attempts are guarded by status.
-   */
-  private async withdrawEmptySlots(withdrawn: VillageSlotRow[]): Promise<void> {
-    if (withdrawn.length === 0) return;
-    const slots = new Map(withdrawn.map((row) => [villageJobId({ scheduleId: row.schedule_id, scheduledAt: row.scheduled_at, villageId: row.village_id }), row]));
-    const rows = [...slots.values()];
-    const stillWaiting = (await this.dataSource.query(
-      `SELECT DISTINCT p.schedule_id, p.scheduled_at, p.village_id FROM playbacks p
-         JOIN unnest($1::uuid[], $2::timestamptz[], $3::uuid[]) AS s(schedule_id, scheduled_at, village_id)
-           ON p.schedule_id = s.schedule_id AND p.scheduled_at = s.scheduled_at AND p.village_id = s.village_id
-        WHERE p.status = ANY($4)`,
-      [rows.map((row) => row.schedule_id), rows.map((row) => row.scheduled_at), rows.map((row) => row.village_id), WAITING_PLAYBACK_STATUSES],
-    )) as VillageSlotRow[];
-    for (const row of stillWaiting) slots.delete(villageJobId({ scheduleId: row.schedule_id, scheduledAt: row.scheduled_at, villageId: row.village_id }));
-    for (const jobId of slots.keys()) await this.queue.remove(jobId).catch((error: unknown) => this.logger.warn({ err: error, jobId }, 'Could not withdraw a dispatch job'));
+  /** Removes these dispatch jobs. A job already running keeps its lock and finds its playbacks withdrawn. */
+  private async removeJobs(jobIds: Iterable<string>): Promise<void> {
+    for (const jobId of jobIds) await this.queue.remove(jobId).catch((error: unknown) => this.logger.warn({ err: error, jobId }, 'Could not withdraw a dispatch job'));
   }
+}
+
+/** The dispatch job of the village slot a playback belongs to. */
+function slotJobId(row: VillageSlotRow): string {
+  return villageJobId({ scheduleId: row.schedule_id, scheduledAt: row.scheduled_at, villageId: row.village_id });
+}
+
+function planKey(scheduleId: string, speakerId: string, scheduledAt: Date, villageId: string): string {
+  return `${scheduleId}/${speakerId}/${scheduledAt.getTime()}/${villageId}`;
 }
