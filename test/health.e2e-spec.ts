@@ -59,9 +59,15 @@ describe('GET /api/health', () => {
       expect(down.body.checks).toMatchObject({ database: { ok: true }, redis: { ok: false }, ffmpeg: { ok: true } });
 
       redis = start();
+      await until(() => redisAnswers(port), 'the private Redis to start again');
       await until(async () => (await call(url, 'GET', '/api/health')).status === 200, 'health to recover');
     } finally {
-      // Closed while its Redis is up: closing drains queues held there.
+      // Closed while its Redis is up: closing drains queues held there (and would wait for a Redis that is gone).
+      if (!(await redisAnswers(port))) {
+        redis.kill('SIGKILL');
+        redis = start();
+        await until(() => redisAnswers(port), 'the private Redis, to close the app').catch(() => undefined);
+      }
       await loa?.close();
       redis.kill('SIGKILL');
     }
