@@ -19,6 +19,8 @@ import { currentBulletinIds, ScheduleView, toScheduleView } from './schedule-vie
 
 const DEFAULT_GRACE_SECONDS = 600;
 const FINGERPRINT_INDEX = 'UQ_schedules_active_fingerprint';
+/** Two edits of the bulletins racing both write the next program version: the second is refused by this key. */
+const PROGRAM_VERSION_KEY = 'PK_schedule_bulletins';
 const CHANGE_OF: Record<ScheduleAction, ScheduleChangeKind> = {
   [ScheduleAction.Pause]: 'paused',
   [ScheduleAction.Resume]: 'resumed',
@@ -250,6 +252,9 @@ export class SchedulesService {
   /** A 409 naming the active schedule `schedule` duplicates when `error` is the fingerprint's unique violation; else `error`. */
   private async duplicateOr(error: unknown, schedule: Schedule): Promise<unknown> {
     const driverError = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : null;
+    if (driverError?.code === '23505' && driverError.constraint === PROGRAM_VERSION_KEY) {
+      return new ConflictException('Someone changed the bulletins of this schedule at the same moment; nothing was saved. Reload it and try again.');
+    }
     if (driverError?.code !== '23505' || driverError.constraint !== FINGERPRINT_INDEX) return error;
     const existing = await this.schedules
       .createQueryBuilder('schedule')

@@ -327,6 +327,24 @@ describe('Schedules', () => {
       expect(await activeTwins('Lịch gửi cùng lúc')).toEqual([created[0].body.id]);
     });
 
+    it('saves each of several edits of the bulletins racing each other as its own program version, or answers 409', async () => {
+      const created = await call<Body>(loa.people.editor, 'POST', '/api/schedules', twin({ title: 'Lịch sửa cùng lúc', rrule: 'FREQ=DAILY;BYHOUR=18;BYMINUTE=15' }));
+      expect(created.status).toBe(201);
+      const id = created.body.id as string;
+      const programs = [[news], [morning], [news, morning, news], [morning, news, morning]];
+      const answers = await Promise.all(programs.map((bulletinIds) => call<Body>(loa.people.editor, 'PATCH', `/api/schedules/${id}`, { bulletinIds })));
+      const saved = answers.filter((answer) => answer.status === 200);
+      const refused = answers.filter((answer) => answer.status === 409);
+      expect(saved.length + refused.length).toBe(programs.length);
+      expect(saved.length).toBeGreaterThanOrEqual(1);
+      for (const answer of refused) expect(answer.body.message).toMatch(/at the same moment; nothing was saved/);
+      const versions = (await loa.dataSource.query('SELECT DISTINCT version FROM schedule_bulletins WHERE schedule_id = $1 ORDER BY version', [id])) as Array<{ version: number }>;
+      expect(versions.map((row) => row.version)).toEqual(Array.from({ length: 1 + saved.length }, (_, index) => index + 1));
+      const now = (await call<Body>(loa.people.editor, 'GET', `/api/schedules/${id}`)).body;
+      expect(now.programVersion).toBe(1 + saved.length);
+      expect(saved.map((answer) => answer.body.bulletinIds)).toContainEqual(now.bulletinIds);
+    });
+
     it('compares with active schedules only: a paused twin may be recreated, but not resumed beside it', async () => {
       const content = twin({ title: 'Lịch tạm dừng' });
       const original = await call<Body>(loa.people.editor, 'POST', '/api/schedules', content);
