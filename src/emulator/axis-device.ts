@@ -161,16 +161,24 @@ export class AxisDevice implements EmulatedDevice {
     const path = join(this.options.workDir, `${randomUUID()}.mulaw`);
     return new Promise((resolve, reject) => {
       const file = createWriteStream(path);
+      let written = false;
       const closed = () => {
-        if (request.complete) return;
         file.destroy();
         reject(new Error('the connection was closed while receiving'));
       };
       request.on('data', (chunk: Buffer) => (playback.receivedBytes += chunk.length));
-      request.on('close', closed);
-      // The response's close is the one signal a dropped connection always gives, whatever the request stream saw.
-      interrupted.addEventListener('abort', closed, { once: true });
-      file.on('finish', () => resolve(path));
+      request.on('close', () => {
+        if (!request.complete) closed();
+      });
+      // The response's close is the one signal a dropped connection always gives, even when the request had all its
+      // bytes but its stream had not handed them all to the file yet (then it never ends, and the file never finishes).
+      interrupted.addEventListener('abort', () => {
+        if (!written) closed();
+      }, { once: true });
+      file.on('finish', () => {
+        written = true;
+        resolve(path);
+      });
       file.on('error', reject);
       request.pipe(file);
     });
