@@ -26,6 +26,8 @@ import { Client } from 'pg';
 import { Registry } from 'prom-client';
 import { GroupCommitAirtimeLedger } from '../src/airtime/group-commit-ledger';
 import { Bulletin } from '../src/bulletins/bulletin.entity';
+import { AuditEntry } from '../src/audit/audit-entry.entity';
+import { AuditService } from '../src/audit/audit.service';
 import { ChimeAudio } from '../src/chime/chime-audio';
 import { AppConfig } from '../src/config/app-config';
 import { MediaLinks } from '../src/media-links/media-links.service';
@@ -36,11 +38,13 @@ import { ProgramAudio } from '../src/playbacks/dispatch/program-audio';
 import { PlaybackDispatcher } from '../src/playbacks/playback-dispatcher';
 import { PlaybackPlanner } from '../src/playbacks/playback-planner';
 import { PlaybackWorker } from '../src/playbacks/playback.worker';
-import { DISPATCH_LEAD_MS, planPlaybacks } from '../src/playbacks/planning';
+import { DISPATCH_LEAD_MS, planningWindow, planPlaybacks } from '../src/playbacks/planning';
 import { QueueName } from '../src/queue/queue.constants';
 import { redisConnectionOptions } from '../src/queue/redis-connection';
-import { normaliseRrule } from '../src/schedules/recurrence';
+import { normaliseRrule, occurrencesBetween } from '../src/schedules/recurrence';
+import { RecurrenceEngine } from '../src/schedules/recurrence-engine';
 import { ScheduleBulletin } from '../src/schedules/schedule-bulletin.entity';
+import { ScheduleQuarantine } from '../src/schedules/schedule-quarantine';
 import { ScheduleSpeakers } from '../src/schedules/schedule-speakers';
 import { Schedule } from '../src/schedules/schedule.entity';
 import { SecretBox } from '../src/security/secret-box';
@@ -273,6 +277,8 @@ async function main(): Promise<void> {
     const ledger = new GroupCommitAirtimeLedger(dataSource);
     undo.push(() => ledger.beforeApplicationShutdown());
     const airtime = new AirtimeRecorder(ledger);
+    const recurrence = new RecurrenceEngine(config);
+    undo.push(() => recurrence.onModuleDestroy());
     const planner = new PlaybackPlanner(
       dataSource.getRepository(Schedule),
       dataSource,
@@ -280,6 +286,8 @@ async function main(): Promise<void> {
       new ScheduleSpeakers(dataSource.getRepository(Speaker)),
       config,
       airtime,
+      recurrence,
+      new ScheduleQuarantine(dataSource, new AuditService(dataSource.getRepository(AuditEntry))),
     );
     const metrics = new DispatchMetrics(new Registry());
     const programs = new ProgramAudio(
@@ -311,7 +319,8 @@ async function main(): Promise<void> {
     const planNow = new Date();
     const scheduleRow = await dataSource.getRepository(Schedule).findOneByOrFail({ id: planSchedule });
     const planSpeakers = [...planPlace.villages].flatMap(([villageId, ids]) => ids.map((id) => ({ id, villageId })));
-    const expectedRows = planPlaybacks(scheduleRow, planSpeakers, planNow, config.planner.horizonHours * 3_600_000);
+    const planWindow = planningWindow(scheduleRow, planNow, config.planner.horizonHours * 3_600_000);
+    const expectedRows = planPlaybacks(scheduleRow, planSpeakers, occurrencesBetween(scheduleRow, planWindow.from, planWindow.to));
     let planRows = 0;
     let loaPlanPerS = 0;
     let planError: string | null = null;

@@ -21,6 +21,14 @@ export class Commune {
   @Column({ name: 'max_session_seconds', type: 'integer', default: 2700 })
   maxSessionSeconds: number;
 
+  /** Least time between two occurrences of one schedule . */
+  @Column({ name: 'min_occurrence_spacing_minutes', type: 'integer', default: 5 })
+  minOccurrenceSpacingMinutes: number;
+
+  /** Most occurrences of one schedule in a day; Loa's own emergency repeats are bounded by their stop instead. */
+  @Column({ name: 'max_occurrences_per_day', type: 'integer', default: 48 })
+  maxOccurrencesPerDay: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -64,6 +64,7 @@ export class AppConfig {
     timeScale: number;
   };
   readonly planner: { enabled: boolean; horizonHours: number };
+  readonly recurrence: { budgetMs: number; threads: number };
   readonly playback: { workerConcurrency: number };
   /** Port of a worker-only process's own /metrics (0: none); the api role serves GET /api/metrics instead. */
   readonly workerMetricsPort: number;
@@ -124,6 +125,7 @@ export class AppConfig {
       timeScale: env.SPEAKER_TIME_SCALE,
     };
     this.planner = { enabled: env.PLANNER, horizonHours: env.PLANNER_HORIZON_HOURS };
+    this.recurrence = { budgetMs: env.RECURRENCE_BUDGET_MS, threads: env.RECURRENCE_THREADS };
     this.playback = { workerConcurrency: env.PLAYBACK_WORKER_CONCURRENCY };
     this.workerMetricsPort = env.WORKER_METRICS_PORT;
     // Only the API signs checkpoints; a worker only appends records.

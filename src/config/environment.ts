@@ -192,6 +192,17 @@ export class Environment {
   @IsInt() @Min(1) @Max(24 * 31)
   PLANNER_HORIZON_HOURS: number = 48;
 
+  /**
+   * Longest a schedule's recurrence may be expanded for, in milliseconds of a worker thread's time: past it the
+   * rule is refused (on save) or quarantined (by the planner). Normal rules take well under a millisecond.
+   */
+  @IsInt() @Min(10) @Max(60_000)
+  RECURRENCE_BUDGET_MS: number = 500;
+
+  /** Worker threads that expand recurrences, so that no rule can hold the event loop. */
+  @IsInt() @Min(1) @Max(16)
+  RECURRENCE_THREADS: number = 2;
+
   /** Playback jobs a worker holds at once (each mostly waits for its instant or its speaker). */
   @IsInt() @Min(1) @Max(10_000)
   PLAYBACK_WORKER_CONCURRENCY: number = 200;

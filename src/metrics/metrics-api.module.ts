@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { MetricsController } from './metrics.controller';
 import { MetricsModule } from './metrics.module';
 import { PlaybackGauges } from './playback-gauges';
+import { ScheduleGauges } from './schedule-gauges';
 
 /** GET /api/metrics (api role): this process's registry, with the dispatcher's instruments when it also runs the workers. */
 @Module({
   imports: [MetricsModule],
   controllers: [MetricsController],
-  providers: [PlaybackGauges],
+  providers: [PlaybackGauges, ScheduleGauges],
 })
 export class MetricsApiModule {}

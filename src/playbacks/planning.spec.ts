@@ -1,4 +1,5 @@
-import { dispatchDelayMs, graceUntil, isPastGrace, msUntilNextMinute, planPlaybacks, PlanningSchedule, villageJobId } from './planning';
+import { occurrencesBetween } from '../schedules/recurrence';
+import { dispatchDelayMs, graceUntil, isPastGrace, msUntilNextMinute, planningWindow, planPlaybacks, PlanningSchedule, PlanningSpeaker, villageJobId } from './planning';
 
 const HOUR = 3_600_000;
 
@@ -17,6 +18,12 @@ function schedule(overrides: Partial<PlanningSchedule> = {}): PlanningSchedule {
     validUntil: null,
     ...overrides,
   };
+}
+
+/** What the planner does for one schedule: expand its planning window, then one playback per speaker per occurrence. */
+function planFor(planned: PlanningSchedule, targets: PlanningSpeaker[], now: Date, horizonMs: number) {
+  const window = planningWindow(planned, now, horizonMs);
+  return planPlaybacks(planned, targets, occurrencesBetween(planned, window.from, window.to));
 }
 
 const speakers = [
@@ -50,7 +57,7 @@ describe('planning math', () => {
   it('expands a daily 06:00 and 17:00 rule over 48 h into one playback per speaker per slot', () => {
     // 2026-03-01T00:00Z is 07:00 in Hà Nội: the next slots are 17:00, 06:00, 17:00, 06:00 (local).
     const now = new Date('2026-03-01T00:00:00Z');
-    const plan = planPlaybacks(schedule(), speakers, now, 48 * HOUR);
+    const plan = planFor(schedule(), speakers, now, 48 * HOUR);
     const instants = [...new Set(plan.map((playback) => playback.scheduledAt.toISOString()))];
     expect(instants).toEqual(['2026-03-01T10:00:00.000Z', '2026-03-01T23:00:00.000Z', '2026-03-02T10:00:00.000Z', '2026-03-02T23:00:00.000Z']);
     expect(plan).toHaveLength(8);
@@ -63,27 +70,27 @@ describe('planning math', () => {
   it('plans a one-off inside the horizon once, and nothing for one beyond it', () => {
     const now = new Date('2026-03-01T00:00:00Z');
     const soon = schedule({ rrule: null, startsAt: new Date(now.getTime() + HOUR) });
-    expect(planPlaybacks(soon, speakers, now, 48 * HOUR)).toHaveLength(2);
+    expect(planFor(soon, speakers, now, 48 * HOUR)).toHaveLength(2);
     const later = schedule({ rrule: null, startsAt: new Date(now.getTime() + 49 * HOUR) });
-    expect(planPlaybacks(later, speakers, now, 48 * HOUR)).toEqual([]);
+    expect(planFor(later, speakers, now, 48 * HOUR)).toEqual([]);
   });
 
   it('still plans a slot that passed within its grace (service down), but not one older than the grace', () => {
     const now = new Date('2026-03-01T10:05:00Z'); // 17:05 local, five minutes after the 17:00 slot
-    const within = planPlaybacks(schedule(), speakers, now, HOUR);
+    const within = planFor(schedule(), speakers, now, HOUR);
     expect(within.map((playback) => playback.scheduledAt.toISOString())).toContain('2026-03-01T10:00:00.000Z');
-    const beyond = planPlaybacks(schedule({ misfireGraceSeconds: 120 }), speakers, now, HOUR);
+    const beyond = planFor(schedule({ misfireGraceSeconds: 120 }), speakers, now, HOUR);
     expect(beyond).toEqual([]);
   });
 
   it('never plans a slot from before the schedule existed', () => {
     const now = new Date('2026-03-01T10:05:00Z');
     const created = schedule({ createdAt: new Date('2026-03-01T10:03:00Z') });
-    expect(planPlaybacks(created, speakers, now, HOUR)).toEqual([]);
+    expect(planFor(created, speakers, now, HOUR)).toEqual([]);
   });
 
   it('plans nothing for a schedule whose targets have no speakers', () => {
-    expect(planPlaybacks(schedule(), [], new Date('2026-03-01T00:00:00Z'), 48 * HOUR)).toEqual([]);
+    expect(planFor(schedule(), [], new Date('2026-03-01T00:00:00Z'), 48 * HOUR)).toEqual([]);
   });
 
   it('ticks on the next whole minute', () => {

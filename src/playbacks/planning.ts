@@ -1,4 +1,4 @@
-import { Occurrence, occurrencesBetween, ScheduleTiming } from '../schedules/recurrence';
+import { Occurrence, ScheduleTiming } from '../schedules/recurrence';
 
 /**
  * Village jobs fire this long before the instant: the worker loads the village's playbacks, prepares the audio, takes
@@ -60,15 +60,11 @@ export interface PlannedPlayback {
 }
 
 /**
- * One playback per speaker per occurrence up to now + horizon: what the planner inserts (ON CONFLICT DO NOTHING on
- * schedule, speaker and instant, so planning twice adds nothing). Occurrences already past but still inside their
- * grace are included (the service was down across the slot: it plays once, late), unless they are older than the
- * schedule itself (a schedule created at 06:05 does not air its 06:00 slot).
+ * One playback per speaker per occurrence of the planning window (planningWindow; the occurrences come from
+ * RecurrenceEngine): what the planner inserts (ON CONFLICT DO NOTHING on schedule, speaker and instant, so planning
+ * twice adds nothing).
  */
-export function planPlaybacks(schedule: PlanningSchedule, speakers: PlanningSpeaker[], now: Date, horizonMs: number): PlannedPlayback[] {
-  if (speakers.length === 0) return [];
-  const window = planningWindow(schedule, now, horizonMs);
-  const occurrences: Occurrence[] = occurrencesBetween(schedule, window.from, window.to);
+export function planPlaybacks(schedule: PlanningSchedule, speakers: PlanningSpeaker[], occurrences: Occurrence[]): PlannedPlayback[] {
   return occurrences.flatMap((occurrence) =>
     speakers.map((speaker) => ({
       scheduleId: schedule.id,
@@ -85,7 +81,9 @@ export function planPlaybacks(schedule: PlanningSchedule, speakers: PlanningSpea
 
 /**
  * The instants a planning run covers for a schedule: from the oldest occurrence still inside its grace (never before
- * the schedule existed) to the horizon. Inside it, the run's playbacks are the whole plan: a waiting playback there
+ * the schedule existed) to the horizon. Occurrences already past but still inside their grace are included (the
+ * service was down across the slot: it plays once, late), unless they are older than the schedule itself (a schedule
+ * created at 06:05 does not air its 06:00 slot). Inside it, the run's playbacks are the whole plan: a waiting playback there
  * that the run did not produce belongs to an older version of the schedule.
  */
 export function planningWindow(schedule: PlanningSchedule, now: Date, horizonMs: number): { from: Date; to: Date } {

@@ -3,16 +3,19 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DataSource, In, Repository } from 'typeorm';
+import { DataSource, In, IsNull, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { PlaybackJobName, PlaybackJobPayloads, QueueName } from '../queue/queue.constants';
+import { RecurrenceEngine } from '../schedules/recurrence-engine';
+import { RecurrenceError } from '../schedules/recurrence-error';
+import { ScheduleQuarantine } from '../schedules/schedule-quarantine';
 import { ScheduleSpeakers } from '../schedules/schedule-speakers';
 import { ScheduleStatus } from '../schedules/schedule-status';
 import { Schedule } from '../schedules/schedule.entity';
 import { LOA_LOCK_NAMESPACE, withAdvisoryLock } from '../speakers/health/advisory-lock';
 import { PlaybackStatus, WAITING_PLAYBACK_STATUSES } from './playback-status';
 import { AirtimeRecorder, AirtimeSubject } from './dispatch/airtime-recorder';
-import { dispatchDelayMs, msUntilNextMinute, PlannedPlayback, planningWindow, planPlaybacks, villageJobId } from './planning';
+import { dispatchDelayMs, msUntilNextMinute, PlannedPlayback, planningWindow, planPlaybacks, PlanningSpeaker, villageJobId } from './planning';
 
 /** Held by the one instance that plans; the others skip the tick. */
 export const PLANNER_LOCK = [LOA_LOCK_NAMESPACE, 2] as const;
@@ -54,7 +57,7 @@ export interface PlanOptions {
 
 export type PlanReport =
   | { planned: false; reason: 'another instance is planning' | 'shutting down' }
-  | { planned: true; schedules: number; inserted: number; queued: number; withdrawn: number; cancelled: number; missed: number };
+  | { planned: true; schedules: number; inserted: number; queued: number; withdrawn: number; cancelled: number; missed: number; skipped: number };
 
 /**
  * Every minute, one API instance (PostgreSQL advisory lock) turns active schedules into playbacks over the horizon
@@ -81,6 +84,8 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
     private readonly speakers: ScheduleSpeakers,
     private readonly config: AppConfig,
     private readonly airtime: AirtimeRecorder,
+    private readonly recurrence: RecurrenceEngine,
+    private readonly quarantine: ScheduleQuarantine,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -110,7 +115,7 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
     if (this.stopping) return { planned: false, reason: 'shutting down' };
     const run = await withAdvisoryLock(this.dataSource, PLANNER_LOCK, () => this.plan(options));
     if (!run.acquired) return { planned: false, reason: 'another instance is planning' };
-    if (run.value.inserted + run.value.withdrawn + run.value.cancelled + run.value.missed > 0) this.logger.log(run.value, 'Planned playbacks');
+    if (run.value.inserted + run.value.withdrawn + run.value.cancelled + run.value.missed + run.value.skipped > 0) this.logger.log(run.value, 'Planned playbacks');
     return run.value;
   }
 
@@ -131,29 +136,39 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
   private async plan(options: PlanOptions): Promise<PlanReport & { planned: true }> {
     const now = new Date();
     const horizonMs = this.config.planner.horizonHours * 3_600_000;
-    const cancelled = await this.cancelWithdrawn(options);
-    const missed = await this.missStale(options);
     const active = await this.schedules.find({
-      where: { status: ScheduleStatus.Active, ...(options.communeIds ? { communeId: In(options.communeIds) } : {}) },
+      where: { status: ScheduleStatus.Active, quarantinedAt: IsNull(), ...(options.communeIds ? { communeId: In(options.communeIds) } : {}) },
     });
     const targets = await this.speakers.resolve(active.map((schedule) => schedule.id));
-    let rows: PlannedPlayback[] = [];
-    const expanded: Schedule[] = [];
-    for (const schedule of active) {
-      try {
-        // concat, not push(...): a province-wide week is more rows than a call's argument list can hold.
-        rows = rows.concat(planPlaybacks(schedule, targets.get(schedule.id) ?? [], now, horizonMs));
-        expanded.push(schedule);
-      } catch (error) {
-        this.logger.error({ err: error, scheduleId: schedule.id }, 'Schedule could not be expanded; skipped');
-      }
-    }
+    const plans = await Promise.all(active.map((schedule) => this.expand(schedule, targets.get(schedule.id) ?? [], now, horizonMs)));
+    const expanded = active.filter((_, index) => plans[index] !== null);
+    // concat, not push(...): a province-wide week is more rows than a call's argument list can hold.
+    const rows = ([] as PlannedPlayback[]).concat(...plans.filter((plan) => plan !== null));
+    const cancelled = await this.cancelWithdrawn(options);
+    const missed = await this.missStale(options);
     const withdrawn = await this.withdrawUnplanned(expanded, rows, now, horizonMs);
     await this.followSchedules(expanded);
     let inserted = 0;
     for (let start = 0; start < rows.length; start += INSERT_CHUNK) inserted += await this.insert(rows.slice(start, start + INSERT_CHUNK));
     const queued = await this.queueWaiting(new Date(now.getTime() + horizonMs), options);
-    return { planned: true, schedules: active.length, inserted, queued, withdrawn, cancelled, missed };
+    return { planned: true, schedules: active.length, inserted, queued, withdrawn, cancelled, missed, skipped: active.length - expanded.length };
+  }
+
+  /**
+   * One schedule's playbacks over its planning window, expanded on RecurrenceEngine's threads under their budget. A
+   * rule that cannot be expanded quarantines its schedule; any other failure (the threads themselves) skips it for
+   * this run. Either answers null, and every other schedule plans as usual.
+   */
+  private async expand(schedule: Schedule, speakers: PlanningSpeaker[], now: Date, horizonMs: number): Promise<PlannedPlayback[] | null> {
+    if (speakers.length === 0) return [];
+    const window = planningWindow(schedule, now, horizonMs);
+    try {
+      return planPlaybacks(schedule, speakers, await this.recurrence.between(schedule, window.from, window.to));
+    } catch (error) {
+      if (error instanceof RecurrenceError) await this.quarantine.quarantine(schedule.id, error.message);
+      else this.logger.error({ err: error, scheduleId: schedule.id }, 'Schedule could not be expanded; next minute retries');
+      return null;
+    }
   }
 
   /**
@@ -292,16 +307,16 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /**
-   * Withdraws the waiting playbacks of schedules no longer active, with their jobs. A paused schedule's are
-   * deleted: they were only plans, and resuming plans the same slots again. A cancelled schedule's become
-   * `cancelled`, which reports keep.
+   * Withdraws the waiting playbacks of schedules no longer active, with their jobs. A paused or quarantined
+   * schedule's are deleted: they were only plans, and resuming (or editing the timing) plans the slots again. A
+   * cancelled schedule's become `cancelled`, which reports keep.
    */
   private async cancelWithdrawn(options: PlanOptions): Promise<number> {
     const scoped = options.communeIds ? 'AND p.commune_id = ANY($2)' : '';
     const parameters = options.communeIds ? [WAITING_PLAYBACK_STATUSES, options.communeIds] : [WAITING_PLAYBACK_STATUSES];
     const [paused] = (await this.dataSource.query(
       `DELETE FROM playbacks p USING schedules s
-        WHERE p.schedule_id = s.id AND s.status = 'paused' AND p.status = ANY($1) ${scoped}
+        WHERE p.schedule_id = s.id AND (s.status = 'paused' OR (s.status = 'active' AND s.quarantined_at IS NOT NULL)) AND p.status = ANY($1) ${scoped}
         RETURNING p.id, p.schedule_id, p.scheduled_at, p.village_id`,
       parameters,
     )) as [WithdrawnRow[], number];

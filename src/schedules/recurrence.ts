@@ -1,5 +1,7 @@
 import { DateTime, IANAZone } from 'luxon';
-import { Frequency, Options, RRule } from 'rrule';
+import { Frequency, Options, RRule, Weekday } from 'rrule';
+import { RecurrenceError } from './recurrence-error';
+import { checkRuleParts } from './rule-parts';
 
 /**
  * Occurrence expansion, pure. rrule 2.8.1's own `tzid` support depends on the process's TZ (the same rule
@@ -11,8 +13,6 @@ import { Frequency, Options, RRule } from 'rrule';
  * offset before the gap — 01:30 in London on the last Sunday of March airs once, at 02:30 BST, flagged
  * `shiftedByDst`; a local time that exists twice (fall-back) airs once, at its first instant.
  */
-
-export class RecurrenceError extends Error {}
 
 export interface ScheduleTiming {
   /** One-off instant, or null for a recurring schedule. */
@@ -87,33 +87,77 @@ export function normaliseRrule(rrule: string, timezone: string, anchor: Date, op
     throw new RecurrenceError('rrule must give the local time of day: BYHOUR (and BYMINUTE), or a DTSTART with a local time');
   }
   const dtstart = parsed.dtstart ?? floating(DateTime.fromJSDate(anchor, { zone: timezone }).startOf('day'));
+  checkHoursReachable(parsed.options, dtstart);
   return `DTSTART:${formatWall(dtstart)}\nRRULE:${parsed.body}`;
+}
+
+/**
+ * An HOURLY rule steps INTERVAL hours from DTSTART's hour, so it only ever meets the hours congruent to it modulo
+ * gcd(INTERVAL, 24); rrule's hour counter looks for a BYHOUR it can never reach for ever.
+ */
+function checkHoursReachable(options: Partial<Options>, dtstart: Date): void {
+  if (options.freq !== Frequency.HOURLY || options.byhour == null || (options.interval ?? 1) === 1) return;
+  const hours = ([] as number[]).concat(options.byhour);
+  const step = gcd(options.interval!, 24);
+  if (hours.some((hour) => (hour - dtstart.getUTCHours()) % step === 0)) return;
+  throw new RecurrenceError(
+    `rrule FREQ=HOURLY;INTERVAL=${options.interval} from ${dtstart.getUTCHours()}:00 only meets hours ${dtstart.getUTCHours() % step} + multiples of ${step}; BYHOUR=${hours.join(',')} is never reached`,
+  );
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
 }
 
 /** The occurrences with from ≤ at < to, inside the validity window, in time order. */
 export function occurrencesBetween(timing: ScheduleTiming, from: Date, to: Date, limit = MAX_OCCURRENCES): Occurrence[] {
+  const occurrences: Occurrence[] = [];
+  walk(timing, from, to, (occurrence) => {
+    occurrences.push(occurrence);
+    if (occurrences.length > limit) throw new RecurrenceError(`more than ${limit} occurrences between from and to; ask for a shorter window`);
+    return true;
+  });
+  return occurrences;
+}
+
+/**
+ * The first occurrence with from ≤ at < to, or null. A rule that never matches again makes rrule search to the
+ * year 9999 however near `to` is, so this runs only where a budget can stop it (RecurrenceEngine's worker threads).
+ */
+export function firstOccurrence(timing: ScheduleTiming, from: Date, to: Date): Occurrence | null {
+  let first: Occurrence | null = null;
+  walk(timing, from, to, (occurrence) => {
+    first = occurrence;
+    return false;
+  });
+  return first;
+}
+
+/** Calls `visit` with each occurrence in the window, in time order, while it answers true. */
+function walk(timing: ScheduleTiming, from: Date, to: Date, visit: (occurrence: Occurrence) => boolean): void {
   const lower = Math.max(from.getTime(), timing.validFrom?.getTime() ?? -Infinity);
   const upper = Math.min(to.getTime(), timing.validUntil ? timing.validUntil.getTime() + 1 : Infinity);
-  if (lower >= upper) return [];
+  if (lower >= upper) return;
   const inWindow = (at: Date) => at.getTime() >= lower && at.getTime() < upper;
   if (timing.startsAt) {
-    return inWindow(timing.startsAt) ? [{ at: timing.startsAt, local: localIso(timing.startsAt, timing.timezone), shiftedByDst: false }] : [];
+    if (inWindow(timing.startsAt)) visit({ at: timing.startsAt, local: localIso(timing.startsAt, timing.timezone), shiftedByDst: false });
+    return;
   }
   if (!timing.rrule) throw new RecurrenceError('a schedule needs startsAt or rrule');
-  const rule = buildRule(parse(timing.rrule), timing.timezone);
   // Offsets are within ±14 h, so a day either side of the window in wall time covers every candidate.
   const wallFrom = floating(DateTime.fromMillis(lower, { zone: timing.timezone })).getTime() - DAY_MS;
   const wallTo = floating(DateTime.fromMillis(upper, { zone: timing.timezone })).getTime() + DAY_MS;
-  const occurrences: Occurrence[] = [];
-  let overflow = false;
+  const rule = buildRule(parse(timing.rrule), timing.timezone, new Date(wallFrom));
+  if (rule.options.until && rule.options.until.getTime() < wallFrom) return;
   rule.between(new Date(wallFrom), new Date(wallTo), true, (wall) => {
     const { at, shiftedByDst } = wallToInstant(toWall(wall), timing.timezone);
-    if (inWindow(at)) occurrences.push({ at, local: localIso(at, timing.timezone), shiftedByDst });
-    if (occurrences.length > limit) overflow = true;
-    return !overflow;
+    return !inWindow(at) || visit({ at, local: localIso(at, timing.timezone), shiftedByDst });
   });
-  if (overflow) throw new RecurrenceError(`more than ${limit} occurrences between from and to; ask for a shorter window`);
-  return occurrences;
+}
+
+/** rrule's reading of a stored rule, every BYxxx part explicit (what DTSTART implies filled in). */
+export function ruleOptions(rrule: string): RRule['options'] {
+  return buildRule(parse(rrule), 'UTC').options;
 }
 
 /**
@@ -159,6 +203,7 @@ function parse(text: string): ParsedRule {
     }
   }
   if (body === null) throw new RecurrenceError('rrule must hold an RRULE such as FREQ=DAILY;BYHOUR=6,17;BYMINUTE=0;BYSECOND=0');
+  checkRuleParts(body);
   let options: Partial<Options>;
   try {
     options = RRule.parseString(body);
@@ -181,12 +226,74 @@ function parse(text: string): ParsedRule {
   };
 }
 
-function buildRule(parsed: ParsedRule, zone: string): RRule {
+/**
+ * The rrule for a parsed rule. rrule iterates from DTSTART, so a rule started years ago costs a walk through every
+ * period since; given `wallFrom`, DTSTART is moved forward by whole periods (INTERVALs kept in step) to the last
+ * period start before it, with what the old DTSTART implied (time of day, weekday, day of month) made explicit:
+ * the occurrences from `wallFrom` on are the same, and the walk is as short as the window. COUNT rules count from
+ * their DTSTART and are not moved.
+ */
+function buildRule(parsed: ParsedRule, zone: string, wallFrom?: Date): RRule {
   if (!parsed.dtstart) throw new RecurrenceError('stored rrule has no DTSTART');
   let until = parsed.options.until ?? null;
   if (until && parsed.untilInstant) until = floating(DateTime.fromJSDate(parsed.untilInstant, { zone }));
   else if (until && parsed.untilDateOnly) until = new Date(until.getTime() + DAY_MS - 1000);
-  return new RRule({ ...parsed.options, dtstart: parsed.dtstart, until, tzid: null });
+  const options: Partial<Options> = { ...parsed.options, dtstart: parsed.dtstart, until, tzid: null };
+  if (!wallFrom || parsed.options.count || wallFrom <= parsed.dtstart) return new RRule(options);
+  const dtstart = periodStartBefore(options, parsed.dtstart, wallFrom);
+  if (dtstart === parsed.dtstart) return new RRule(options);
+  return new RRule({ ...impliedByDtstart(options, parsed.dtstart), dtstart });
+}
+
+/** The BYxxx parts rrule would take from DTSTART (RFC 5545 §3.3.10), written out so DTSTART can move. */
+function impliedByDtstart(options: Partial<Options>, dtstart: Date): Partial<Options> {
+  const explicit = { ...options };
+  const freq = options.freq!;
+  const dayChosen = [options.byweekno, options.byyearday, options.bymonthday, options.byweekday].some((part) => part != null && !(Array.isArray(part) && part.length === 0));
+  if (!dayChosen) {
+    if (freq === Frequency.YEARLY) {
+      explicit.bymonth ??= dtstart.getUTCMonth() + 1;
+      explicit.bymonthday = dtstart.getUTCDate();
+    } else if (freq === Frequency.MONTHLY) {
+      explicit.bymonthday = dtstart.getUTCDate();
+    } else if (freq === Frequency.WEEKLY) {
+      explicit.byweekday = [new Weekday((dtstart.getUTCDay() + 6) % 7)];
+    }
+  }
+  if (freq < Frequency.HOURLY) explicit.byhour ??= dtstart.getUTCHours();
+  if (freq < Frequency.MINUTELY) explicit.byminute ??= dtstart.getUTCMinutes();
+  explicit.bysecond ??= dtstart.getUTCSeconds();
+  return explicit;
+}
+
+/** The start of the last period of the rule (counted from `dtstart` in steps of INTERVAL) that begins before `wallFrom`. */
+function periodStartBefore(options: Partial<Options>, dtstart: Date, wallFrom: Date): Date {
+  const interval = options.interval ?? 1;
+  const steps = (elapsed: number) => Math.max(0, Math.floor((elapsed - 1) / interval) * interval);
+  const moved = (periodStart: DateTime, unit: 'years' | 'months' | 'weeks' | 'days' | 'hours' | 'minutes', elapsed: number): Date =>
+    steps(elapsed) === 0 ? dtstart : periodStart.plus({ [unit]: steps(elapsed) }).toJSDate();
+  const start = DateTime.fromJSDate(dtstart, { zone: 'UTC' });
+  const target = DateTime.fromJSDate(wallFrom, { zone: 'UTC' });
+  switch (options.freq) {
+    case Frequency.YEARLY:
+      return moved(start.startOf('year'), 'years', target.year - start.year);
+    case Frequency.MONTHLY:
+      return moved(start.startOf('month'), 'months', (target.year - start.year) * 12 + target.month - start.month);
+    case Frequency.WEEKLY: {
+      // rrule's weeks begin on WKST (Monday unless given); luxon's weekday is 1 (Monday) to 7.
+      const wkst = typeof options.wkst === 'number' ? options.wkst : (options.wkst?.weekday ?? 0);
+      const weekStart = start.startOf('day').minus({ days: (start.weekday - 1 - wkst + 7) % 7 });
+      return moved(weekStart, 'weeks', Math.floor(target.diff(weekStart, 'days').days / 7));
+    }
+    case Frequency.DAILY:
+      return moved(start.startOf('day'), 'days', Math.floor(target.diff(start.startOf('day'), 'days').days));
+    case Frequency.HOURLY:
+      return moved(start.startOf('hour'), 'hours', Math.floor(target.diff(start.startOf('hour'), 'hours').hours));
+    case Frequency.MINUTELY:
+      return moved(start.startOf('minute'), 'minutes', Math.floor(target.diff(start.startOf('minute'), 'minutes').minutes));
+    default:
+      return dtstart;
+  }
 }
 
 function parseWall(text: string): Date {

@@ -1,8 +1,10 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Not, Repository } from 'typeorm';
+import { IsNull, Not, Repository } from 'typeorm';
 import { ProgramOverlap, programOverlaps } from './overlaps';
-import { localIso, occurrencesBetween, RecurrenceError, ScheduleTiming } from './recurrence';
+import { localIso, Occurrence } from './recurrence';
+import { RecurrenceEngine } from './recurrence-engine';
+import { RecurrenceError } from './recurrence-error';
 import { SchedulePriority } from './schedule-priority';
 import { ScheduleSpeakers } from './schedule-speakers';
 import { ScheduleStatus } from './schedule-status';
@@ -35,12 +37,17 @@ export interface OccurrencePreview {
   }[];
 }
 
-/** Previews a schedule's occurrences, and where its program would share a speaker with another active schedule's. */
+/**
+ * Previews a schedule's occurrences, and where its program would share a speaker with another active schedule's.
+ * Clashes are looked for only among schedules that plan cleanly: a quarantined one, or one whose rule fails now, airs
+ * nothing, so it clashes with nothing and cannot make this preview fail.
+ */
 @Injectable()
 export class ScheduleOccurrences {
   constructor(
     @InjectRepository(Schedule) private readonly schedules: Repository<Schedule>,
     private readonly speakers: ScheduleSpeakers,
+    private readonly recurrence: RecurrenceEngine,
   ) {}
 
   async preview(schedule: Schedule, query: { from?: string; to?: string }): Promise<OccurrencePreview> {
@@ -48,8 +55,8 @@ export class ScheduleOccurrences {
     const to = query.to ? new Date(query.to) : new Date(from.getTime() + DEFAULT_WINDOW_MS);
     if (to <= from) throw new BadRequestException('to must be after from');
     if (to.getTime() - from.getTime() > MAX_WINDOW_MS) throw new BadRequestException('to must be at most 31 days after from; preview a shorter window');
-    const mine = expand(schedule, from, to);
-    const others = await this.schedules.findBy({ communeId: schedule.communeId, status: ScheduleStatus.Active, id: Not(schedule.id) });
+    const mine = await this.expand(schedule, from, to);
+    const others = await this.schedules.findBy({ communeId: schedule.communeId, status: ScheduleStatus.Active, quarantinedAt: IsNull(), id: Not(schedule.id) });
     const speakersOf = await this.speakers.resolve([schedule.id, ...others.map((other) => other.id)]);
     const mySpeakers = speakersOf.get(schedule.id)!;
     const overlaps: OccurrencePreview['overlaps'] = [];
@@ -57,7 +64,12 @@ export class ScheduleOccurrences {
       const shared = speakersOf.get(other.id)!.filter((speaker) => mySpeakers.some((candidate) => candidate.id === speaker.id));
       if (shared.length === 0) continue;
       // An occurrence that started up to one program length before `from` may still be on air within the window.
-      const theirs = expand(other, new Date(from.getTime() - other.programMs), new Date(to.getTime() + schedule.programMs));
+      const theirs = await this.recurrence
+        .between(other, new Date(from.getTime() - other.programMs), new Date(to.getTime() + schedule.programMs))
+        .catch((error: unknown) => {
+          if (error instanceof RecurrenceError) return [] as Occurrence[];
+          throw error;
+        });
       const found: ProgramOverlap[] = programOverlaps(
         { scheduleId: schedule.id, starts: mine.map((occurrence) => occurrence.at), lengthMs: schedule.programMs },
         { scheduleId: other.id, starts: theirs.map((occurrence) => occurrence.at), lengthMs: other.programMs },
@@ -87,16 +99,13 @@ export class ScheduleOccurrences {
       overlaps,
     };
   }
-}
 
-function expand(schedule: Schedule, from: Date, to: Date) {
-  const timing: ScheduleTiming = {
-    startsAt: schedule.startsAt, rrule: schedule.rrule, timezone: schedule.timezone, validFrom: schedule.validFrom, validUntil: schedule.validUntil,
-  };
-  try {
-    return occurrencesBetween(timing, from, to);
-  } catch (error) {
-    if (error instanceof RecurrenceError) throw new BadRequestException(error.message);
-    throw error;
+  private async expand(schedule: Schedule, from: Date, to: Date): Promise<Occurrence[]> {
+    try {
+      return await this.recurrence.between(schedule, from, to);
+    } catch (error) {
+      if (error instanceof RecurrenceError) throw new BadRequestException(error.message);
+      throw error;
+    }
   }
 }

@@ -21,6 +21,8 @@ export interface ScheduleView {
   validFrom: Date | null;
   validUntil: Date | null;
   programSeconds: number;
+  /** Set when the planner could not expand the rule: not planned until an edit of its timing. */
+  quarantine: { since: Date; reason: string } | null;
   revision: number;
   createdBy: string | null;
   updatedBy: string | null;
@@ -57,6 +59,7 @@ export function toScheduleView(schedule: Schedule): ScheduleView {
     validFrom: schedule.validFrom,
     validUntil: schedule.validUntil,
     programSeconds: schedule.programMs / 1000,
+    quarantine: schedule.quarantinedAt ? { since: schedule.quarantinedAt, reason: schedule.quarantineReason ?? '' } : null,
     revision: schedule.revision,
     createdBy: schedule.createdBy,
     updatedBy: schedule.updatedBy,

@@ -18,6 +18,7 @@ import { ScheduleTarget } from './schedule-target.entity';
 @Check('CHK_schedules_one_timing', `("starts_at" IS NULL) <> ("rrule" IS NULL)`)
 @Check('CHK_schedules_validity', `"valid_from" IS NULL OR "valid_until" IS NULL OR "valid_from" <= "valid_until"`)
 @Check('CHK_schedules_grace', `"misfire_grace_seconds" >= 0`)
+@Check('CHK_schedules_quarantine', `("quarantined_at" IS NULL) = ("quarantine_reason" IS NULL)`)
 export class Schedule {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -90,6 +91,16 @@ export class Schedule {
    */
   @Column({ name: 'program_version', type: 'integer', default: 1 })
   programVersion: number;
+
+  /**
+   * Set by the planner when the rule could not be expanded (refused, or past its budget): the schedule is not planned
+   * and nothing of it waits, until an edit of its timing lifts the quarantine.
+   */
+  @Column({ name: 'quarantined_at', type: 'timestamptz', nullable: true })
+  quarantinedAt: Date | null;
+
+  @Column({ name: 'quarantine_reason', type: 'text', nullable: true })
+  quarantineReason: string | null;
 
   /** Every version of the program; `currentBulletinIds` (schedule-view.ts) picks the one in force. */
   @OneToMany(() => ScheduleBulletin, (item) => item.schedule, { cascade: true })

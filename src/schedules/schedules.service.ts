@@ -7,13 +7,15 @@ import { Commune } from '../communes/commune.entity';
 import { ComposedProgram, ScheduleComposer } from './schedule-composer';
 import { CreateScheduleDto, ListSchedulesDto, ScheduleTargetsDto, UpdateScheduleDto } from './dto/schedule.dto';
 import { DateTime } from 'luxon';
-import { normaliseRrule, RecurrenceError, rruleTzid } from './recurrence';
+import { normaliseRrule, rruleTzid } from './recurrence';
+import { RecurrenceError } from './recurrence-error';
 import { ScheduleBulletin } from './schedule-bulletin.entity';
 import { ScheduleChangeKind, ScheduleChanges } from './schedule-changes';
 import { scheduleFingerprint } from './schedule-fingerprint';
 import { SchedulePriority } from './schedule-priority';
 import { IllegalScheduleTransitionError, nextScheduleStatus, ScheduleAction, ScheduleStatus } from './schedule-status';
 import { ScheduleTarget } from './schedule-target.entity';
+import { ScheduleTimingCheck } from './timing-check';
 import { Schedule } from './schedule.entity';
 import { currentBulletinIds, ScheduleView, toScheduleView } from './schedule-view';
 
@@ -35,6 +37,7 @@ export class SchedulesService {
     private readonly composer: ScheduleComposer,
     private readonly dataSource: DataSource,
     private readonly changes: ScheduleChanges,
+    private readonly timingCheck: ScheduleTimingCheck,
   ) {}
 
   async list(filter: ListSchedulesDto, caller: AuthUser): Promise<ScheduleView[]> {
@@ -79,6 +82,7 @@ export class SchedulesService {
       programVersion: 1,
     });
     this.applyTiming(schedule, { startsAt: dto.startsAt, rrule: dto.rrule, timezone: dto.timezone }, program.commune, true);
+    await this.timingCheck.check(schedule, program.commune, program.programMs);
     return this.save(schedule, program, 'created');
   }
 
@@ -121,6 +125,7 @@ export class SchedulesService {
       schedule.rrule = normaliseRrule(`DTSTART:${dtstart}\nRRULE:FREQ=MINUTELY;INTERVAL=${input.repeatEveryMinutes}`, timezone, startsAt, { allowMinutely: true });
       schedule.startsAt = null;
     }
+    await this.timingCheck.check(schedule, program.commune, program.programMs);
     return this.save(schedule, program, 'created');
   }
 
@@ -142,9 +147,14 @@ export class SchedulesService {
     if (dto.validFrom !== undefined) schedule.validFrom = instant(dto.validFrom);
     if (dto.validUntil !== undefined) schedule.validUntil = instant(dto.validUntil);
     schedule.chime = chime;
-    if (dto.startsAt !== undefined || dto.rrule !== undefined || dto.timezone !== undefined) {
+    const timingGiven = dto.startsAt !== undefined || dto.rrule !== undefined || dto.timezone !== undefined;
+    if (timingGiven || dto.validFrom !== undefined || dto.validUntil !== undefined || program !== null) {
       const commune = program?.commune ?? (await this.dataSource.getRepository(Commune).findOneByOrFail({ id: schedule.communeId }));
-      this.applyTiming(schedule, { startsAt: dto.startsAt, rrule: dto.rrule, timezone: dto.timezone }, commune, dto.startsAt !== undefined || dto.rrule !== undefined);
+      if (timingGiven) this.applyTiming(schedule, { startsAt: dto.startsAt, rrule: dto.rrule, timezone: dto.timezone }, commune, dto.startsAt !== undefined || dto.rrule !== undefined);
+      await this.timingCheck.check(schedule, commune, program?.programMs ?? schedule.programMs);
+      // A timing that passes the checks is planned again: an edit is how a quarantined schedule comes back.
+      schedule.quarantinedAt = null;
+      schedule.quarantineReason = null;
     }
     schedule.updatedBy = caller.id;
     schedule.revision += 1;

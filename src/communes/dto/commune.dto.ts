@@ -20,6 +20,20 @@ export class CreateCommuneDto {
   @Min(60, { message: 'maxSessionSeconds must be at least 60' })
   @Max(14400, { message: 'maxSessionSeconds must be at most 14400 (4 hours)' })
   maxSessionSeconds?: number;
+
+  @ApiPropertyOptional({ example: 5, default: 5, description: 'Least time between two occurrences of one schedule, in minutes' })
+  @IsOptional()
+  @IsInt({ message: 'minOccurrenceSpacingMinutes must be a whole number of minutes' })
+  @Min(1, { message: 'minOccurrenceSpacingMinutes must be at least 1' })
+  @Max(1440, { message: 'minOccurrenceSpacingMinutes must be at most 1440 (a day)' })
+  minOccurrenceSpacingMinutes?: number;
+
+  @ApiPropertyOptional({ example: 48, default: 48, description: 'Most occurrences of one schedule in a day (emergency repeats excepted)' })
+  @IsOptional()
+  @IsInt({ message: 'maxOccurrencesPerDay must be a whole number' })
+  @Min(1, { message: 'maxOccurrencesPerDay must be at least 1' })
+  @Max(1440, { message: 'maxOccurrencesPerDay must be at most 1440' })
+  maxOccurrencesPerDay?: number;
 }
 
 export class UpdateCommuneDto extends PartialType(CreateCommuneDto) {}
