@@ -126,6 +126,15 @@ describe('Refusing bad bulletin uploads: a clear 4xx and nothing stored (real Po
       await expectRefusedUpload(await bad.lyingWav(fixtures), 422, /WAV file is truncated or damaged: its header declares more audio than the file holds/);
     });
 
+    it('answers 422 to a WAV whose data chunk, after a 6,000-byte LIST chunk, declares 600 s and holds 5 s', async () => {
+      await expectRefusedUpload(
+        await bad.wavWithLongListChunk(fixtures),
+        422,
+        /WAV file is truncated or damaged: its header declares more audio than the file holds/,
+        'ban-tin.wav',
+      );
+    });
+
     it('answers 422 to two hours of Opus, over the one-hour limit', async () => {
       await expectRefusedUpload(await bad.twoHourSilentOpus(fixtures), 422, /The audio is 120 min long; a bulletin may be at most 60 min/, 'two-hours.ogg');
     }, 240_000);
