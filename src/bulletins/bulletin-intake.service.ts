@@ -52,6 +52,7 @@ export class BulletinIntakeService {
     try {
       const upload = await receiveUpload(request, tempPath, {
         maxFileBytes: this.config.audio.uploadMaxBytes,
+        idleTimeoutMs: this.config.audio.uploadIdleTimeoutMs,
         fileField: 'file',
         textFields: UPLOAD_TEXT_FIELDS,
       });
