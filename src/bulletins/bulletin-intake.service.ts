@@ -72,7 +72,7 @@ export class BulletinIntakeService {
             topicId: fields.topic,
             language: fields.language ?? 'vi',
             notes: fields.notes?.trim() || null,
-            status: BulletinStatus.Processing,
+            status: BulletinStatus.Queued,
             originalSha256: upload.sha256,
             originalFilename: displayFilename(upload.clientFilename),
             originalBytes: upload.bytes,
