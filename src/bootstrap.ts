@@ -9,6 +9,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ApiErrorFilter } from './common/api-error.filter';
 import { createValidationPipe } from './common/validation.pipe';
+import { applyHttpTimeouts } from './common/http-timeouts';
 import { AppConfig } from './config/app-config';
 import { ensureDatabase } from './database/ensure-database';
 
@@ -37,6 +38,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   // Only behind a configured proxy is X-Forwarded-For believed (login throttling and the audit log use req.ip).
   app.set('trust proxy', config.auth.trustProxy);
   if (config.runsApi) {
+    applyHttpTimeouts(app.getHttpServer(), config);
     const document = SwaggerModule.createDocument(
       app,
       new DocumentBuilder()

@@ -99,6 +99,22 @@ describe('Audio jobs survive workers that die or stop', () => {
     expect(bytes.length).toBe(done.renditionBytes);
   });
 
+  it('leaves nothing of a worker killed mid-render in tmp once the next worker has started', async () => {
+    await Promise.all(workers.map((worker) => worker.stop('SIGKILL')));
+    const id = await uploadLong();
+    const before = await filesUnder(join(api.audioDir, 'tmp'));
+    const doomed = startWorker();
+    await untilNewRender(before);
+    await doomed.stop('SIGKILL');
+    const leftBehind = (await filesUnder(join(api.audioDir, 'tmp'))).filter((path) => !before.includes(path));
+    expect(leftBehind).not.toEqual([]);
+
+    startWorker();
+    await until(async () => (await filesUnder(join(api.audioDir, 'tmp'))).every((path) => !leftBehind.includes(path)), 60_000, 'the killed worker\'s temporary files to be swept');
+    expect((await waitUntilProcessed(editor, id, 90_000)).status).toBe('ready');
+    await until(async () => (await filesUnder(join(api.audioDir, 'tmp'))).length === 0, 10_000, 'tmp/ to be empty');
+  });
+
   it('lets a running render finish on SIGTERM within the grace period', async () => {
     await Promise.all(workers.map((worker) => worker.stop('SIGKILL')));
     const id = await uploadLong();

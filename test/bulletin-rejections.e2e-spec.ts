@@ -19,6 +19,7 @@ import {
   postRaw,
   postStreaming,
   postThenDisconnect,
+  postThenStall,
   RawPart,
   textPart,
 } from './support/raw-upload';
@@ -124,6 +125,15 @@ describe('Refusing bad bulletin uploads: a clear 4xx and nothing stored (real Po
 
     it('answers 422 to a WAV whose header claims more audio than the file holds', async () => {
       await expectRefusedUpload(await bad.lyingWav(fixtures), 422, /WAV file is truncated or damaged: its header declares more audio than the file holds/);
+    });
+
+    it('answers 422 to a WAV whose data chunk, after a 6,000-byte LIST chunk, declares 600 s and holds 5 s', async () => {
+      await expectRefusedUpload(
+        await bad.wavWithLongListChunk(fixtures),
+        422,
+        /WAV file is truncated or damaged: its header declares more audio than the file holds/,
+        'ban-tin.wav',
+      );
     });
 
     it('answers 422 to two hours of Opus, over the one-hour limit', async () => {
@@ -325,6 +335,32 @@ describe('Refusing bad bulletin uploads: a clear 4xx and nothing stored (real Po
       await eventually(async () => expect(await filesUnder(tmp)).toHaveLength(1));
     });
     await eventually(() => expectNothingStored(loa, before));
+  });
+
+  describe('an upload that stops making progress (UPLOAD_IDLE_TIMEOUT_SECONDS = 2)', () => {
+    let impatient: TestApp;
+
+    beforeAll(async () => {
+      impatient = await startTestApp({ UPLOAD_IDLE_TIMEOUT_SECONDS: '2' });
+    });
+
+    afterAll(async () => {
+      await impatient?.close();
+    });
+
+    it('answers 408 saying what to do, closes the connection and removes the temporary file', async () => {
+      const before = await footprint(impatient);
+      const tmp = join(impatient.audioDir, 'tmp');
+      const head = Buffer.concat([encodePart(textPart('title', 'Mạng chập chờn')), encodePart(textPart('topic', topic)), partHead({ disposition: 'name="file"; filename="half.mp3"' })]);
+      const answer = await postThenStall(`${impatient.url}/api/bulletins`, rawHeaders(impatient.people.editor), head, 512 * 1024, async () => {
+        await eventually(async () => expect(await filesUnder(tmp)).toHaveLength(1));
+      });
+      expectApiError(answer, 408, /^Nothing arrived for 2 s, so the upload was stopped\. Check the network connection and upload the file again$/);
+      expect(answer.answeredAfterMs).toBeGreaterThanOrEqual(1500);
+      expect(answer.answeredAfterMs).toBeLessThan(10_000);
+      expect(answer.serverClosed).toBe(true);
+      await expectNothingStored(impatient, before);
+    });
   });
 
   describe('uploads over UPLOAD_MAX_BYTES (1 MB)', () => {

@@ -1,11 +1,11 @@
 import { Injectable, UnprocessableEntityException, UnsupportedMediaTypeException } from '@nestjs/common';
-import { open } from 'node:fs/promises';
+import pLimit from 'p-limit';
 import { AppConfig } from '../config/app-config';
 import { FfmpegAdapter, FfmpegFailure } from '../media/ffmpeg.adapter';
 import { parseMaxVolumeDb, parseProbe, parseProcessedSeconds, ProbeResult } from '../media/ffmpeg-output';
 import { inspectionInvocation } from '../media/media-commands';
 import { AUDIBLE_PEAK_DBFS } from '../media/loudness-plan';
-import { wavDataShortfallBytes } from './upload/wav-header';
+import { wavFileLayout } from './upload/wav-header';
 
 export interface InspectedAudio {
   formatName: string;
@@ -21,7 +21,6 @@ const ACCEPTED_TYPES = 'MP3, WAV, M4A/AAC, OGG/Opus, FLAC, AMR, WMA, or a phone 
 const MIN_DURATION_SECONDS = 0.5;
 /** How much less audio than declared we tolerate before calling a file truncated. */
 const TRUNCATION_TOLERANCE_SECONDS = 1;
-const WAV_HEADER_BYTES = 4096;
 
 function minutes(seconds: number): string {
   return `${Math.round((seconds / 60) * 10) / 10} min`;
@@ -30,16 +29,26 @@ function minutes(seconds: number): string {
 /**
  * Decides whether an uploaded file is usable audio, before anything is stored.
  * Answers 415 for what is not audio at all and 422 for audio that cannot go on air, with the reason.
+ * At most AUDIO_PROBE_CONCURRENCY files are inspected at once in this process (each runs ffprobe, then one ffmpeg
+ * decode): more uploads wait their turn, in order, instead of sharing the cores until each takes several times longer.
  */
 @Injectable()
 export class AudioInspector {
+  private readonly slots: pLimit.Limit;
+
   constructor(
     private readonly ffmpeg: FfmpegAdapter,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.slots = pLimit(config.audio.probeConcurrency);
+  }
 
   async inspect(path: string, bytes: number): Promise<InspectedAudio> {
     if (bytes === 0) throw new UnprocessableEntityException('The file is empty');
+    return this.slots(() => this.inspectNow(path, bytes));
+  }
+
+  private async inspectNow(path: string, bytes: number): Promise<InspectedAudio> {
     const probe = await this.probe(path);
     const audio = probe.audio;
     if (!audio) throw new UnprocessableEntityException('The file has no audio track');
@@ -48,9 +57,7 @@ export class AudioInspector {
     if (declared !== null && declared > max) {
       throw new UnprocessableEntityException(`The audio is ${minutes(declared)} long; a bulletin may be at most ${minutes(max)}`);
     }
-    if (probe.formatName === 'wav' && wavDataShortfallBytes(await readHead(path), bytes) > 0) {
-      throw new UnprocessableEntityException('The WAV file is truncated or damaged: its header declares more audio than the file holds');
-    }
+    if (probe.formatName === 'wav') await this.checkWavLayout(path, bytes);
 
     const { decodedSeconds, peakDbfs } = await this.decode(path, max);
     if (decodedSeconds > max) {
@@ -79,6 +86,16 @@ export class AudioInspector {
     };
   }
 
+  private async checkWavLayout(path: string, bytes: number): Promise<void> {
+    const layout = await wavFileLayout(path, bytes);
+    if (layout.kind === 'truncated') {
+      throw new UnprocessableEntityException('The WAV file is truncated or damaged: its header declares more audio than the file holds');
+    }
+    if (layout.kind === 'malformed') {
+      throw new UnprocessableEntityException(`The WAV file is damaged: ${layout.reason}. Export it again from the recorder, or send it as MP3`);
+    }
+  }
+
   private async probe(path: string): Promise<ProbeResult> {
     try {
       return parseProbe(await this.ffmpeg.probe(path));
@@ -97,16 +114,5 @@ export class AudioInspector {
       throw new UnprocessableEntityException('The audio could not be decoded; the file is damaged');
     }
     return { decodedSeconds: parseProcessedSeconds(stderr) ?? 0, peakDbfs: parseMaxVolumeDb(stderr) ?? -Infinity };
-  }
-}
-
-async function readHead(path: string): Promise<Buffer> {
-  const file = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(WAV_HEADER_BYTES);
-    const { bytesRead } = await file.read(buffer, 0, WAV_HEADER_BYTES, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await file.close();
   }
 }

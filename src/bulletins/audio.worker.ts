@@ -18,7 +18,9 @@ function reasonFor(error: unknown): string {
 }
 
 /**
- * Consumes the `audio` queue (worker role). On shutdown, running renders get SHUTDOWN_GRACE_MS to finish;
+ * Consumes the `audio` queue (worker role), at most AUDIO_WORKER_CONCURRENCY renders at once in this process; the
+ * bound is per process, so N worker processes render up to N × AUDIO_WORKER_CONCURRENCY at once, and the rest wait
+ * in Redis with their bulletin `queued`. On shutdown, running renders get SHUTDOWN_GRACE_MS to finish;
  * then they are stopped and put back in the queue, so another worker picks them up and nothing is half-written.
  */
 @Injectable()

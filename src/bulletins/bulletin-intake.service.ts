@@ -52,6 +52,7 @@ export class BulletinIntakeService {
     try {
       const upload = await receiveUpload(request, tempPath, {
         maxFileBytes: this.config.audio.uploadMaxBytes,
+        idleTimeoutMs: this.config.audio.uploadIdleTimeoutMs,
         fileField: 'file',
         textFields: UPLOAD_TEXT_FIELDS,
       });
@@ -71,7 +72,7 @@ export class BulletinIntakeService {
             topicId: fields.topic,
             language: fields.language ?? 'vi',
             notes: fields.notes?.trim() || null,
-            status: BulletinStatus.Processing,
+            status: BulletinStatus.Queued,
             originalSha256: upload.sha256,
             originalFilename: displayFilename(upload.clientFilename),
             originalBytes: upload.bytes,

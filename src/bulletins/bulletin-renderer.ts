@@ -1,16 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { LoudnessPipeline } from '../media/loudness-pipeline';
 import { AudioStore } from '../storage/audio-store';
-import { BulletinAction, BulletinStatus, nextStatus } from './bulletin-status';
+import { allowedFrom, BulletinAction, BulletinStatus, nextStatus } from './bulletin-status';
 import { Bulletin } from './bulletin.entity';
 
 function finiteOr(value: number, fallback: number): number {
   return Number.isFinite(value) ? value : fallback;
 }
 
-/** Turns a processing bulletin into a ready one (or a failed one, with a reason). */
+/** Turns a queued bulletin into a processing, then a ready one (or a failed one, with a reason). */
 @Injectable()
 export class BulletinRenderer {
   private readonly logger = new Logger(BulletinRenderer.name);
@@ -21,10 +21,18 @@ export class BulletinRenderer {
     private readonly store: AudioStore,
   ) {}
 
-  /** Renders a bulletin that is still processing; returns false when there was nothing to do. */
+  /**
+   * Renders a bulletin that is queued (or still processing: a retry after a worker died); returns false when there
+   * was nothing to do.
+   */
   async render(bulletinId: string, signal?: AbortSignal): Promise<boolean> {
     const bulletin = await this.bulletins.findOneBy({ id: bulletinId });
-    if (!bulletin || bulletin.status !== BulletinStatus.Processing) return false;
+    if (!bulletin) return false;
+    if (bulletin.status === BulletinStatus.Queued) {
+      bulletin.status = nextStatus(bulletin.status, BulletinAction.StartProcessing);
+      await this.bulletins.update({ id: bulletinId, status: BulletinStatus.Queued }, { status: bulletin.status });
+    }
+    if (bulletin.status !== BulletinStatus.Processing) return false;
 
     const originalSeconds = bulletin.originalDurationMs / 1000;
     const rendition = await this.pipeline.normalise(
@@ -59,7 +67,7 @@ export class BulletinRenderer {
   /** Marks a bulletin failed with a reason people can act on. */
   async fail(bulletinId: string, reason: string): Promise<void> {
     await this.bulletins.update(
-      { id: bulletinId, status: BulletinStatus.Processing },
+      { id: bulletinId, status: In(allowedFrom(BulletinAction.FailProcessing)) },
       { status: nextStatus(BulletinStatus.Processing, BulletinAction.FailProcessing), statusReason: reason },
     );
   }

@@ -1,10 +1,12 @@
 import { allowedFrom, BulletinAction, BulletinStatus, IllegalTransitionError, nextStatus } from './bulletin-status';
 
-const { Processing, Ready, Failed, Approved, Rejected, Archived } = BulletinStatus;
+const { Queued, Processing, Ready, Failed, Approved, Rejected, Archived } = BulletinStatus;
 
 /** The state machine as users meet it, written out by hand so the spec does not echo the implementation. */
 const LEGAL: Array<[BulletinStatus, BulletinAction, BulletinStatus]> = [
+  [Queued, BulletinAction.StartProcessing, Processing],
   [Processing, BulletinAction.FinishProcessing, Ready],
+  [Queued, BulletinAction.FailProcessing, Failed],
   [Processing, BulletinAction.FailProcessing, Failed],
   [Ready, BulletinAction.Approve, Approved],
   [Rejected, BulletinAction.Approve, Approved],
@@ -16,8 +18,9 @@ const LEGAL: Array<[BulletinStatus, BulletinAction, BulletinStatus]> = [
   [Failed, BulletinAction.Archive, Archived],
 ];
 
-const ALL_STATUSES = [Processing, Ready, Failed, Approved, Rejected, Archived];
+const ALL_STATUSES = [Queued, Processing, Ready, Failed, Approved, Rejected, Archived];
 const ALL_ACTIONS = [
+  BulletinAction.StartProcessing,
   BulletinAction.FinishProcessing,
   BulletinAction.FailProcessing,
   BulletinAction.Approve,
@@ -26,6 +29,7 @@ const ALL_ACTIONS = [
 ];
 
 const ACTION_WORDS: Record<BulletinAction, string> = {
+  [BulletinAction.StartProcessing]: 'start processing',
   [BulletinAction.FinishProcessing]: 'finish processing',
   [BulletinAction.FailProcessing]: 'fail processing',
   [BulletinAction.Approve]: 'approve',

@@ -1,5 +1,9 @@
-/** Life of a bulletin: processing → ready → approved; rejected with a reason; archived hides it from scheduling. */
+/**
+ * Life of a bulletin: queued (waiting for a free render slot) → processing → ready → approved; rejected with a
+ * reason; archived hides it from scheduling.
+ */
 export enum BulletinStatus {
+  Queued = 'queued',
   Processing = 'processing',
   Ready = 'ready',
   Failed = 'failed',
@@ -9,6 +13,7 @@ export enum BulletinStatus {
 }
 
 export enum BulletinAction {
+  StartProcessing = 'start-processing',
   FinishProcessing = 'finish-processing',
   FailProcessing = 'fail-processing',
   Approve = 'approve',
@@ -17,8 +22,10 @@ export enum BulletinAction {
 }
 
 const TRANSITIONS: Record<BulletinAction, { from: BulletinStatus[]; to: BulletinStatus }> = {
+  [BulletinAction.StartProcessing]: { from: [BulletinStatus.Queued], to: BulletinStatus.Processing },
   [BulletinAction.FinishProcessing]: { from: [BulletinStatus.Processing], to: BulletinStatus.Ready },
-  [BulletinAction.FailProcessing]: { from: [BulletinStatus.Processing], to: BulletinStatus.Failed },
+  // A render that failed for good fails its bulletin, even if it never got as far as starting.
+  [BulletinAction.FailProcessing]: { from: [BulletinStatus.Queued, BulletinStatus.Processing], to: BulletinStatus.Failed },
   [BulletinAction.Approve]: { from: [BulletinStatus.Ready, BulletinStatus.Rejected], to: BulletinStatus.Approved },
   [BulletinAction.Reject]: { from: [BulletinStatus.Ready, BulletinStatus.Approved], to: BulletinStatus.Rejected },
   [BulletinAction.Archive]: {

@@ -19,8 +19,8 @@ const bigintAsNumber = { to: (value: number | null) => value, from: (value: stri
 @Entity({ name: 'bulletins' })
 /** One bulletin per audio per commune; the file itself is stored once whatever the commune. */
 @Index('UQ_bulletins_commune_original', ['communeId', 'originalSha256'], { unique: true })
-@Check('CHK_bulletins_status', `"status" IN ('processing', 'ready', 'failed', 'approved', 'rejected', 'archived')`)
-@Check('CHK_bulletins_ready_has_rendition', `"status" IN ('processing', 'failed', 'archived') OR "rendition_sha256" IS NOT NULL`)
+@Check('CHK_bulletins_status', `"status" IN ('queued', 'processing', 'ready', 'failed', 'approved', 'rejected', 'archived')`)
+@Check('CHK_bulletins_ready_has_rendition', `"status" IN ('queued', 'processing', 'failed', 'archived') OR "rendition_sha256" IS NOT NULL`)
 export class Bulletin {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -52,7 +52,7 @@ export class Bulletin {
   notes: string | null;
 
   @Index()
-  @Column({ type: 'text', default: BulletinStatus.Processing })
+  @Column({ type: 'text', default: BulletinStatus.Queued })
   status: BulletinStatus;
 
   /** Why processing failed or why the approver rejected it. */

@@ -1,12 +1,12 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { AudioJobs } from './audio-jobs';
 import { BulletinStatus } from './bulletin-status';
 import { Bulletin } from './bulletin.entity';
 
 /**
- * PostgreSQL is the source of truth: at start, every bulletin still processing gets its render job again.
+ * PostgreSQL is the source of truth: at start, every bulletin still queued or processing gets its render job again.
  * Job ids are deterministic, so a job Redis still holds is not duplicated; one Redis lost is rebuilt.
  */
 @Injectable()
@@ -24,8 +24,8 @@ export class ProcessingRecovery implements OnApplicationBootstrap {
   }
 
   private async requeue(): Promise<void> {
-    const pending = await this.bulletins.find({ where: { status: BulletinStatus.Processing }, select: { id: true } });
+    const pending = await this.bulletins.find({ where: { status: In([BulletinStatus.Queued, BulletinStatus.Processing]) }, select: { id: true } });
     for (const { id } of pending) await this.jobs.queueRender(id);
-    if (pending.length > 0) this.logger.log({ count: pending.length }, 'Render jobs queued again for bulletins still processing');
+    if (pending.length > 0) this.logger.log({ count: pending.length }, 'Render jobs queued again for bulletins still queued or processing');
   }
 }

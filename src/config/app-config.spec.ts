@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { AppConfig } from './app-config';
 
@@ -6,7 +7,7 @@ describe('AppConfig', () => {
   it('groups the defaults by what uses them', () => {
     const config = AppConfig.fromEnvironment({});
     expect(config.role).toBe('all');
-    expect(config.http).toEqual({ host: '0.0.0.0', port: 3000 });
+    expect(config.http).toEqual({ host: '0.0.0.0', port: 3000, headersTimeoutMs: 20_000, requestTimeoutMs: 3_600_000 });
     expect(config.database).toEqual({ url: 'postgres://postgres@127.0.0.1:5432/loa', createIfMissing: true, migrationsRun: true, owner: null });
     expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', queuePrefix: 'loa' });
     expect(config.logLevel).toBe('info');
@@ -14,11 +15,13 @@ describe('AppConfig', () => {
     expect(config.audio).toEqual({
       dir: resolve('audio'),
       uploadMaxBytes: 200 * 1024 * 1024,
+      uploadIdleTimeoutMs: 60_000,
       maxDurationSeconds: 3600,
       loudness: { integratedLufs: -16, truePeakDbtp: -1.5, rangeLu: 11 },
       renditionBitrateKbps: 96,
       renditionSampleRate: 44100,
-      workerConcurrency: 1,
+      probeConcurrency: availableParallelism(),
+      workerConcurrency: Math.max(1, Math.floor(availableParallelism() / 2)),
       jobLockSeconds: 30,
     });
     expect(config.ffmpeg).toEqual({ ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe', timeoutSeconds: 600 });
@@ -29,6 +32,10 @@ describe('AppConfig', () => {
       ROLE: 'worker',
       HOST: '127.0.0.1',
       PORT: '8080',
+      HTTP_HEADERS_TIMEOUT_SECONDS: '5',
+      HTTP_REQUEST_TIMEOUT_SECONDS: '900',
+      UPLOAD_IDLE_TIMEOUT_SECONDS: '30',
+      AUDIO_PROBE_CONCURRENCY: '3',
       DATABASE_URL: 'postgresql://loa@db/loa',
       DATABASE_CREATE_IF_MISSING: 'false',
       MIGRATIONS_RUN: '0',
@@ -50,13 +57,15 @@ describe('AppConfig', () => {
       FFMPEG_TIMEOUT_SECONDS: '120',
     });
     expect(config.role).toBe('worker');
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 8080, headersTimeoutMs: 5000, requestTimeoutMs: 900_000 });
     expect(config.database).toEqual({ url: 'postgresql://loa@db/loa', createIfMissing: false, migrationsRun: false, owner: null });
     expect(config.redis).toEqual({ url: 'redis://cache:6379/2', queuePrefix: 'loa-xa-an-binh' });
     expect(config.logLevel).toBe('debug');
     expect(config.shutdownGraceMs).toBe(5000);
     expect(config.audio).toMatchObject({
       uploadMaxBytes: 1_000_000,
+      uploadIdleTimeoutMs: 30_000,
+      probeConcurrency: 3,
       maxDurationSeconds: 900,
       loudness: { integratedLufs: -18, truePeakDbtp: -2, rangeLu: 8 },
       renditionBitrateKbps: 64,

@@ -17,7 +17,8 @@ function parseTrustProxy(value: string): boolean | number | string {
 /** The typed configuration every module injects; built once from the environment at boot. */
 export class AppConfig {
   readonly role: ProcessRole;
-  readonly http: { host: string; port: number };
+  /** Timeouts in milliseconds: receiving a request's headers, and the whole request. */
+  readonly http: { host: string; port: number; headersTimeoutMs: number; requestTimeoutMs: number };
   /**
    * `url` is what the service queries through. With DATABASE_MIGRATION_URL, `owner` creates, migrates and grants
    * (src/database/prepare-database.ts) and `url` itself does neither; without it, `owner` is null and `url` does all.
@@ -34,10 +35,12 @@ export class AppConfig {
   readonly audio: {
     dir: string;
     uploadMaxBytes: number;
+    uploadIdleTimeoutMs: number;
     maxDurationSeconds: number;
     loudness: LoudnessTarget;
     renditionBitrateKbps: number;
     renditionSampleRate: number;
+    probeConcurrency: number;
     workerConcurrency: number;
     jobLockSeconds: number;
   };
@@ -73,7 +76,12 @@ export class AppConfig {
 
   constructor(env: Environment) {
     this.role = env.ROLE;
-    this.http = { host: env.HOST, port: env.PORT };
+    this.http = {
+      host: env.HOST,
+      port: env.PORT,
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
+    };
     const owner = env.DATABASE_MIGRATION_URL
       ? { url: env.DATABASE_MIGRATION_URL, createIfMissing: env.DATABASE_CREATE_IF_MISSING, migrationsRun: env.MIGRATIONS_RUN }
       : null;
@@ -89,6 +97,7 @@ export class AppConfig {
     this.audio = {
       dir: resolve(env.AUDIO_DIR),
       uploadMaxBytes: env.UPLOAD_MAX_BYTES,
+      uploadIdleTimeoutMs: env.UPLOAD_IDLE_TIMEOUT_SECONDS * 1000,
       maxDurationSeconds: env.BULLETIN_MAX_DURATION_SECONDS,
       loudness: {
         integratedLufs: env.LOUDNESS_TARGET_LUFS,
@@ -97,6 +106,7 @@ export class AppConfig {
       },
       renditionBitrateKbps: env.RENDITION_BITRATE_KBPS,
       renditionSampleRate: env.RENDITION_SAMPLE_RATE,
+      probeConcurrency: env.AUDIO_PROBE_CONCURRENCY,
       workerConcurrency: env.AUDIO_WORKER_CONCURRENCY,
       jobLockSeconds: env.AUDIO_JOB_LOCK_SECONDS,
     };

@@ -1,5 +1,6 @@
 // Decorator metadata below is recorded only if the polyfill is loaded before this class is declared.
 import 'reflect-metadata';
+import { availableParallelism } from 'node:os';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -43,6 +44,14 @@ export class Environment {
   @IsString()
   HOST: string = '0.0.0.0';
 
+  /** How long a client may take to send a request's headers; then the connection is answered 408 and closed. */
+  @IsInt() @Min(1) @Max(600)
+  HTTP_HEADERS_TIMEOUT_SECONDS: number = 20;
+
+  /** How long a whole request, an upload included, may take to arrive; then it is answered 408 and closed. */
+  @IsInt() @Min(10)
+  HTTP_REQUEST_TIMEOUT_SECONDS: number = 3600;
+
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/loa';
 
@@ -74,6 +83,10 @@ export class Environment {
   @IsInt() @Min(1)
   UPLOAD_MAX_BYTES: number = 200 * 1024 * 1024;
 
+  /** An upload that sends nothing for this long is answered 408, its connection closed and its temporary file removed. */
+  @IsInt() @Min(1) @Max(3600)
+  UPLOAD_IDLE_TIMEOUT_SECONDS: number = 60;
+
   @IsInt() @Min(1)
   BULLETIN_MAX_DURATION_SECONDS: number = 60 * 60;
 
@@ -92,8 +105,19 @@ export class Environment {
   @IsIn([22050, 32000, 44100, 48000])
   RENDITION_SAMPLE_RATE: number = 44100;
 
+  /**
+   * Uploads this API process checks with ffprobe and ffmpeg at once (one core each); more wait their turn.
+   * Default: one per core.
+   */
+  @IsInt() @Min(1) @Max(64)
+  AUDIO_PROBE_CONCURRENCY: number = availableParallelism();
+
+  /**
+   * Render jobs of the `audio` queue this worker process runs at once; more wait in the queue (the bulletin shows
+   * `queued`). A render briefly runs two ffmpeg side by side, so the default is one per two cores.
+   */
   @IsInt() @Min(1) @Max(16)
-  AUDIO_WORKER_CONCURRENCY: number = 1;
+  AUDIO_WORKER_CONCURRENCY: number = Math.max(1, Math.floor(availableParallelism() / 2));
 
   /** How long a worker holds an audio job between heartbeats; a killed worker's job is retried after it. */
   @IsInt() @Min(1)

@@ -171,7 +171,7 @@ export class DemoSeeder {
       if (bulletin.status === 'ready') {
         return (await fetch(`${this.baseUrl}/api/bulletins/${id}/approve`, { method: 'POST', headers: approver })).status === 200;
       }
-      if (bulletin.status !== 'processing') return bulletin.status === 'approved';
+      if (bulletin.status !== 'queued' && bulletin.status !== 'processing') return bulletin.status === 'approved';
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     this.logger.warn({ id }, 'Demo bulletin still processing; approve it later');

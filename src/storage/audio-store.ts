@@ -1,36 +1,45 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { createReadStream } from 'node:fs';
-import { link, mkdir, readdir, stat, unlink } from 'node:fs/promises';
-import { randomUUID } from 'node:crypto';
+import { link, mkdir, stat, unlink } from 'node:fs/promises';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config';
 
 export type AudioKind = 'originals' | 'renditions';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
-/** Temporary files older than this belong to a crashed process. */
-const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
+/** `<owner>-<uuid><suffix>`: a temporary file's name starts with the id of the process that writes it. */
+const OWNED_TEMPORARY = /^([0-9a-f]{16})-/;
+
+/** The id of the process that wrote a temporary file, from its name; null for a name of another form. */
+export function temporaryOwner(name: string): string | null {
+  return OWNED_TEMPORARY.exec(name)?.[1] ?? null;
+}
 
 /**
  * Content-addressed audio files under AUDIO_DIR: `originals/ab/<sha256>` and `renditions/ab/<sha256>.mp3`.
- * Files are written under `tmp/` and renamed into place, so a stored file is always complete.
+ * Files are written under `tmp/` and renamed into place, so a stored file is always complete. Temporary files are
+ * named after this process (`ownerId`), so that those of a process that died can be told apart and swept
+ * (storage/temporary-file-sweeper.ts).
  */
 @Injectable()
 export class AudioStore implements OnModuleInit {
+  /** 64 random bits, fresh for every process. */
+  readonly ownerId = randomBytes(8).toString('hex');
+
   constructor(private readonly config: AppConfig) {}
 
   async onModuleInit(): Promise<void> {
     await mkdir(this.tempDir, { recursive: true });
-    await this.removeStaleTemporaries();
   }
 
   get tempDir(): string {
     return join(this.config.audio.dir, 'tmp');
   }
 
-  /** A fresh path under tmp/, on the same file system as the store so that `adopt` is a rename. */
+  /** A fresh path under tmp/, owned by this process, on the same file system as the store so that `adopt` is a rename. */
   temporaryPath(suffix = ''): string {
-    return join(this.tempDir, `${randomUUID()}${suffix}`);
+    return join(this.tempDir, `${this.ownerId}-${randomUUID()}${suffix}`);
   }
 
   pathOf(kind: AudioKind, sha256: string): string {
@@ -68,14 +77,4 @@ export class AudioStore implements OnModuleInit {
   async discard(temporary: string): Promise<void> {
     await unlink(temporary).catch(() => undefined);
   }
-
-  private async removeStaleTemporaries(): Promise<void> {
-    const now = Date.now();
-    for (const name of await readdir(this.tempDir)) {
-      const path = join(this.tempDir, name);
-      const info = await stat(path).catch(() => null);
-      if (info && now - info.mtimeMs > STALE_TEMP_MS) await this.discard(path);
-    }
-  }
 }
-

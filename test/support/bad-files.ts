@@ -50,6 +50,34 @@ export async function lyingWav(dir: string): Promise<string> {
   return path;
 }
 
+/**
+ * A WAV as a tagging tool writes it: a 6,000-byte LIST chunk between fmt and data, pushing the data chunk past the
+ * first 4 KB. Its data chunk declares 600 s of audio; the file holds 5 s.
+ */
+export async function wavWithLongListChunk(dir: string): Promise<string> {
+  const honest = await readFile(await makeAudio(dir, 'five-seconds.wav', { source: speechLike(5, 903), output: ['-ac', '1', '-c:a', 'pcm_s16le', '-map_metadata', '-1', '-fflags', '+bitexact'] }));
+  const chunks = new Map<string, Buffer>();
+  for (let offset = 12; offset + 8 <= honest.length; ) {
+    const size = honest.readUInt32LE(offset + 4);
+    chunks.set(honest.toString('ascii', offset, offset + 4), honest.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size + (size % 2);
+  }
+  const fmt = chunks.get('fmt ')!;
+  const audio = chunks.get('data')!;
+  const chunk = (id: string, declaredSize: number, body: Buffer) => {
+    const header = Buffer.alloc(8);
+    header.write(id, 0, 'ascii');
+    header.writeUInt32LE(declaredSize, 4);
+    return Buffer.concat([header, body]);
+  };
+  const list = Buffer.concat([Buffer.from('INFO'), Buffer.alloc(5996, 0x20)]);
+  const declaredData = 600 * fmt.readUInt32LE(8); // 600 s at the format's byte rate
+  const riff = Buffer.concat([Buffer.from('WAVE'), chunk('fmt ', fmt.length, fmt), chunk('LIST', list.length, list), chunk('data', declaredData, audio)]);
+  const path = join(dir, 'list-chunk.wav');
+  await writeFile(path, chunk('RIFF', riff.length - audio.length + declaredData, riff));
+  return path;
+}
+
 export async function hlsPlaylist(dir: string, port: number): Promise<string> {
   const path = join(dir, 'playlist.m3u8');
   await writeFile(

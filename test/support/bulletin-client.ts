@@ -30,12 +30,12 @@ export async function getBulletin(session: Session, id: string): Promise<Record<
   return (await (await fetch(`${session.url}/api/bulletins/${id}`, { headers: authHeader(session) })).json()) as Record<string, unknown>;
 }
 
-/** Polls a bulletin until it leaves `processing`. */
+/** Polls a bulletin until it is neither `queued` nor `processing`. */
 export async function waitUntilProcessed(session: Session, id: string, timeoutMs = 90_000): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const bulletin = await getBulletin(session, id);
-    if (bulletin.status !== 'processing') return bulletin;
+    if (bulletin.status !== 'queued' && bulletin.status !== 'processing') return bulletin;
     if (Date.now() > deadline) throw new Error(`bulletin ${id} still processing after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

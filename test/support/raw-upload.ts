@@ -173,3 +173,42 @@ export async function postThenDisconnect(
     req.destroy();
   }
 }
+
+/**
+ * Sends `head` and `fileBytes` filler bytes of a body that never ends, then sends nothing more while keeping the
+ * connection open, as a phone whose network froze would; runs `whileStalled` and waits for the server's answer.
+ */
+export function postThenStall(
+  url: string,
+  headers: OutgoingHttpHeaders,
+  head: Buffer,
+  fileBytes: number,
+  whileStalled: () => Promise<void>,
+  timeoutMs = 30_000,
+): Promise<StreamedAnswer & { answeredAfterMs: number }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { ...headers, 'Transfer-Encoding': 'chunked' } });
+    const timer = setTimeout(() => {
+      req.destroy();
+      reject(new Error(`no answer within ${timeoutMs} ms to a stalled upload`));
+    }, timeoutMs);
+    let stalledAt = 0;
+    req.on('error', (error) => reject(new Error(`the connection failed before any answer: ${error.message}`)));
+    req.on('response', (response) => {
+      const answeredAfterMs = Date.now() - stalledAt;
+      readJson(response)
+        .then(async (json) => {
+          clearTimeout(timer);
+          const serverClosed = await closedWithin(req.socket, 2000);
+          req.destroy();
+          resolve({ status: response.statusCode ?? 0, body: json, bytesSent: head.length + fileBytes, serverClosed, answeredAfterMs });
+        })
+        .catch(reject);
+    });
+    req.write(head);
+    req.write(Buffer.alloc(fileBytes, 0x55), () => {
+      stalledAt = Date.now();
+      whileStalled().catch(reject);
+    });
+  });
+}

@@ -89,6 +89,7 @@ export const ROLE_LABEL: Record<string, string> = {
 };
 
 export const BULLETIN_STATUS: Record<string, { label: string; tone: string }> = {
+  queued: { label: 'Đang chờ xử lý', tone: 'wait' },
   processing: { label: 'Đang xử lý', tone: 'wait' },
   ready: { label: 'Sẵn sàng', tone: 'info' },
   failed: { label: 'Xử lý lỗi', tone: 'bad' },

@@ -288,6 +288,8 @@ export const EN: Record<string, string> = {
   "Đang tải chủ đề…": "Loading topics…",
   "Đang tải âm thanh…": "Loading audio…",
   "Đang xử lý": "Processing",
+  "Đang chờ xử lý": "Waiting to be processed",
+  "Đang chờ đến lượt xử lý: các bản tin khác đang được chuẩn hóa trước…": "Waiting its turn: other bulletins are being normalised first…",
   "Đang áp dụng": "Active",
   "Đang đăng nhập…": "Signing in…",
   "Đã báo sự cố: {kind}.": "Problem reported: {kind}.",

@@ -2,6 +2,7 @@ import {
   BadRequestException,
   HttpException,
   PayloadTooLargeException,
+  RequestTimeoutException,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import Busboy from 'busboy';
@@ -23,6 +24,8 @@ export interface ReceivedUpload {
 
 export interface UploadLimits {
   maxFileBytes: number;
+  /** How long the client may send nothing before the upload is refused with 408. */
+  idleTimeoutMs: number;
   fileField: string;
   textFields: readonly string[];
 }
@@ -41,9 +44,16 @@ function tooLarge(limits: UploadLimits, request: Request): PayloadTooLargeExcept
   return new PayloadTooLargeException(`The file is larger than the ${megabytes(limits.maxFileBytes)} limit`);
 }
 
+function stalled(limits: UploadLimits): RequestTimeoutException {
+  return new RequestTimeoutException(
+    `Nothing arrived for ${Math.round(limits.idleTimeoutMs / 1000)} s, so the upload was stopped. Check the network connection and upload the file again`,
+  );
+}
+
 /**
  * Streams a multipart upload's single file to `tempPath` while hashing it, and collects the text fields.
- * The file is never held in memory; an oversized upload is refused as soon as the limit is crossed.
+ * The file is never held in memory; an oversized upload is refused as soon as the limit is crossed, and one that
+ * stops making progress as soon as it has sent nothing for `idleTimeoutMs`.
  */
 export function receiveUpload(request: Request, tempPath: string, limits: UploadLimits): Promise<ReceivedUpload> {
   const contentType = request.headers['content-type'] ?? '';
@@ -75,9 +85,21 @@ export function receiveUpload(request: Request, tempPath: string, limits: Upload
       return;
     }
 
+    const idle = setTimeout(() => {
+      fail(stalled(limits));
+      // No more bytes are awaited: end a file part in progress, or its write never settles and its temp file stays.
+      busboy.destroy();
+    }, limits.idleTimeoutMs);
+    const progress = () => idle.refresh();
+    const stopWatching = () => {
+      clearTimeout(idle);
+      request.off('data', progress);
+    };
+
     const fail = (error: HttpException) => {
       if (settled) return;
       settled = true;
+      stopWatching();
       request.unpipe(busboy);
       // The rest of the body will never be read: close after the answer instead of leaving the upload hanging.
       if (!request.complete) request.res?.setHeader('Connection', 'close');
@@ -145,12 +167,14 @@ export function receiveUpload(request: Request, tempPath: string, limits: Upload
         ({ sha256, bytes }) => {
           if (settled) return;
           settled = true;
+          stopWatching();
           resolve({ tempPath, sha256, bytes, clientFilename, fields });
         },
         (error: Error) => fail(new BadRequestException(`The upload could not be received: ${error.message}`)),
       );
     });
 
+    request.on('data', progress);
     request.pipe(busboy);
   });
 }

@@ -35,6 +35,9 @@ interface Named {
 
 const REFRESH_MS = 2500;
 
+/** Still on its way to a rendition: waiting for a worker, or being normalised. */
+const inProgress = (status: string) => status === 'queued' || status === 'processing';
+
 export function badge(table: Record<string, { label: string; tone: string }>, value: string): HTMLElement {
   const entry = table[value] ?? { label: value, tone: 'muted' };
   return h('span', { class: `badge tone-${entry.tone}`, 'data-status': value }, entry.label);
@@ -80,8 +83,8 @@ export function renderBulletins(main: HTMLElement, me: Me): () => void {
         h('span', {}, `${answer.total} bản tin${pages > 1 ? ` · trang ${page}/${pages}` : ''}`),
         pages > 1 ? h('button', { type: 'button', disabled: page >= pages, onclick: () => { page += 1; void refresh(); } }, 'Trang sau ›') : null,
       );
-      // Processing happens in the background: keep asking until nothing on screen is still processing.
-      if (answer.items.some((item) => item.status === 'processing')) timer = window.setTimeout(() => void refresh(), REFRESH_MS);
+      // Processing happens in the background: keep asking until nothing on screen is still waiting or processing.
+      if (answer.items.some((item) => inProgress(item.status))) timer = window.setTimeout(() => void refresh(), REFRESH_MS);
     } catch (error) {
       if (stopped) return;
       listMessage.replaceChildren(notice('error', (error as Error).message));
@@ -112,10 +115,11 @@ export function renderBulletins(main: HTMLElement, me: Me): () => void {
         h('div', {}, h('dt', {}, 'Độ lớn'), h('dd', { class: 'loudness' }, lufs(bulletin.outputLufs))),
         h('div', {}, h('dt', {}, 'Tải lên'), h('dd', {}, when(bulletin.createdAt))),
       ),
+      bulletin.status === 'queued' ? h('p', { class: 'progress-note' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Đang chờ đến lượt xử lý: các bản tin khác đang được chuẩn hóa trước…') : null,
       bulletin.status === 'processing' ? h('p', { class: 'progress-note' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Đang chuẩn hóa âm lượng, vui lòng chờ…') : null,
       bulletin.status === 'failed' ? notice('error', `Không xử lý được tệp âm thanh${bulletin.statusReason ? `: ${bulletin.statusReason}` : ''}. Hãy tải lên tệp khác.`) : null,
       bulletin.status === 'rejected' && bulletin.statusReason ? notice('error', `Lý do từ chối: ${bulletin.statusReason}`) : null,
-      bulletin.status !== 'processing' && bulletin.status !== 'failed' ? toggle : null,
+      !inProgress(bulletin.status) && bulletin.status !== 'failed' ? toggle : null,
       detail,
     );
     const open = () => {
@@ -134,7 +138,7 @@ export function renderBulletins(main: HTMLElement, me: Me): () => void {
       } else open();
     });
     if (known) stopAudio(known.element);
-    if (opened.has(bulletin.id) && bulletin.status !== 'processing') open();
+    if (opened.has(bulletin.id) && !inProgress(bulletin.status)) open();
     cards.set(bulletin.id, { updatedAt: bulletin.updatedAt, element });
     return element;
   }
