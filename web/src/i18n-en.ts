@@ -276,6 +276,7 @@ export const EN: Record<string, string> = {
   "{speaker}: {at} trùng với “{other}” lúc {otherAt}": "{speaker}: {at} overlaps “{other}” at {otherAt}",
   "Áp dụng đến hết ngày (không bắt buộc)": "Valid through (optional)",
   "Áp dụng đến {time}": "Valid until {time}",
+  "Lịch này đang bị tạm giữ và không được phát: {reason}. Hãy sửa thời gian phát.": "This schedule is quarantined and does not air: {reason}. Edit its timing.",
   "Ít nhất 8 ký tự, không dùng mật khẩu phổ biến.": "At least 8 characters, not a common password.",
   "Đang chuẩn hóa âm lượng, vui lòng chờ…": "Normalising loudness, please wait…",
   "Đang hoạt động": "Active",

@@ -36,4 +36,6 @@ export interface ScheduleSummary {
   validFrom: string | null;
   validUntil: string | null;
   programSeconds: number;
+  /** Set when the planner could not expand the rule: nothing of it airs until its timing is edited. */
+  quarantine: { since: string; reason: string } | null;
 }

@@ -161,6 +161,7 @@ export function renderSchedules(main: HTMLElement, me: Me): () => void {
         h('span', {}, describeTiming(schedule)),
         h('span', { class: 'muted' }, targetText(schedule)),
         schedule.validUntil ? h('small', { class: 'muted' }, t('Áp dụng đến {time}', { time: when(schedule.validUntil) })) : null,
+        schedule.quarantine ? notice('error', t('Lịch này đang bị tạm giữ và không được phát: {reason}. Hãy sửa thời gian phát.', { reason: schedule.quarantine.reason })) : null,
       ),
       h(
         'div',
