@@ -1,4 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { InputModule } from './common/input.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -56,6 +57,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        // First: its guard must run before every other global guard.
+        InputModule,
         ConfigModule.forRoot(config),
         LoggingModule,
         DatabaseModule,

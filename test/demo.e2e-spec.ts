@@ -73,7 +73,7 @@ describe('The demo commune', () => {
     const scheduleId = await seeder.sendEmergency();
     const { body: schedule } = await call<Record<string, any>>(loa.people.admin, 'GET', `/api/schedules/${scheduleId}`);
     expect(schedule).toMatchObject({ priority: 'emergency', targets: { villageIds: [seeder.emergency!.villageId] }, bulletinIds: [seeder.emergency!.bulletinId] });
-    const { body: playbacks } = await call<Array<{ villageId: string; priority: string }>>(loa.people.admin, 'GET', `/api/playbacks?scheduleId=${scheduleId}`);
+    const { items: playbacks } = (await call<{ items: Array<{ villageId: string; priority: string }> }>(loa.people.admin, 'GET', `/api/playbacks?scheduleId=${scheduleId}`)).body;
     // Planned in the request: the village's two emulated speakers, nothing elsewhere.
     expect(playbacks).toHaveLength(DEMO_SPEAKERS.filter((speaker) => speaker.village === DEMO_EMERGENCY_VILLAGE).length);
     expect(new Set(playbacks.map((playback) => playback.villageId))).toEqual(new Set([seeder.emergency!.villageId]));

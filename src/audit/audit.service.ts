@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { Repository } from 'typeorm';
+import { escapeForbiddenCharacters } from '../common/forbidden-characters';
 import { AuditEntry, AuditOutcome } from './audit-entry.entity';
 
 export interface AuditEvent {
@@ -17,6 +18,17 @@ export interface AuditEvent {
 
 const MAX_USER_AGENT = 300;
 
+/** Text as the log keeps it: a control character a caller slipped in is written out (`\u0000`), never stored. */
+function printable(text: string | null | undefined): string | null {
+  return text === null || text === undefined ? null : escapeForbiddenCharacters(text);
+}
+
+/** The details with every string printable (jsonb refuses NUL outright, which would lose the whole entry). */
+function printableDetails(details: Record<string, unknown> | null | undefined): Record<string, unknown> | null {
+  if (!details) return null;
+  return JSON.parse(JSON.stringify(details, (_key, value: unknown) => (typeof value === 'string' ? printable(value) : value))) as Record<string, unknown>;
+}
+
 /** Appends to the audit log. A failure to write is logged loudly but never hides the action's own answer. */
 @Injectable()
 export class AuditService {
@@ -28,15 +40,15 @@ export class AuditService {
     try {
       await this.entries.insert({
         actorId: event.actorId ?? null,
-        actorUsername: event.actorUsername ?? null,
-        action: event.action,
-        resourceType: event.resourceType ?? null,
-        resourceId: event.resourceId ?? null,
+        actorUsername: printable(event.actorUsername),
+        action: escapeForbiddenCharacters(event.action),
+        resourceType: printable(event.resourceType),
+        resourceId: printable(event.resourceId),
         outcome: event.outcome,
         statusCode: event.statusCode ?? null,
         ip: request?.ip ?? null,
-        userAgent: request?.headers['user-agent']?.slice(0, MAX_USER_AGENT) ?? null,
-        details: (event.details ?? null) as AuditEntry['details'] & object,
+        userAgent: printable(request?.headers['user-agent']?.slice(0, MAX_USER_AGENT)),
+        details: printableDetails(event.details) as AuditEntry['details'] & object,
       });
     } catch (error) {
       this.logger.error({ err: error, event }, 'Could not write to the audit log');

@@ -19,7 +19,12 @@ export class PlaybacksController {
 
   @Get()
   @Allow(Role.Admin, Role.Editor, Role.Approver, Role.Viewer, Role.Operator)
-  @ApiOperation({ summary: 'Playbacks (speaker × occurrence) of my communes, or of my villages for operators' })
+  @ApiOperation({
+    summary: 'Playbacks (speaker × occurrence) of my communes, or of my villages for operators',
+    description:
+      'Answers `{items, next}`, in scheduled order (with problem=true: latest report first), at most `limit` (1 to 5000, default 1000) per page. ' +
+      'While `next` is not null, ask again with the same filters and `after=<next>` for the following page.',
+  })
   list(@Query() filter: ListPlaybacksDto, @CurrentUser() caller: AuthUser) {
     return this.playbacks.list(filter, caller);
   }

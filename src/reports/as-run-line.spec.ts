@@ -1,5 +1,6 @@
 import { asRunCells } from './as-run-columns';
-import { nextCursor, parseCursor, toAsRunLine } from './as-run-line';
+import { decodeCursor } from '../common/keyset-cursor';
+import { nextCursor, toAsRunLine } from './as-run-line';
 import { AsRunRecord } from './as-run-source';
 
 const RECORD: AsRunRecord = {
@@ -41,6 +42,6 @@ describe('as-run lines', () => {
   });
 
   it('pages by scheduled instant and id', () => {
-    expect(parseCursor(nextCursor(RECORD))).toEqual({ scheduledAt: RECORD.scheduled_at, id: RECORD.playback_id });
+    expect(decodeCursor(nextCursor(RECORD))).toEqual({ at: RECORD.scheduled_at, id: RECORD.playback_id });
   });
 });

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { encodeCursor } from '../common/keyset-cursor';
 import { AsRunRecord } from './as-run-source';
 
 /** One playback of the broadcast log, as the JSON answer gives it (instants in the commune's zone, with offset). */
@@ -59,10 +60,5 @@ export function toAsRunLine(record: AsRunRecord, zone: string): AsRunLine {
 
 /** The keyset cursor of the page after this line: its scheduled instant and id. */
 export function nextCursor(record: AsRunRecord): string {
-  return `${new Date(record.scheduled_at).toISOString()}|${record.playback_id}`;
-}
-
-export function parseCursor(cursor: string): { scheduledAt: Date; id: string } {
-  const [at, id] = cursor.split('|');
-  return { scheduledAt: new Date(at), id };
+  return encodeCursor({ at: new Date(record.scheduled_at), id: record.playback_id });
 }

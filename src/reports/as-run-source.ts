@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { KeysetCursor } from '../common/keyset-cursor';
 import { reportConditions } from './report-conditions';
 import { ReportRequest } from './report-request';
 
@@ -43,7 +44,7 @@ const FETCH_SIZE = 1000;
 export class AsRunSource {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async page(request: ReportRequest, limit: number, after: { scheduledAt: Date; id: string } | null): Promise<AsRunRecord[]> {
+  async page(request: ReportRequest, limit: number, after: KeysetCursor | null): Promise<AsRunRecord[]> {
     const { sql, params } = asRunQuery(request, after);
     return (await this.dataSource.query(`${sql} LIMIT $${params.push(limit)}`, params)) as AsRunRecord[];
   }
@@ -77,11 +78,11 @@ export class AsRunSource {
   }
 }
 
-function asRunQuery(request: ReportRequest, after: { scheduledAt: Date; id: string } | null): { sql: string; params: unknown[] } {
+function asRunQuery(request: ReportRequest, after: KeysetCursor | null): { sql: string; params: unknown[] } {
   const { where, params } = reportConditions(request, 'p', 'playbacks');
   const zone = `$${params.push(request.commune.timezone)}`;
   const local = (column: string) => `to_char(${column} AT TIME ZONE ${zone}, 'YYYY-MM-DD HH24:MI:SS')`;
-  const keyset = after ? ` AND (p.scheduled_at, p.id) > ($${params.push(after.scheduledAt)}::timestamptz, $${params.push(after.id)}::uuid)` : '';
+  const keyset = after ? ` AND (p.scheduled_at, p.id) > ($${params.push(after.at)}::timestamptz, $${params.push(after.id)}::uuid)` : '';
   const sql = `
     WITH program AS (
       SELECT sb.schedule_id, sb.version, string_agg(b.title, ' + ' ORDER BY sb.position) AS bulletins,

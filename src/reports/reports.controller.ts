@@ -16,7 +16,6 @@ import { reportHeading, summaryTables } from './summary-tables';
 import { writeWorkbook } from './xlsx-export';
 
 const READERS = [Role.Admin, Role.Editor, Role.Approver, Role.Viewer, Role.Operator];
-const DEFAULT_PAGE = 500;
 
 function basename(kind: string, request: ReportRequest): string {
   return `${kind}_${request.commune.code ?? request.commune.id.slice(0, 8)}_${request.from}_${request.to}`;
@@ -70,7 +69,7 @@ export class ReportsController {
     const request = await this.scope.resolve(query, caller);
     const format = query.format ?? 'json';
     if (format === 'json') {
-      response.json(await this.reports.asRunPage(request, query.limit ?? DEFAULT_PAGE, query.after));
+      response.json(await this.reports.asRunPage(request, query.limit, query.after));
       return;
     }
     const checkpoint = await this.reports.checkpoint(request.commune.id);

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AirtimeChainHead, AirtimeLedger } from '../airtime/airtime-ledger';
-import { AsRunLine, nextCursor, parseCursor, toAsRunLine } from './as-run-line';
+import { decodeCursor } from '../common/keyset-cursor';
+import { AsRunLine, nextCursor, toAsRunLine } from './as-run-line';
 import { AsRunRecord, AsRunSource } from './as-run-source';
 import { Grouping } from './report-period';
 import { filtersOf, ReportCommune, ReportRequest } from './report-request';
@@ -55,7 +56,7 @@ export class ReportsService {
   async asRunPage(request: ReportRequest, limit: number, after: string | undefined): Promise<AsRunPage> {
     const checkpoint = await this.checkpoint(request.commune.id);
     const generatedAt = new Date().toISOString();
-    const records = await this.asRun.page(request, limit + 1, after ? parseCursor(after) : null);
+    const records = await this.asRun.page(request, limit + 1, after ? decodeCursor(after) : null);
     const page = records.slice(0, limit);
     return {
       commune: request.commune,

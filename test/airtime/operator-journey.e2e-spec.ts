@@ -75,8 +75,8 @@ describe("Village operators' confirmations and problem reports", () => {
     const deadline = Date.now() + 30_000;
     let mine: Body | undefined;
     while (Date.now() < deadline) {
-      const { body } = await call<Body[]>(loa.people.operator, 'GET', '/api/playbacks?date=today');
-      mine = body.find((row) => row.scheduleId === id);
+      const { items } = (await call<{ items: Body[] }>(loa.people.operator, 'GET', '/api/playbacks?date=today')).body;
+      mine = items.find((row) => row.scheduleId === id);
       if (mine?.status === PlaybackStatus.Playing) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -146,12 +146,12 @@ describe("Village operators' confirmations and problem reports", () => {
     expect((await recordsOf(second)).filter((record) => record.event === 'operator_problem')).toHaveLength(1);
 
     for (const person of [loa.people.editor, loa.people.approver]) {
-      const { body } = await call<Body[]>(person, 'GET', '/api/playbacks?problem=true');
-      const ids = body.map((row) => row.id);
+      const { items } = (await call<{ items: Body[] }>(person, 'GET', '/api/playbacks?problem=true')).body;
+      const ids = items.map((row) => row.id);
       expect(ids.indexOf(second)).toBeLessThan(ids.indexOf(first));
-      expect(body.find((row) => row.id === first)).toMatchObject({ problemKind: 'speaker_broken', problemNote: 'Loa cột 3 rè' });
+      expect(items.find((row) => row.id === first)).toMatchObject({ problemKind: 'speaker_broken', problemNote: 'Loa cột 3 rè' });
     }
-    const { body: elsewhere } = await call<Body[]>(loa.people.otherEditor, 'GET', '/api/playbacks?problem=true');
+    const { items: elsewhere } = (await call<{ items: Body[] }>(loa.people.otherEditor, 'GET', '/api/playbacks?problem=true')).body;
     expect(elsewhere.map((row) => row.id)).not.toContain(first);
   });
 

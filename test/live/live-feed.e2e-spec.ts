@@ -74,7 +74,7 @@ describe('Live feed: GET /api/live as server-sent events', () => {
     // The planner inserts the playback, then queues it: a poll may see either step, but always the last one.
     const planned = await operatorFeed.next((message) => message.event === 'playback' && message.data.scheduleId === schedule.body.id && message.data.status === 'queued');
     expect(planned.data).toMatchObject({ speakerId, villageId: loa.places.village.id, status: 'queued' });
-    const [listed] = (await call<Body[]>(operator, 'GET', `/api/playbacks?scheduleId=${schedule.body.id as string}`)).body;
+    const [listed] = (await call<{ items: Body[] }>(operator, 'GET', `/api/playbacks?scheduleId=${schedule.body.id as string}`)).body.items;
     expect(planned.data).toEqual(listed);
 
     // Another process (a worker elsewhere) changes the row: the feed reads PostgreSQL, not this process's memory.

@@ -78,9 +78,9 @@ describe('Dispatch: village slots staged ahead, retries, chime, airtime and metr
   async function settled(scheduleId: string, timeoutMs = 40_000): Promise<Body[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const answer = await call<Body[]>(loa.people.editor, 'GET', `/api/playbacks?scheduleId=${scheduleId}`);
-      if (answer.body.length && answer.body.every((p) => ['played', 'playing', 'failed', 'missed', 'preempted'].includes(p.status))) return answer.body;
-      if (Date.now() > deadline) throw new Error(`playbacks of ${scheduleId} still ${JSON.stringify(answer.body.map((p) => p.status))}`);
+      const { items } = (await call<{ items: Body[] }>(loa.people.editor, 'GET', `/api/playbacks?scheduleId=${scheduleId}`)).body;
+      if (items.length && items.every((p) => ['played', 'playing', 'failed', 'missed', 'preempted'].includes(p.status))) return items;
+      if (Date.now() > deadline) throw new Error(`playbacks of ${scheduleId} still ${JSON.stringify(items.map((p) => p.status))}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
@@ -99,7 +99,7 @@ describe('Dispatch: village slots staged ahead, retries, chime, airtime and metr
     const speakers = [await axisSpeaker(device.url), await register({ driver: 'manual' }), await register({ driver: 'manual' })];
     const scheduleId = await schedule(speakers, 8_000);
     await plan();
-    const [first] = (await call<Body[]>(loa.people.editor, 'GET', `/api/playbacks?scheduleId=${scheduleId}`)).body;
+    const [first] = (await call<{ items: Body[] }>(loa.people.editor, 'GET', `/api/playbacks?scheduleId=${scheduleId}`)).body.items;
     const jobs = (await queue.getJobs(['delayed', 'waiting', 'active'])).filter((job) => job.data.scheduleId === scheduleId);
     expect(jobs.map((job) => job.id)).toEqual([villageJobId({ scheduleId, scheduledAt: new Date(first.scheduledAt), villageId: loa.places.village.id })]);
 

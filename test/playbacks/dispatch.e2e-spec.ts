@@ -76,9 +76,9 @@ describe('Dispatch: planner and playback worker on an emulated speaker', () => {
   }
 
   async function playbacksOf(scheduleId: string, as = loa.people.editor): Promise<Body[]> {
-    const answer = await call<Body[]>(as, 'GET', `/api/playbacks?scheduleId=${scheduleId}`);
+    const answer = await call<{ items: Body[] }>(as, 'GET', `/api/playbacks?scheduleId=${scheduleId}`);
     expect(answer.status).toBe(200);
-    return answer.body;
+    return answer.body.items;
   }
 
   async function waitFor(scheduleId: string, done: (playbacks: Body[]) => boolean, timeoutMs = 30_000): Promise<Body[]> {
@@ -207,13 +207,13 @@ describe('Dispatch: planner and playback worker on an emulated speaker', () => {
     for (const reader of [loa.people.approver, loa.people.viewer, loa.people.admin]) expect(await playbacksOf(scheduleId, reader)).toHaveLength(1);
     for (const outsider of [loa.people.otherOperator, loa.people.otherEditor]) expect(await playbacksOf(scheduleId, outsider)).toEqual([]);
 
-    const byVillage = await call<Body[]>(loa.people.operator, 'GET', `/api/playbacks?villageId=${loa.places.neighbourVillage.id}`);
-    expect(byVillage.body).toEqual([]);
-    const queued = await call<Body[]>(loa.people.editor, 'GET', `/api/playbacks?scheduleId=${scheduleId}&status=played`);
-    expect(queued.body).toEqual([]);
+    const byVillage = await call<{ items: Body[] }>(loa.people.operator, 'GET', `/api/playbacks?villageId=${loa.places.neighbourVillage.id}`);
+    expect(byVillage.body).toEqual({ items: [], next: null });
+    const queued = await call<{ items: Body[] }>(loa.people.editor, 'GET', `/api/playbacks?scheduleId=${scheduleId}&status=played`);
+    expect(queued.body).toEqual({ items: [], next: null });
     const from = new Date(Date.now() + 7_100_000).toISOString();
-    const window = await call<Body[]>(loa.people.editor, 'GET', `/api/playbacks?scheduleId=${scheduleId}&from=${from}`);
-    expect(window.body).toHaveLength(1);
+    const window = await call<{ items: Body[] }>(loa.people.editor, 'GET', `/api/playbacks?scheduleId=${scheduleId}&from=${from}`);
+    expect(window.body.items).toHaveLength(1);
     const bad = await call<Body>(loa.people.editor, 'GET', '/api/playbacks?status=heard');
     expect(bad.status).toBe(400);
   });

@@ -65,10 +65,10 @@ describe('Dispatch: an emergency pre-empts a normal broadcast on an emulated spe
   }
 
   async function playbackOf(scheduleId: string): Promise<Body> {
-    const answer = await call<Body[]>(loa.people.editor, 'GET', `/api/playbacks?scheduleId=${scheduleId}`);
+    const answer = await call<{ items: Body[] }>(loa.people.editor, 'GET', `/api/playbacks?scheduleId=${scheduleId}`);
     expect(answer.status).toBe(200);
-    expect(answer.body).toHaveLength(1);
-    return answer.body[0];
+    expect(answer.body.items).toHaveLength(1);
+    return answer.body.items[0];
   }
 
   async function waitForStatus(scheduleId: string, statuses: string[], timeoutMs = 40_000): Promise<Body> {
@@ -192,8 +192,8 @@ describe('Dispatch: an emergency pre-empts a normal broadcast on an emulated spe
       expect(device.playbacks.slice(before).map((p) => p.outcome)).toEqual(['interrupted']);
       // The worker unwinding never records over the stop.
       await new Promise((resolve) => setTimeout(resolve, 1_000));
-      const after = await call<Body[]>(loa.people.editor, 'GET', `/api/playbacks?scheduleId=${id}`);
-      expect(after.body.map((p) => p.status)).toEqual(['preempted', 'cancelled', 'cancelled']);
+      const after = await call<{ items: Body[] }>(loa.people.editor, 'GET', `/api/playbacks?scheduleId=${id}`);
+      expect(after.body.items.map((p) => p.status)).toEqual(['preempted', 'cancelled', 'cancelled']);
       expect((await call<Body>(loa.people.editor, 'GET', `/api/schedules/${id}`)).body.status).toBe('cancelled');
 
       expect((await call(loa.people.editor, 'POST', `/api/broadcasts/${id}/stop`)).status).toBe(409);

@@ -7,6 +7,9 @@ export interface Route {
   /** e.g. `POST /api/bulletins/:id/approve` */
   key: string;
   rule: AccessRule | undefined;
+  /** The controller class and handler name, to read the route's other metadata (its DTOs). */
+  controller: Function;
+  handler: string;
 }
 
 function joinPath(...parts: string[]): string {
@@ -27,7 +30,7 @@ export function routeTable(app: INestApplication, globalPrefix = 'api'): Route[]
         const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
         const path = joinPath(globalPrefix, base, Reflect.getMetadata(PATH_METADATA, handler) as string);
         const rule = (Reflect.getMetadata(ACCESS_RULE, handler) ?? Reflect.getMetadata(ACCESS_RULE, controller)) as AccessRule | undefined;
-        routes.push({ key: `${method} ${path}`, rule });
+        routes.push({ key: `${method} ${path}`, rule, controller: wrapper.metatype as Function, handler: name });
       }
     }
   }

@@ -142,7 +142,7 @@ describe('web console: a broadcast from upload to report', () => {
     expect(await scrollWidth(phone)).toBeLessThanOrEqual(PHONE.width);
     await shot(phone, 'journey-operator-confirmed');
 
-    const [playback] = (await call<Body[]>(loa.people.operator, 'GET', `/api/playbacks?scheduleId=${scheduleId}`)).body;
+    const [playback] = (await call<{ items: Body[] }>(loa.people.operator, 'GET', `/api/playbacks?scheduleId=${scheduleId}`)).body.items;
     expect(playback.confirmedAt).toEqual(expect.any(String));
     expect(playback.confirmedBy).toBe(loa.people.operator.user.id);
     // The dashboard hears of the confirmation too.

@@ -64,7 +64,7 @@ describe('web console: an emergency broadcast pre-empts a running one', () => {
   }
 
   async function playbacksOf(scheduleId: string): Promise<Body[]> {
-    return (await call<Body[]>(loa.people.editor, 'GET', `/api/playbacks?scheduleId=${scheduleId}`)).body;
+    return (await call<{ items: Body[] }>(loa.people.editor, 'GET', `/api/playbacks?scheduleId=${scheduleId}`)).body.items;
   }
 
   async function waitUntil(scheduleId: string, done: (playbacks: Body[]) => boolean): Promise<Body[]> {

@@ -77,6 +77,18 @@ export function query(params: Record<string, string | number | undefined>): stri
   return text ? `?${text}` : '';
 }
 
+/** Every item of a cursor-paged list (`{items, next}`, e.g. GET /api/playbacks), reading pages until `next` is null. */
+export async function allItems<T>(path: string, params: Record<string, string | undefined>): Promise<T[]> {
+  const items: T[] = [];
+  let after: string | undefined;
+  do {
+    const page = await api<{ items: T[]; next: string | null }>('GET', `${path}${query({ ...params, after })}`);
+    items.push(...page.items);
+    after = page.next ?? undefined;
+  } while (after);
+  return items;
+}
+
 /** Multipart upload through XMLHttpRequest, the only browser API that reports upload progress. */
 export function upload<T>(path: string, form: FormData, onProgress: (fraction: number) => void): Promise<T> {
   return new Promise((resolve, reject) => {

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { PageNumber, PageSize } from '../../common/query-integer';
 import { AIRTIME_EVENTS, AirtimeEvent, AirtimeEvidenceLevel, EVIDENCE_LEVELS } from '../airtime-ledger';
 
 export class ListAirtimeDto {
@@ -36,11 +36,9 @@ export class ListAirtimeDto {
   @IsOptional() @IsIn(AIRTIME_EVENTS, { message: `event must be one of ${AIRTIME_EVENTS.join(', ')}` })
   event?: AirtimeEvent;
 
-  @ApiPropertyOptional({ default: 1, minimum: 1 })
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'page must be a whole number' }) @Min(1, { message: 'page starts at 1' })
+  @PageNumber()
   page = 1;
 
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'pageSize must be a whole number' }) @Min(1) @Max(1000, { message: 'pageSize is at most 1000' })
+  @PageSize(1000, 100)
   pageSize = 100;
 }

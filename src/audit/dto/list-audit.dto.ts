@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsDate, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { PageNumber, PageSize } from '../../common/query-integer';
 
 export class ListAuditDto {
   @ApiPropertyOptional({ format: 'uuid' })
@@ -31,11 +32,9 @@ export class ListAuditDto {
   @IsOptional() @Type(() => Date) @IsDate()
   to?: Date;
 
-  @ApiPropertyOptional({ default: 1 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @PageNumber()
   page = 1;
 
-  @ApiPropertyOptional({ default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @PageSize(500, 50)
   pageSize = 50;
 }

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsEnum, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { PageNumber, PageSize } from '../../common/query-integer';
 import { BulletinStatus } from '../bulletin-status';
 
 export class ListBulletinsDto {
@@ -20,11 +20,9 @@ export class ListBulletinsDto {
   @IsOptional() @IsString() @Length(1, 200)
   q?: string;
 
-  @ApiPropertyOptional({ default: 1, minimum: 1 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @PageNumber()
   page = 1;
 
-  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  @PageSize(100, 20)
   pageSize = 20;
 }

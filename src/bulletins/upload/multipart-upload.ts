@@ -11,6 +11,7 @@ import { createWriteStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Request } from 'express';
+import { controlCharacterProblem, escapeForbiddenCharacters } from '../../common/forbidden-characters';
 
 export interface ReceivedUpload {
   /** Where the file was written; the caller owns it and must adopt or discard it. */
@@ -110,7 +111,7 @@ export function receiveUpload(request: Request, tempPath: string, limits: Upload
     busboy.on('file', (name, stream, info) => {
       if (name !== limits.fileField) {
         stream.resume();
-        fail(new BadRequestException(`Unexpected file field "${name}"; put the audio in "${limits.fileField}"`));
+        fail(new BadRequestException(`Unexpected file field "${escapeForbiddenCharacters(name)}"; put the audio in "${limits.fileField}"`));
         return;
       }
       clientFilename = info.filename ?? '';
@@ -137,7 +138,10 @@ export function receiveUpload(request: Request, tempPath: string, limits: Upload
     });
 
     busboy.on('field', (name, value, info) => {
-      if (!limits.textFields.includes(name)) {
+      const controlCharacter = controlCharacterProblem(name, name) ?? controlCharacterProblem(name, value);
+      if (controlCharacter) {
+        fail(new BadRequestException(controlCharacter));
+      } else if (!limits.textFields.includes(name)) {
         fail(new BadRequestException(`Unexpected field "${name}"; allowed fields are ${[limits.fileField, ...limits.textFields].join(', ')}`));
       } else if (info.valueTruncated) {
         fail(new BadRequestException(`The field "${name}" is longer than ${MAX_FIELD_BYTES} bytes`));

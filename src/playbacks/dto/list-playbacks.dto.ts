@@ -1,6 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { IsKeysetCursor } from '../../common/keyset-cursor';
+import { QueryInteger } from '../../common/query-integer';
 import { PLAYBACK_STATUSES, PlaybackStatus } from '../playback-status';
+
+const MAX_PLAYBACKS_PAGE = 5000;
+const DEFAULT_PLAYBACKS_PAGE = 1000;
 
 export class ListPlaybacksDto {
   @ApiPropertyOptional({ format: 'uuid' })
@@ -34,4 +39,11 @@ export class ListPlaybacksDto {
   @ApiPropertyOptional({ enum: ['true', 'false'], description: "true: only those an operator confirmed; false: those still unconfirmed" })
   @IsOptional() @IsIn(['true', 'false'], { message: 'confirmed must be true or false' })
   confirmed?: 'true' | 'false';
+
+  @QueryInteger({ min: 1, max: MAX_PLAYBACKS_PAGE, default: DEFAULT_PLAYBACKS_PAGE, description: 'Playbacks per page' })
+  limit = DEFAULT_PLAYBACKS_PAGE;
+
+  @ApiPropertyOptional({ description: 'The `next` of the previous page, to read the page after it (with the same filters)' })
+  @IsOptional() @IsKeysetCursor({ message: 'after must be the next cursor of a previous page' })
+  after?: string;
 }

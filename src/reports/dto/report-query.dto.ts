@@ -1,12 +1,16 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsKeysetCursor } from '../../common/keyset-cursor';
+import { QueryInteger } from '../../common/query-integer';
 import { PLAYBACK_STATUSES, PlaybackStatus } from '../../playbacks/playback-status';
 import { GROUPINGS, Grouping } from '../report-period';
 
 const PRIORITIES = ['normal', 'priority', 'emergency'];
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const MAX_LIST = 500;
+const MAX_AS_RUN_PAGE = 5000;
+const DEFAULT_AS_RUN_PAGE = 500;
 
 /** `a,b` or `?x=a&x=b` (or both) as one list; empty items dropped. */
 const asList = ({ value }: { value: unknown }): unknown =>
@@ -79,12 +83,10 @@ export class AsRunQueryDto extends ReportFilterDto {
   @IsIn(AS_RUN_FORMATS, { message: `format must be one of ${AS_RUN_FORMATS.join(', ')} (the PDF report is /api/reports/summary?format=pdf)` })
   format?: AsRunFormat;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 5000, default: 500, description: 'json only: lines per page' })
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'limit must be a whole number' })
-  @Min(1, { message: 'limit must be at least 1' }) @Max(5000, { message: 'limit must be at most 5000' })
-  limit?: number;
+  @QueryInteger({ min: 1, max: MAX_AS_RUN_PAGE, default: DEFAULT_AS_RUN_PAGE, description: 'json only: lines per page' })
+  limit = DEFAULT_AS_RUN_PAGE;
 
   @ApiPropertyOptional({ description: 'json only: the `next` cursor of the previous page' })
-  @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z\|[0-9a-f-]{36}$/, { message: 'after must be the next cursor of a previous page' })
+  @IsOptional() @IsKeysetCursor({ message: 'after must be the next cursor of a previous page' })
   after?: string;
 }

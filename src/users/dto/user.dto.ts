@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { PageNumber, PageSize } from '../../common/query-integer';
 import { Role } from '../../auth/role';
 
 export class CreateUserDto {
@@ -70,11 +70,9 @@ export class ListUsersDto {
   @IsOptional() @IsUUID()
   villageId?: string;
 
-  @ApiPropertyOptional({ default: 1 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @PageNumber()
   page = 1;
 
-  @ApiPropertyOptional({ default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @PageSize(500, 50)
   pageSize = 50;
 }

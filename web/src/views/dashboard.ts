@@ -1,4 +1,4 @@
-import { api, query } from '../api';
+import { allItems, api, query } from '../api';
 import { Directory, loadDirectory, speakerLabel } from '../directory';
 import { h, notice, replace } from '../dom';
 import { clock, FAILURE_REASON, PLAYBACK_STATUS, PRIORITY, PROBLEM_KIND, SPEAKER_STATUS, startOfLocalDay, when } from '../format';
@@ -38,7 +38,7 @@ export function renderDashboard(main: HTMLElement, me: Me): () => void {
       const from = startOfLocalDay(new Date(), -PROBLEM_DAYS + 1);
       const [dir, list] = await Promise.all([
         loadDirectory(),
-        api<Playback[]>('GET', `/playbacks${query({ from: from.toISOString(), to: end.toISOString() })}`),
+        allItems<Playback>('/playbacks', { from: from.toISOString(), to: end.toISOString() }),
         loadSchedules(),
       ]);
       if (stopped) return;

@@ -1,4 +1,4 @@
-import { api, query } from '../api';
+import { allItems, api, query } from '../api';
 import { Directory, loadDirectory, speakerLabel } from '../directory';
 import { field, h, notice, option, replace } from '../dom';
 import { clock, FAILURE_REASON, localDay, PLAYBACK_STATUS, zonedInstant } from '../format';
@@ -43,7 +43,7 @@ export function renderEmergency(main: HTMLElement): () => void {
       const firstLoad = !directory;
       directory = dir;
       const emergencies = schedules.filter((schedule) => schedule.priority === 'emergency');
-      const lists = await Promise.all(emergencies.map((broadcast) => api<Playback[]>('GET', `/playbacks${query({ scheduleId: broadcast.id })}`)));
+      const lists = await Promise.all(emergencies.map((broadcast) => allItems<Playback>('/playbacks', { scheduleId: broadcast.id })));
       for (const playback of lists.flat()) playbacks.set(playback.id, playback);
       // A one-off that aired long ago stays `active` until stopped; only broadcasts still going or recent are shown.
       broadcasts = emergencies.filter((broadcast, index) => lists[index].some((item) => !TERMINAL.includes(item.status) || Date.now() - new Date(item.scheduledAt).getTime() < RECENT_MS));

@@ -1,4 +1,4 @@
-import { api } from '../api';
+import { allItems, api } from '../api';
 import { Directory, loadDirectory, speakerLabel } from '../directory';
 import { field, h, notice, option, replace } from '../dom';
 import { clock, PLAYBACK_STATUS, PRIORITY, PROBLEM_KIND } from '../format';
@@ -25,7 +25,7 @@ export function renderMyVillage(main: HTMLElement): () => void {
 
   async function load(): Promise<void> {
     try {
-      const [dir, today] = await Promise.all([directory ? Promise.resolve(directory) : loadDirectory(), api<Playback[]>('GET', '/playbacks?date=today')]);
+      const [dir, today] = await Promise.all([directory ? Promise.resolve(directory) : loadDirectory(), allItems<Playback>('/playbacks', { date: 'today' })]);
       if (stopped) return;
       directory = dir;
       playbacks.clear();
