@@ -14,7 +14,7 @@ describe('json walk', () => {
     expect([...textsOf(deep)]).toEqual([]);
   });
 
-  it('names every key and string by its path: an object's keys, then its values in order', () => {
+  it("names every key and string by its path: an object's keys, then its values in order", () => {
     expect([...textsOf({ title: 'a', targets: { villageIds: ['v1', 'v2'] } })]).toEqual([
       { field: 'title', text: 'title' },
       { field: 'targets', text: 'targets' },
