@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { call } from './support/api';
+import { call, listAll } from './support/api';
 import { makeAudio, speechLike } from './support/audio-fixtures';
 import { uploadBulletin, waitUntilProcessed } from './support/bulletin-client';
 import { authHeader, Session } from './support/people';
@@ -52,7 +52,7 @@ describe('The bulletin library and its approval states', () => {
     loa = await startTestApp();
     ({ editor, approver } = loa.people);
     fixtures = await mkdtemp(join(tmpdir(), 'loa-library-'));
-    topics = (await call<Topic[]>(editor, 'GET', '/api/topics')).body;
+    topics = await listAll<Topic>(editor, '/api/topics');
   });
 
   afterAll(async () => {
@@ -87,10 +87,10 @@ describe('The bulletin library and its approval states', () => {
       expect(renamed.body.name).toBe('An toàn giao thông đường bộ');
 
       await call(editor, 'PATCH', `/api/topics/${created.body.id}`, { active: false });
-      const active = await call<Topic[]>(editor, 'GET', '/api/topics');
-      expect(active.body.map((topic) => topic.id)).not.toContain(created.body.id);
-      const all = await call<Topic[]>(editor, 'GET', '/api/topics?includeInactive=true');
-      expect(all.body.map((topic) => topic.id)).toContain(created.body.id);
+      const active = await listAll<Topic>(editor, '/api/topics');
+      expect(active.map((topic) => topic.id)).not.toContain(created.body.id);
+      const all = await listAll<Topic>(editor, '/api/topics?includeInactive=true');
+      expect(all.map((topic) => topic.id)).toContain(created.body.id);
 
       const file = await makeAudio(fixtures, 'inactive.mp3', { source: speechLike(2, 99), output: ['-c:a', 'libmp3lame'] });
       const refused = await uploadBulletin(editor, file, { title: 'Không được', topic: created.body.id });

@@ -2,7 +2,7 @@ import { DEMO_ACCOUNTS, DEMO_COMMUNE, DEMO_SPEAKERS } from '../src/demo/demo-com
 import { Emulator } from '../src/emulator/emulator';
 import { DEMO_BROADCAST_DELAY_MS, DEMO_EMERGENCY_VILLAGE, DemoSeeder } from '../src/demo/demo-seeder';
 import { SAMPLE_BULLETINS } from '../src/demo/sample-bulletins';
-import { call } from './support/api';
+import { call, listAll } from './support/api';
 import { waitUntilProcessed } from './support/bulletin-client';
 import { login, Session } from './support/people';
 import { startTestApp, TestApp } from './support/test-app';
@@ -43,9 +43,9 @@ describe('The demo commune', () => {
   });
 
   it('has emulated speakers in every village that answer a health check, and a wired cluster', async () => {
-    const { body: communes } = await call<{ id: string; name: string }[]>(loa.people.admin, 'GET', '/api/communes');
+    const communes = await listAll<{ id: string; name: string }>(loa.people.admin, '/api/communes');
     const communeId = communes.find((commune) => commune.name === DEMO_COMMUNE.name)!.id;
-    const { body: demo } = await call<{ id: string; driver: string }[]>(loa.people.admin, 'GET', `/api/speakers?communeId=${communeId}`);
+    const demo = await listAll<{ id: string; driver: string }>(loa.people.admin, `/api/speakers?communeId=${communeId}`);
     expect(demo.filter((speaker) => speaker.driver === 'axis-vapix')).toHaveLength(DEMO_SPEAKERS.filter((s) => s.driver === 'axis-vapix').length);
     expect(demo.filter((speaker) => speaker.driver === 'manual')).toHaveLength(1);
     const axis = demo.find((speaker) => speaker.driver === 'axis-vapix')!;
@@ -60,7 +60,7 @@ describe('The demo commune', () => {
     expect(startsAt.getTime()).toBeLessThanOrEqual(seededAt + DEMO_BROADCAST_DELAY_MS);
     expect(DEMO_BROADCAST_DELAY_MS).toBeLessThan(120_000);
     const { body: schedule } = await call<Record<string, any>>(loa.people.admin, 'GET', `/api/schedules/${scheduleId}`);
-    const { body: communes } = await call<{ id: string; name: string }[]>(loa.people.admin, 'GET', '/api/communes');
+    const communes = await listAll<{ id: string; name: string }>(loa.people.admin, '/api/communes');
     const communeId = communes.find((commune) => commune.name === DEMO_COMMUNE.name)!.id;
     expect(schedule).toMatchObject({ status: 'active', rrule: null, startsAt: startsAt.toISOString(), targets: { communeIds: [communeId], villageIds: [], speakerIds: [] } });
     const { body: author } = await call<Record<string, any>>(loa.people.admin, 'GET', `/api/users/${schedule.createdBy}`);
@@ -85,7 +85,7 @@ describe('The demo commune', () => {
     emulators.push(...second);
     const { body } = await call<{ total: number }>(loa.people.admin, 'GET', '/api/bulletins?q=Việt An');
     expect(body.total).toBe(1);
-    const { body: speakers } = await call<{ settings: { url?: string } }[]>(loa.people.admin, 'GET', '/api/speakers?tag=ven sông');
+    const speakers = await listAll<{ settings: { url?: string } }>(loa.people.admin, '/api/speakers?tag=ven sông');
     expect(speakers).toHaveLength(1);
     const riverside = DEMO_SPEAKERS.filter((s) => s.driver === 'axis-vapix').findIndex((s) => s.tags.includes('ven sông'));
     expect(speakers[0].settings.url).toBe(second[riverside].url);

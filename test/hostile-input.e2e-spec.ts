@@ -19,6 +19,11 @@ const MULTIPART_FIELDS: Record<string, Function> = { 'POST /api/bulletins': Uplo
 
 const CONTROL_CHARACTER = /contains an invisible control character \(U\+0000\)/;
 const PAGING_PARAMETERS = ['page', 'pageSize', 'limit'];
+/** Every list read by `page` and `pageSize`, answering `{items, total, page, pageSize}`. */
+const OFFSET_PAGED = [
+  'GET /api/airtime', 'GET /api/audit', 'GET /api/bulletins', 'GET /api/users',
+  'GET /api/communes', 'GET /api/villages', 'GET /api/speakers', 'GET /api/topics', 'GET /api/schedules',
+];
 const NOT_WHOLE_NUMBERS = ['99999999999999999999', '1e400', '-1', 'NaN', '1.5', '0x10', '0', ''];
 
 function methodOf(route: Route): string {
@@ -158,9 +163,7 @@ describe('Hostile input: 400, never 500, on every route', () => {
       );
 
     it('every paging parameter refuses a number that is not a whole number in its range, stating the range', async () => {
-      expect(new Set(pagedRoutes().map(({ candidate }) => candidate.key))).toEqual(
-        new Set(['GET /api/airtime', 'GET /api/audit', 'GET /api/bulletins', 'GET /api/playbacks', 'GET /api/reports/as-run', 'GET /api/users']),
-      );
+      expect(new Set(pagedRoutes().map(({ candidate }) => candidate.key))).toEqual(new Set([...OFFSET_PAGED, 'GET /api/playbacks', 'GET /api/reports/as-run']));
       for (const { candidate, parameter } of pagedRoutes()) {
         for (const value of NOT_WHOLE_NUMBERS) {
           const answer = await call(loa.people.admin, 'GET', `${pathOf(candidate)}?${parameter}=${encodeURIComponent(value)}`);
@@ -171,12 +174,34 @@ describe('Hostile input: 400, never 500, on every route', () => {
       }
     });
 
-    it('the last allowed page of every offset-paged list answers, empty', async () => {
-      for (const key of ['GET /api/airtime', 'GET /api/audit', 'GET /api/bulletins', 'GET /api/users']) {
-        const answer = await call<{ items: unknown[] }>(loa.people.admin, 'GET', `${key.split(' ')[1]}?page=100000&pageSize=${key === 'GET /api/bulletins' ? 100 : 500}`);
-        expect({ key, status: answer.status, items: answer.body.items }).toEqual({ key, status: 200, items: [] });
+    it('the last allowed page of every offset-paged list, at its largest page size, answers, empty', async () => {
+      for (const key of OFFSET_PAGED) {
+        const path = key.split(' ')[1];
+        // The largest page size is the one the refusal of a larger one states.
+        const refused = await call(loa.people.admin, 'GET', `${path}?pageSize=99999999`);
+        const largest = /pageSize must be a whole number from 1 to (\d+)/.exec(String(refused.body.message))?.[1];
+        expect({ key, largest }).toEqual({ key, largest: expect.stringMatching(/^\d+$/) });
+        const answer = await call<{ items: unknown[]; total: number }>(loa.people.admin, 'GET', `${path}?page=100000&pageSize=${largest}`);
+        expect({ key, status: answer.status, items: answer.body.items, total: typeof answer.body.total }).toEqual({ key, status: 200, items: [], total: 'number' });
       }
     });
+  });
+
+  it('answers an instant no calendar holds (year 0, -271821, 275760, 31 February) with 400 in every query parameter, never 500', async () => {
+    const instants = ['-271821-04-20', '+275760-09-13T00:00:00Z', '0000-01-01T00:00:00Z', '2026-02-31T00:00:00Z', '2026-12-01T24:00:01Z'];
+    const tried: string[] = [];
+    const serverErrors: string[] = [];
+    for (const candidate of routes.filter((route) => methodOf(route) === 'GET')) {
+      for (const parameter of routeInputs(candidate).queryParameters) {
+        for (const value of instants) {
+          const answer = await call(loa.people.admin, 'GET', `${pathOf(candidate)}?${parameter}=${encodeURIComponent(value)}`);
+          tried.push(`${candidate.key} ${parameter}`);
+          if (answer.status >= 500) serverErrors.push(`${candidate.key}?${parameter}=${value} → ${answer.status}`);
+        }
+      }
+    }
+    expect(serverErrors).toEqual([]);
+    expect(tried).toEqual(expect.arrayContaining(['GET /api/airtime from', 'GET /api/playbacks to', 'GET /api/airtime/checkpoints from']));
   });
 
   describe('the audit log', () => {

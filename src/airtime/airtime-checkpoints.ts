@@ -6,7 +6,7 @@ import { AirtimeCheckpoint } from './airtime-checkpoint.entity';
 import { AirtimeLedger } from './airtime-ledger';
 import { signCheckpoint } from './checkpoint-signature';
 
-/** Most checkpoints one export answers; narrow it with communeId/from/to. */
+/** Most checkpoints one export answers; the rest follow with `after=<next>`. */
 export const MAX_EXPORTED_CHECKPOINTS = 10_000;
 
 export interface CheckpointView {
@@ -29,12 +29,16 @@ export interface CheckpointExport {
   publicKey: string;
   exportedAt: string;
   checkpoints: CheckpointView[];
+  /** More checkpoints match: ask again with `after` set to this; null when this file holds the last of them. */
+  next: string | null;
 }
 
 export interface CheckpointFilter {
   communeIds: string[] | null;
   from?: string;
   to?: string;
+  /** Only checkpoints after this one (the `next` of a previous export). */
+  after?: string;
 }
 
 const toView = (row: AirtimeCheckpoint): CheckpointView => ({
@@ -86,10 +90,14 @@ export class AirtimeCheckpoints {
   }
 
   async export(filter: CheckpointFilter): Promise<CheckpointExport> {
-    const query = this.checkpoints.createQueryBuilder('c').orderBy('c.id', 'ASC').take(MAX_EXPORTED_CHECKPOINTS);
+    const query = this.checkpoints.createQueryBuilder('c').orderBy('c.id', 'ASC').take(MAX_EXPORTED_CHECKPOINTS + 1);
+    if (filter.after) query.andWhere('c.id > :after', { after: filter.after });
     if (filter.communeIds !== null) query.andWhere('c.commune_id IN (:...communes)', { communes: filter.communeIds.length ? filter.communeIds : [null] });
     if (filter.from) query.andWhere('c.signed_at >= :from', { from: new Date(filter.from) });
     if (filter.to) query.andWhere('c.signed_at < :to', { to: new Date(filter.to) });
+    const rows = await query.getMany();
+    const more = rows.length > MAX_EXPORTED_CHECKPOINTS;
+    const checkpoints = rows.slice(0, MAX_EXPORTED_CHECKPOINTS).map(toView);
     const key = this.config.airtime.signingKey;
     return {
       format: 'loa-airtime-checkpoints/1',
@@ -98,7 +106,8 @@ export class AirtimeCheckpoints {
       keyId: key.keyId,
       publicKey: key.publicKeyPem,
       exportedAt: new Date().toISOString(),
-      checkpoints: (await query.getMany()).map(toView),
+      checkpoints,
+      next: more ? checkpoints[checkpoints.length - 1].id : null,
     };
   }
 

@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
+import { Page, readPage } from '../database/page';
 import { AuthUser } from '../auth/auth-user';
 import { Role } from '../auth/role';
 import { communeScope, inScope, OutOfScopeException, villageScope } from '../auth/scope';
@@ -11,13 +12,6 @@ import { AirtimeRecordView, toAirtimeRecordView } from './airtime-record-view';
 import { ChainVerifier, VerificationReport } from './chain-verifier';
 import { ExportCheckpointsDto } from './dto/checkpoints.dto';
 import { ListAirtimeDto } from './dto/list-airtime.dto';
-
-export interface AirtimePage {
-  items: AirtimeRecordView[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
 
 function checkRange(from?: string, to?: string): void {
   if (from && to && new Date(from) > new Date(to)) throw new BadRequestException('to must not be before from');
@@ -37,15 +31,13 @@ export class AirtimeService {
     this.verifier = new ChainVerifier(dataSource, config.airtime.signingKey.publicKey);
   }
 
-  async list(filter: ListAirtimeDto, caller: AuthUser): Promise<AirtimePage> {
+  async list(filter: ListAirtimeDto, caller: AuthUser): Promise<Page<AirtimeRecordView>> {
     checkRange(filter.from, filter.to);
     const query = this.records
       .createQueryBuilder('r')
       .orderBy('r.occurred_at', 'ASC')
       .addOrderBy('r.commune_id', 'ASC')
-      .addOrderBy('r.seq', 'ASC')
-      .skip((filter.page - 1) * filter.pageSize)
-      .take(filter.pageSize);
+      .addOrderBy('r.seq', 'ASC');
     if (caller.role === Role.Operator) {
       const villages = villageScope(caller) ?? [];
       query.andWhere('r.village_id IN (:...villages)', { villages: villages.length ? villages : [null] });
@@ -61,8 +53,7 @@ export class AirtimeService {
     if (filter.playbackId) query.andWhere('r.playback_id = :playbackId', { playbackId: filter.playbackId });
     if (filter.evidenceLevel) query.andWhere('r.evidence_level = :level', { level: filter.evidenceLevel });
     if (filter.event) query.andWhere('r.event = :event', { event: filter.event });
-    const [rows, total] = await query.getManyAndCount();
-    return { items: rows.map(toAirtimeRecordView), total, page: filter.page, pageSize: filter.pageSize };
+    return readPage(query, filter, toAirtimeRecordView);
   }
 
   verify(caller: AuthUser, communeId?: string): Promise<VerificationReport> {
@@ -75,7 +66,7 @@ export class AirtimeService {
 
   exportCheckpoints(caller: AuthUser, filter: ExportCheckpointsDto): Promise<CheckpointExport> {
     checkRange(filter.from, filter.to);
-    return this.checkpoints.export({ communeIds: this.communes(caller, filter.communeId), from: filter.from, to: filter.to });
+    return this.checkpoints.export({ communeIds: this.communes(caller, filter.communeId), from: filter.from, to: filter.to, after: filter.after });
   }
 
   /** The communes a chain-wide action covers: the one asked for (404 outside the caller's scope) or all of theirs. */

@@ -1,6 +1,7 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { Page, readPage } from '../database/page';
 import { containsPattern } from '../database/query-helpers';
 import { AuthUser } from '../auth/auth-user';
 import { communeScope, inScope, OutOfScopeException } from '../auth/scope';
@@ -8,19 +9,12 @@ import { allowedFrom, BulletinAction, BulletinStatus, IllegalTransitionError, ne
 import { Bulletin } from './bulletin.entity';
 import { ListBulletinsDto } from './dto/list-bulletins.dto';
 
-export interface BulletinPage {
-  items: Bulletin[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
-
 /** Reads the library and moves bulletins through their approval states. */
 @Injectable()
 export class BulletinsService {
   constructor(@InjectRepository(Bulletin) private readonly bulletins: Repository<Bulletin>) {}
 
-  async list(filter: ListBulletinsDto, caller: AuthUser): Promise<BulletinPage> {
+  async list(filter: ListBulletinsDto, caller: AuthUser): Promise<Page<Bulletin>> {
     const query = this.bulletins.createQueryBuilder('b').leftJoinAndSelect('b.topic', 'topic');
     const scope = communeScope(caller);
     if (scope !== null) query.andWhere('b.commune_id IN (:...scope)', { scope: scope.length ? scope : [null] });
@@ -28,13 +22,7 @@ export class BulletinsService {
     if (filter.status) query.andWhere('b.status = :status', { status: filter.status });
     if (filter.topic) query.andWhere('b.topic_id = :topic', { topic: filter.topic });
     if (filter.q) query.andWhere('unaccent(b.title) ILIKE unaccent(:q)', { q: containsPattern(filter.q) });
-    const [items, total] = await query
-      .orderBy('b.createdAt', 'DESC')
-      .addOrderBy('b.id', 'ASC')
-      .skip((filter.page - 1) * filter.pageSize)
-      .take(filter.pageSize)
-      .getManyAndCount();
-    return { items, total, page: filter.page, pageSize: filter.pageSize };
+    return readPage(query.orderBy('b.createdAt', 'DESC').addOrderBy('b.id', 'ASC'), filter);
   }
 
   /** The bulletin, or the same 404 whether it does not exist or belongs to a commune outside the caller's scope. */

@@ -4,7 +4,7 @@ import { Allow } from '../auth/access.decorators';
 import { AuthUser, CurrentUser } from '../auth/auth-user';
 import { Role, ROLES } from '../auth/role';
 import { CommunesService } from './communes.service';
-import { CreateCommuneDto, CreateVillageDto, ListVillagesDto, UpdateCommuneDto, UpdateVillageDto } from './dto/commune.dto';
+import { CreateCommuneDto, CreateVillageDto, ListCommunesDto, ListVillagesDto, UpdateCommuneDto, UpdateVillageDto } from './dto/commune.dto';
 
 @ApiTags('communes')
 @ApiBearerAuth()
@@ -21,8 +21,8 @@ export class CommunesController {
   @Get()
   @Allow(...ROLES)
   @ApiOperation({ summary: 'The communes in my scope' })
-  list(@CurrentUser() caller: AuthUser) {
-    return this.communes.listCommunes(caller);
+  list(@Query() paging: ListCommunesDto, @CurrentUser() caller: AuthUser) {
+    return this.communes.listCommunes(paging, caller);
   }
 
   @Get(':id')

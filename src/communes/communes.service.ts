@@ -1,12 +1,13 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
+import { Page, readPage } from '../database/page';
 import { isUniqueViolation } from '../database/query-helpers';
 import { AuthUser } from '../auth/auth-user';
 import { OutOfScopeException } from '../auth/scope';
 import { Role } from '../auth/role';
 import { Commune } from './commune.entity';
-import { CreateCommuneDto, CreateVillageDto, ListVillagesDto, UpdateCommuneDto, UpdateVillageDto } from './dto/commune.dto';
+import { CreateCommuneDto, CreateVillageDto, ListCommunesDto, ListVillagesDto, UpdateCommuneDto, UpdateVillageDto } from './dto/commune.dto';
 import { Village } from './village.entity';
 
 /**
@@ -29,9 +30,11 @@ export class CommunesService {
     return [...new Set(villages.map((village) => village.communeId))];
   }
 
-  async listCommunes(caller: AuthUser): Promise<Commune[]> {
+  async listCommunes(paging: ListCommunesDto, caller: AuthUser): Promise<Page<Commune>> {
     const scope = await this.visibleCommuneIds(caller);
-    return this.communes.find({ where: scope === null ? {} : { id: In(scope) }, order: { name: 'ASC' } });
+    const query = this.communes.createQueryBuilder('c').orderBy('c.name', 'ASC').addOrderBy('c.id', 'ASC');
+    if (scope !== null) query.andWhere('c.id IN (:...scope)', { scope: scope.length ? scope : [null] });
+    return readPage(query, paging);
   }
 
   async getCommune(id: string, caller: AuthUser): Promise<Commune> {
@@ -51,12 +54,12 @@ export class CommunesService {
     return this.saveCommune(Object.assign(commune, dto));
   }
 
-  async listVillages(filter: ListVillagesDto, caller: AuthUser): Promise<Village[]> {
-    const query = this.villages.createQueryBuilder('v').orderBy('v.name', 'ASC');
+  listVillages(filter: ListVillagesDto, caller: AuthUser): Promise<Page<Village>> {
+    const query = this.villages.createQueryBuilder('v').orderBy('v.name', 'ASC').addOrderBy('v.id', 'ASC');
     if (filter.communeId) query.andWhere('v.commune_id = :communeId', { communeId: filter.communeId });
     if (caller.role === Role.Operator) query.andWhere('v.id IN (:...ids)', { ids: caller.villageIds.length ? caller.villageIds : [null] });
     else if (caller.role !== Role.Admin) query.andWhere('v.commune_id IN (:...ids)', { ids: caller.communeIds.length ? caller.communeIds : [null] });
-    return query.getMany();
+    return readPage(query, filter);
   }
 
   async getVillage(id: string, caller: AuthUser): Promise<Village> {

@@ -56,7 +56,7 @@ export class DemoSeeder {
     );
     const editor = await this.signIn('vanhoa');
     const approver = await this.signIn('lanhdao');
-    const topics = (await (await fetch(`${this.baseUrl}/api/topics`, { headers: editor })).json()) as Topic[];
+    const topics = ((await (await fetch(`${this.baseUrl}/api/topics`, { headers: editor })).json()) as { items: Topic[] }).items;
     const dir = await mkdtemp(join(tmpdir(), 'loa-demo-'));
     const approved: Array<{ id: string; title: string }> = [];
     try {

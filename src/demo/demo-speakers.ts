@@ -19,7 +19,8 @@ export async function startDemoSpeakers(
 ): Promise<Emulator[]> {
   const logger = new Logger('DemoSpeakers');
   const headers = { ...admin, 'Content-Type': 'application/json' };
-  const existing = (await (await fetch(`${baseUrl}/api/speakers`, { headers })).json()) as SpeakerView[];
+  // The demo commune is a handful of speakers: one page holds them.
+  const existing = ((await (await fetch(`${baseUrl}/api/speakers`, { headers })).json()) as { items: SpeakerView[] }).items;
   const emulators: Emulator[] = [];
   for (const speaker of DEMO_SPEAKERS) {
     const villageId = villageIds.get(speaker.village)!;

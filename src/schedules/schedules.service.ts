@@ -1,6 +1,7 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError, Repository } from 'typeorm';
+import { Page, readPage } from '../database/page';
 import { AuthUser } from '../auth/auth-user';
 import { communeScope, inScope, OutOfScopeException } from '../auth/scope';
 import { Commune } from '../communes/commune.entity';
@@ -40,17 +41,18 @@ export class SchedulesService {
     private readonly timingCheck: ScheduleTimingCheck,
   ) {}
 
-  async list(filter: ListSchedulesDto, caller: AuthUser): Promise<ScheduleView[]> {
+  list(filter: ListSchedulesDto, caller: AuthUser): Promise<Page<ScheduleView>> {
     const scope = communeScope(caller);
     const query = this.schedules
       .createQueryBuilder('schedule')
       .leftJoinAndSelect('schedule.bulletins', 'item')
       .leftJoinAndSelect('schedule.targets', 'target')
-      .orderBy('schedule.created_at', 'DESC');
+      .orderBy('schedule.createdAt', 'DESC')
+      .addOrderBy('schedule.id', 'ASC');
     if (scope !== null) query.andWhere('schedule.commune_id IN (:...scope)', { scope: scope.length ? scope : [null] });
     if (filter.communeId) query.andWhere('schedule.commune_id = :communeId', { communeId: filter.communeId });
     if (filter.status) query.andWhere('schedule.status = :status', { status: filter.status });
-    return (await query.getMany()).map(toScheduleView);
+    return readPage(query, filter, toScheduleView);
   }
 
   /** The schedule with its program and targets if the caller may see it; the same 404 otherwise. */

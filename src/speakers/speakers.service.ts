@@ -1,6 +1,7 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { Page, readPage } from '../database/page';
 import { AuthUser } from '../auth/auth-user';
 import { Role } from '../auth/role';
 import { OutOfScopeException } from '../auth/scope';
@@ -23,15 +24,20 @@ export class SpeakersService {
     private readonly secretBox: SecretBox,
   ) {}
 
-  async list(filter: ListSpeakersDto, caller: AuthUser): Promise<SpeakerView[]> {
-    const query = this.speakers.createQueryBuilder('s').innerJoinAndSelect('s.village', 'v').orderBy('v.name', 'ASC').addOrderBy('s.name', 'ASC');
+  list(filter: ListSpeakersDto, caller: AuthUser): Promise<Page<SpeakerView>> {
+    const query = this.speakers
+      .createQueryBuilder('s')
+      .innerJoinAndSelect('s.village', 'v')
+      .orderBy('v.name', 'ASC')
+      .addOrderBy('s.name', 'ASC')
+      .addOrderBy('s.id', 'ASC');
     if (caller.role === Role.Operator) query.andWhere('s.village_id IN (:...villages)', { villages: caller.villageIds.length ? caller.villageIds : [null] });
     else if (caller.role !== Role.Admin) query.andWhere('v.commune_id IN (:...communes)', { communes: caller.communeIds.length ? caller.communeIds : [null] });
     if (filter.villageId) query.andWhere('s.village_id = :villageId', { villageId: filter.villageId });
     if (filter.communeId) query.andWhere('v.commune_id = :communeId', { communeId: filter.communeId });
     if (filter.status) query.andWhere('s.status = :status', { status: filter.status });
     if (filter.tag) query.andWhere(':tag = ANY(s.tags)', { tag: filter.tag });
-    return (await query.getMany()).map(toSpeakerView);
+    return readPage(query, filter, toSpeakerView);
   }
 
   /** The speaker if the caller may see it; the same 404 whether it does not exist or is out of scope. */

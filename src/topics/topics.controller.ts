@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Param, ParseBoolPipe, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../auth/access.decorators';
 import { Role, ROLES } from '../auth/role';
-import { CreateTopicDto, UpdateTopicDto } from './dto/topic.dto';
+import { CreateTopicDto, ListTopicsDto, UpdateTopicDto } from './dto/topic.dto';
 import { TopicsService } from './topics.service';
 
 @ApiTags('topics')
@@ -14,9 +14,8 @@ export class TopicsController {
   @Get()
   @Allow(...ROLES)
   @ApiOperation({ summary: 'Topics of the communication plan, in display order' })
-  @ApiQuery({ name: 'includeInactive', required: false, type: Boolean })
-  list(@Query('includeInactive', new ParseBoolPipe({ optional: true })) includeInactive?: boolean) {
-    return this.topics.list(includeInactive ?? false);
+  list(@Query() filter: ListTopicsDto) {
+    return this.topics.list(filter);
   }
 
   @Post()

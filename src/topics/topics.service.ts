@@ -2,18 +2,18 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { isUniqueViolation } from '../database/query-helpers';
-import { CreateTopicDto, UpdateTopicDto } from './dto/topic.dto';
+import { Page, readPage } from '../database/page';
+import { CreateTopicDto, ListTopicsDto, UpdateTopicDto } from './dto/topic.dto';
 import { Topic } from './topic.entity';
 
 @Injectable()
 export class TopicsService {
   constructor(@InjectRepository(Topic) private readonly topics: Repository<Topic>) {}
 
-  list(includeInactive: boolean): Promise<Topic[]> {
-    return this.topics.find({
-      where: includeInactive ? {} : { active: true },
-      order: { sortOrder: 'ASC', name: 'ASC' },
-    });
+  list(filter: ListTopicsDto): Promise<Page<Topic>> {
+    const query = this.topics.createQueryBuilder('t').orderBy('t.sortOrder', 'ASC').addOrderBy('t.name', 'ASC').addOrderBy('t.id', 'ASC');
+    if (filter.includeInactive !== 'true') query.andWhere('t.active');
+    return readPage(query, filter);
   }
 
   async get(id: string): Promise<Topic> {

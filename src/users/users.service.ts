@@ -1,6 +1,7 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
+import { Page, readPage } from '../database/page';
 import { PasswordHasher } from '../auth/password-hasher';
 import { passwordProblem } from '../auth/password-policy';
 import { COMMUNE_SCOPED_ROLES, Role } from '../auth/role';
@@ -45,17 +46,12 @@ export class UsersService {
     }
   }
 
-  async list(filter: ListUsersDto): Promise<{ items: UserView[]; total: number; page: number; pageSize: number }> {
+  list(filter: ListUsersDto): Promise<Page<UserView>> {
     const query = this.users.createQueryBuilder('u');
     if (filter.role) query.andWhere('u.role = :role', { role: filter.role });
     if (filter.communeId) query.andWhere(':communeId = ANY(u.commune_ids)', { communeId: filter.communeId });
     if (filter.villageId) query.andWhere(':villageId = ANY(u.village_ids)', { villageId: filter.villageId });
-    const [users, total] = await query
-      .orderBy('u.username', 'ASC')
-      .skip((filter.page - 1) * filter.pageSize)
-      .take(filter.pageSize)
-      .getManyAndCount();
-    return { items: users.map(toUserView), total, page: filter.page, pageSize: filter.pageSize };
+    return readPage(query.orderBy('u.username', 'ASC'), filter, toUserView);
   }
 
   async get(id: string): Promise<UserView> {

@@ -63,6 +63,25 @@ describe('Airtime checkpoints and verification', () => {
     expect(other.status).toBe(404);
   });
 
+  it('exports more checkpoints than one file holds in files that follow each other with next, none lost or repeated', async () => {
+    const { communeId, approver } = await communeWith(2);
+    await call(approver, 'POST', '/api/airtime/checkpoints', {});
+    // 10,000 more copies of the real, validly signed checkpoint: one more than an export holds.
+    await loa.dataSource.query(
+      `INSERT INTO airtime_checkpoints (commune_id, length, head_hash, signed_at, key_id, signature)
+       SELECT commune_id, length, head_hash, signed_at, key_id, signature FROM airtime_checkpoints, generate_series(1, 10000) WHERE commune_id = $1`,
+      [communeId],
+    );
+    const first = await call<Body>(approver, 'GET', `/api/airtime/checkpoints?communeId=${communeId}`);
+    const firstIds = (first.body.checkpoints as Body[]).map((checkpoint) => checkpoint.id as string);
+    expect({ count: firstIds.length, next: first.body.next }).toEqual({ count: 10_000, next: firstIds[firstIds.length - 1] });
+    const second = await call<Body>(approver, 'GET', `/api/airtime/checkpoints?communeId=${communeId}&after=${first.body.next}`);
+    const secondIds = (second.body.checkpoints as Body[]).map((checkpoint) => checkpoint.id as string);
+    expect({ count: secondIds.length, next: second.body.next }).toEqual({ count: 1, next: null });
+    expect(new Set([...firstIds, ...secondIds]).size).toBe(10_001);
+    expect((await call<Body>(approver, 'GET', `/api/airtime/checkpoints?after=0x10`)).body.message).toMatch(/after must be a previous export's next/);
+  });
+
   it('verifies a commune through the API: intact, records after the checkpoint counted, then the first broken record named', async () => {
     const place = await communeWith(4);
     await call(place.approver, 'POST', '/api/airtime/checkpoints', {});

@@ -5,7 +5,7 @@ import { Bulletin } from '../../src/bulletins/bulletin.entity';
 import { Commune } from '../../src/communes/commune.entity';
 import { Speaker } from '../../src/speakers/speaker.entity';
 import { Topic } from '../../src/topics/topic.entity';
-import { call } from '../support/api';
+import { call, listAll } from '../support/api';
 import { Session } from '../support/people';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -85,15 +85,14 @@ describe('Schedules', () => {
       const { body: schedule } = await create(loa.people.editor);
       for (const reader of [loa.people.editor, loa.people.approver, loa.people.viewer, loa.people.admin]) {
         expect((await call(reader, 'GET', `/api/schedules/${schedule.id}`)).status).toBe(200);
-        const list = await call<Body[]>(reader, 'GET', '/api/schedules');
-        expect(list.body.map((item) => item.id)).toContain(schedule.id);
+        expect((await listAll<Body>(reader, '/api/schedules')).map((item) => item.id)).toContain(schedule.id);
       }
       const outside = await call<Body>(loa.people.otherEditor, 'GET', `/api/schedules/${schedule.id}`);
       expect(outside.status).toBe(404);
       expect(outside.body).toEqual({ statusCode: 404, error: 'Not Found', message: `No schedule has id ${schedule.id}` });
-      expect((await call<Body[]>(loa.people.otherEditor, 'GET', '/api/schedules')).body.map((item) => item.id)).not.toContain(schedule.id);
+      expect((await listAll<Body>(loa.people.otherEditor, '/api/schedules')).map((item) => item.id)).not.toContain(schedule.id);
       expect((await call(loa.people.operator, 'GET', `/api/schedules/${schedule.id}`)).status).toBe(403);
-      expect((await call<Body[]>(loa.people.approver, 'GET', '/api/schedules?status=cancelled')).body.map((item) => item.id)).not.toContain(schedule.id);
+      expect((await listAll<Body>(loa.people.approver, '/api/schedules?status=cancelled')).map((item) => item.id)).not.toContain(schedule.id);
     });
 
     it('lets only editors and admins write, and only within their communes', async () => {

@@ -8,7 +8,7 @@ import { Emulator, EmulatorOptions, startEmulator } from '../../src/emulator/emu
 import { SecretBox } from '../../src/security/secret-box';
 import { Speaker } from '../../src/speakers/speaker.entity';
 import { SpeakerTargets } from '../../src/speakers/speaker-targets';
-import { Answer, call } from '../support/api';
+import { Answer, call, listAll } from '../support/api';
 import { makeAudio, speechLike } from '../support/audio-fixtures';
 import { firstTopicId, uploadBulletin, waitUntilProcessed } from '../support/bulletin-client';
 import { freePort } from '../support/free-port';
@@ -144,7 +144,7 @@ describe('Speaker registry: register, scope, check and play', () => {
         expect(answer.status).toBeLessThan(300);
         expectNoSecret(answer, secrets);
       }
-      const listed = answers[5].body as unknown as Record<string, unknown>[];
+      const listed = (answers[5].body as unknown as { items: Record<string, unknown>[] }).items;
       expect(listed.map((speaker) => [speaker.name, speaker.secretsSet])).toEqual(
         expect.arrayContaining([['Cụm loa chợ Việt An', true], ['Cụm loa qua cổng nhà văn hóa', true], ['Cụm loa FM thôn Phú Mỹ', false]]),
       );
@@ -152,9 +152,9 @@ describe('Speaker registry: register, scope, check and play', () => {
       expect(answers[8].body).toMatchObject({ secretsSet: true });
 
       // The coastal tag finds the Axis speaker and not the others.
-      const coastal = await call<Record<string, unknown>[]>(admin, 'GET', `/api/speakers?villageId=${village.id}&tag=${encodeURIComponent('ven biển')}`);
-      expect(coastal.body.map((speaker) => speaker.id)).toContain(axis.body.id);
-      expect(coastal.body.map((speaker) => speaker.id)).not.toContain(gateway.body.id);
+      const coastal = await listAll(admin, `/api/speakers?villageId=${village.id}&tag=${encodeURIComponent('ven biển')}`);
+      expect(coastal.map((speaker) => speaker.id)).toContain(axis.body.id);
+      expect(coastal.map((speaker) => speaker.id)).not.toContain(gateway.body.id);
     });
 
     it('stores secrets sealed with AES-256-GCM: not in clear, opened only with the key, different each time', async () => {
@@ -252,23 +252,21 @@ describe('Speaker registry: register, scope, check and play', () => {
     });
 
     async function listedIds(session: Session): Promise<string[]> {
-      const answer = await call<Record<string, unknown>[]>(session, 'GET', '/api/speakers');
-      expect(answer.status).toBe(200);
-      return answer.body.map((speaker) => speaker.id as string);
+      return (await listAll(session, '/api/speakers')).map((speaker) => speaker.id as string);
     }
 
     it("shows an operator only its village's speakers, and answers 404 for the neighbour village's", async () => {
       const operator = loa.people.operator;
-      const answer = await call<Record<string, unknown>[]>(operator, 'GET', '/api/speakers');
-      expect(answer.body.map((speaker) => speaker.id)).toContain(own);
-      expect(new Set(answer.body.map((speaker) => speaker.villageId))).toEqual(new Set([loa.places.village.id]));
+      const listed = await listAll(operator, '/api/speakers');
+      expect(listed.map((speaker) => speaker.id)).toContain(own);
+      expect(new Set(listed.map((speaker) => speaker.villageId))).toEqual(new Set([loa.places.village.id]));
       expect((await call(operator, 'GET', `/api/speakers/${own}`)).status).toBe(200);
       const hidden = await call(operator, 'GET', `/api/speakers/${neighbour}`);
       expect(hidden.status).toBe(404);
       expect(hidden.body.message).toBe(`No speaker has id ${neighbour}`);
       expect((await call(operator, 'GET', `/api/speakers/${neighbour}/health`)).status).toBe(404);
       // Asking for the neighbour village by filter does not widen the scope.
-      expect((await call<unknown[]>(operator, 'GET', `/api/speakers?villageId=${loa.places.neighbourVillage.id}`)).body).toEqual([]);
+      expect(await listAll(operator, `/api/speakers?villageId=${loa.places.neighbourVillage.id}`)).toEqual([]);
     });
 
     it('shows commune staff their commune only; the other commune gets the same 404 as for a missing speaker', async () => {

@@ -35,3 +35,14 @@ export async function call<T = Record<string, unknown>>(
   }
   return { status: response.status, body: parsed as T, headers: response.headers };
 }
+
+/** Every item of an offset-paged list (`{items, total}`), read page by page as `session`; fails on any other answer. */
+export async function listAll<T = Record<string, unknown>>(as: Session, path: string): Promise<T[]> {
+  const items: T[] = [];
+  for (let page = 1; ; page++) {
+    const answer = await call<{ items: T[]; total: number }>(as, 'GET', `${path}${path.includes('?') ? '&' : '?'}page=${page}`);
+    if (answer.status !== 200) throw new Error(`GET ${path} page ${page} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    items.push(...answer.body.items);
+    if (answer.body.items.length === 0 || items.length >= answer.body.total) return items;
+  }
+}

@@ -8,8 +8,8 @@ export interface ApiAnswer<T = Record<string, unknown>> {
 }
 
 export async function firstTopicId(session: Session): Promise<string> {
-  const topics = (await (await fetch(`${session.url}/api/topics`, { headers: authHeader(session) })).json()) as { id: string }[];
-  return topics[0].id;
+  const page = (await (await fetch(`${session.url}/api/topics?pageSize=1`, { headers: authHeader(session) })).json()) as { items: { id: string }[] };
+  return page.items[0].id;
 }
 
 /** Uploads a file as a browser form would. `filename` overrides the name sent to the server. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
 import { Emulator, startEmulator } from '../../src/emulator/emulator';
 import { PlaybackPlanner } from '../../src/playbacks/playback-planner';
-import { call } from '../support/api';
+import { call, listAll } from '../support/api';
 import { makeAudio, speechLike } from '../support/audio-fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 import { DESKTOP, launchChromium, markDocument, People, PHONE, prepareConsole, sameDocument, scrollWidth, shot, signIn, tabTo } from './browser-support';
@@ -107,7 +107,7 @@ describe('web console: a broadcast from upload to report', () => {
     await editor.locator('.chip', { hasText: scheduleTitle }).waitFor();
     await shot(editor, 'journey-schedules');
 
-    const schedules = (await call<Body[]>(loa.people.editor, 'GET', '/api/schedules')).body;
+    const schedules = await listAll<Body>(loa.people.editor, '/api/schedules');
     const created = schedules.find((schedule) => schedule.title === scheduleTitle)!;
     expect(created).toMatchObject({ startsAt: at.toISOString(), targets: { villageIds: [loa.places.village.id] }, priority: 'normal' });
     scheduleId = created.id as string;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
 import { makeAudio, speechLike } from '../support/audio-fixtures';
+import { listAll } from '../support/api';
 import { authHeader } from '../support/people';
 import { startTestApp, TestApp } from '../support/test-app';
 import { DESKTOP, launchChromium, markDocument, menuOf, People, PHONE, prepareConsole, sameDocument, scrollWidth, shot, signIn } from './browser-support';
@@ -153,7 +154,7 @@ describe('web console', () => {
     await page.getByLabel('Tên cụm loa').fill(secondName);
     await page.getByRole('button', { name: 'Lưu' }).click();
     await group.locator('li.speaker', { hasText: secondName }).waitFor();
-    const speakers = (await (await fetch(`${loa.url}/api/speakers`, { headers: authHeader(loa.people.admin) })).json()) as { name: string; secretsSet: boolean; settings: unknown }[];
+    const speakers = await listAll<{ name: string; secretsSet: boolean; settings: unknown }>(loa.people.admin, '/api/speakers');
     expect(speakers.find((speaker) => speaker.name === secondName)).toMatchObject({ secretsSet: true, settings: { url: 'http://10.0.0.5' } });
     await shot(page, 'admin-speakers');
 
@@ -185,7 +186,7 @@ describe('web console', () => {
     const morning = `Bản tin sáng chiều ${randomUUID().slice(0, 4)}`;
     await create(morning);
     await page.getByRole('status').filter({ hasText: `Đã lưu lịch “${morning}”` }).waitFor();
-    const saved = (await (await fetch(`${loa.url}/api/schedules`, { headers: authHeader(loa.people.editor) })).json()) as { title: string; rrule: string }[];
+    const saved = await listAll<{ title: string; rrule: string }>(loa.people.editor, '/api/schedules');
     expect(saved.find((schedule) => schedule.title === morning)?.rrule).toContain('RRULE:FREQ=DAILY;BYHOUR=6,17;BYMINUTE=0;BYSECOND=0');
 
     // The same slots on the same speakers: the overlap is shown before anything is saved.
@@ -194,7 +195,7 @@ describe('web console', () => {
     const warning = page.getByRole('alert').filter({ hasText: 'trùng giờ với lịch khác' });
     await warning.waitFor();
     expect(await warning.textContent()).toContain(`trùng với “${morning}”`);
-    const before = (await (await fetch(`${loa.url}/api/schedules`, { headers: authHeader(loa.people.editor) })).json()) as unknown[];
+    const before = await listAll(loa.people.editor, '/api/schedules');
     expect(before).toHaveLength(saved.length);
     await shot(page, 'schedules-overlap-warning');
     await page.getByRole('button', { name: 'Vẫn lưu lịch' }).click();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
 import { Emulator, startEmulator } from '../../src/emulator/emulator';
 import { PlaybackPlanner } from '../../src/playbacks/playback-planner';
-import { call } from '../support/api';
+import { call, listAll } from '../support/api';
 import { makeAudio, speechLike } from '../support/audio-fixtures';
 import { uploadApproved } from '../support/bulletin-client';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -135,8 +135,8 @@ describe('web console: an emergency broadcast pre-empts a running one', () => {
     const slot = dashboard.locator('li.slot', { hasText: 'Chương trình thời sự' });
     await slot.locator('li.slot-speaker[data-status="preempted"]').nth(1).waitFor();
     // An admin's dashboard lists every commune's emergencies in force (other test files leave theirs): find this one.
-    const listed = await call<Body[]>(loa.people.editor, 'GET', '/api/schedules');
-    const emergency = listed.body.find((schedule) => schedule.priority === 'emergency' && schedule.status === 'active')!;
+    const listed = await listAll<Body>(loa.people.editor, '/api/schedules');
+    const emergency = listed.find((schedule) => schedule.priority === 'emergency' && schedule.status === 'active')!;
     await dashboard
       .locator(`[data-emergency="${emergency.id}"] .next-repeat`, { hasText: 'Lần phát lại tiếp theo' })
       .waitFor({ timeout: 70_000 });
@@ -151,7 +151,7 @@ describe('web console: an emergency broadcast pre-empts a running one', () => {
     // The repeats' cancellations reach both pages live; the editor's confirmation stays on screen through them.
     await dashboard.locator(`[data-emergency="${emergency.id}"]`).waitFor({ state: 'detached' });
     expect(await stoppedNotice.isVisible()).toBe(true);
-    const schedules = (await call<Body[]>(loa.people.editor, 'GET', '/api/schedules')).body;
+    const schedules = await listAll<Body>(loa.people.editor, '/api/schedules');
     expect(schedules.find((schedule) => schedule.priority === 'emergency')).toMatchObject({ status: 'cancelled' });
   }, 240_000);
 });

@@ -89,6 +89,16 @@ export async function allItems<T>(path: string, params: Record<string, string | 
   return items;
 }
 
+/** Every item of an offset-paged list (`{items, total, page, pageSize}`, e.g. GET /api/speakers), reading pages until `total` is reached. */
+export async function allPageItems<T>(path: string, params: Record<string, string | undefined> = {}): Promise<T[]> {
+  const items: T[] = [];
+  for (let page = 1; ; page++) {
+    const answer = await api<{ items: T[]; total: number }>('GET', `${path}${query({ ...params, page })}`);
+    items.push(...answer.items);
+    if (answer.items.length === 0 || items.length >= answer.total) return items;
+  }
+}
+
 /** Multipart upload through XMLHttpRequest, the only browser API that reports upload progress. */
 export function upload<T>(path: string, form: FormData, onProgress: (fraction: number) => void): Promise<T> {
   return new Promise((resolve, reject) => {

@@ -1,4 +1,4 @@
-import { api } from './api';
+import { allPageItems } from './api';
 import { setZone } from './format';
 
 /** The places and speakers a caller may see, loaded together: most screens name villages and speakers. */
@@ -34,9 +34,9 @@ export interface Directory {
 
 export async function loadDirectory(): Promise<Directory> {
   const [communes, villages, speakers] = await Promise.all([
-    api<Commune[]>('GET', '/communes'),
-    api<Village[]>('GET', '/villages'),
-    api<Speaker[]>('GET', '/speakers'),
+    allPageItems<Commune>('/communes'),
+    allPageItems<Village>('/villages'),
+    allPageItems<Speaker>('/speakers'),
   ]);
   // Times are shown in the commune's zone; a caller of several communes sees the first one's (they share a province).
   if (communes[0]) setZone(communes[0].timezone);

@@ -1,6 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { PageNumber, PageSize } from '../../common/query-integer';
 
 export class ListAuditDto {
@@ -25,12 +24,12 @@ export class ListAuditDto {
   outcome?: string;
 
   @ApiPropertyOptional({ description: 'ISO instant, inclusive' })
-  @IsOptional() @Type(() => Date) @IsDate()
-  from?: Date;
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 instant' })
+  from?: string;
 
   @ApiPropertyOptional({ description: 'ISO instant, exclusive' })
-  @IsOptional() @Type(() => Date) @IsDate()
-  to?: Date;
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 instant' })
+  to?: string;
 
   @PageNumber()
   page = 1;

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, IsTimeZone, IsUUID, Length, Max, Min } from 'class-validator';
+import { PageNumber, PageSize } from '../../common/query-integer';
 
 export class CreateCommuneDto {
   @ApiProperty({ example: 'Xã Việt An' })
@@ -62,8 +63,22 @@ export class UpdateVillageDto {
   code?: string;
 }
 
+export class ListCommunesDto {
+  @PageNumber()
+  page = 1;
+
+  @PageSize(1000, 1000)
+  pageSize = 1000;
+}
+
 export class ListVillagesDto {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional() @IsUUID()
   communeId?: string;
+
+  @PageNumber()
+  page = 1;
+
+  @PageSize(1000, 1000)
+  pageSize = 1000;
 }

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsTimeZone, IsUUID, Length, Max, Min, ValidateIf, ValidateNested,
 } from 'class-validator';
+import { PageNumber, PageSize } from '../../common/query-integer';
 import { SCHEDULE_PRIORITIES, SchedulePriority } from '../schedule-priority';
 import { SCHEDULE_STATUSES, ScheduleStatus } from '../schedule-status';
 
@@ -143,6 +144,12 @@ export class ListSchedulesDto {
   @ApiPropertyOptional({ enum: SCHEDULE_STATUSES })
   @IsOptional() @IsIn(SCHEDULE_STATUSES, { message: `status must be one of ${SCHEDULE_STATUSES.join(', ')}` })
   status?: ScheduleStatus;
+
+  @PageNumber()
+  page = 1;
+
+  @PageSize(500, 100)
+  pageSize = 100;
 }
 
 export class OccurrencesQueryDto {

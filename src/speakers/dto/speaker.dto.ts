@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, IsArray, IsBoolean, IsIn, IsLatitude, IsLongitude, IsObject, IsOptional, IsString, IsUUID, Length, ValidateNested,
 } from 'class-validator';
+import { PageNumber, PageSize } from '../../common/query-integer';
 import { DRIVER_NAMES, DriverName } from '../drivers/speaker-driver';
 import { SpeakerStatus } from '../speaker-status';
 
@@ -93,4 +94,10 @@ export class ListSpeakersDto {
   @ApiPropertyOptional()
   @IsOptional() @IsString() @Length(1, 50)
   tag?: string;
+
+  @PageNumber()
+  page = 1;
+
+  @PageSize(1000, 1000)
+  pageSize = 1000;
 }

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional, ApiProperty, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { PageNumber, PageSize } from '../../common/query-integer';
 
 export class CreateTopicDto {
   @ApiProperty({ example: 'Chuyển đổi số trong doanh nghiệp' })
@@ -19,4 +20,16 @@ export class UpdateTopicDto extends PartialType(CreateTopicDto) {
   @ApiPropertyOptional({ description: 'An inactive topic is kept for old bulletins but cannot be chosen for new ones' })
   @IsOptional() @IsBoolean()
   active?: boolean;
+}
+
+export class ListTopicsDto {
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: inactive topics too' })
+  @IsOptional() @IsIn(['true', 'false'], { message: 'includeInactive must be true or false' })
+  includeInactive?: 'true' | 'false';
+
+  @PageNumber()
+  page = 1;
+
+  @PageSize(1000, 1000)
+  pageSize = 1000;
 }

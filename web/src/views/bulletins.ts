@@ -1,4 +1,4 @@
-import { api, ApiError, audioUrl, query, upload } from '../api';
+import { allPageItems, api, ApiError, audioUrl, query, upload } from '../api';
 import { field, h, notice, option, replace } from '../dom';
 import { BULLETIN_STATUS, duration, lufs, when } from '../format';
 import { t } from '../i18n';
@@ -242,7 +242,7 @@ export function renderBulletins(main: HTMLElement, me: Me): () => void {
     h('section', { class: 'card', 'aria-labelledby': 'library-title' }, h('h2', { id: 'library-title' }, 'Thư viện bản tin'), filters, listMessage, list, pager),
   );
 
-  void api<Named[]>('GET', '/topics')
+  void allPageItems<Named>('/topics')
     .then((items) => items.forEach((topic) => topics.set(topic.id, topic.name)))
     .catch(() => undefined)
     .finally(() => {
@@ -271,14 +271,14 @@ function uploadCard(me: Me, topics: Map<string, string>, uploaded: () => void): 
   const message = h('div', { class: 'message' });
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Tải lên');
 
-  void api<Named[]>('GET', '/topics').then((items) => {
+  void allPageItems<Named>('/topics').then((items) => {
     replace(topic, option('', '— Chọn chủ đề —'), items.map((item) => option(item.id, item.name)));
     items.forEach((item) => topics.set(item.id, item.name));
   });
   // Someone who works for one commune need not choose it; the others (admins, several communes) must.
   if (me.communeIds.length !== 1) {
     communeField.hidden = false;
-    void api<Named[]>('GET', '/communes').then((items) => replace(commune, option('', '— Chọn xã —'), items.map((item) => option(item.id, item.name))));
+    void allPageItems<Named>('/communes').then((items) => replace(commune, option('', '— Chọn xã —'), items.map((item) => option(item.id, item.name))));
   }
 
   const form: HTMLFormElement = h(

@@ -1,4 +1,4 @@
-import { allItems, api, query } from '../api';
+import { allPageItems, allItems, api, query } from '../api';
 import { Directory, loadDirectory, speakerLabel } from '../directory';
 import { h, notice, replace } from '../dom';
 import { clock, FAILURE_REASON, PLAYBACK_STATUS, PRIORITY, PROBLEM_KIND, SPEAKER_STATUS, startOfLocalDay, when } from '../format';
@@ -54,7 +54,7 @@ export function renderDashboard(main: HTMLElement, me: Me): () => void {
   }
 
   async function loadSchedules(): Promise<void> {
-    const list = await api<ScheduleSummary[]>('GET', '/schedules');
+    const list = await allPageItems<ScheduleSummary>('/schedules');
     schedules.clear();
     for (const schedule of list) schedules.set(schedule.id, schedule);
   }

@@ -1,4 +1,4 @@
-import { allItems, api, query } from '../api';
+import { allPageItems, allItems, api, query } from '../api';
 import { Directory, loadDirectory, speakerLabel } from '../directory';
 import { field, h, notice, option, replace } from '../dom';
 import { clock, FAILURE_REASON, localDay, PLAYBACK_STATUS, zonedInstant } from '../format';
@@ -207,8 +207,8 @@ function emergencyForm(directory: Directory, started: (answer: BroadcastAnswer) 
   const stepOne = h('div', {});
   const stepTwo = h('div', { class: 'confirm-panel', hidden: true, role: 'alertdialog', 'aria-labelledby': 'confirm-title' });
 
-  void api<{ items: Named[] }>('GET', `/bulletins${query({ status: 'approved', pageSize: 100 })}`)
-    .then((answer) => replace(bulletin, option('', t('— Chọn bản tin đã duyệt —')), answer.items.map((item) => option(item.id, item.title))))
+  void allPageItems<Named>('/bulletins', { status: 'approved', pageSize: '100' })
+    .then((answer) => replace(bulletin, option('', t('— Chọn bản tin đã duyệt —')), answer.map((item) => option(item.id, item.title))))
     .catch((error: Error) => message.replaceChildren(notice('error', error.message)));
 
   function request(): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { api, download, query } from '../api';
+import { allPageItems, api, download, query } from '../api';
 import { loadDirectory } from '../directory';
 import { field, h, notice, option, replace } from '../dom';
 import { localDay, localParts, minutes, percent, PLAYBACK_STATUS, PRIORITY, PROBLEM_KIND, when, FAILURE_REASON } from '../format';
@@ -247,7 +247,7 @@ export function renderReports(main: HTMLElement): void {
     results,
   );
 
-  void Promise.all([loadDirectory(), api<{ id: string; name: string }[]>('GET', '/topics').catch(() => [])])
+  void Promise.all([loadDirectory(), allPageItems<{ id: string; name: string }>('/topics').catch(() => [])])
     .then(([dir, topics]) => {
       replace(commune, dir.communes.map((item) => option(item.id, item.name)));
       communeField.hidden = dir.communes.length < 2;

@@ -1,4 +1,4 @@
-import { api, query } from '../api';
+import { allPageItems, api, query } from '../api';
 import { Directory } from '../directory';
 import { field, h, notice, option, replace } from '../dom';
 import { clock, duration, localDay, when, zonedInstant } from '../format';
@@ -101,14 +101,14 @@ export function scheduleForm(directory: Directory, schedules: () => ScheduleSumm
     ),
   );
 
-  void api<{ items: ApprovedBulletin[] }>('GET', `/bulletins${query({ status: 'approved', pageSize: 100 })}`)
+  void allPageItems<ApprovedBulletin>('/bulletins', { status: 'approved', pageSize: '100' })
     .then((answer) => {
-      for (const item of answer.items) bulletins.set(item.id, item);
+      for (const item of answer) bulletins.set(item.id, item);
       replace(
         bulletinBox,
         h('legend', {}, 'Bản tin sẽ phát (theo thứ tự chọn)'),
-        answer.items.length
-          ? answer.items.map((item) => {
+        answer.length
+          ? answer.map((item) => {
               const box = h('input', {
                 type: 'checkbox',
                 name: 'bulletinIds',

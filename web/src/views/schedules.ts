@@ -1,4 +1,4 @@
-import { api, query } from '../api';
+import { allPageItems, api, query } from '../api';
 import { Directory, loadDirectory } from '../directory';
 import { h, notice, replace } from '../dom';
 import { clock, localParts, PRIORITY, SCHEDULE_STATUS, startOfLocalDay, when } from '../format';
@@ -29,7 +29,7 @@ export function renderSchedules(main: HTMLElement, me: Me): () => void {
 
   async function load(): Promise<void> {
     try {
-      const [dir, items] = await Promise.all([directory ? Promise.resolve(directory) : loadDirectory(), api<ScheduleSummary[]>('GET', '/schedules')]);
+      const [dir, items] = await Promise.all([directory ? Promise.resolve(directory) : loadDirectory(), allPageItems<ScheduleSummary>('/schedules')]);
       if (stopped) return;
       directory = dir;
       schedules = items;

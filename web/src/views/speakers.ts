@@ -1,4 +1,4 @@
-import { api } from '../api';
+import { allPageItems, api } from '../api';
 import { field, h, notice, option, replace } from '../dom';
 import { DRIVER_LABEL, SPEAKER_STATUS, when } from '../format';
 import { Me } from '../session';
@@ -41,9 +41,9 @@ export function renderSpeakers(main: HTMLElement, me: Me): () => void {
     window.clearTimeout(timer);
     try {
       const [villageList, speakers, communes] = await Promise.all([
-        api<Village[]>('GET', '/villages'),
-        api<Speaker[]>('GET', '/speakers'),
-        api<{ id: string; name: string }[]>('GET', '/communes'),
+        allPageItems<Village>('/villages'),
+        allPageItems<Speaker>('/speakers'),
+        allPageItems<{ id: string; name: string }>('/communes'),
       ]);
       if (stopped) return;
       villages = villageList;

@@ -1,4 +1,4 @@
-import { api } from '../api';
+import { allPageItems, api } from '../api';
 import { field, h, notice, option, replace } from '../dom';
 import { ROLE_LABEL, when } from '../format';
 import { Me } from '../session';
@@ -26,14 +26,14 @@ export function renderUsers(main: HTMLElement, me: Me): void {
 
   async function refresh(): Promise<void> {
     try {
-      const [answer, communes, villages] = await Promise.all([
-        api<{ items: User[] }>('GET', '/users?pageSize=500'),
-        api<Named[]>('GET', '/communes'),
-        api<Named[]>('GET', '/villages'),
+      const [users, communes, villages] = await Promise.all([
+        allPageItems<User>('/users', { pageSize: '500' }),
+        allPageItems<Named>('/communes'),
+        allPageItems<Named>('/villages'),
       ]);
       [...communes, ...villages].forEach((place) => places.set(place.id, place.name));
       replace(form, ...createForm(communes, villages));
-      replace(body, answer.items.map(row));
+      replace(body, users.map(row));
     } catch (error) {
       message.replaceChildren(notice('error', (error as Error).message));
     }
