@@ -15,6 +15,24 @@ describe('rule density', () => {
     expect(density(rrule)).toEqual(expected);
   });
 
+  it('agrees with listing every time of day, for random hours, minutes and seconds', () => {
+    let seed = 7;
+    const random = (below: number) => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % below;
+    const pick = (below: number) => [...new Set(Array.from({ length: 1 + random(5) }, () => random(below)))];
+    for (let trial = 0; trial < 300; trial++) {
+      const [hours, minutes, seconds] = [pick(24), pick(60), pick(60)];
+      const offsets = hours.flatMap((h) => minutes.flatMap((m) => seconds.map((s) => h * 3600 + m * 60 + s))).sort((a, b) => a - b);
+      const gaps = offsets.slice(1).map((offset, index) => offset - offsets[index]);
+      const listed = { perDay: offsets.length, minSpacingSeconds: Math.min(86_400 - (offsets[offsets.length - 1] - offsets[0]), ...gaps) };
+      expect({ hours, minutes, seconds, ...density(`FREQ=DAILY;BYHOUR=${hours};BYMINUTE=${minutes};BYSECOND=${seconds}`) }).toEqual({ hours, minutes, seconds, ...listed });
+    }
+  });
+
+  it('measures a rule for every second of the day', () => {
+    const all = (count: number) => Array.from({ length: count }, (_, index) => index).join(',');
+    expect(density(`FREQ=DAILY;BYHOUR=${all(24)};BYMINUTE=${all(60)};BYSECOND=${all(60)}`)).toEqual({ perDay: 86_400, minSpacingSeconds: 1 });
+  });
+
   it('refuses a rule denser than the commune, or than its own program allows, naming the setting', () => {
     const limits = { minSpacingMinutes: 5, maxPerDay: 48, programMs: 60_000 };
     expect(() => checkDensity({ perDay: 72, minSpacingSeconds: 1200 }, limits)).toThrow(/up to 72 times a day; this commune allows at most 48 \(maxOccurrencesPerDay\)/);

@@ -16,22 +16,38 @@ export interface RuleDensity {
  * out, is not counted, so the figure is an upper bound.
  */
 export function ruleDensity(options: RRule['options']): RuleDensity {
-  const seconds = options.bysecond ?? [0];
-  if (options.freq === Frequency.MINUTELY && !options.byminute && !options.byhour) return periodic(seconds, options.interval * 60);
-  const minutes = options.byminute ?? range(60);
-  const inHour = minutes.flatMap((minute) => seconds.map((second) => minute * 60 + second));
-  if (options.freq === Frequency.HOURLY && !options.byhour) return periodic(inHour, options.interval * 3600);
-  const hours = options.byhour ?? range(24);
-  return periodic(hours.flatMap((hour) => inHour.map((offset) => hour * 3600 + offset)), DAY_SECONDS);
+  const seconds = { values: options.bysecond ?? [0], unitSeconds: 1 };
+  if (options.freq === Frequency.MINUTELY && !options.byminute && !options.byhour) return periodic([seconds], options.interval * 60);
+  const minutes = { values: options.byminute ?? range(60), unitSeconds: 60 };
+  if (options.freq === Frequency.HOURLY && !options.byhour) return periodic([minutes, seconds], options.interval * 3600);
+  return periodic([{ values: options.byhour ?? range(24), unitSeconds: 3600 }, minutes, seconds], DAY_SECONDS);
 }
 
-/** Offsets (seconds) repeated every `period` seconds. */
-function periodic(offsets: number[], period: number): RuleDensity {
-  const sorted = [...new Set(offsets)].sort((a, b) => a - b);
-  const perDay = sorted.length * Math.max(1, Math.ceil(DAY_SECONDS / period));
-  let minSpacingSeconds = period - (sorted[sorted.length - 1] - sorted[0]);
-  for (let index = 1; index < sorted.length; index++) minSpacingSeconds = Math.min(minSpacingSeconds, sorted[index] - sorted[index - 1]);
-  return { perDay, minSpacingSeconds };
+/** One part of the time of day (hours, minutes or seconds): its values and how many seconds one step of it is. */
+interface TimePart {
+  values: number[];
+  unitSeconds: number;
+}
+
+/**
+ * Every combination of the parts' values (coarsest part first), as offsets in seconds repeated every `period`
+ * seconds, measured without listing the combinations (up to 86,400 of them). A finer part spans less than one step
+ * of the coarser, so the offsets are in the parts' order, and the closest two are either neighbours within one part
+ * (the coarser parts equal, the finer ones at their last and then first values) or the last and the first across
+ * the period's end.
+ */
+function periodic(parts: TimePart[], period: number): RuleDensity {
+  const sorted = parts.map((part) => ({ values: [...new Set(part.values)].sort((a, b) => a - b), unitSeconds: part.unitSeconds }));
+  const span = (part: TimePart) => part.unitSeconds * (part.values[part.values.length - 1] - part.values[0]);
+  const combinations = sorted.reduce((count, part) => count * part.values.length, 1);
+  let minSpacingSeconds = period - sorted.reduce((total, part) => total + span(part), 0);
+  sorted.forEach((part, index) => {
+    const finerSpan = sorted.slice(index + 1).reduce((total, finer) => total + span(finer), 0);
+    for (let step = 1; step < part.values.length; step++) {
+      minSpacingSeconds = Math.min(minSpacingSeconds, part.unitSeconds * (part.values[step] - part.values[step - 1]) - finerSpan);
+    }
+  });
+  return { perDay: combinations * Math.max(1, Math.ceil(DAY_SECONDS / period)), minSpacingSeconds };
 }
 
 function range(length: number): number[] {
