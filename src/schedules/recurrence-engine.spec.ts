@@ -26,6 +26,15 @@ describe('RecurrenceEngine', () => {
     await expect(engine.first(over, from, to)).resolves.toBeNull();
   });
 
+  it("walks an emergency broadcast's repeats without a thread, so an emergency never waits for one", async () => {
+    // No thread can start in this engine: anything sent to one fails.
+    const threadless = new RecurrenceEngine({ recurrence: { budgetMs: 300, threads: 0 } } as AppConfig);
+    const repeats = timing(normaliseRrule('DTSTART:20261201T063000\nRRULE:FREQ=MINUTELY;INTERVAL=15', HCM, from, { allowMinutely: true }));
+    await expect(threadless.between(repeats, from, to)).resolves.toEqual(occurrencesBetween(repeats, from, to));
+    await expect(threadless.first(timing(normaliseRrule('FREQ=DAILY;BYHOUR=6', HCM, from)), from, to)).rejects.toThrow();
+    await threadless.onModuleDestroy();
+  });
+
   it('turns a refusal inside the thread into a RecurrenceError naming the part', async () => {
     const stored = timing('DTSTART:20260101T000000\nRRULE:FREQ=DAILY;INTERVAL=-1;BYHOUR=6');
     await expect(engine.between(stored, from, to)).rejects.toThrow(new RecurrenceError('rrule INTERVAL=-1 must be a whole number from 1 to 1826 for FREQ=DAILY (one period may last at most five years)'));

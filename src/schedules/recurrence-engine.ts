@@ -20,11 +20,17 @@ const WORKER_FILE = join(__dirname, `recurrence.worker${extname(__filename)}`);
 const WORKER_EXEC_ARGV = extname(__filename) === '.ts' ? ['--require', 'ts-node/register/transpile-only'] : [];
 
 /**
+ * The repeats of an emergency broadcast as Loa writes them (schedules.service startNow): one step per occurrence and
+ * nothing to search, so they are walked at once, and an emergency never waits for a thread.
+ */
+const EMERGENCY_REPEAT = /^DTSTART:\d{8}T\d{6}\nRRULE:FREQ=MINUTELY;INTERVAL=\d{1,4}$/;
+
+/**
  * Expands recurrences on worker threads under a time budget. rrule walks synchronously and some rules walk for
  * seconds or for ever (a rule that never matches again searches to the year 9999), so no expansion runs on the event
  * loop: each runs on a thread, and one still running `budgetMs` after it started is stopped by ending its thread
  * (Piscina starts another). The budget counts from the moment the thread takes the task, never the wait for a free one.
- * One-offs have no rule to walk and are answered at once, so an emergency one-off never waits for a thread.
+ * One-offs have no rule to walk and are answered at once, as are emergency repeats.
  */
 @Injectable()
 export class RecurrenceEngine implements OnModuleDestroy {
@@ -54,7 +60,9 @@ export class RecurrenceEngine implements OnModuleDestroy {
 
   private async run(input: TaskInput): Promise<Occurrence[]> {
     const { startsAt, rrule, timezone, validFrom, validUntil } = input.timing;
-    if (!rrule) return occurrencesBetween(input.timing, input.from, input.to).slice(0, input.kind === 'first' ? 1 : undefined);
+    if (!rrule || EMERGENCY_REPEAT.test(rrule)) {
+      return input.kind === 'first' ? occurrencesBetween(input.timing, input.from, input.to).slice(0, 1) : occurrencesBetween(input.timing, input.from, input.to, input.limit);
+    }
     const id = ++this.nextId;
     // Only the timing crosses to the thread, whatever else the caller's object carries.
     const task = { ...input, timing: { startsAt, rrule, timezone, validFrom, validUntil }, id } as RecurrenceTask;

@@ -88,24 +88,17 @@ export class SchedulesService {
     return this.save(schedule, program, 'created');
   }
 
-  /**
-   * An emergency broadcast as a schedule of priority `emergency` that starts now (the next whole second, plus one,
-   * so the planner's "not older than the schedule" rule keeps it): a one-off, or every `repeatEveryMinutes` from
-   * now (a MINUTELY rule, which only this path may store) until `until` or until it is stopped.
-   */
+  /** An emergency broadcast as a schedule of priority `emergency` that starts now (see startNow), until `until` or its stop. */
   async createEmergency(
     input: { bulletinId: string; targets: ScheduleTargetsDto; repeatEveryMinutes?: number; until?: string },
     caller: AuthUser,
   ): Promise<ScheduleView> {
     const program = await this.composer.compose({ bulletinIds: [input.bulletinId], targets: input.targets, chime: false }, caller);
-    const startsAt = new Date(Math.ceil(Date.now() / 1000) * 1000 + 1000);
     const until = input.until ? new Date(input.until) : null;
     if (until && input.repeatEveryMinutes === undefined) throw new BadRequestException('until bounds the repeats: give it with repeatEveryMinutes');
-    if (until && until.getTime() <= startsAt.getTime()) throw new BadRequestException(`until ${input.until} is not in the future`);
     const timezone = program.commune.timezone;
     const schedule = this.schedules.create({
       communeId: program.commune.id,
-      title: `Phát khẩn cấp ${DateTime.fromJSDate(startsAt, { zone: timezone }).toFormat('dd/LL/yyyy HH:mm')}`,
       status: ScheduleStatus.Active,
       priority: SchedulePriority.Emergency,
       // A repeat that could not start within its own interval is stale: the next one carries the message.
@@ -119,15 +112,11 @@ export class SchedulesService {
       programVersion: 1,
       timezone,
     });
-    if (input.repeatEveryMinutes === undefined) {
-      schedule.startsAt = startsAt;
-      schedule.rrule = null;
-    } else {
-      const dtstart = DateTime.fromJSDate(startsAt, { zone: timezone }).toFormat("yyyyLLdd'T'HHmmss");
-      schedule.rrule = normaliseRrule(`DTSTART:${dtstart}\nRRULE:FREQ=MINUTELY;INTERVAL=${input.repeatEveryMinutes}`, timezone, startsAt, { allowMinutely: true });
-      schedule.startsAt = null;
-    }
+    const startsAt = startNow(schedule, input.repeatEveryMinutes);
+    if (until && until.getTime() <= startsAt.getTime()) throw new BadRequestException(`until ${input.until} is not in the future`);
     await this.timingCheck.check(schedule, program.commune, program.programMs);
+    // The check may have waited for a recurrence thread: start from now again, so the first instant is not older than the saved schedule.
+    startNow(schedule, input.repeatEveryMinutes);
     return this.save(schedule, program, 'created');
   }
 
@@ -289,4 +278,24 @@ function sameOrder(a: string[], b: string[]): boolean {
 
 function instant(value: string | null | undefined): Date | null {
   return value ? new Date(value) : null;
+}
+
+/**
+ * Sets an emergency broadcast to start now: the next whole second, plus one, so the planner's "not older than the
+ * schedule" rule keeps it; a one-off, or every `repeatEveryMinutes` from then (a MINUTELY rule, which only this path
+ * may store). Answers the first instant.
+ */
+function startNow(schedule: Schedule, repeatEveryMinutes: number | undefined): Date {
+  const startsAt = new Date(Math.ceil(Date.now() / 1000) * 1000 + 1000);
+  const local = DateTime.fromJSDate(startsAt, { zone: schedule.timezone });
+  schedule.title = `Phát khẩn cấp ${local.toFormat('dd/LL/yyyy HH:mm')}`;
+  if (repeatEveryMinutes === undefined) {
+    schedule.startsAt = startsAt;
+    schedule.rrule = null;
+  } else {
+    const dtstart = local.toFormat("yyyyLLdd'T'HHmmss");
+    schedule.rrule = normaliseRrule(`DTSTART:${dtstart}\nRRULE:FREQ=MINUTELY;INTERVAL=${repeatEveryMinutes}`, schedule.timezone, startsAt, { allowMinutely: true });
+    schedule.startsAt = null;
+  }
+  return startsAt;
 }

@@ -38,7 +38,7 @@ export function renderEmergency(main: HTMLElement): () => void {
 
   async function load(): Promise<void> {
     try {
-      const [dir, schedules] = await Promise.all([directory ? Promise.resolve(directory) : loadDirectory(), api<ScheduleSummary[]>('GET', `/schedules${query({ status: 'active' })}`)]);
+      const [dir, schedules] = await Promise.all([directory ? Promise.resolve(directory) : loadDirectory(), allPageItems<ScheduleSummary>('/schedules', { status: 'active' })]);
       if (stopped) return;
       const firstLoad = !directory;
       directory = dir;
