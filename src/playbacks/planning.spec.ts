@@ -1,5 +1,8 @@
 import { occurrencesBetween } from '../schedules/recurrence';
-import { dispatchDelayMs, graceUntil, isPastGrace, msUntilNextMinute, planningWindow, planPlaybacks, PlanningSchedule, PlanningSpeaker, villageJobId } from './planning';
+import {
+  DISPATCH_LEAD_MS, dispatchDelayMs, graceUntil, isPastGrace, msUntilNextMinute, occurrenceKey, planningWindow, planPlaybacks, PlanningSchedule, PlanningSpeaker,
+  RELEASE_MARGIN_MS, releasedCandidates, releasedUntil, villageJobId, withoutNewcomers,
+} from './planning';
 
 const HOUR = 3_600_000;
 
@@ -91,6 +94,28 @@ describe('planning math', () => {
 
   it('plans nothing for a schedule whose targets have no speakers', () => {
     expect(planFor(schedule(), [], new Date('2026-03-01T00:00:00Z'), 48 * HOUR)).toEqual([]);
+  });
+
+  it('counts an occurrence released from a margin before its village jobs fire', () => {
+    const now = new Date('2026-03-01T10:59:00Z');
+    expect(releasedUntil(now).getTime()).toBe(now.getTime() + DISPATCH_LEAD_MS + RELEASE_MARGIN_MS);
+  });
+
+  it('asks the database only about the occurrences released or past, once each', () => {
+    const now = new Date('2026-03-01T09:59:55Z'); // 5 s before the 17:00 local slot, which is released
+    const plan = planFor(schedule(), speakers, now, 48 * HOUR);
+    expect(releasedCandidates(plan, releasedUntil(now))).toEqual([{ scheduleId: 'sch-1', communeId: 'commune-1', scheduledAt: new Date('2026-03-01T10:00:00Z') }]);
+    expect(releasedCandidates(plan, new Date('2026-03-01T09:00:00Z'))).toEqual([]);
+  });
+
+  it('leaves newcomers out of an occurrence released with its speakers, and plans a fresh one whole', () => {
+    const now = new Date('2026-03-01T09:59:55Z');
+    const plan = planFor(schedule(), [...speakers, { id: 'spk-new', villageId: 'v-1' }], now, 48 * HOUR);
+    const released = new Set([occurrenceKey('sch-1', new Date('2026-03-01T10:00:00Z'))]);
+    const inserted = withoutNewcomers(plan, released);
+    expect(inserted.filter((row) => row.scheduledAt.toISOString() === '2026-03-01T10:00:00.000Z')).toEqual([]);
+    expect(inserted.filter((row) => row.scheduledAt.toISOString() === '2026-03-01T23:00:00.000Z').map((row) => row.speakerId)).toEqual(['spk-a', 'spk-b', 'spk-new']);
+    expect(withoutNewcomers(plan, new Set())).toEqual(plan);
   });
 
   it('ticks on the next whole minute', () => {

@@ -7,6 +7,13 @@ import { Occurrence, ScheduleTiming } from '../schedules/recurrence';
  */
 export const DISPATCH_LEAD_MS = 10_000;
 
+/**
+ * A planning run counts an occurrence as released this long before its village jobs fire (DISPATCH_LEAD_MS before
+ * the instant): the run's own insert and queueing take time, and a row that arrives after its village's job loaded
+ * the slot would wait for a job that already ran.
+ */
+export const RELEASE_MARGIN_MS = 2_000;
+
 /** One occurrence of one schedule on one village: the unit a dispatch job carries. */
 export interface VillageSlot {
   scheduleId: string;
@@ -18,6 +25,13 @@ export interface VillageSlot {
 export function villageJobId(slot: VillageSlot): string {
   return `village-${slot.scheduleId}-${slot.scheduledAt.getTime()}-${slot.villageId}`;
 }
+
+/**
+ * A slot queued again for an attempt whose lease was gone is due no sooner than this: a live worker whose lease
+ * Redis lost puts it back within a lease-watch round (LEASE_WATCH_MS), so the job that retakes the attempt finds
+ * the speaker held by it and waits, instead of playing it a second time.
+ */
+export const RETAKE_DELAY_MS = 1_000;
 
 /** How long BullMQ keeps the job delayed: it fires `lead` early, or at once when the instant is that close or past. */
 export function dispatchDelayMs(scheduledAt: Date, now: Date, lead = DISPATCH_LEAD_MS): number {
@@ -77,6 +91,36 @@ export function planPlaybacks(schedule: PlanningSchedule, speakers: PlanningSpea
       graceUntil: graceUntil(occurrence.at, schedule.misfireGraceSeconds),
     })),
   );
+}
+
+/** Occurrences up to this instant are released (or past) for a run inserting at `now`. */
+export function releasedUntil(now: Date): Date {
+  return new Date(now.getTime() + DISPATCH_LEAD_MS + RELEASE_MARGIN_MS);
+}
+
+/** One occurrence of one schedule, as a key. */
+export function occurrenceKey(scheduleId: string, scheduledAt: Date): string {
+  return `${scheduleId}/${scheduledAt.getTime()}`;
+}
+
+/** A plan's occurrences up to `until` (released or past), once each; whether they have playbacks is for the database. */
+export function releasedCandidates(rows: PlannedPlayback[], until: Date): Array<Pick<PlannedPlayback, 'scheduleId' | 'communeId' | 'scheduledAt'>> {
+  const candidates = new Map<string, Pick<PlannedPlayback, 'scheduleId' | 'communeId' | 'scheduledAt'>>();
+  for (const { scheduleId, communeId, scheduledAt } of rows) {
+    if (scheduledAt.getTime() <= until.getTime()) candidates.set(occurrenceKey(scheduleId, scheduledAt), { scheduleId, communeId, scheduledAt });
+  }
+  return [...candidates.values()];
+}
+
+/**
+ * What a run inserts: its plan, less every row of an occurrence that was released with its playbacks (`released`,
+ * occurrence keys). Such an occurrence belongs to the speakers it was released with: their rows exist already, and a
+ * speaker registered, enabled or moved into a targeted village since then starts with the next occurrence. An
+ * occurrence with no playback yet (a schedule created or edited moments before its instant) is planned whole.
+ */
+export function withoutNewcomers(rows: PlannedPlayback[], released: ReadonlySet<string>): PlannedPlayback[] {
+  if (released.size === 0) return rows;
+  return rows.filter((row) => !released.has(occurrenceKey(row.scheduleId, row.scheduledAt)));
 }
 
 /**

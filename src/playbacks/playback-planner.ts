@@ -15,7 +15,11 @@ import { Schedule } from '../schedules/schedule.entity';
 import { LOA_LOCK_NAMESPACE, withAdvisoryLock } from '../speakers/health/advisory-lock';
 import { PlaybackStatus, WAITING_PLAYBACK_STATUSES } from './playback-status';
 import { AirtimeRecorder, AirtimeSubject } from './dispatch/airtime-recorder';
-import { dispatchDelayMs, msUntilNextMinute, PlannedPlayback, planningWindow, planPlaybacks, PlanningSpeaker, villageJobId } from './planning';
+import { LeaseRedis, SpeakerLeases } from './speaker-lease';
+import {
+  dispatchDelayMs, msUntilNextMinute, occurrenceKey, RETAKE_DELAY_MS, PlannedPlayback, planningWindow, planPlaybacks, PlanningSpeaker, releasedCandidates, releasedUntil,
+  villageJobId, withoutNewcomers,
+} from './planning';
 
 /** Held by the one instance that plans; the others skip the tick. */
 export const PLANNER_LOCK = [LOA_LOCK_NAMESPACE, 2] as const;
@@ -36,6 +40,13 @@ interface VillageSlotRow {
 
 interface WithdrawnRow extends VillageSlotRow {
   id: string;
+}
+
+/** A village slot with something to dispatch: how many playbacks wait, and its unfinished attempts with their speakers. */
+interface QueuedSlotRow extends VillageSlotRow {
+  waiting: number;
+  unfinished: string[];
+  unfinished_speakers: string[];
 }
 
 interface StaleRow {
@@ -67,8 +78,10 @@ export type PlanReport =
  * schedules as they are now: those an edit no longer means (another instant, a speaker no longer targeted) are
  * withdrawn with their jobs, the others take the schedule's priority, grace and program version; a paused
  * schedule's are withdrawn, a cancelled one's cancelled. So the plan follows every change by the next tick at the
- * latest, whatever happened to the process that made it (ScheduleReplanner only makes it immediate). Each run also
- * ends what can no longer play (`service_down`, `worker_lost`).
+ * latest, whatever happened to the process that made it (ScheduleReplanner only makes it immediate). An occurrence
+ * already released (its jobs due, DISPATCH_LEAD_MS before the instant) or past keeps the speakers it was released
+ * with: one registered, enabled or moved into a targeted village since then starts with the next occurrence. Each run
+ * also ends what can no longer play (`service_down`, `worker_lost`).
  */
 @Injectable()
 export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -76,6 +89,7 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
   private timer: NodeJS.Timeout | undefined;
   private stopping = false;
   private running: Promise<unknown> = Promise.resolve();
+  private leases: SpeakerLeases | null = null;
 
   constructor(
     @InjectRepository(Schedule) private readonly schedules: Repository<Schedule>,
@@ -124,9 +138,14 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
    * commune's schedules before the change being followed). Answers whether it planned; if not, the next tick does.
    */
   async planCommuneNow(communeId: string, waitMs: number): Promise<boolean> {
+    return this.planWhenFree({ communeIds: [communeId] }, waitMs);
+  }
+
+  /** Plans now (every commune unless `options` narrow it), waiting up to `waitMs` for the lock; answers whether it planned. */
+  async planWhenFree(options: PlanOptions, waitMs: number): Promise<boolean> {
     const deadline = Date.now() + waitMs;
     for (;;) {
-      const report = await this.planOnce({ communeIds: [communeId] });
+      const report = await this.planOnce(options);
       if (report.planned) return true;
       if (Date.now() > deadline || report.reason === 'shutting down') return false;
       await sleep(LOCK_POLL_MS);
@@ -148,8 +167,10 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
     const missed = await this.missStale(options);
     const withdrawn = await this.withdrawUnplanned(expanded, rows, now, horizonMs);
     await this.followSchedules(expanded);
+    // Read after the withdrawals: an occurrence they emptied is planned whole again.
+    const insertable = withoutNewcomers(rows, await this.releasedOccurrences(rows));
     let inserted = 0;
-    for (let start = 0; start < rows.length; start += INSERT_CHUNK) inserted += await this.insert(rows.slice(start, start + INSERT_CHUNK));
+    for (let start = 0; start < insertable.length; start += INSERT_CHUNK) inserted += await this.insert(insertable.slice(start, start + INSERT_CHUNK));
     const queued = await this.queueWaiting(new Date(now.getTime() + horizonMs), options);
     return { planned: true, schedules: active.length, inserted, queued, withdrawn, cancelled, missed, skipped: active.length - expanded.length };
   }
@@ -216,6 +237,22 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
     );
   }
 
+  /**
+   * The occurrences of the plan already released (or past) that have playbacks, as occurrence keys: they belong to
+   * the speakers they were released with. Read once, before the first chunk is inserted, so that a fresh occurrence
+   * split across chunks is still planned whole.
+   */
+  private async releasedOccurrences(rows: PlannedPlayback[]): Promise<Set<string>> {
+    const candidates = releasedCandidates(rows, releasedUntil(new Date()));
+    if (candidates.length === 0) return new Set();
+    const released = (await this.dataSource.query(
+      `SELECT o.schedule_id, o.scheduled_at FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) AS o(schedule_id, commune_id, scheduled_at)
+        WHERE EXISTS (SELECT 1 FROM playbacks p WHERE p.commune_id = o.commune_id AND p.scheduled_at = o.scheduled_at AND p.schedule_id = o.schedule_id)`,
+      [candidates.map((row) => row.scheduleId), candidates.map((row) => row.communeId), candidates.map((row) => row.scheduledAt)],
+    )) as Array<{ schedule_id: string; scheduled_at: Date }>;
+    return new Set(released.map((row) => occurrenceKey(row.schedule_id, row.scheduled_at)));
+  }
+
   /** One statement per chunk, its columns as arrays: a fixed handful of bind parameters whatever the row count. */
   private async insert(rows: PlannedPlayback[]): Promise<number> {
     const inserted = (await this.dataSource.query(
@@ -239,18 +276,26 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
 
   /**
    * Every village slot up to the horizon with a playback still waiting gets its job (a no-op for the ids BullMQ
-   * already holds, active or kept after completion), and so does a slot whose attempt is unfinished within its
-   * grace: its job may have been lost with Redis, and if it is still running the same id makes this harmless.
+   * already holds, active or kept after completion), and so does a slot with an attempt unfinished within its grace
+   * whose speaker no lease holds for it: its worker died, and its job may have been lost with Redis. An attempt whose
+   * lease still names it is being played by a live worker (which put its lease back if Redis lost it), and is left to
+   * that worker: a second job would only wait for it, or play it twice.
    */
   private async queueWaiting(until: Date, options: PlanOptions): Promise<number> {
     const scoped = options.communeIds ? 'AND commune_id = ANY($3::uuid[])' : '';
-    const slots = (await this.dataSource.query(
-      `SELECT schedule_id, scheduled_at, village_id, count(*) FILTER (WHERE status = ANY($1))::int AS waiting FROM playbacks
+    const found = (await this.dataSource.query(
+      `SELECT schedule_id, scheduled_at, village_id, count(*) FILTER (WHERE status = ANY($1))::int AS waiting,
+              coalesce(array_agg(id::text) FILTER (WHERE status = 'dispatching'), '{}') AS unfinished,
+              coalesce(array_agg(speaker_id::text) FILTER (WHERE status = 'dispatching'), '{}') AS unfinished_speakers
+         FROM playbacks
         WHERE scheduled_at <= $2 ${scoped}
           AND (status = ANY($1) OR (status = 'dispatching' AND grace_until > now()))
         GROUP BY schedule_id, scheduled_at, village_id`,
       options.communeIds ? [WAITING_PLAYBACK_STATUSES, until, options.communeIds] : [WAITING_PLAYBACK_STATUSES, until],
-    )) as Array<{ schedule_id: string; scheduled_at: Date; village_id: string; waiting: number }>;
+    )) as QueuedSlotRow[];
+    const unheld = await this.unheldAttempts(found);
+    const retaken = (slot: QueuedSlotRow): boolean => slot.unfinished.some((playbackId) => unheld.has(playbackId));
+    const slots = found.filter((slot) => slot.waiting > 0 || retaken(slot));
     if (slots.length === 0) return 0;
     const now = new Date();
     for (let start = 0; start < slots.length; start += JOB_CHUNK) {
@@ -262,7 +307,7 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
             data: { scheduleId: village.scheduleId, scheduledAt: village.scheduledAt.toISOString(), villageId: village.villageId },
             opts: {
               jobId: villageJobId(village),
-              delay: dispatchDelayMs(village.scheduledAt, now),
+              delay: Math.max(dispatchDelayMs(village.scheduledAt, now), retaken(slot) ? RETAKE_DELAY_MS : 0),
               // Kept a day, so that queuing a slot that already ran is a no-op.
               removeOnComplete: { age: 24 * 3600 },
               // A job that threw (say PostgreSQL was away) is dropped, so the next tick queues its slot again.
@@ -277,6 +322,21 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
     if (options.communeIds) parameters.push(options.communeIds);
     await this.dataSource.query(`UPDATE playbacks SET status = $1, updated_at = now() WHERE status = $2 AND scheduled_at <= $3 ${scopedUpdate}`, parameters);
     return slots.reduce((sum, slot) => sum + slot.waiting, 0);
+  }
+
+  /** The unfinished attempts of these slots whose speaker no lease holds for them, by playback id. */
+  private async unheldAttempts(slots: QueuedSlotRow[]): Promise<Set<string>> {
+    const claims = slots.flatMap((slot) => slot.unfinished.map((playbackId, index) => ({ playbackId, speakerId: slot.unfinished_speakers[index] })));
+    const leases = await this.leaseStore();
+    const unheld = new Set<string>();
+    for (let start = 0; start < claims.length; start += JOB_CHUNK) {
+      const chunk = claims.slice(start, start + JOB_CHUNK);
+      const held = await leases.heldFor(chunk);
+      chunk.forEach((claim, index) => {
+        if (!held[index]) unheld.add(claim.playbackId);
+      });
+    }
+    return unheld;
   }
 
   /**
@@ -330,6 +390,12 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
     const withdrawn = [...paused, ...cancelled];
     await this.removeJobs(new Set(withdrawn.map(slotJobId)));
     return withdrawn.length;
+  }
+
+  private async leaseStore(): Promise<SpeakerLeases> {
+    // BullMQ's client is an ioredis instance; its typings only name the commands BullMQ itself uses.
+    this.leases ??= new SpeakerLeases((await this.queue.client) as unknown as LeaseRedis, this.config.redis.queuePrefix);
+    return this.leases;
   }
 
   /** Removes these dispatch jobs. A job already running keeps its lock and finds its playbacks withdrawn. */

@@ -9,13 +9,14 @@ import { Playback } from './playback.entity';
 import { PlaybacksController } from './playbacks.controller';
 import { PlaybacksService } from './playbacks.service';
 import { OperatorReports } from './operator-reports';
+import { RedisLossReplanner } from './redis-loss-replanner';
 import { ScheduleReplanner } from './schedule-replanner';
 
 /** Playbacks: the planner that makes and queues them, and their reading API (api role). */
 @Module({
   imports: [TypeOrmModule.forFeature([Playback, Schedule]), SchedulesModule, AirtimeModule],
   controllers: [PlaybacksController],
-  providers: [PlaybacksService, OperatorReports, PlaybackPlanner, ScheduleReplanner, AirtimeRecorder],
+  providers: [PlaybacksService, OperatorReports, PlaybackPlanner, ScheduleReplanner, RedisLossReplanner, AirtimeRecorder],
   exports: [PlaybackPlanner],
 })
 export class PlaybacksModule {}

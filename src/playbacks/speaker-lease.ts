@@ -17,9 +17,11 @@ export interface LeaseHolder {
   token: string;
 }
 
-/** A granted lease: its exact stored value (for compare-and-set) and what it says. */
+/** A lease: its exact stored value (for compare-and-set) and what it says. */
 export interface Lease extends LeaseHolder {
   value: string;
+  /** When it expires (ms since the epoch) if this process was granted it; null when read from another holder. */
+  expiresAt: number | null;
 }
 
 /**
@@ -76,6 +78,28 @@ local ok, holder = pcall(cjson.decode, value)
 if ok and type(holder) == 'table' and holder.playbackId == ARGV[1] then return redis.call('del', KEYS[1]) end
 return 0`;
 
+/**
+ * KEYS: (lease, fence counter) per lease. ARGV: (value, fence, ttl ms) per lease. Puts back each lease that Redis
+ * lost: the lease and its fence counter both gone (FLUSHALL, a restart without persistence), whereas a stop or an
+ * expiry leaves the counter and a take-over the key. Answers 1 for each lease held (put back or never lost), else 0.
+ */
+const RESTORE_LOST = `
+local held = {}
+for i = 1, #KEYS / 2 do
+  local lease, fence = KEYS[i * 2 - 1], KEYS[i * 2]
+  local value = redis.call('get', lease)
+  if value == ARGV[i * 3 - 2] then
+    held[i] = 1
+  elseif not value and redis.call('exists', fence) == 0 then
+    redis.call('set', lease, ARGV[i * 3 - 2], 'PX', ARGV[i * 3])
+    redis.call('set', fence, ARGV[i * 3 - 1])
+    held[i] = 1
+  else
+    held[i] = 0
+  end
+end
+return held`;
+
 const RELEASE_IF_MINE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
 /**
@@ -108,11 +132,12 @@ export class SpeakerLeases {
   /** The lease when the speaker was free (and nobody higher waits for it), null otherwise. */
   async acquire(speakerId: string, playbackId: string, priority: string, ttlMs: number): Promise<Lease | null> {
     const draft = JSON.stringify({ playbackId, priority, token: randomUUID() });
+    const expiresAt = Date.now() + ttl(ttlMs);
     const value = await this.redis.eval(
       ACQUIRE, 3, this.key(speakerId), this.waitKey(speakerId), this.fenceKey(speakerId),
       draft, String(priorityRank(priority)), String(ttl(ttlMs)), String(this.waitMarkMs),
     );
-    return typeof value === 'string' ? parseLease(value) : null;
+    return typeof value === 'string' ? parseLease(value, expiresAt) : null;
   }
 
   /**
@@ -124,22 +149,46 @@ export class SpeakerLeases {
     if (claims.length === 0) return granted;
     const keys = claims.flatMap(({ speakerId }) => [this.key(speakerId), this.waitKey(speakerId), this.fenceKey(speakerId)]);
     const drafts = claims.map(({ playbackId }) => JSON.stringify({ playbackId, priority, token: randomUUID() }));
+    const expiresAt = Date.now() + ttl(ttlMs);
     const values = (await this.redis.eval(
       ACQUIRE_MANY, keys.length, ...keys, String(priorityRank(priority)), String(ttl(ttlMs)), String(this.waitMarkMs), ...drafts,
     )) as unknown[];
     claims.forEach(({ speakerId }, index) => {
       const value = values[index];
-      const lease = typeof value === 'string' ? parseLease(value) : null;
+      const lease = typeof value === 'string' ? parseLease(value, expiresAt) : null;
       if (lease) granted.set(speakerId, lease);
     });
     return granted;
   }
 
-  /** Which of these leases still hold their speaker, in one round trip (a village's holders watching for take-overs). */
+  /**
+   * Which of these leases still hold their speaker, in one round trip while none is missing (a village's holders
+   * watching for take-overs). A granted lease that Redis lost with everything else, rather than to a stop or a
+   * take-over, was taken by nobody: it is put back and still holds, so an emptied Redis interrupts no broadcast.
+   */
   async stillHeld(held: Array<{ speakerId: string; lease: Lease }>): Promise<boolean[]> {
     if (held.length === 0) return [];
     const values = await this.redis.mget(...held.map(({ speakerId }) => this.key(speakerId)));
-    return held.map(({ lease }, index) => values[index] === lease.value);
+    const mine = held.map(({ lease }, index) => values[index] === lease.value);
+    const now = Date.now();
+    const missing = held.flatMap((entry, index) => (values[index] === null && entry.lease.expiresAt !== null && entry.lease.expiresAt > now ? [{ ...entry, index }] : []));
+    if (missing.length === 0) return mine;
+    const restored = (await this.redis.eval(
+      RESTORE_LOST, missing.length * 2, ...missing.flatMap(({ speakerId }) => [this.key(speakerId), this.fenceKey(speakerId)]),
+      ...missing.flatMap(({ lease }) => [lease.value, String(lease.fence), String(ttl(lease.expiresAt! - now))]),
+    )) as number[];
+    for (const [position, { index }] of missing.entries()) mine[index] = restored[position] === 1;
+    return mine;
+  }
+
+  /** Whether each speaker's lease is held for that playback (by any process), in one round trip. */
+  async heldFor(claims: Array<{ speakerId: string; playbackId: string }>): Promise<boolean[]> {
+    if (claims.length === 0) return [];
+    const values = await this.redis.mget(...claims.map(({ speakerId }) => this.key(speakerId)));
+    return claims.map(({ playbackId }, index) => {
+      const value = values[index];
+      return value !== null && parseLease(value)?.playbackId === playbackId;
+    });
   }
 
   /** Who holds the speaker now, or null when it is free. */
@@ -151,8 +200,9 @@ export class SpeakerLeases {
   /** Replaces `holder` by a new lease, only if `holder` still holds the speaker; null when it moved on. */
   async takeOver(speakerId: string, holder: Lease, playbackId: string, priority: string, ttlMs: number): Promise<Lease | null> {
     const draft = JSON.stringify({ playbackId, priority, token: randomUUID() });
+    const expiresAt = Date.now() + ttl(ttlMs);
     const value = await this.redis.eval(TAKE_OVER, 2, this.key(speakerId), this.fenceKey(speakerId), holder.value, draft, String(ttl(ttlMs)));
-    return typeof value === 'string' ? parseLease(value) : null;
+    return typeof value === 'string' ? parseLease(value, expiresAt) : null;
   }
 
   /** True while `lease` still holds the speaker. */
@@ -174,13 +224,13 @@ function ttl(ms: number): number {
   return Math.max(1, Math.ceil(ms));
 }
 
-function parseLease(value: string): Lease | null {
+function parseLease(value: string, expiresAt: number | null = null): Lease | null {
   try {
     const parsed = JSON.parse(value) as Partial<LeaseHolder>;
     if (typeof parsed.playbackId !== 'string' || typeof parsed.priority !== 'string') return null;
-    return { fence: Number(parsed.fence), playbackId: parsed.playbackId, priority: parsed.priority, token: String(parsed.token), value };
+    return { fence: Number(parsed.fence), playbackId: parsed.playbackId, priority: parsed.priority, token: String(parsed.token), value, expiresAt };
   } catch {
     // A lease written by an older version (a bare token): treated as a normal holder with no playback known.
-    return { fence: 0, playbackId: '', priority: 'normal', token: value, value };
+    return { fence: 0, playbackId: '', priority: 'normal', token: value, value, expiresAt };
   }
 }

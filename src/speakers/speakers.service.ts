@@ -74,6 +74,11 @@ export class SpeakersService {
   async update(id: string, dto: UpdateSpeakerDto, caller: AuthUser): Promise<SpeakerView> {
     const speaker = await this.find(id, caller);
     const driver = this.drivers.get(speaker.driver);
+    if (dto.villageId !== undefined && dto.villageId !== speaker.villageId) {
+      // The relation is replaced with the column: saving the loaded old village would put the speaker back.
+      speaker.village = await this.communes.getVillage(dto.villageId, caller);
+      speaker.villageId = speaker.village.id;
+    }
     if (dto.name !== undefined) speaker.name = dto.name.trim();
     if (dto.settings !== undefined) speaker.settings = { ...this.valid(() => validateDriverSettings(driver, dto.settings)) };
     if (dto.secrets !== undefined) speaker.secretsSealed = this.sealed(this.valid(() => validateDriverSecrets(driver, dto.secrets)));

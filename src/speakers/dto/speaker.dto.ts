@@ -53,6 +53,10 @@ export class CreateSpeakerDto {
 }
 
 export class UpdateSpeakerDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Moves the speaker to this village; it joins the slots planned there from the next occurrence' })
+  @IsOptional() @IsUUID('all', { message: 'villageId must be the id of a village from GET /api/villages' })
+  villageId?: string;
+
   @ApiPropertyOptional()
   @IsOptional() @IsString() @Length(1, 200)
   name?: string;
