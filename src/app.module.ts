@@ -16,9 +16,9 @@ import { CommunesModule } from './communes/communes.module';
 import { RedisClientModule } from './queue/redis-client';
 import { GatewayModule } from './gateway/gateway.module';
 import { LiveModule } from './live/live.module';
-import { MediaLinksModule } from './media-links/media-links.module';
+import { MediaLinksApiModule } from './media-links/media-links-api.module';
 import { MetricsApiModule } from './metrics/metrics-api.module';
-import { PlaybackDispatchModule } from './playbacks/playback-dispatch.module';
+import { PlaybackWorkerModule } from './playbacks/playback-worker.module';
 import { PlaybacksModule } from './playbacks/playbacks.module';
 import { BroadcastsModule } from './broadcasts/broadcasts.module';
 import { SchedulesModule } from './schedules/schedules.module';
@@ -34,7 +34,7 @@ const API_MODULES: Type[] = [
   UsersModule,
   CommunesModule,
   SpeakersModule,
-  MediaLinksModule,
+  MediaLinksApiModule,
   GatewayModule,
   HealthModule,
   TopicsModule,
@@ -48,7 +48,7 @@ const API_MODULES: Type[] = [
   ReportsModule,
 ];
 /** Queue consumers. */
-const WORKER_MODULES: Type[] = [BulletinProcessingModule, PlaybackDispatchModule];
+const WORKER_MODULES: Type[] = [BulletinProcessingModule, PlaybackWorkerModule];
 
 /** Composes the process for its role: `api`, `worker`, or `all` (both, for a single machine). */
 @Module({})
