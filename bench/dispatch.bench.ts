@@ -16,6 +16,7 @@
  */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
@@ -290,6 +291,7 @@ async function main(): Promise<void> {
       airtime,
       recurrence,
       new ScheduleQuarantine(dataSource, new AuditService(dataSource.getRepository(AuditEntry))),
+      new SchedulerRegistry(),
     );
     const metrics = new DispatchMetrics(new Registry());
     const programs = new ProgramAudio(

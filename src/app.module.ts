@@ -1,4 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { InputModule } from './common/input.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -61,6 +62,8 @@ export class AppModule {
         InputModule,
         ConfigModule.forRoot(config),
         LoggingModule,
+        // Every periodic timer (planner tick, checkpoints, health sweep, live feed) is registered in its SchedulerRegistry.
+        ScheduleModule.forRoot(),
         DatabaseModule,
         QueueModule,
         ...(config.runsApi ? API_MODULES : []),
