@@ -8,8 +8,8 @@ import { PlaybackWrites } from './playback-writes';
 
 /**
  * Takes the speaker from a playback on air, as the dispatcher does: recorded `preempted` first (so the holder's
- * later writes are refused), then its lease revoked (its worker, in any process, sees the loss and drops the
- * transmit), then its driver told to stop, which cuts at once a transmit this process holds.
+ * later writes are refused), then its driver told to stop (which cuts at once a transmit this process holds), then
+ * its lease revoked (a worker in another process sees the loss and drops the transmit itself).
  */
 @Injectable()
 export class PlaybackStops {
@@ -24,10 +24,11 @@ export class PlaybackStops {
 
   async stop(playback: { id: string; speakerId: string }, reason: string): Promise<void> {
     await this.writes.preempt(playback.id, reason);
-    await this.leases.revoke(playback.speakerId, playback.id);
     const speaker = await this.speakers.findOneBy({ id: playback.speakerId });
-    if (!speaker) return;
-    const { driver, target } = this.targets.resolve(speaker);
-    await driver.stop(target, playback.id).catch((error: unknown) => this.logger.warn({ err: error, playbackId: playback.id }, 'Could not stop a playback'));
+    if (speaker) {
+      const { driver, target } = this.targets.resolve(speaker);
+      await driver.stop(target, playback.id).catch((error: unknown) => this.logger.warn({ err: error, playbackId: playback.id }, 'Could not stop a playback'));
+    }
+    await this.leases.revoke(playback.speakerId, playback.id);
   }
 }
