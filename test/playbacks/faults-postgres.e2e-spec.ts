@@ -85,5 +85,12 @@ describe('Fault: PostgreSQL restarts during dispatch', () => {
     expect(secondRow.scheduledAt.getTime()).toBeGreaterThan(outageStart);
     expect(secondRow.scheduledAt.getTime()).toBeLessThan(outageEnd);
     await stage.expectSound([first, second, third], [onAir, released, staged]);
+    // And the broadcast log kept the proof of each, though the outage fell between the driver calls and their entries.
+    const logged = (await loa.dataSource.query(
+      `SELECT playback_id AS "playbackId", array_agg(event ORDER BY event) AS events FROM airtime_records WHERE playback_id = ANY($1) GROUP BY playback_id`,
+      [settled.map((row) => row.id)],
+    )) as Array<{ playbackId: string; events: string[] }>;
+    expect(logged).toHaveLength(3);
+    for (const { events } of logged) expect(events).toEqual(expect.arrayContaining(['commanded', 'finished']));
   }, 300_000);
 });
