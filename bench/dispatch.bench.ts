@@ -16,6 +16,7 @@
  */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
@@ -38,8 +39,10 @@ import { ProgramAudio } from '../src/playbacks/dispatch/program-audio';
 import { PlaybackDispatcher } from '../src/playbacks/playback-dispatcher';
 import { PlaybackPlanner } from '../src/playbacks/playback-planner';
 import { PlaybackWorker } from '../src/playbacks/playback.worker';
+import { LeaseRedis, SpeakerLeases } from '../src/playbacks/speaker-lease';
 import { DISPATCH_LEAD_MS, planningWindow, planPlaybacks } from '../src/playbacks/planning';
 import { QueueName } from '../src/queue/queue.constants';
+import { QueueWorkers } from '../src/queue/queue-workers';
 import { redisConnectionOptions } from '../src/queue/redis-connection';
 import { normaliseRrule, occurrencesBetween } from '../src/schedules/recurrence';
 import { RecurrenceEngine } from '../src/schedules/recurrence-engine';
@@ -288,6 +291,7 @@ async function main(): Promise<void> {
       airtime,
       recurrence,
       new ScheduleQuarantine(dataSource, new AuditService(dataSource.getRepository(AuditEntry))),
+      new SchedulerRegistry(),
     );
     const metrics = new DispatchMetrics(new Registry());
     const programs = new ProgramAudio(
@@ -392,7 +396,8 @@ async function main(): Promise<void> {
     const place = await seedCommune(sql, 'Xã Đúng Giờ', opts.speakers, opts.villageSize);
     const bulletin = await seedBulletin(sql, place.communeId);
     await sql.query('VACUUM ANALYZE');
-    const worker = new PlaybackWorker(dispatcher, airtime, config, playbackQueue);
+    const leases = new SpeakerLeases((await playbackQueue.client) as unknown as LeaseRedis, config.redis.queuePrefix);
+    const worker = new PlaybackWorker(dispatcher, airtime, leases, new QueueWorkers(config), config);
     await worker.onApplicationBootstrap();
     undo.push(() => worker.beforeApplicationShutdown());
     const leadMs = opts.leadMs ?? DISPATCH_LEAD_MS + 5_000 + opts.speakers;

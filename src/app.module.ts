@@ -1,4 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { InputModule } from './common/input.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -16,9 +17,9 @@ import { CommunesModule } from './communes/communes.module';
 import { RedisClientModule } from './queue/redis-client';
 import { GatewayModule } from './gateway/gateway.module';
 import { LiveModule } from './live/live.module';
-import { MediaLinksModule } from './media-links/media-links.module';
+import { MediaLinksApiModule } from './media-links/media-links-api.module';
 import { MetricsApiModule } from './metrics/metrics-api.module';
-import { PlaybackDispatchModule } from './playbacks/playback-dispatch.module';
+import { PlaybackWorkerModule } from './playbacks/playback-worker.module';
 import { PlaybacksModule } from './playbacks/playbacks.module';
 import { BroadcastsModule } from './broadcasts/broadcasts.module';
 import { SchedulesModule } from './schedules/schedules.module';
@@ -34,7 +35,7 @@ const API_MODULES: Type[] = [
   UsersModule,
   CommunesModule,
   SpeakersModule,
-  MediaLinksModule,
+  MediaLinksApiModule,
   GatewayModule,
   HealthModule,
   TopicsModule,
@@ -48,7 +49,7 @@ const API_MODULES: Type[] = [
   ReportsModule,
 ];
 /** Queue consumers. */
-const WORKER_MODULES: Type[] = [BulletinProcessingModule, PlaybackDispatchModule];
+const WORKER_MODULES: Type[] = [BulletinProcessingModule, PlaybackWorkerModule];
 
 /** Composes the process for its role: `api`, `worker`, or `all` (both, for a single machine). */
 @Module({})
@@ -61,6 +62,8 @@ export class AppModule {
         InputModule,
         ConfigModule.forRoot(config),
         LoggingModule,
+        // Every periodic timer (planner tick, checkpoints, health sweep, live feed) is registered in its SchedulerRegistry.
+        ScheduleModule.forRoot(),
         DatabaseModule,
         QueueModule,
         ...(config.runsApi ? API_MODULES : []),

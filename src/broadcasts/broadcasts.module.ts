@@ -1,19 +1,16 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Playback } from '../playbacks/playback.entity';
+import { PlaybackDispatchModule } from '../playbacks/playback-dispatch.module';
 import { PlaybacksModule } from '../playbacks/playbacks.module';
 import { SchedulesModule } from '../schedules/schedules.module';
-import { SecretBox } from '../security/secret-box';
-import { Speaker } from '../speakers/speaker.entity';
-import { SpeakerTargets } from '../speakers/speaker-targets';
-import { speakerDriverRegistryProvider } from '../speakers/speakers.module';
 import { BroadcastsController } from './broadcasts.controller';
 import { BroadcastsService } from './broadcasts.service';
 
-/** Emergency broadcasts (api role): create, plan at once, stop. */
+/** Emergency broadcasts (api role): create, plan at once, stop through the dispatcher's stop. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Playback, Speaker]), SchedulesModule, PlaybacksModule],
+  imports: [TypeOrmModule.forFeature([Playback]), SchedulesModule, PlaybacksModule, PlaybackDispatchModule],
   controllers: [BroadcastsController],
-  providers: [BroadcastsService, SpeakerTargets, SecretBox, speakerDriverRegistryProvider],
+  providers: [BroadcastsService],
 })
 export class BroadcastsModule {}

@@ -1,12 +1,10 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { DelayedError, Job, Worker } from 'bullmq';
+import { DelayedError, Job } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { FfmpegFailure } from '../media/ffmpeg.adapter';
 import { SilentAudioError } from '../media/loudness-plan';
 import { AudioJobName, AudioJobPayloads, JobOutcome, QueueName } from '../queue/queue.constants';
-import { closeWithGrace } from '../queue/close-with-grace';
-import { redisConnectionOptions } from '../queue/redis-connection';
-import { repeatedErrorLog } from '../queue/repeated-error-log';
+import { QueueConsumer, QueueWorkers } from '../queue/queue-workers';
 import { BulletinRenderer } from './bulletin-renderer';
 
 type AudioJob = Job<AudioJobPayloads[AudioJobName], JobOutcome, AudioJobName>;
@@ -26,31 +24,28 @@ function reasonFor(error: unknown): string {
 @Injectable()
 export class AudioWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(AudioWorker.name);
-  private worker: Worker<AudioJobPayloads[AudioJobName], JobOutcome, AudioJobName> | null = null;
+  private consumer: QueueConsumer<AudioJobPayloads[AudioJobName], JobOutcome, AudioJobName> | null = null;
   private readonly running = new Map<string, AbortController>();
 
   constructor(
     private readonly renderer: BulletinRenderer,
+    private readonly workers: QueueWorkers,
     private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
     const lockDuration = this.config.audio.jobLockSeconds * 1000;
-    const worker = new Worker<AudioJobPayloads[AudioJobName], JobOutcome, AudioJobName>(QueueName.Audio, (job, token) => this.process(job, token), {
-      connection: redisConnectionOptions(this.config.redis.url),
-      prefix: this.config.redis.queuePrefix,
+    this.consumer = this.workers.start<AudioJobPayloads[AudioJobName], JobOutcome, AudioJobName>(QueueName.Audio, (job, token) => this.process(job, token), {
       concurrency: this.config.audio.workerConcurrency,
       lockDuration,
       stalledInterval: lockDuration,
       maxStalledCount: 2,
     });
-    worker.on('error', repeatedErrorLog((error, repeats) => this.logger.error({ err: error, repeats }, 'Audio worker error')));
-    this.worker = worker;
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    if (!this.worker) return;
-    await closeWithGrace(this.worker, this.config.shutdownGraceMs, () => {
+    if (!this.consumer) return;
+    await this.consumer.close(() => {
       this.logger.warn({ jobs: [...this.running.keys()] }, 'Stopping unfinished audio jobs; they go back to the queue');
       for (const controller of this.running.values()) controller.abort();
     });

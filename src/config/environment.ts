@@ -174,8 +174,11 @@ export class Environment {
   @IsOptional() @IsString()
   AIRTIME_SIGNING_KEY: string | undefined = undefined;
 
-  /** Minutes between signed checkpoints of the airtime chains (one instance writes them, by lock); 0 = only on demand. */
-  @IsInt() @Min(0) @Max(24 * 60)
+  /**
+   * Minutes between signed checkpoints of the airtime chains (one instance writes them, by lock); 0 = only on demand.
+   * Fractions are allowed (0.05 = every 3 s), so a test can watch the timer sign one.
+   */
+  @IsNumber() @Min(0) @Max(24 * 60)
   AIRTIME_CHECKPOINT_INTERVAL_MINUTES: number = 15;
 
   /** Where devices reach this service (gateways fetch audio from here); defaults to http://localhost:PORT. */

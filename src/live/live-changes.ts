@@ -1,12 +1,16 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, MoreThan } from 'typeorm';
+import { clearNamedTimer, setNamedInterval } from '../common/named-timers';
 import { Playback } from '../playbacks/playback.entity';
 import { PlaybackView, toPlaybackView } from '../playbacks/playback-view';
 import { Placed } from './live-audience';
 
 /** How often the one poller of this process asks PostgreSQL what changed. */
 export const LIVE_POLL_MS = 1500;
+/** The poller's name in Nest's SchedulerRegistry. */
+export const LIVE_POLL_TIMER = 'live-changes';
 /**
  * Each poll looks this far behind the previous one: a writer's `updated_at = now()` is its transaction's start,
  * so a row can become visible a little after the instant it carries. Repeats inside the window are dropped.
@@ -56,16 +60,20 @@ export class LiveChanges implements OnModuleDestroy {
   private readonly sentPlaybacks = new Map<string, number>();
   /** speaker id → what was last sent about it, so a health check that changed nothing sends nothing. */
   private readonly sentSpeakers = new Map<string, string>();
-  private timer: NodeJS.Timeout | null = null;
+  private watching = false;
   private since: Date | null = null;
   private polling = false;
   private failing = false;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly scheduler: SchedulerRegistry,
+  ) {}
 
   subscribe(subscriber: LiveSubscriber): () => void {
     this.subscribers.add(subscriber);
-    if (!this.timer) this.timer = setInterval(() => void this.poll(), LIVE_POLL_MS);
+    if (!this.watching) setNamedInterval(this.scheduler, LIVE_POLL_TIMER, LIVE_POLL_MS, () => void this.poll());
+    this.watching = true;
     return () => {
       this.subscribers.delete(subscriber);
       if (this.subscribers.size === 0) this.stop();
@@ -143,8 +151,8 @@ export class LiveChanges implements OnModuleDestroy {
   }
 
   private stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    clearNamedTimer(this.scheduler, 'interval', LIVE_POLL_TIMER);
+    this.watching = false;
     this.since = null;
     this.sentPlaybacks.clear();
     this.sentSpeakers.clear();

@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
 import { MediaModule } from '../media/media.module';
 import { DriverAudioCache } from '../speakers/drivers/driver-audio-cache';
-import { MediaLinksController } from './media-links.controller';
 import { MediaLinks } from './media-links.service';
 
 /** Audio for devices: per-driver variants of renditions, and the signed links gateways fetch them by. */
 @Module({
   imports: [MediaModule],
-  controllers: [MediaLinksController],
   providers: [MediaLinks, DriverAudioCache],
   exports: [MediaLinks, DriverAudioCache],
 })

@@ -1,31 +1,32 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AirtimeModule } from '../airtime/airtime.module';
 import { Bulletin } from '../bulletins/bulletin.entity';
 import { ChimeModule } from '../chime/chime.module';
 import { MediaModule } from '../media/media.module';
-import { MediaLinks } from '../media-links/media-links.service';
+import { MediaLinksModule } from '../media-links/media-links.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { ScheduleBulletin } from '../schedules/schedule-bulletin.entity';
 import { Schedule } from '../schedules/schedule.entity';
-import { SecretBox } from '../security/secret-box';
-import { DriverAudioCache } from '../speakers/drivers/driver-audio-cache';
+import { SpeakerDriversModule } from '../speakers/drivers/speaker-drivers.module';
 import { Speaker } from '../speakers/speaker.entity';
-import { SpeakerTargets } from '../speakers/speaker-targets';
-import { speakerDriverRegistryProvider } from '../speakers/speakers.module';
-import { AirtimeRecorder } from './dispatch/airtime-recorder';
+import { PlaybackAirtimeModule } from './dispatch/playback-airtime.module';
+import { PlaybackStops } from './dispatch/playback-stops';
 import { PlaybackWrites } from './dispatch/playback-writes';
 import { ProgramAudio } from './dispatch/program-audio';
 import { PlaybackDispatcher } from './playback-dispatcher';
 import { Playback } from './playback.entity';
-import { PlaybackWorker } from './playback.worker';
+import { SpeakerLeasesModule } from './speaker-leases.module';
 
-/** Plays due playbacks from the `playback` queue through the speakers' drivers (worker role, no controllers). */
+/**
+ * Drives speakers for playbacks: the dispatcher the `playback` queue's worker runs, and the stop that takes a speaker
+ * from a playback on air (emergency broadcasts). Its drivers, leases and writes are the process's only ones.
+ */
 @Module({
-  imports: [TypeOrmModule.forFeature([Playback, Schedule, ScheduleBulletin, Bulletin, Speaker]), MediaModule, MetricsModule, AirtimeModule, ChimeModule],
-  providers: [
-    PlaybackWorker, PlaybackDispatcher, PlaybackWrites, ProgramAudio, AirtimeRecorder,
-    SpeakerTargets, SecretBox, speakerDriverRegistryProvider, DriverAudioCache, MediaLinks,
+  imports: [
+    TypeOrmModule.forFeature([Playback, Schedule, ScheduleBulletin, Bulletin, Speaker]),
+    MediaModule, MediaLinksModule, MetricsModule, ChimeModule, PlaybackAirtimeModule, SpeakerDriversModule, SpeakerLeasesModule,
   ],
+  providers: [PlaybackDispatcher, PlaybackWrites, ProgramAudio, PlaybackStops],
+  exports: [PlaybackDispatcher, PlaybackStops],
 })
 export class PlaybackDispatchModule {}

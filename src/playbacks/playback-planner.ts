@@ -1,9 +1,11 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, In, IsNull, Repository } from 'typeorm';
+import { clearNamedTimer, setNamedTimeout } from '../common/named-timers';
 import { AppConfig } from '../config/app-config';
 import { PlaybackJobName, PlaybackJobPayloads, QueueName } from '../queue/queue.constants';
 import { RecurrenceEngine } from '../schedules/recurrence-engine';
@@ -23,6 +25,8 @@ import {
 
 /** Held by the one instance that plans; the others skip the tick. */
 export const PLANNER_LOCK = [LOA_LOCK_NAMESPACE, 2] as const;
+/** The minute tick's name in Nest's SchedulerRegistry. */
+export const PLANNER_TICK = 'playback-planner';
 const INSERT_CHUNK = 5_000;
 const JOB_CHUNK = 1_000;
 /** How often planCommuneNow asks again for a lock another run holds. */
@@ -86,7 +90,6 @@ export type PlanReport =
 @Injectable()
 export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(PlaybackPlanner.name);
-  private timer: NodeJS.Timeout | undefined;
   private stopping = false;
   private running: Promise<unknown> = Promise.resolve();
   private leases: SpeakerLeases | null = null;
@@ -100,6 +103,7 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
     private readonly airtime: AirtimeRecorder,
     private readonly recurrence: RecurrenceEngine,
     private readonly quarantine: ScheduleQuarantine,
+    private readonly scheduler: SchedulerRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -111,7 +115,7 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    clearTimeout(this.timer);
+    clearNamedTimer(this.scheduler, 'timeout', PLANNER_TICK);
     await this.running;
     await this.airtime.drain();
   }
@@ -121,7 +125,7 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
     this.running = this.planOnce()
       .catch((error: unknown) => this.logger.error({ err: error }, 'Planning failed; next minute retries'))
       .finally(() => {
-        if (!this.stopping) this.timer = setTimeout(() => this.tick(), msUntilNextMinute(new Date()));
+        if (!this.stopping) setNamedTimeout(this.scheduler, PLANNER_TICK, msUntilNextMinute(new Date()), () => this.tick());
       });
   }
 

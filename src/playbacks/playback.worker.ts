@@ -1,15 +1,12 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectQueue } from '@nestjs/bullmq';
-import { DelayedError, Job, Queue, Worker } from 'bullmq';
+import { DelayedError, Job } from 'bullmq';
 import { setMaxListeners } from 'node:events';
 import { AppConfig } from '../config/app-config';
 import { JobOutcome, PlaybackJobName, PlaybackJobPayloads, QueueName } from '../queue/queue.constants';
-import { closeWithGrace } from '../queue/close-with-grace';
-import { redisConnectionOptions } from '../queue/redis-connection';
-import { repeatedErrorLog } from '../queue/repeated-error-log';
+import { QueueConsumer, QueueWorkers } from '../queue/queue-workers';
 import { AirtimeRecorder } from './dispatch/airtime-recorder';
 import { PlaybackDispatcher } from './playback-dispatcher';
-import { LeaseRedis, SpeakerLeases } from './speaker-lease';
+import { SpeakerLeases } from './speaker-lease';
 
 type PlaybackJob = Job<PlaybackJobPayloads[PlaybackJobName], JobOutcome, PlaybackJobName>;
 
@@ -21,35 +18,31 @@ type PlaybackJob = Job<PlaybackJobPayloads[PlaybackJobName], JobOutcome, Playbac
 @Injectable()
 export class PlaybackWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(PlaybackWorker.name);
-  private worker: Worker<PlaybackJobPayloads[PlaybackJobName], JobOutcome, PlaybackJobName> | null = null;
+  private consumer: QueueConsumer<PlaybackJobPayloads[PlaybackJobName], JobOutcome, PlaybackJobName> | null = null;
   private readonly stopping = new AbortController();
-  private leases: SpeakerLeases | null = null;
 
   constructor(
     private readonly dispatcher: PlaybackDispatcher,
     private readonly airtime: AirtimeRecorder,
+    private readonly leases: SpeakerLeases,
+    private readonly workers: QueueWorkers,
     private readonly config: AppConfig,
-    @InjectQueue(QueueName.Playback) private readonly queue: Queue,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     // Every village job waiting for its instant listens for the stop: hundreds at once is the normal case.
     setMaxListeners(0, this.stopping.signal);
-    // BullMQ's client is an ioredis instance; its typings only name the commands BullMQ itself uses.
-    this.leases = new SpeakerLeases((await this.queue.client) as unknown as LeaseRedis, this.config.redis.queuePrefix);
-    const worker = new Worker<PlaybackJobPayloads[PlaybackJobName], JobOutcome, PlaybackJobName>(QueueName.Playback, (job, token) => this.process(job, token), {
-      connection: redisConnectionOptions(this.config.redis.url),
-      prefix: this.config.redis.queuePrefix,
-      concurrency: this.config.playback.workerConcurrency,
-    });
-    worker.on('error', repeatedErrorLog((error, repeats) => this.logger.error({ err: error, repeats }, 'Playback worker error')));
-    this.worker = worker;
+    this.consumer = this.workers.start<PlaybackJobPayloads[PlaybackJobName], JobOutcome, PlaybackJobName>(
+      QueueName.Playback,
+      (job, token) => this.process(job, token),
+      { concurrency: this.config.playback.workerConcurrency },
+    );
   }
 
   /** Running broadcasts get SHUTDOWN_GRACE_MS to end; then they are stopped and recorded as failed (interrupted). */
   async beforeApplicationShutdown(): Promise<void> {
-    if (!this.worker) return;
-    await closeWithGrace(this.worker, this.config.shutdownGraceMs, () => {
+    if (!this.consumer) return;
+    await this.consumer.close(() => {
       this.logger.warn('Stopping unfinished playbacks');
       this.stopping.abort(new Error('the worker shut down'));
     });
@@ -59,7 +52,7 @@ export class PlaybackWorker implements OnApplicationBootstrap, BeforeApplication
 
   private async process(job: PlaybackJob, token?: string): Promise<JobOutcome> {
     const { scheduleId, scheduledAt, villageId } = job.data;
-    const report = await this.dispatcher.dispatchVillage({ scheduleId, scheduledAt: new Date(scheduledAt), villageId }, this.leases!, this.stopping.signal);
+    const report = await this.dispatcher.dispatchVillage({ scheduleId, scheduledAt: new Date(scheduledAt), villageId }, this.leases, this.stopping.signal);
     // Stopped before some playbacks went on air: another worker takes the job (and them) at once.
     if (report.abandoned > 0 && token) {
       await job.moveToDelayed(Date.now(), token);

@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AirtimeModule } from '../airtime/airtime.module';
 import { Schedule } from '../schedules/schedule.entity';
 import { SchedulesModule } from '../schedules/schedules.module';
-import { AirtimeRecorder } from './dispatch/airtime-recorder';
+import { PlaybackAirtimeModule } from './dispatch/playback-airtime.module';
 import { PlaybackPlanner } from './playback-planner';
 import { Playback } from './playback.entity';
 import { PlaybacksController } from './playbacks.controller';
@@ -14,9 +13,9 @@ import { ScheduleReplanner } from './schedule-replanner';
 
 /** Playbacks: the planner that makes and queues them, and their reading API (api role). */
 @Module({
-  imports: [TypeOrmModule.forFeature([Playback, Schedule]), SchedulesModule, AirtimeModule],
+  imports: [TypeOrmModule.forFeature([Playback, Schedule]), SchedulesModule, PlaybackAirtimeModule],
   controllers: [PlaybacksController],
-  providers: [PlaybacksService, OperatorReports, PlaybackPlanner, ScheduleReplanner, RedisLossReplanner, AirtimeRecorder],
+  providers: [PlaybacksService, OperatorReports, PlaybackPlanner, ScheduleReplanner, RedisLossReplanner],
   exports: [PlaybackPlanner],
 })
 export class PlaybacksModule {}

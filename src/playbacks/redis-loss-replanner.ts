@@ -1,6 +1,8 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import Redis from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { clearNamedTimer, setNamedInterval } from '../common/named-timers';
 import { AppConfig } from '../config/app-config';
 import { InjectRedis } from '../queue/redis-client';
 import { RedisLossMarker } from '../queue/redis-loss-marker';
@@ -10,6 +12,7 @@ import { PlaybackPlanner } from './playback-planner';
 
 /** How often the marker is looked at. */
 const LOOK_MS = 1_000;
+const TIMER = 'redis-loss-look';
 /** Workers staged or on air put their lost leases back within a lease-watch round; the re-plan waits two. */
 const LEASES_BACK_MS = 2 * LEASE_WATCH_MS;
 /** How long a re-plan waits for the planner lock another run holds. */
@@ -30,7 +33,6 @@ export class RedisLossReplanner implements OnApplicationBootstrap, BeforeApplica
   private readonly logFailure = repeatedErrorLog((error, repeats) => this.logger.warn({ err: error, repeats }, 'Could not look for a Redis loss'));
   private readonly onReady = (): void => void this.look();
   private marker: RedisLossMarker | null = null;
-  private timer: NodeJS.Timeout | undefined;
   private looking: Promise<void> | null = null;
   private replanDue = false;
 
@@ -38,18 +40,19 @@ export class RedisLossReplanner implements OnApplicationBootstrap, BeforeApplica
     @InjectRedis() private readonly redis: Redis,
     private readonly planner: PlaybackPlanner,
     private readonly config: AppConfig,
+    private readonly timers: SchedulerRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
     if (!this.config.planner.enabled) return;
     this.marker = new RedisLossMarker(this.redis, `${this.config.redis.queuePrefix}:redis-marker`);
-    this.timer = setInterval(() => void this.look(), LOOK_MS);
+    setNamedInterval(this.timers, TIMER, LOOK_MS, () => void this.look());
     this.redis.on('ready', this.onReady);
     void this.look();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
+    clearNamedTimer(this.timers, 'interval', TIMER);
     this.redis.off('ready', this.onReady);
     await this.looking;
   }

@@ -3,8 +3,12 @@ import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { redisConnectionOptions } from './redis-connection';
 import { QueueName } from './queue.constants';
+import { QueueWorkers } from './queue-workers';
 
-/** The BullMQ connection and the queues every role may produce to. Consumers live in their feature modules. */
+/**
+ * The BullMQ connection, the queues every role may produce to, and the one way to start a consumer (QueueWorkers).
+ * Consumers live in their feature modules.
+ */
 @Global()
 @Module({
   imports: [
@@ -17,6 +21,7 @@ import { QueueName } from './queue.constants';
     }),
     BullModule.registerQueue({ name: QueueName.Audio }, { name: QueueName.Playback }),
   ],
-  exports: [BullModule],
+  providers: [QueueWorkers],
+  exports: [BullModule, QueueWorkers],
 })
 export class QueueModule {}

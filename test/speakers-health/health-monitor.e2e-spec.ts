@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { getRepositoryToken } from '@nestjs/typeorm';
 import { Emulator, EmulatorOptions, startEmulator } from '../../src/emulator/emulator';
 import { HealthSweepReport, SpeakerHealthMonitor } from '../../src/speakers/health/health-monitor';
@@ -92,6 +93,7 @@ describe('Speaker health monitor', () => {
       loa.dataSource,
       app.get(SpeakerHealthService),
       loa.config,
+      new SchedulerRegistry(),
     );
   }
 

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AirtimeEntry, AirtimeEvent, AirtimeEvidenceLevel, AirtimeLedger } from '../../airtime/airtime-ledger';
 import { PlaybackEvidenceRecord } from '../playback.entity';
 
@@ -23,10 +24,15 @@ export interface AirtimeFact {
 
 /** Entries collected within this long are appended in one call. */
 const BATCH_MS = 50;
+/**
+ * Waits between tries of an append (0.5 s doubling, about a minute in all, as for the playbacks' own writes): a
+ * PostgreSQL restart must not lose the proof of what a speaker did.
+ */
+const APPEND_RETRIES_MS = [500, 1_000, 2_000, 4_000, 8_000, 16_000, 30_000];
 
 /**
  * Appends dispatch outcomes to the broadcast log (the airtime ledger), batched and never on the critical path: the
- * drivers are called first, the entries follow. A failed append is retried once, then logged loudly.
+ * drivers are called first, the entries follow. A failed append is retried for about a minute, then logged loudly.
  */
 @Injectable()
 export class AirtimeRecorder {
@@ -87,13 +93,16 @@ export class AirtimeRecorder {
     const ledger = this.ledger;
     // One append at a time, in order: a commune's chain sees the entries as they happened.
     this.flushing = this.flushing.then(async () => {
-      try {
-        await ledger.append(batch);
-      } catch (first) {
-        this.logger.warn({ err: first, entries: batch.length }, 'Airtime append failed; retrying once');
-        await ledger.append(batch).catch((error: unknown) =>
-          this.logger.error({ err: error, playbackIds: batch.map((entry) => entry.playbackId) }, 'Airtime entries could not be appended'),
-        );
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await ledger.append(batch);
+        } catch (error) {
+          if (attempt >= APPEND_RETRIES_MS.length) {
+            return this.logger.error({ err: error, playbackIds: batch.map((entry) => entry.playbackId) }, 'Airtime entries could not be appended');
+          }
+          if (attempt === 0) this.logger.warn({ err: error, entries: batch.length }, 'Airtime append failed; retrying for about a minute');
+          await sleep(APPEND_RETRIES_MS[attempt]);
+        }
       }
     });
     return this.flushing;

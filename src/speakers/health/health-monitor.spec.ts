@@ -1,20 +1,23 @@
 import { Logger } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { DataSource, Repository } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { SpeakerHealthCheck } from '../speaker-health-check.entity';
 import { Speaker } from '../speaker.entity';
-import { HealthSweepReport, SpeakerHealthMonitor } from './health-monitor';
+import { HEALTH_SWEEP_TIMER, HealthSweepReport, SpeakerHealthMonitor } from './health-monitor';
 import { SpeakerHealthService } from './speaker-health.service';
 
 describe('SpeakerHealthMonitor timer', () => {
   const INTERVAL_SECONDS = 60;
   let monitor: SpeakerHealthMonitor;
+  let scheduler: SchedulerRegistry;
   let sweepOnce: jest.SpyInstance<Promise<HealthSweepReport>>;
   let logged: { error: jest.SpyInstance; log: jest.SpyInstance };
 
   beforeEach(() => {
     logged = { error: jest.spyOn(Logger.prototype, 'error').mockImplementation(), log: jest.spyOn(Logger.prototype, 'log').mockImplementation() };
     jest.useFakeTimers({ now: 125_500 });
+    scheduler = new SchedulerRegistry();
     const config = { speakers: { healthMonitor: true, healthIntervalSeconds: INTERVAL_SECONDS, healthConcurrency: 20 } } as AppConfig;
     monitor = new SpeakerHealthMonitor(
       {} as Repository<Speaker>,
@@ -22,6 +25,7 @@ describe('SpeakerHealthMonitor timer', () => {
       {} as DataSource,
       {} as SpeakerHealthService,
       config,
+      scheduler,
     );
     sweepOnce = jest.spyOn(monitor, 'sweepOnce').mockResolvedValue({ swept: false, reason: 'another instance is sweeping' });
   });
@@ -41,8 +45,10 @@ describe('SpeakerHealthMonitor timer', () => {
     expect(Date.now()).toBe(180_000);
     await jest.advanceTimersByTimeAsync(INTERVAL_SECONDS * 1000);
     expect(sweepOnce).toHaveBeenCalledTimes(2);
+    expect(scheduler.getTimeouts()).toEqual([HEALTH_SWEEP_TIMER]);
 
     await monitor.beforeApplicationShutdown();
+    expect(scheduler.getTimeouts()).toEqual([]);
     await jest.advanceTimersByTimeAsync(10 * INTERVAL_SECONDS * 1000);
     expect(sweepOnce).toHaveBeenCalledTimes(2);
   });
@@ -60,13 +66,14 @@ describe('SpeakerHealthMonitor timer', () => {
 
   it('does not start when switched off', async () => {
     const off = { speakers: { healthMonitor: false, healthIntervalSeconds: INTERVAL_SECONDS, healthConcurrency: 20 } } as AppConfig;
-    monitor = new SpeakerHealthMonitor({} as Repository<Speaker>, {} as Repository<SpeakerHealthCheck>, {} as DataSource, {} as SpeakerHealthService, off);
+    monitor = new SpeakerHealthMonitor({} as Repository<Speaker>, {} as Repository<SpeakerHealthCheck>, {} as DataSource, {} as SpeakerHealthService, off, scheduler);
     sweepOnce = jest.spyOn(monitor, 'sweepOnce').mockResolvedValue({ swept: false, reason: 'another instance is sweeping' });
     monitor.onApplicationBootstrap();
 
     await jest.advanceTimersByTimeAsync(10 * INTERVAL_SECONDS * 1000);
 
     expect(sweepOnce).not.toHaveBeenCalled();
+    expect(scheduler.getTimeouts()).toEqual([]);
     expect(logged.log).toHaveBeenCalledWith('Speaker health monitor is off (SPEAKER_HEALTH_MONITOR)');
   });
 });

@@ -1,6 +1,8 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Not, Repository } from 'typeorm';
+import { clearNamedTimer, setNamedTimeout } from '../../common/named-timers';
 import { AppConfig } from '../../config/app-config';
 import { SpeakerHealthCheck } from '../speaker-health-check.entity';
 import { Speaker } from '../speaker.entity';
@@ -10,6 +12,8 @@ import { SpeakerHealthService } from './speaker-health.service';
 
 /** Held by the one instance that sweeps; the others skip the round. */
 export const HEALTH_SWEEP_LOCK = [LOA_LOCK_NAMESPACE, 1] as const;
+/** The sweep's timer name in Nest's SchedulerRegistry. */
+export const HEALTH_SWEEP_TIMER = 'speaker-health-sweep';
 export const HISTORY_RETENTION_MS = 30 * 24 * 3600_000;
 const PRUNE_EVERY_MS = 24 * 3600_000;
 /** Rows deleted per statement, so that pruning never holds a long lock on the history. */
@@ -34,7 +38,6 @@ export type HealthSweepReport =
 export class SpeakerHealthMonitor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SpeakerHealthMonitor.name);
   private readonly stopping = new AbortController();
-  private timer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
   private nextPruneAt = 0;
 
@@ -44,6 +47,7 @@ export class SpeakerHealthMonitor implements OnApplicationBootstrap, BeforeAppli
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly health: SpeakerHealthService,
     private readonly config: AppConfig,
+    private readonly scheduler: SchedulerRegistry,
   ) {}
 
   private get intervalMs(): number {
@@ -59,7 +63,7 @@ export class SpeakerHealthMonitor implements OnApplicationBootstrap, BeforeAppli
 
   /** Runs before the database closes: no new check starts, and those in flight may still write their result. */
   async beforeApplicationShutdown(): Promise<void> {
-    clearTimeout(this.timer);
+    clearNamedTimer(this.scheduler, 'timeout', HEALTH_SWEEP_TIMER);
     this.stopping.abort();
     await Promise.all(this.inFlight);
   }
@@ -101,13 +105,13 @@ export class SpeakerHealthMonitor implements OnApplicationBootstrap, BeforeAppli
   }
 
   private scheduleNextRound(): void {
-    this.timer = setTimeout(() => {
+    setNamedTimeout(this.scheduler, HEALTH_SWEEP_TIMER, msUntilNextRound(Date.now(), this.intervalMs), () => {
       this.sweepOnce()
         .catch((error: unknown) => this.logger.error({ err: error }, 'Speaker health sweep failed'))
         .finally(() => {
           if (!this.stopping.signal.aborted) this.scheduleNextRound();
         });
-    }, msUntilNextRound(Date.now(), this.intervalMs));
+    });
   }
 
   private async sweep(concurrency: number, spreadMs: number, signal: AbortSignal) {
