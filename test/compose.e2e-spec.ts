@@ -34,7 +34,6 @@ const CLOSE_MARGIN_MS = 5_000;
 // Reading compose
 
 // Compose data is untyped YAML; the accessors below normalise each syntax compose accepts.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Yaml = any;
 type HostEnv = Record<string, string | undefined>;
 
