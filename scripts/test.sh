@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# `npm test`: the whole suite (unit, then integration on real PostgreSQL, Redis and ffmpeg).
-# With arguments (`npm test -- test/x.e2e-spec.ts`), jest runs just those, in band.
+# `npm test`: `npm run lint`, then the whole suite (unit, then integration on real PostgreSQL, Redis and ffmpeg).
+# With arguments (`npm test -- test/x.e2e-spec.ts`), jest runs just those, in band, without the lint.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/prepare-machine.sh
 bash scripts/ensure-dependencies.sh
+# The whole suite starts with the house rules (eslint, prettier --check, both type checks), so CI fails on them first.
+if [ $# -eq 0 ]; then npm run lint; fi
 # The browser tests drive the built console; building it takes a second, so it is always fresh.
 npx vite build --config web/vite.config.mts --logLevel warn
 if [ $# -gt 0 ]; then exec npx jest --runInBand "$@"; fi

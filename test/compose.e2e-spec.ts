@@ -23,7 +23,7 @@ type AppService = keyof typeof APP_ROLES;
 const APP_SERVICES = Object.keys(APP_ROLES) as AppService[];
 const KNOWN_VARIABLES = Object.keys(new Environment());
 const POSTGRES_DATA = '/var/lib/postgresql/data';
-/** The host port the brief promises (http://localhost:3000). */
+/** The host port README's Docker section promises (the API on port 3000). */
 const PUBLISHED_PORT = '3000';
 /** Compose's default when stop_grace_period is unset. */
 const DEFAULT_STOP_GRACE_MS = 10_000;
@@ -34,7 +34,6 @@ const CLOSE_MARGIN_MS = 5_000;
 // Reading compose
 
 // Compose data is untyped YAML; the accessors below normalise each syntax compose accepts.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Yaml = any;
 type HostEnv = Record<string, string | undefined>;
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Type } from '@nestjs/common';
 import { DECORATORS } from '@nestjs/swagger/dist/constants';
 import { AuditService } from '../src/audit/audit.service';
 import { UPLOAD_TEXT_FIELDS, UploadBulletinDto } from '../src/bulletins/dto/upload-bulletin.dto';
@@ -15,7 +16,7 @@ import { startTestApp, TestApp } from './support/test-app';
  */
 
 /** Routes whose body is multipart, read by the handler itself: their text fields are named by a DTO here. */
-const MULTIPART_FIELDS: Record<string, Function> = { 'POST /api/bulletins': UploadBulletinDto };
+const MULTIPART_FIELDS: Record<string, Type> = { 'POST /api/bulletins': UploadBulletinDto };
 
 const CONTROL_CHARACTER = /contains an invisible control character \(U\+0000\)/;
 const PAGING_PARAMETERS = ['page', 'pageSize', 'limit'];

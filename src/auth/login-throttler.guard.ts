@@ -1,14 +1,12 @@
 import { ExecutionContext, HttpException, HttpStatus, Injectable } from '@nestjs/common';
-import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
+import { ThrottlerGetTrackerFunction, ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { Response } from 'express';
 
 export const ACCOUNT_THROTTLER = 'account';
 export const ADDRESS_THROTTLER = 'address';
 
-type Tracker = (request: Record<string, any>) => string;
-
 /** The account a login attempt targets, normalised as usernames are stored. */
-export function loginAccountTracker(installation: string): Tracker {
+export function loginAccountTracker(installation: string): ThrottlerGetTrackerFunction {
   return (request) => {
     const username = typeof request.body?.username === 'string' ? request.body.username.trim().toLowerCase() : '';
     return `${installation}:login-account:${username}`;
@@ -16,7 +14,7 @@ export function loginAccountTracker(installation: string): Tracker {
 }
 
 /** The client address as Express resolved it: X-Forwarded-For counts only behind a configured trusted proxy. */
-export function loginAddressTracker(installation: string): Tracker {
+export function loginAddressTracker(installation: string): ThrottlerGetTrackerFunction {
   return (request) => `${installation}:login-address:${request.ip}`;
 }
 

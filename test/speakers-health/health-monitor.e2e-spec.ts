@@ -213,7 +213,7 @@ describe('Speaker health monitor', () => {
 
   it('lets the other instance sweep once the first has finished its round', async () => {
     const device = await emulate();
-    const id = await register(device.url);
+    await register(device.url);
 
     await sweep(loa);
     await sweep(twin);

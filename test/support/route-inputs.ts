@@ -1,9 +1,10 @@
+import { Type } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { getMetadataStorage } from 'class-validator';
 import { Route } from './route-table';
 
-// class-transformer types its metadata storage under types/, not beside cjs/storage.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- class-transformer types its metadata storage under types/, not beside cjs/storage.
 const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as typeof import('class-transformer/types/storage');
 
 /** What a route reads from the request, from Nest's handler metadata and class-validator's metadata of its DTOs. */
@@ -22,19 +23,19 @@ interface RouteArgument {
 }
 
 /** Every property class-validator knows on `dto` (the whitelist), nested DTOs expanded to dotted paths. */
-export function dtoFields(dto: Function, prefix = ''): string[] {
+export function dtoFields(dto: Type, prefix = ''): string[] {
   const metadatas = getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false);
   const names = [...new Set(metadatas.map((metadata) => metadata.propertyName))];
   return names.flatMap((name) => {
     const nested = metadatas.some((metadata) => metadata.propertyName === name && metadata.type === 'nestedValidation');
     const type = nested ? defaultMetadataStorage.findTypeMetadata(dto, name)?.typeFunction() : undefined;
-    return typeof type === 'function' ? dtoFields(type, `${prefix}${name}.`) : [`${prefix}${name}`];
+    return typeof type === 'function' ? dtoFields(type as Type, `${prefix}${name}.`) : [`${prefix}${name}`];
   });
 }
 
 export function routeInputs(route: Route): RouteInputs {
   const argumentsByKey = (Reflect.getMetadata(ROUTE_ARGS_METADATA, route.controller, route.handler) ?? {}) as Record<string, RouteArgument>;
-  const types = (Reflect.getMetadata('design:paramtypes', route.controller.prototype, route.handler) ?? []) as Function[];
+  const types = (Reflect.getMetadata('design:paramtypes', route.controller.prototype, route.handler) ?? []) as Type[];
   const argumentsOf = (kind: RouteParamtypes) =>
     Object.entries(argumentsByKey)
       .filter(([key]) => key.split(':')[0] === String(kind))

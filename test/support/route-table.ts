@@ -1,4 +1,4 @@
-import { INestApplication, RequestMethod } from '@nestjs/common';
+import { INestApplication, RequestMethod, Type } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import { ACCESS_RULE, AccessRule } from '../../src/auth/access.decorators';
@@ -8,7 +8,7 @@ export interface Route {
   key: string;
   rule: AccessRule | undefined;
   /** The controller class and handler name, to read the route's other metadata (its DTOs). */
-  controller: Function;
+  controller: Type;
   handler: string;
 }
 
@@ -30,7 +30,7 @@ export function routeTable(app: INestApplication, globalPrefix = 'api'): Route[]
         const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
         const path = joinPath(globalPrefix, base, Reflect.getMetadata(PATH_METADATA, handler) as string);
         const rule = (Reflect.getMetadata(ACCESS_RULE, handler) ?? Reflect.getMetadata(ACCESS_RULE, controller)) as AccessRule | undefined;
-        routes.push({ key: `${method} ${path}`, rule, controller: wrapper.metatype as Function, handler: name });
+        routes.push({ key: `${method} ${path}`, rule, controller: wrapper.metatype as Type, handler: name });
       }
     }
   }
