@@ -1,4 +1,4 @@
-import { allPageItems, allItems, api, query } from '../api';
+import { allPageItems, allItems, api } from '../api';
 import { Directory, loadDirectory, speakerLabel } from '../directory';
 import { field, h, notice, option, replace } from '../dom';
 import { clock, FAILURE_REASON, localDay, PLAYBACK_STATUS, zonedInstant } from '../format';
