@@ -30,6 +30,8 @@ export type AxisSpeakerMode =
 
 export interface AxisSpeakerOptions {
   mode?: AxisSpeakerMode;
+  /** 0 (the default) picks a free port. */
+  port?: number;
   username?: string;
   password?: string;
   algorithm?: DigestAlgorithm;
@@ -96,7 +98,10 @@ export class AxisSpeaker {
 
   static async start(options: AxisSpeakerOptions = {}): Promise<AxisSpeaker> {
     const server = http.createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', resolve);
+    });
     const speaker = new AxisSpeaker(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, options);
     server.on('connection', (socket) => {
       speaker.sockets.add(socket);
