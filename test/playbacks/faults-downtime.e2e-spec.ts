@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { QueueName } from '../../src/queue/queue.constants';
 import { startTestApp, TestApp } from '../support/test-app';
 import { WorkerProcess } from '../support/worker-process';
-import { FaultStage, until } from './faults-kit';
+import { FaultStage, until, VAPIX_SPEAKER } from './faults-kit';
 
 /** A 4 s bulletin is 1 s on air on the speakers, modelled from VAPIX (test/devices). */
 const TIME_SCALE = 0.25;
@@ -46,7 +46,7 @@ describe('Fault: the service down across a slot', () => {
     });
 
   it('inside the grace: back up, it plays once, late, with both the scheduled and the actual instant recorded', async () => {
-    const speaker = await stage.axisSpeaker(undefined, { mode: { kind: 'answer-at-end' } });
+    const speaker = await stage.axisSpeaker(undefined, VAPIX_SPEAKER);
     const at = new Date(Date.now() + 6_000);
     const scheduleId = await stage.schedule([bulletinId], [speaker.id], at, { misfireGraceSeconds: 300 });
     await passed(new Date(at.getTime() + 3_000));
@@ -68,7 +68,7 @@ describe('Fault: the service down across a slot', () => {
   }, 180_000);
 
   it('beyond the grace: missed with reason service_down, and never played when the workers come back', async () => {
-    const speaker = await stage.axisSpeaker(undefined, { mode: { kind: 'answer-at-end' } });
+    const speaker = await stage.axisSpeaker(undefined, VAPIX_SPEAKER);
     const at = new Date(Date.now() + 6_000);
     const scheduleId = await stage.schedule([bulletinId], [speaker.id], at, { misfireGraceSeconds: 2 });
     await passed(new Date(at.getTime() + 2_000));

@@ -12,6 +12,9 @@ import { TestApp } from '../support/test-app';
 import { WorkerProcess } from '../support/worker-process';
 import { AxisSpeaker, AxisSpeakerOptions } from '../devices/axis-speaker';
 
+/** An Axis speaker modelled from VAPIX that answers once it has played the audio. */
+export const VAPIX_SPEAKER: AxisSpeakerOptions = { mode: { kind: 'answer-at-end' } };
+
 /** A registered speaker and the device behind it: Loa's own emulator, or the VAPIX model of test/devices. */
 export interface StageSpeaker<Device extends Emulator | AxisSpeaker = Emulator | AxisSpeaker> {
   id: string;
