@@ -10,7 +10,7 @@ export function mulawMs(bytes: number): number {
   return (bytes * 1000) / MULAW_SAMPLES_PER_SECOND;
 }
 
-/** One µ-law byte as a 14-bit linear sample (G.711 table 2: bits inverted, sign, 3-bit exponent, 4-bit mantissa). */
+/** One µ-law byte as a linear sample on the 16-bit scale (G.711 table 2: bits inverted, sign, 3-bit exponent, 4-bit mantissa). */
 export function mulawSample(byte: number): number {
   const code = ~byte & 0xff;
   const exponent = (code >> 4) & 0x07;

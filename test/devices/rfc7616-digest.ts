@@ -56,6 +56,26 @@ export function parseAuthParams(text: string): Map<string, string> | null {
   return params;
 }
 
+export interface DigestInputs {
+  algorithm: DigestAlgorithm;
+  username: string;
+  realm: string;
+  password: string;
+  method: string;
+  uri: string;
+  nonce: string;
+  nc: string;
+  cnonce: string;
+}
+
+/** The `response` value of RFC 7616 §3.4.1 for qop=auth: KD(H(A1), nonce:nc:cnonce:qop:H(A2)). */
+export function digestResponse(inputs: DigestInputs): string {
+  const hash = (text: string) => createHash(inputs.algorithm === 'MD5' ? 'md5' : 'sha256').update(text, 'utf8').digest('hex');
+  const ha1 = hash(`${inputs.username}:${inputs.realm}:${inputs.password}`);
+  const ha2 = hash(`${inputs.method}:${inputs.uri}`);
+  return hash(`${ha1}:${inputs.nonce}:${inputs.nc}:${inputs.cnonce}:auth:${ha2}`);
+}
+
 export class DigestRealm {
   private readonly nonces = new Map<string, IssuedNonce>();
 
@@ -91,10 +111,8 @@ export class DigestRealm {
     const password = this.users.get(username);
     const issued = this.nonces.get(nonce);
     if (password === undefined || !issued) return 'wrong';
-    const hash = (text: string) => createHash(this.algorithm === 'MD5' ? 'md5' : 'sha256').update(text, 'utf8').digest('hex');
-    const ha1 = hash(`${username}:${this.realm}:${password}`);
-    const ha2 = hash(`${method}:${uri}`);
-    if (hash(`${ha1}:${nonce}:${nc}:${cnonce}:auth:${ha2}`) !== response.toLowerCase()) return 'wrong';
+    const expected = digestResponse({ algorithm: this.algorithm, username, realm: this.realm, password, method, uri, nonce, nc, cnonce });
+    if (expected !== response.toLowerCase()) return 'wrong';
     // The right answer to an out-of-date nonce: the client knows the password and only needs a new nonce.
     if (Date.now() - issued.issuedAt > this.nonceTtlMs) return 'stale';
     const count = parseInt(nc, 16);
