@@ -53,7 +53,7 @@ import { Schedule } from '../src/schedules/schedule.entity';
 import { SecretBox } from '../src/security/secret-box';
 import { DriverAudioCache } from '../src/speakers/drivers/driver-audio-cache';
 import { SpeakerDriverRegistry } from '../src/speakers/drivers/drivers';
-import { PlaybackEvidence, SpeakerDriver } from '../src/speakers/drivers/speaker-driver';
+import { ItemEvidence, PlaybackRequest, SpeakerDriver } from '../src/speakers/drivers/speaker-driver';
 import { Speaker } from '../src/speakers/speaker.entity';
 import { SpeakerTargets } from '../src/speakers/speaker-targets';
 import { createScratchDatabase, openMigrated, runTag, scratchDatabaseUrl, Undo } from './support/scratch';
@@ -143,10 +143,10 @@ class NoopDriver implements SpeakerDriver {
   readonly secretsClass = null;
   readonly calls = new Map<string, number>();
 
-  async play(target: { settings: object }): Promise<PlaybackEvidence> {
+  async play(target: { settings: object }, request: PlaybackRequest): Promise<ItemEvidence[]> {
     const at = nowMs();
     this.calls.set((target.settings as { speaker: string }).speaker, at);
-    return { level: 'commanded', commandedAt: new Date(at), device: {} as PlaybackEvidence['device'] };
+    return request.program.map(({ bulletinId }) => ({ bulletinId, evidence: { level: 'commanded', commandedAt: new Date(at), device: {} } }));
   }
 
   async stop(): Promise<boolean> {

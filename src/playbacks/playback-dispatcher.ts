@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DispatchMetrics } from '../metrics/dispatch-metrics';
 import { SpeakerTargets } from '../speakers/speaker-targets';
 import { DriverError } from '../speakers/drivers/driver-error';
-import { DriverTarget, PlaybackEvidence, PlaybackPriority, PlaybackRequest, SpeakerDriver } from '../speakers/drivers/speaker-driver';
+import { DriverTarget, ItemEvidence, PlaybackPriority, PlaybackRequest, SpeakerDriver } from '../speakers/drivers/speaker-driver';
 import { AirtimeRecorder } from './dispatch/airtime-recorder';
 import { InstantClock, preciseNow } from './dispatch/instant-clock';
 import { Holding, LeaseWatch } from './dispatch/lease-watch';
@@ -46,14 +46,14 @@ interface Seat {
 /** An attempt made ready ahead of its call. */
 interface Ready {
   holding: Holding;
-  requests: PlaybackRequest[];
+  request: PlaybackRequest;
 }
 
-/** A first driver call made (or skipped: its lease was lost before the instant): when, and its answer (never rejecting). */
+/** A driver call made (or skipped: its lease was lost before the instant): when, and its answer (never rejecting). */
 interface Called {
   calledAt: number;
   called: boolean;
-  first: Promise<{ evidence: PlaybackEvidence } | { error: unknown }>;
+  answer: Promise<{ items: ItemEvidence[] } | { error: unknown }>;
 }
 
 /** An attempt on air: when its first driver call was made, its lease's watch, and how it ended. */
@@ -66,8 +66,8 @@ interface Started {
 }
 
 type AttemptEnd =
-  | { kind: 'finished'; played: Array<{ bulletinId: string; evidence: PlaybackEvidence }> }
-  | { kind: 'error'; error: unknown; played: Array<{ bulletinId: string; evidence: PlaybackEvidence }> };
+  | { kind: 'finished'; played: ItemEvidence[] }
+  | { kind: 'error'; error: unknown; played: ItemEvidence[] };
 
 /**
  * Plays one village's playbacks of one occurrence, staged ahead and released together on the instant:
@@ -234,46 +234,36 @@ export class PlaybackDispatcher {
 
   /**
    * Everything an attempt needs before its driver call, made ahead (at staging for a staged speaker): its lease
-   * watched, its requests built. The instant then costs a clock read and the driver call, nothing else.
+   * watched, its request built. The instant then costs a clock read and the driver call, nothing else.
    */
   private ready(seat: Seat, lease: Lease, watch: LeaseWatch): Ready {
     const holding = watch.add(seat.playback.speakerId, lease);
-    const requests = seat.program.map((item) => ({
-      playbackId: seat.playback.id,
-      priority: seat.playback.priority as PlaybackPriority,
-      audio: item.audio,
-      signal: holding.signal,
-    }));
-    return { holding, requests };
+    const request = { playbackId: seat.playback.id, priority: seat.playback.priority as PlaybackPriority, program: seat.program, signal: holding.signal };
+    return { holding, request };
   }
 
-  /** Calls the driver for the program's first item, synchronously: a loop of `call`s is a burst of driver calls. */
+  /** Calls the driver with the whole program, synchronously: a loop of `call`s is a burst of driver calls. */
   private call(seat: Seat, ready: Ready, afterPreempting: boolean): Called {
     const calledAt = preciseNow();
     const { signal } = ready.holding;
     const called = !signal.aborted;
-    const first = !called
+    const answer = !called
       ? Promise.reject(signal.reason as Error)
-      : afterPreempting ? this.playAfterPreempting(seat.driver, seat.target, ready.requests[0]) : seat.driver.play(seat.target, ready.requests[0]);
+      : afterPreempting ? this.playAfterPreempting(seat.driver, seat.target, ready.request) : seat.driver.play(seat.target, ready.request);
     // Settled into a value at once, so that a rejection is never unhandled while the burst goes on.
-    return { calledAt, called, first: first.then(asAnswer, asFailure) };
+    return { calledAt, called, answer: answer.then(asAnswer, asFailure) };
   }
 
-  /** Plays the rest of the program after its first call, and lets the lease's watch go. */
+  /** Waits for the driver's answer, with one piece of evidence per program item, and lets the lease's watch go. */
   private follow(seat: Seat, ready: Ready, called: Called, watch: LeaseWatch): Started {
     const ended = (async (): Promise<AttemptEnd> => {
-      const played: Array<{ bulletinId: string; evidence: PlaybackEvidence }> = [];
       try {
-        const first = await called.first;
-        if ('error' in first) throw first.error;
-        played.push({ bulletinId: seat.program[0].bulletinId, evidence: first.evidence });
-        for (let index = 1; index < seat.program.length; index++) {
-          played.push({ bulletinId: seat.program[index].bulletinId, evidence: await seat.driver.play(seat.target, ready.requests[index]) });
+        const answer = await called.answer;
+        if ('error' in answer) {
+          const { error } = answer;
+          return { kind: 'error', error, played: error instanceof DriverError ? (error.evidence ?? []) : [] };
         }
-        return { kind: 'finished', played };
-      } catch (error) {
-        const failed = error instanceof DriverError && error.evidence ? [...played, { bulletinId: seat.program[played.length].bulletinId, evidence: error.evidence }] : played;
-        return { kind: 'error', error, played: failed };
+        return { kind: 'finished', played: answer.items };
       } finally {
         this.metrics.onAir.dec();
         watch.remove(seat.playback.speakerId);
@@ -403,7 +393,7 @@ export class PlaybackDispatcher {
   }
 
   /** The device may still be letting go of the interrupted transmit: a "busy" answer is tried again briefly. */
-  private async playAfterPreempting(driver: SpeakerDriver, target: DriverTarget, request: PlaybackRequest): Promise<PlaybackEvidence> {
+  private async playAfterPreempting(driver: SpeakerDriver, target: DriverTarget, request: PlaybackRequest): Promise<ItemEvidence[]> {
     const deadline = Date.now() + PREEMPT_SETTLE_MS;
     for (;;) {
       try {
@@ -435,8 +425,8 @@ export class PlaybackDispatcher {
 }
 
 // Module-level, so that settling a burst's first calls allocates no closure per speaker.
-function asAnswer(evidence: PlaybackEvidence): { evidence: PlaybackEvidence } {
-  return { evidence };
+function asAnswer(items: ItemEvidence[]): { items: ItemEvidence[] } {
+  return { items };
 }
 
 function asFailure(error: unknown): { error: unknown } {

@@ -1,10 +1,10 @@
-import type { EvidenceLevel, PlaybackEvidence } from '../speakers/drivers/speaker-driver';
+import type { EvidenceLevel, ItemEvidence } from '../speakers/drivers/speaker-driver';
 import type { PlaybackEvidenceRecord } from './playback.entity';
 
 const LEVELS: EvidenceLevel[] = ['commanded', 'acknowledged', 'device_reported'];
 
-/** The record of a program's evidence: one item per bulletin played, the level being the weakest of them. */
-export function evidenceRecord(items: Array<{ bulletinId: string; evidence: PlaybackEvidence }>): PlaybackEvidenceRecord {
+/** The record of a program's evidence: one item per program item sent, the level being the weakest of them. */
+export function evidenceRecord(items: ItemEvidence[]): PlaybackEvidenceRecord {
   const weakest = items.reduce((level, item) => Math.min(level, LEVELS.indexOf(item.evidence.level)), LEVELS.length - 1);
   return {
     level: items.length ? LEVELS[weakest] : 'commanded',
@@ -12,6 +12,7 @@ export function evidenceRecord(items: Array<{ bulletinId: string; evidence: Play
       bulletinId,
       level: evidence.level,
       commandedAt: evidence.commandedAt.toISOString(),
+      ...(evidence.offsetMs !== undefined ? { offsetMs: evidence.offsetMs } : {}),
       ...(evidence.acknowledgedAt ? { acknowledgedAt: evidence.acknowledgedAt.toISOString() } : {}),
       ...(evidence.finishedAt ? { finishedAt: evidence.finishedAt.toISOString() } : {}),
       device: evidence.device,

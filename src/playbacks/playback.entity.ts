@@ -12,6 +12,8 @@ export interface PlaybackEvidenceRecord {
     bulletinId: string;
     level: string;
     commandedAt: string;
+    /** Where the item starts in the one stream its driver sent (axis-vapix). */
+    offsetMs?: number;
     acknowledgedAt?: string;
     finishedAt?: string;
     device: Record<string, string | number | boolean | null>;

@@ -1,12 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Emulator, EmulatorOptions, startEmulator } from '../../src/emulator/emulator';
-import { AxisVapixDriver, AxisVapixOptions } from '../../src/speakers/drivers/axis-vapix/axis-vapix.driver';
+import { isTransient } from '../../src/playbacks/dispatch/transient-errors';
+import { AxisVapixDriver, AxisVapixOptions, STREAM_LEAD_MS } from '../../src/speakers/drivers/axis-vapix/axis-vapix.driver';
 import { AxisVapixSecrets, AxisVapixSettings } from '../../src/speakers/drivers/axis-vapix/axis-vapix.config';
 import { DriverError, isPlaybackAborted } from '../../src/speakers/drivers/driver-error';
-import { DriverTarget, PlaybackRequest } from '../../src/speakers/drivers/speaker-driver';
+import { DriverTarget, ItemEvidence, PlaybackRequest } from '../../src/speakers/drivers/speaker-driver';
 import { FfmpegAdapter } from '../../src/media/ffmpeg.adapter';
+import { AxisSpeaker, AxisSpeakerOptions, Transmission } from '../devices/axis-speaker';
+import { mulawMs } from '../devices/mulaw';
+import { SilentListener } from '../devices/silent-listener';
 import { BulletinAudio, bulletinAudio, quietFfmpeg, timed, until } from './support/driver-audio';
 
 const TIME_SCALE = 0.05;
@@ -14,55 +17,66 @@ const LIMITS = { connectTimeoutMs: 1_000, responseTimeoutMs: 600, maxResponseByt
 const PASSWORD = 'Ph4t-thanh-xa';
 /** Slack for timers and a loaded CI machine on top of a configured timeout. */
 const MARGIN_MS = 800;
+/** What a stop may leave on air: the stream's lead plus one chunk in flight, within the promised second. */
+const CUT_WITHIN_AUDIO_MS = 1_000;
 
-describe('axis-vapix driver against the emulated Axis speaker', () => {
+describe('axis-vapix driver against an Axis-style speaker modelled from VAPIX', () => {
   let dir: string;
   let ffmpeg: FfmpegAdapter;
+  let chime: BulletinAudio;
+  let bulletin: BulletinAudio;
   let short: BulletinAudio;
-  let long: BulletinAudio;
-  const emulators: Emulator[] = [];
+  const speakers: AxisSpeaker[] = [];
   let playbackSeq = 0;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'loa-axis-'));
     ffmpeg = quietFfmpeg(dir);
-    short = await bulletinAudio(ffmpeg, dir, 'short', 3, 11);
-    long = await bulletinAudio(ffmpeg, dir, 'long', 20, 12);
+    // The issue's case: a 5 s chime, then a 45 s bulletin.
+    chime = await bulletinAudio(ffmpeg, dir, 'chime', 5, 21);
+    bulletin = await bulletinAudio(ffmpeg, dir, 'bulletin', 45, 22);
+    short = await bulletinAudio(ffmpeg, dir, 'short', 3, 23);
   });
 
   afterEach(async () => {
-    await Promise.all(emulators.splice(0).map((emulator) => emulator.close()));
+    await Promise.all(speakers.splice(0).map((speaker) => speaker.close()));
   });
 
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function emulate(options: Partial<EmulatorOptions> = {}): Promise<Emulator> {
-    const emulator = await startEmulator({ driver: 'axis-vapix', password: PASSWORD, timeScale: TIME_SCALE, ffmpeg, ...options });
-    emulators.push(emulator);
-    return emulator;
+  async function speaker(options: AxisSpeakerOptions = {}): Promise<AxisSpeaker> {
+    const device = await AxisSpeaker.start({ password: PASSWORD, timeScale: TIME_SCALE, ...options });
+    speakers.push(device);
+    return device;
   }
 
   function driver(options: Partial<AxisVapixOptions> = {}): AxisVapixDriver {
     return new AxisVapixDriver({ ...LIMITS, deviceTimeScale: TIME_SCALE, ...options });
   }
 
-  function target(emulator: Emulator, password = PASSWORD): DriverTarget<AxisVapixSettings, AxisVapixSecrets> {
-    return { settings: { url: emulator.url }, secrets: { username: 'root', password } };
+  function target(url: string, password = PASSWORD): DriverTarget<AxisVapixSettings, AxisVapixSecrets> {
+    return { settings: { url }, secrets: { username: 'root', password } };
   }
 
-  function request(audio: BulletinAudio, signal = new AbortController().signal): PlaybackRequest {
-    return {
-      playbackId: `pb-${++playbackSeq}`,
-      priority: 'normal',
-      audio: { path: audio.mulaw, sha256: audio.sha256, durationMs: Math.round(audio.durationSeconds * 1000) },
-      signal,
-    };
+  function item(bulletinId: string, audio: BulletinAudio) {
+    return { bulletinId, audio: { path: audio.mulaw, sha256: audio.sha256, durationMs: Math.round(audio.durationSeconds * 1000) } };
   }
 
-  function transmits(emulator: Emulator) {
-    return emulator.requests.filter((entry) => entry.path === '/axis-cgi/audio/transmit.cgi');
+  /** The chime, then the 45 s bulletin: the program of one speaker. */
+  function program(signal = new AbortController().signal): PlaybackRequest {
+    return { playbackId: `pb-${++playbackSeq}`, priority: 'normal', program: [item('chime', chime), item('b-45', bulletin)], signal };
+  }
+
+  function single(audio: BulletinAudio, signal = new AbortController().signal): PlaybackRequest {
+    return { playbackId: `pb-${++playbackSeq}`, priority: 'normal', program: [item('b-short', audio)], signal };
+  }
+
+  const programBytes = () => chime.mulawBytes + bulletin.mulawBytes;
+
+  function transmitStatuses(device: AxisSpeaker): Array<[boolean, number | null]> {
+    return device.requests.filter((entry) => entry.target === '/axis-cgi/audio/transmit.cgi').map((entry) => [entry.authorized, entry.status]);
   }
 
   async function failure(work: Promise<unknown>): Promise<DriverError> {
@@ -71,184 +85,264 @@ describe('axis-vapix driver against the emulated Axis speaker', () => {
     return error as DriverError;
   }
 
-  it('plays a bulletin: the device receives all of it, decodes its real duration and reports it played', async () => {
-    const speaker = await emulate();
-    const evidence = await driver().play(target(speaker), request(short));
-
-    expect(evidence.level).toBe('device_reported');
-    expect(evidence.finishedAt!.getTime() - evidence.commandedAt.getTime()).toBeGreaterThanOrEqual(short.durationSeconds * 1000 * TIME_SCALE * 0.9);
-    expect(evidence.device).toMatchObject({ status: 200, audioBytes: short.mulawBytes });
-    expect(speaker.playbacks).toHaveLength(1);
-    const [played] = speaker.playbacks;
-    expect(played).toMatchObject({ outcome: 'played', receivedBytes: short.mulawBytes });
-    expect(Math.abs(played.decodedSeconds! - short.durationSeconds)).toBeLessThan(0.1);
-    expect(played.maxVolumeDb).toBeGreaterThan(-30);
-    // The audio went out once, with credentials: an empty probe fetched the challenge.
-    expect(transmits(speaker).map((entry) => [entry.authorized, entry.status])).toEqual([[false, 401], [true, 200]]);
-  });
-
-  it('reuses the Digest nonce for the next bulletin: one request, no new challenge', async () => {
-    const speaker = await emulate();
-    const axis = driver();
-    await axis.play(target(speaker), request(short));
-    await axis.play(target(speaker), request(short));
-    expect(transmits(speaker).map((entry) => entry.status)).toEqual([401, 200, 200]);
-    expect(speaker.playbacks.map((playback) => playback.outcome)).toEqual(['played', 'played']);
-  });
-
-  it('renews an expired (stale) nonce once and plays', async () => {
-    const speaker = await emulate({ nonceTtlMs: 100 });
-    const axis = driver();
-    await axis.play(target(speaker), request(short));
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    await axis.play(target(speaker), request(short));
-    expect(transmits(speaker).map((entry) => [entry.authorized, entry.status])).toEqual([[false, 401], [true, 200], [false, 401], [true, 200]]);
-  });
-
-  it('calls a wrong password an auth error after exactly one challenge round, sending no audio', async () => {
-    const speaker = await emulate();
-    const error = await failure(driver().play(target(speaker, 'wrong-password'), request(short)));
-    expect(error.kind).toBe('auth');
-    expect(error.message).toMatch(/check the username and password/);
-    expect(error.message).not.toContain('wrong-password');
-    expect(transmits(speaker)).toHaveLength(2);
-    expect(speaker.playbacks).toHaveLength(0);
-  });
-
-  it('answers 503 while already playing, which is a busy error; the first bulletin still plays', async () => {
-    const speaker = await emulate();
-    const axis = driver();
-    const first = axis.play(target(speaker), request(long));
-    await until(() => speaker.playbacks.length === 1, 10_000, 'the first playback to start');
-    const error = await failure(axis.play(target(speaker), request(short)));
-    expect(error.kind).toBe('busy');
-    expect(error.evidence).toBeUndefined();
-    expect((await first).level).toBe('device_reported');
-    // In order of arrival: the probe, the first bulletin (answered last), the refused second one.
-    expect(transmits(speaker).map((entry) => entry.status)).toEqual([401, 200, 503]);
-  });
-
-  it('stops an in-flight playback by dropping the connection, which ends it on the device', async () => {
-    const speaker = await emulate();
-    const axis = driver();
-    const playback = request(long);
-    const playing = timed(() => axis.play(target(speaker), playback));
-    await until(() => speaker.playbacks.length === 1, 10_000, 'the playback to start');
-    expect(await axis.stop(target(speaker), playback.playbackId)).toBe(true);
-
-    const { error, ms } = await playing;
-    expect(isPlaybackAborted(error)).toBe(true);
-    expect(ms).toBeLessThan(long.durationSeconds * 1000 * TIME_SCALE);
-    await until(() => speaker.playbacks[0].outcome !== 'playing', 10_000, 'the device to notice');
-    expect(speaker.playbacks[0].outcome).toBe('interrupted');
-    expect(await axis.stop(target(speaker), playback.playbackId)).toBe(false);
-    // The speaker is free again at once.
-    expect((await axis.play(target(speaker), request(short))).level).toBe('device_reported');
-  });
-
-  it("ends the playback when the caller's signal aborts", async () => {
-    // Ten times slower than the others (10 s on air): on a busy machine a 1 s playback can end before the abort lands.
-    const slow = { timeScale: TIME_SCALE * 10 };
-    const speaker = await emulate(slow);
-    const controller = new AbortController();
-    const playing = timed(() => driver({ deviceTimeScale: slow.timeScale }).play(target(speaker), request(long, controller.signal)));
-    await until(() => speaker.playbacks.length === 1, 10_000, 'the playback to start');
-    controller.abort();
-    expect(isPlaybackAborted((await playing).error)).toBe(true);
-    await until(() => speaker.playbacks[0].outcome === 'interrupted', 10_000, 'the device to notice');
-  });
-
-  it('checks health with param.cgi under Digest and believes only a real parameter list', async () => {
-    const speaker = await emulate();
-    const health = await driver().checkHealth(target(speaker));
-    expect(health).toEqual({ ok: true, latencyMs: expect.any(Number), detail: 'audio ready (decoders: g711,g726,axis-mulaw-128)' });
-    expect(speaker.requests.map((entry) => [entry.path, entry.status])).toEqual([
-      ['/axis-cgi/param.cgi?action=list&group=Properties.Audio', 401],
-      ['/axis-cgi/param.cgi?action=list&group=Properties.Audio', 200],
+  /** The program's items with the offsets the device's own µ-law accounting gives them. */
+  function expectProgramEvidence(items: ItemEvidence[], level: string): void {
+    expect(items.map(({ bulletinId, evidence }) => [bulletinId, evidence.level, evidence.offsetMs])).toEqual([
+      ['chime', level, 0],
+      ['b-45', level, Math.round(mulawMs(chime.mulawBytes))],
     ]);
+    for (const { evidence } of items) expect(evidence.device).toMatchObject({ audioBytes: programBytes(), audioMs: Math.round(mulawMs(programBytes())) });
+  }
+
+  /** The device received the whole program, byte for byte, in one transmit: chime then bulletin, nothing between. */
+  async function expectWholeProgram(received: Transmission): Promise<void> {
+    const sent = Buffer.concat([await readFile(chime.mulaw), await readFile(bulletin.mulaw)]);
+    expect(received.bytes).toBe(sent.length);
+    expect(received.audio.equals(sent)).toBe(true);
+    expect(Math.abs(received.audioMs - (chime.durationSeconds + bulletin.durationSeconds) * 1000)).toBeLessThan(100);
+    expect(received.peakDbfs).toBeGreaterThan(-30);
+  }
+
+  describe('answer at the end of playback', () => {
+    it('sends the chime and the bulletin as one transmit and records device_reported per item by offset', async () => {
+      const device = await speaker();
+      const items = await driver().play(target(device.url), program());
+
+      expectProgramEvidence(items, 'device_reported');
+      expect(device.transmissions).toHaveLength(1);
+      const [received] = device.transmissions;
+      expect(received.outcome).toBe('played');
+      await expectWholeProgram(received);
+      // The device answered once the program had been heard, and the evidence says how long after the first byte.
+      const answeredAfterMs = items[0].evidence.device.answeredAfterMs as number;
+      expect(answeredAfterMs).toBeGreaterThanOrEqual((received.heardUntil! - received.firstByteAt!) - 50);
+      expect(items[1].evidence.finishedAt!.getTime()).toBeGreaterThanOrEqual(received.answeredAt!);
+      // The audio went out once, with credentials: an empty probe fetched the challenge.
+      expect(transmitStatuses(device)).toEqual([[false, 401], [true, 200]]);
+    });
+
+    it('answers a SHA-256 challenge as well as MD5', async () => {
+      const device = await speaker({ algorithm: 'SHA-256' });
+      const [{ evidence }] = await driver().play(target(device.url), single(short));
+      expect(evidence.level).toBe('device_reported');
+      expect(transmitStatuses(device)).toEqual([[false, 401], [true, 200]]);
+    });
+
+    it('streams at the audio rate: the sound never runs ahead of the upload by more than the lead', async () => {
+      const device = await speaker();
+      await driver().play(target(device.url), program());
+      const [received] = device.transmissions;
+      // The last byte came no earlier than the program's length less the lead (an unpaced upload takes milliseconds);
+      // a second of audio is left for the time the first byte took to arrive.
+      const uploadAudioMs = (received.lastByteAt! - received.firstByteAt!) / TIME_SCALE;
+      expect(uploadAudioMs).toBeGreaterThanOrEqual(mulawMs(programBytes()) - STREAM_LEAD_MS - 1_000);
+    });
   });
 
-  it('reports a wrong password in health as auth after one challenge round', async () => {
-    const speaker = await emulate();
-    expect(await driver().checkHealth(target(speaker, 'nope'))).toMatchObject({ ok: false, errorKind: 'auth' });
-    expect(speaker.requests).toHaveLength(2);
+  describe.each([500, 2_000])('a playout buffer of %i ms, answering 200 once it holds the audio', (bufferMs) => {
+    it('is played: device_reported for every item, answered before the end was heard, with the lead in the evidence', async () => {
+      const device = await speaker({ mode: { kind: 'playout-buffer', bufferMs } });
+      const items = await driver().play(target(device.url), program());
+
+      expectProgramEvidence(items, 'device_reported');
+      const [received] = device.transmissions;
+      expect(received.outcome).toBe('played');
+      await expectWholeProgram(received);
+      // It answered while its last audio was still to be heard: the report came early, and is believed.
+      expect(received.answeredAt!).toBeLessThan(received.heardUntil!);
+      // The evidence keeps how long after the first byte the answer came: no earlier than the paced upload allows.
+      const answeredAfterMs = items[0].evidence.device.answeredAfterMs as number;
+      const audioMs = items[0].evidence.device.audioMs as number;
+      expect(answeredAfterMs).toBeGreaterThanOrEqual((audioMs - STREAM_LEAD_MS) * TIME_SCALE - 50);
+    });
   });
 
-  describe('fault modes', () => {
-    it('offline: unreachable, well within the connect timeout', async () => {
-      const speaker = await emulate({ fault: 'offline' });
-      const play = await timed(() => driver().play(target(speaker), request(short)));
-      expect(play.error).toMatchObject({ kind: 'unreachable' });
-      expect(play.ms).toBeLessThan(LIMITS.connectTimeoutMs + MARGIN_MS);
-      expect(await driver().checkHealth(target(speaker))).toMatchObject({ ok: false, errorKind: 'unreachable' });
+  it('a slow reader (back-pressure at the audio rate) plays the whole program and answers at the end', async () => {
+    const device = await speaker({ mode: { kind: 'slow-reader' } });
+    const items = await driver().play(target(device.url), program());
+    expectProgramEvidence(items, 'device_reported');
+    const [received] = device.transmissions;
+    expect(received.outcome).toBe('played');
+    await expectWholeProgram(received);
+    expect(received.answeredAt!).toBeGreaterThanOrEqual(received.heardUntil!);
+  });
+
+  describe('drop mid-stream: a closed connection without an answer is a failed playback, as VAPIX says', () => {
+    it('dropped during the bulletin: rejected, both items commanded with what had been sent', async () => {
+      const device = await speaker({ mode: { kind: 'drop-mid-stream', afterMs: 10_000 } });
+      const error = await failure(driver().play(target(device.url), program()));
+      expect(error.kind).toBe('rejected');
+      expect(error.message).toMatch(/closed the connection without confirming the playback \(after \d+ of \d+ bytes\)/);
+      expect(error.evidence!.map(({ bulletinId, evidence }) => [bulletinId, evidence.level])).toEqual([['chime', 'commanded'], ['b-45', 'commanded']]);
+      const sentBytes = error.evidence![0].evidence.device.sentBytes as number;
+      expect(sentBytes).toBeLessThan(programBytes());
+      expect(isTransient(error)).toBe(false);
+      const [received] = device.transmissions;
+      expect(received.outcome).toBe('dropped');
+      expect(received.bytes).toBeLessThanOrEqual(sentBytes);
+      expect(received.audioMs).toBeGreaterThanOrEqual(10_000);
     });
 
-    it('slow: a timeout once the answer is later than the response timeout', async () => {
-      const speaker = await emulate({ fault: 'slow', slowDelayMs: 3_000 });
-      const play = await timed(() => driver().play(target(speaker), request(short)));
-      expect(play.error).toMatchObject({ kind: 'timeout' });
-      expect(play.ms).toBeGreaterThanOrEqual(LIMITS.responseTimeoutMs - 50);
-      expect(play.ms).toBeLessThan(LIMITS.responseTimeoutMs + MARGIN_MS);
-      expect(await driver().checkHealth(target(speaker))).toMatchObject({ ok: false, errorKind: 'timeout' });
+    it('dropped during the chime: only the chime was commanded', async () => {
+      const device = await speaker({ mode: { kind: 'drop-mid-stream', afterMs: 2_000 } });
+      const error = await failure(driver().play(target(device.url), program()));
+      expect(error.kind).toBe('rejected');
+      expect(error.evidence!.map(({ bulletinId, evidence }) => [bulletinId, evidence.level])).toEqual([['chime', 'commanded']]);
+      expect(device.transmissions[0].outcome).toBe('dropped');
+    });
+  });
+
+  it('a 2xx before the whole program was sent is not a report that the device took it: protocol, commanded', async () => {
+    const device = await speaker({ mode: { kind: 'answer-at-once' } });
+    const error = await failure(driver().play(target(device.url), program()));
+    expect(error.kind).toBe('protocol');
+    expect(error.message).toMatch(/answered 200 after only \d+ of \d+ bytes had been sent/);
+    expect(error.evidence!.length).toBeGreaterThan(0);
+    expect(error.evidence!.every(({ evidence }) => evidence.level === 'commanded')).toBe(true);
+  });
+
+  describe('stop', () => {
+    it('dropping the connection cuts the sound within a second: the device holds no more than that when it closes', async () => {
+      // Slower than the others (the 50 s program lasts 10 s): the stop must land mid-program on a busy machine.
+      const scale = TIME_SCALE * 4;
+      const device = await speaker({ timeScale: scale });
+      const axis = driver({ deviceTimeScale: scale });
+      const playback = program();
+      const playing = timed(() => axis.play(target(device.url), playback));
+      await until(() => (device.transmissions[0]?.audioMs ?? 0) >= 6_000, 20_000, 'the bulletin to be on air');
+      expect(await axis.stop(target(device.url), playback.playbackId)).toBe(true);
+
+      const { error } = await playing;
+      expect(isPlaybackAborted(error)).toBe(true);
+      await until(() => device.transmissions[0].outcome !== 'receiving', 10_000, 'the device to notice');
+      const [received] = device.transmissions;
+      expect(received.outcome).toBe('cut');
+      expect(received.bytes).toBeLessThan(programBytes());
+      // What it still had to play when the connection closed, in audio time.
+      expect((received.heardUntil! - received.closedAt!) / scale).toBeLessThanOrEqual(CUT_WITHIN_AUDIO_MS);
+      expect(await axis.stop(target(device.url), playback.playbackId)).toBe(false);
     });
 
-    it('slow: still healthy when the answer comes within the response timeout', async () => {
-      const speaker = await emulate({ fault: 'slow', slowDelayMs: 200 });
-      expect(await driver({ responseTimeoutMs: 2_000 }).checkHealth(target(speaker))).toMatchObject({ ok: true });
+    it("ends the playback the same way when the caller's signal aborts", async () => {
+      const scale = TIME_SCALE * 4;
+      const device = await speaker({ timeScale: scale });
+      const controller = new AbortController();
+      const playing = timed(() => driver({ deviceTimeScale: scale }).play(target(device.url), program(controller.signal)));
+      await until(() => (device.transmissions[0]?.audioMs ?? 0) >= 2_000, 20_000, 'the chime to be on air');
+      controller.abort();
+      expect(isPlaybackAborted((await playing).error)).toBe(true);
+      await until(() => device.transmissions[0].outcome === 'cut', 10_000, 'the device to notice');
+      expect((device.transmissions[0].heardUntil! - device.transmissions[0].closedAt!) / scale).toBeLessThanOrEqual(CUT_WITHIN_AUDIO_MS);
+    });
+  });
+
+  describe('503 while busy: a busy error, retried by dispatch, never evidence', () => {
+    it('refuses a transmit while it plays a source of its own', async () => {
+      const device = await speaker();
+      device.occupy(60_000);
+      const error = await failure(driver().play(target(device.url), program()));
+      expect(error.kind).toBe('busy');
+      expect(error.evidence).toBeUndefined();
+      expect(isTransient(error)).toBe(true);
+      expect(device.transmissions).toHaveLength(0);
     });
 
-    it('wrong-password: the device refuses even the right password, after one round', async () => {
-      const speaker = await emulate({ fault: 'wrong-password' });
-      expect(await failure(driver().play(target(speaker), request(short)))).toMatchObject({ kind: 'auth' });
-      expect(transmits(speaker)).toHaveLength(2);
-      expect(await driver().checkHealth(target(speaker))).toMatchObject({ ok: false, errorKind: 'auth' });
-    });
-
-    it('garbage: a web page is not believed, neither as a health answer nor as proof of play', async () => {
-      const speaker = await emulate({ fault: 'garbage' });
-      const error = await failure(driver().play(target(speaker), request(short)));
-      expect(error.kind).toBe('protocol');
-      expect(error.message).toMatch(/cannot have played it/);
-      expect(error.evidence).toMatchObject({ level: 'commanded' });
-      const health = await driver().checkHealth(target(speaker));
-      expect(health).toMatchObject({ ok: false, errorKind: 'protocol' });
-      expect(health.detail).toMatch(/not answering like an Axis device/);
-    });
-
-    it('hang: a timeout, within the response timeout', async () => {
-      const speaker = await emulate({ fault: 'hang' });
-      const play = await timed(() => driver().play(target(speaker), request(short)));
-      expect(play.error).toMatchObject({ kind: 'timeout' });
-      expect(play.ms).toBeLessThan(LIMITS.responseTimeoutMs + MARGIN_MS);
-      const health = await timed(() => driver().checkHealth(target(speaker)));
-      expect(health.value).toMatchObject({ ok: false, errorKind: 'timeout' });
-      expect(health.ms).toBeLessThan(LIMITS.responseTimeoutMs + MARGIN_MS);
-    });
-
-    it('hang once the audio went out: a timeout after the audio duration, recorded as commanded', async () => {
+    it('refuses a second transmit while the first program plays; the first still plays to the end', async () => {
+      const device = await speaker();
       const axis = driver();
-      const healthy = await emulate();
-      await axis.play(target(healthy), request(short));
-      // The same speaker goes silent (power cut mid-bulletin); the cached nonce sends the audio straight away.
-      await healthy.close();
-      const silent = await emulate({ fault: 'hang', port: healthy.port });
-      const play = await timed(() => axis.play(target(silent), request(short)));
-      const expectedMs = short.durationSeconds * 1000 * TIME_SCALE + LIMITS.responseTimeoutMs;
-      expect(play.error).toMatchObject({ kind: 'timeout', evidence: { level: 'commanded', device: { audioBytes: short.mulawBytes } } });
+      const first = axis.play(target(device.url), program());
+      await until(() => device.transmissions.length === 1, 10_000, 'the first program to start');
+      const error = await failure(axis.play(target(device.url), single(short)));
+      expect(error.kind).toBe('busy');
+      expect((await first).map(({ evidence }) => evidence.level)).toEqual(['device_reported', 'device_reported']);
+      expect(transmitStatuses(device)).toEqual([[false, 401], [true, 200], [true, 503]]);
+    });
+  });
+
+  describe('Digest', () => {
+    it('reuses the nonce for the next program: one request, no new challenge', async () => {
+      const device = await speaker();
+      const axis = driver();
+      await axis.play(target(device.url), single(short));
+      await axis.play(target(device.url), single(short));
+      expect(transmitStatuses(device)).toEqual([[false, 401], [true, 200], [true, 200]]);
+      expect(device.played).toHaveLength(2);
+    });
+
+    it('renews a stale nonce once (401 with stale=true) and plays', async () => {
+      const device = await speaker();
+      const axis = driver();
+      await axis.play(target(device.url), single(short));
+      device.expireNonces();
+      const [{ evidence }] = await axis.play(target(device.url), single(short));
+      expect(evidence.level).toBe('device_reported');
+      // The stale answer is refused before it is played; the renewed one plays.
+      expect(transmitStatuses(device)).toEqual([[false, 401], [true, 200], [false, 401], [true, 200]]);
+      expect(device.played).toHaveLength(2);
+    });
+
+    it('calls a wrong password an auth error after exactly one challenge round, sending no audio', async () => {
+      const device = await speaker();
+      const error = await failure(driver().play(target(device.url, 'wrong-password'), program()));
+      expect(error.kind).toBe('auth');
+      expect(error.message).toMatch(/check the username and password/);
+      expect(error.message).not.toContain('wrong-password');
+      expect(transmitStatuses(device)).toEqual([[false, 401], [false, 401]]);
+      expect(device.transmissions).toHaveLength(0);
+    });
+  });
+
+  describe('no answer', () => {
+    it('a device that takes the audio and never answers: a timeout after the program plus the response timeout, commanded', async () => {
+      const device = await speaker({ mode: { kind: 'mute' } });
+      const play = await timed(() => driver().play(target(device.url), single(short)));
+      const expectedMs = mulawMs(short.mulawBytes) * TIME_SCALE + LIMITS.responseTimeoutMs;
+      expect(play.error).toMatchObject({ kind: 'timeout' });
       expect(play.ms).toBeGreaterThanOrEqual(expectedMs - 50);
       expect(play.ms).toBeLessThan(expectedMs + MARGIN_MS);
-      expect(silent.requests).toHaveLength(1);
+      const error = play.error as DriverError;
+      expect(error.evidence!.map(({ evidence }) => [evidence.level, evidence.device.audioBytes])).toEqual([['commanded', short.mulawBytes]]);
+      expect(isTransient(error)).toBe(false);
     });
 
-    it('drop: closed mid-stream without an answer is a rejected playback that was commanded', async () => {
-      const speaker = await emulate({ fault: 'drop' });
-      const error = await failure(driver().play(target(speaker), request(long)));
-      expect(error.kind).toBe('rejected');
-      expect(error.message).toMatch(/closed the connection without confirming the playback/);
-      expect(error.evidence).toMatchObject({ level: 'commanded', device: { audioBytes: long.mulawBytes } });
-      await until(() => speaker.playbacks[0]?.outcome === 'dropped', 10_000, 'the device to record the drop');
-      expect(speaker.playbacks[0].receivedBytes).toBeLessThan(long.mulawBytes);
-      expect(await driver().checkHealth(target(speaker))).toMatchObject({ ok: false, errorKind: 'protocol' });
+    it('a listener that never accepts (full backlog): unreachable within the connect timeout, no evidence', async () => {
+      const listener = await SilentListener.start();
+      try {
+        const play = await timed(() => driver().play(target(listener.url), program()));
+        expect(play.error).toMatchObject({ kind: 'unreachable', message: expect.stringMatching(/did not accept a connection within 1 s/) });
+        expect(play.ms).toBeGreaterThanOrEqual(LIMITS.connectTimeoutMs - 50);
+        expect(play.ms).toBeLessThan(LIMITS.connectTimeoutMs + MARGIN_MS);
+        expect((play.error as DriverError).evidence).toBeUndefined();
+        expect(await driver().checkHealth(target(listener.url))).toMatchObject({ ok: false, errorKind: 'unreachable' });
+      } finally {
+        await listener.close();
+      }
+    });
+
+    it('nobody at the address (connection refused): unreachable at once', async () => {
+      const device = await speaker();
+      const { url } = device;
+      await speakers.pop()!.close();
+      const play = await timed(() => driver().play(target(url), program()));
+      expect(play.error).toMatchObject({ kind: 'unreachable', message: expect.stringMatching(/ECONNREFUSED/) });
+    });
+  });
+
+  describe('health', () => {
+    it('checks param.cgi under Digest and reads the audio properties', async () => {
+      const device = await speaker();
+      const health = await driver().checkHealth(target(device.url));
+      expect(health).toEqual({ ok: true, latencyMs: expect.any(Number), detail: 'audio ready (decoders: g711,axis-mulaw-128)' });
+      expect(device.requests.map((entry) => [entry.target, entry.status])).toEqual([
+        ['/axis-cgi/param.cgi?action=list&group=Properties.Audio', 401],
+        ['/axis-cgi/param.cgi?action=list&group=Properties.Audio', 200],
+      ]);
+    });
+
+    it('reports a wrong password as auth after one challenge round', async () => {
+      const device = await speaker();
+      expect(await driver().checkHealth(target(device.url, 'nope'))).toMatchObject({ ok: false, errorKind: 'auth' });
+      expect(device.requests).toHaveLength(2);
     });
   });
 });

@@ -68,24 +68,54 @@ describe('exchange: one bounded HTTP request to a device', () => {
     expect(response.body.toString()).toBe('no');
   });
 
-  it('streams a file body with its exact Content-Length', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'loa-exchange-'));
-    const path = join(dir, 'audio.mulaw');
-    await writeFile(path, Buffer.alloc(20_000, 0x7f));
-    let received = '';
+  /** A device that answers 200 once it holds `bytes` of body, noting when the first and the last byte came. */
+  async function holding(bytes: number): Promise<{ url: URL; head: () => string; body: () => Buffer; firstAt: () => number; lastAt: () => number }> {
+    let received = Buffer.alloc(0);
+    let firstAt = 0;
+    let lastAt = 0;
     const url = await device((socket) =>
-      socket.on('data', (chunk) => {
-        received += chunk.toString('latin1');
+      socket.on('data', (chunk: Buffer) => {
+        received = Buffer.concat([received, chunk]);
         const head = received.indexOf('\r\n\r\n');
-        if (head >= 0 && received.length - head - 4 >= 20_000) socket.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
+        if (head < 0) return;
+        const body = received.length - head - 4;
+        if (body > 0 && firstAt === 0) firstAt = Date.now();
+        if (body >= bytes) {
+          lastAt = Date.now();
+          socket.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
+        }
       }),
     );
+    const split = () => received.indexOf('\r\n\r\n');
+    return { url, head: () => received.subarray(0, split()).toString('latin1'), body: () => received.subarray(split() + 4), firstAt: () => firstAt, lastAt: () => lastAt };
+  }
+
+  it('streams files one after the other as one body with its exact Content-Length', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'loa-exchange-'));
+    const paths = [join(dir, 'chime.mulaw'), join(dir, 'bulletin.mulaw')];
+    await writeFile(paths[0], Buffer.alloc(5_000, 0x11));
+    await writeFile(paths[1], Buffer.alloc(15_000, 0x22));
+    const speaker = await holding(20_000);
     const sentAt: Date[] = [];
-    const response = await exchange(request(url, { method: 'POST', body: { path, bytes: 20_000 }, onSent: (at) => sentAt.push(at) }));
-    expect(response.status).toBe(200);
-    expect(received).toMatch(/\r\ncontent-length: 20000\r\n/i);
-    expect(received).not.toMatch(/transfer-encoding/i);
+    const response = await exchange(request(speaker.url, { method: 'POST', body: { paths, bytes: 20_000 }, onSent: (at) => sentAt.push(at) }));
+    expect(response).toMatchObject({ status: 200, bodyBytesSent: 20_000 });
+    expect(speaker.head()).toMatch(/\r\ncontent-length: 20000$/im);
+    expect(speaker.head()).not.toMatch(/transfer-encoding/i);
+    expect(speaker.body().equals(Buffer.concat([Buffer.alloc(5_000, 0x11), Buffer.alloc(15_000, 0x22)]))).toBe(true);
     expect(sentAt).toHaveLength(1);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('paces a body at its rate after the lead: the last byte leaves no earlier than its time', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'loa-exchange-'));
+    const path = join(dir, 'audio.mulaw');
+    await writeFile(path, Buffer.alloc(8_000, 0x7f));
+    const speaker = await holding(8_000);
+    // 16,000 bytes a second with 2,000 sent at once: the last of 8,000 bytes is due 375 ms after the first.
+    const pace = { bytesPerSecond: 16_000, leadBytes: 2_000, chunkBytes: 1_000 };
+    const response = await exchange(request(speaker.url, { method: 'POST', body: { paths: [path], bytes: 8_000, pace }, answerTimeoutMs: 5_000 }));
+    expect(response).toMatchObject({ status: 200, bodyBytesSent: 8_000 });
+    expect(speaker.lastAt() - speaker.firstAt()).toBeGreaterThanOrEqual(370);
     await rm(dir, { recursive: true, force: true });
   });
 

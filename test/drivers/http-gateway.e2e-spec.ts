@@ -7,7 +7,7 @@ import { FfmpegAdapter } from '../../src/media/ffmpeg.adapter';
 import { DriverError } from '../../src/speakers/drivers/driver-error';
 import { HttpGatewayDriver } from '../../src/speakers/drivers/http-gateway/http-gateway.driver';
 import { HttpGatewaySecrets, HttpGatewaySettings } from '../../src/speakers/drivers/http-gateway/http-gateway.config';
-import { DriverLimits, DriverTarget, PlaybackRequest } from '../../src/speakers/drivers/speaker-driver';
+import { DriverLimits, DriverTarget, PlaybackAudio, PlaybackRequest, ProgramItem } from '../../src/speakers/drivers/speaker-driver';
 import { BulletinAudio, bulletinAudio, quietFfmpeg, timed, until } from './support/driver-audio';
 import { LoaStub } from './support/loa-stub';
 
@@ -25,7 +25,7 @@ describe('http-gateway driver against the emulated gateway, with a stub playing 
   let long: BulletinAudio;
   let loa: LoaStub;
   const emulators: Emulator[] = [];
-  const driver = new HttpGatewayDriver(LIMITS);
+  const driver = new HttpGatewayDriver({ ...LIMITS, deviceTimeScale: TIME_SCALE });
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'loa-gateway-'));
@@ -66,13 +66,15 @@ describe('http-gateway driver against the emulated gateway, with a stub playing 
     return { settings: { url: emulator.url }, secrets: { key } };
   }
 
-  function request(audio: BulletinAudio, overrides: Partial<PlaybackRequest['audio']> = {}): PlaybackRequest {
+  function item(bulletinId: string, audio: BulletinAudio, overrides: Partial<PlaybackAudio> = {}): ProgramItem {
     return {
-      playbackId: randomUUID(),
-      priority: 'emergency',
+      bulletinId,
       audio: { path: audio.rendition, sha256: audio.sha256, durationMs: Math.round(audio.durationSeconds * 1000), url: loa.mediaUrl(randomUUID(), audio.rendition), ...overrides },
-      signal: new AbortController().signal,
     };
+  }
+
+  function request(audio: BulletinAudio, overrides: Partial<PlaybackAudio> = {}): PlaybackRequest {
+    return { playbackId: randomUUID(), priority: 'emergency', program: [item('b-1', audio, overrides)], signal: new AbortController().signal };
   }
 
   async function failure(work: Promise<unknown>): Promise<DriverError> {
@@ -84,7 +86,7 @@ describe('http-gateway driver against the emulated gateway, with a stub playing 
   it('plays a bulletin: acknowledged at once, then signed started and finished events that Loa believes', async () => {
     const gateway = await emulate();
     const playback = request(short);
-    const evidence = await driver.play(target(gateway), playback);
+    const [{ evidence }] = await driver.play(target(gateway), playback);
     expect(evidence).toMatchObject({ level: 'acknowledged', device: { status: 202 } });
     expect(evidence.acknowledgedAt!.getTime()).toBeGreaterThanOrEqual(evidence.commandedAt.getTime());
 
@@ -104,6 +106,17 @@ describe('http-gateway driver against the emulated gateway, with a stub playing 
     expect(loa.media.every((media) => media.status === 206 && media.range?.startsWith('bytes='))).toBe(true);
   });
 
+  it('commands a program item by item, each when the one before should have ended, and the gateway plays them all', async () => {
+    const gateway = await emulate();
+    const playback: PlaybackRequest = { ...request(short), program: [item('chime', short), item('b-1', long)] };
+    const items = await driver.play(target(gateway), playback);
+    expect(items.map(({ bulletinId, evidence }) => [bulletinId, evidence.level])).toEqual([['chime', 'acknowledged'], ['b-1', 'acknowledged']]);
+    // The bulletin was commanded no earlier than the chime's end: a gateway playing one thing at a time is never sent two.
+    expect(items[1].evidence.commandedAt.getTime() - items[0].evidence.acknowledgedAt!.getTime()).toBeGreaterThanOrEqual(short.durationSeconds * 1000 * TIME_SCALE - 5);
+    await until(() => gateway.playbacks.length === 2 && gateway.playbacks.every((played) => played.outcome === 'played'), 10_000, 'both items played');
+    expect(loa.events(playback.playbackId).map((event) => event.event)).toEqual(['started', 'finished', 'started', 'finished']);
+  });
+
   it('refuses a replayed event, byte for byte, after believing it once', async () => {
     const gateway = await emulate();
     const playback = request(short);
@@ -116,7 +129,7 @@ describe('http-gateway driver against the emulated gateway, with a stub playing 
   it('reports a failed playback when the audio is not what Loa signed', async () => {
     const gateway = await emulate();
     const playback = request(short, { sha256: 'f'.repeat(64) });
-    expect((await driver.play(target(gateway), playback)).level).toBe('acknowledged');
+    expect((await driver.play(target(gateway), playback))[0].evidence.level).toBe('acknowledged');
     await until(() => loa.events(playback.playbackId).length === 1, 10_000, 'the failed event');
     expect(loa.events(playback.playbackId)[0]).toMatchObject({ event: 'failed', reason: expect.stringMatching(/SHA-256/) });
   });
@@ -129,7 +142,7 @@ describe('http-gateway driver against the emulated gateway, with a stub playing 
     expect(error.kind).toBe('busy');
     expect(error.evidence).toBeUndefined();
     await until(() => loa.events(first.playbackId).some((event) => event.event === 'finished'), 10_000, 'the first to finish');
-    expect((await driver.play(target(gateway), request(short))).level).toBe('acknowledged');
+    expect((await driver.play(target(gateway), request(short)))[0].evidence.level).toBe('acknowledged');
   });
 
   it('stops a playback on the gateway, which reports it failed', async () => {
@@ -175,7 +188,7 @@ describe('http-gateway driver against the emulated gateway, with a stub playing 
     it('slow: a timeout, within the response timeout, and the command counts as sent', async () => {
       const gateway = await emulate({ fault: 'slow', slowDelayMs: 3_000 });
       const play = await timed(() => driver.play(target(gateway), request(short)));
-      expect(play.error).toMatchObject({ kind: 'timeout', evidence: { level: 'commanded' } });
+      expect(play.error).toMatchObject({ kind: 'timeout', evidence: [{ bulletinId: 'b-1', evidence: { level: 'commanded' } }] });
       expect(play.ms).toBeLessThan(LIMITS.responseTimeoutMs + MARGIN_MS);
     });
 

@@ -78,8 +78,8 @@ describe('HTTP gateways and POST /api/gateway/events', () => {
     const driver = SpeakerDriverRegistry.create({ deviceTimeScale: TIME_SCALE }).get('http-gateway');
     const playbackId = randomUUID();
     const audioUrl = loa.app.get(MediaLinks).urlFor(sha256, 'mp3').replace(loa.config.publicUrl, loa.url);
-    const evidence = await driver.play(target, {
-      playbackId, priority: 'normal', audio: { path: '', sha256, durationMs: bulletin.durationMs as number, url: audioUrl },
+    const [{ evidence }] = await driver.play(target, {
+      playbackId, priority: 'normal', program: [{ bulletinId: bulletin.id as string, audio: { path: '', sha256, durationMs: bulletin.durationMs as number, url: audioUrl } }],
       signal: new AbortController().signal,
     });
     expect(evidence.level).toBe('acknowledged');

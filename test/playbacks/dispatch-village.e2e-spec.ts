@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Emulator, startEmulator } from '../../src/emulator/emulator';
 import { CHIME_ITEM } from '../../src/playbacks/dispatch/program-audio';
 import { PlaybackPlanner } from '../../src/playbacks/playback-planner';
 import { villageJobId } from '../../src/playbacks/planning';
@@ -14,6 +13,7 @@ import { makeAudio, speechLike } from '../support/audio-fixtures';
 import { uploadApproved } from '../support/bulletin-client';
 import { freePort } from '../support/free-port';
 import { startTestApp, TestApp } from '../support/test-app';
+import { AxisSpeaker } from '../devices/axis-speaker';
 
 const TIME_SCALE = 0.2;
 const AXIS_PASSWORD = 'Loa-Axis-Mật-khẩu-2026';
@@ -26,7 +26,7 @@ describe('Dispatch: village slots staged ahead, retries, chime, airtime and metr
   let planner: PlaybackPlanner;
   let queue: Queue;
   let bulletinId: string;
-  const devices: Emulator[] = [];
+  const devices: AxisSpeaker[] = [];
 
   beforeAll(async () => {
     loa = await startTestApp({ SPEAKER_TIME_SCALE: String(TIME_SCALE) });
@@ -44,8 +44,9 @@ describe('Dispatch: village slots staged ahead, retries, chime, airtime and metr
     if (fixtures) await rm(fixtures, { recursive: true, force: true });
   });
 
-  async function emulator(port = 0): Promise<Emulator> {
-    const device = await startEmulator({ driver: 'axis-vapix', password: AXIS_PASSWORD, timeScale: TIME_SCALE, port });
+  /** An Axis-style speaker modelled from VAPIX (test/devices), answering at the end of playback. */
+  async function emulator(port = 0): Promise<AxisSpeaker> {
+    const device = await AxisSpeaker.start({ password: AXIS_PASSWORD, timeScale: TIME_SCALE, port });
     devices.push(device);
     return device;
   }
@@ -130,7 +131,7 @@ describe('Dispatch: village slots staged ahead, retries, chime, airtime and metr
     const [playback] = await settled(scheduleId);
     expect(playback.status).toBe('played');
     expect(playback.attempts).toBeGreaterThanOrEqual(2);
-    expect(device.playbacks.map((p) => p.outcome)).toEqual(['played']);
+    expect(device.transmissions.map((p) => p.outcome)).toEqual(['played']);
   });
 
   it('fails a permanent driver error (wrong credentials) at once, with one attempt', async () => {
@@ -144,16 +145,24 @@ describe('Dispatch: village slots staged ahead, retries, chime, airtime and metr
     expect((await airtimeEvents(playback.id)).map((entry) => entry.event)).toContain('failed');
   });
 
-  it('plays the pre-announcement chime before the first bulletin when the schedule asks for it', async () => {
+  it('plays the pre-announcement chime and the bulletin as one transmit when the schedule asks for it', async () => {
     const device = await emulator();
     const speaker = await axisSpeaker(device.url);
     const scheduleId = await schedule([speaker], 3_000, { chime: true });
     await plan();
     const [playback] = await settled(scheduleId);
     expect(playback.status).toBe('played');
-    const [{ evidence }] = (await loa.dataSource.query('SELECT evidence FROM playbacks WHERE id = $1', [playback.id])) as Array<{ evidence: { items: Array<{ bulletinId: string }> } }>;
-    expect(evidence.items.map((item) => item.bulletinId)).toEqual([CHIME_ITEM, bulletinId]);
-    expect(device.playbacks.map((p) => p.outcome)).toEqual(['played', 'played']);
+    const [{ evidence }] = (await loa.dataSource.query('SELECT evidence FROM playbacks WHERE id = $1', [playback.id])) as Array<{
+      evidence: { items: Array<{ bulletinId: string; level: string; offsetMs: number; device: { audioMs: number } }> };
+    }>;
+    expect(evidence.items.map((item) => [item.bulletinId, item.level])).toEqual([[CHIME_ITEM, 'device_reported'], [bulletinId, 'device_reported']]);
+    // One transmit: the bulletin starts in it where the chime ends, and the device heard the whole program.
+    expect(device.transmissions.map((p) => p.outcome)).toEqual(['played']);
+    const [received] = device.transmissions;
+    expect(evidence.items[0].offsetMs).toBe(0);
+    expect(evidence.items[1].offsetMs).toBeGreaterThan(0);
+    expect(evidence.items[1].offsetMs).toBeLessThan(received.audioMs);
+    expect(evidence.items[1].device.audioMs).toBe(Math.round(received.audioMs));
   });
 
   it('exposes lateness and outcomes at GET /api/metrics in Prometheus text', async () => {

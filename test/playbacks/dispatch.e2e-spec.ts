@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Emulator, startEmulator } from '../../src/emulator/emulator';
 import { PlaybackPlanner } from '../../src/playbacks/playback-planner';
 import { Playback } from '../../src/playbacks/playback.entity';
 import { PlaybackStatus } from '../../src/playbacks/playback-status';
@@ -14,17 +13,18 @@ import { call } from '../support/api';
 import { makeAudio, speechLike } from '../support/audio-fixtures';
 import { uploadApproved } from '../support/bulletin-client';
 import { startTestApp, TestApp } from '../support/test-app';
+import { AxisSpeaker } from '../devices/axis-speaker';
 
-/** The emulated speaker plays this much faster than real time; the service drives it with the same scale. */
+/** The speaker model plays this much faster than real time; the service drives it with the same scale. */
 const TIME_SCALE = 0.2;
 const AXIS_PASSWORD = 'Loa-Axis-Mật-khẩu-2026';
 
 type Body = Record<string, any>;
 
-describe('Dispatch: planner and playback worker on an emulated speaker', () => {
+describe('Dispatch: planner and playback worker on an Axis-style speaker modelled from VAPIX', () => {
   let loa: TestApp;
   let fixtures: string;
-  let device: Emulator;
+  let device: AxisSpeaker;
   let planner: PlaybackPlanner;
   let queue: Queue;
   let bulletinId: string;
@@ -40,7 +40,7 @@ describe('Dispatch: planner and playback worker on an emulated speaker', () => {
     const file = await makeAudio(fixtures, 'tin-chuyen-doi-so.mp3', { source: speechLike(4, 4242), output: ['-c:a', 'libmp3lame', '-b:a', '128k'] });
     bulletinId = await uploadApproved(editor, loa.people.approver, file, 'Tin chuyển đổi số');
 
-    device = await startEmulator({ driver: 'axis-vapix', password: AXIS_PASSWORD, timeScale: TIME_SCALE });
+    device = await AxisSpeaker.start({ password: AXIS_PASSWORD, timeScale: TIME_SCALE });
     axisSpeaker = await register({ driver: 'axis-vapix', settings: { url: device.url }, secrets: { username: 'root', password: AXIS_PASSWORD } });
     manualSpeaker = await register({ driver: 'manual' });
   });
@@ -97,7 +97,7 @@ describe('Dispatch: planner and playback worker on an emulated speaker', () => {
 
   const terminalOrPlaying = (playbacks: Body[]) => playbacks.every((p) => ['played', 'failed', 'missed', 'playing'].includes(p.status));
 
-  it('plays a scheduled bulletin on the emulated Axis speaker on time, once, and survives Redis losing its jobs', async () => {
+  it('plays a scheduled bulletin on the Axis speaker on time, once, and survives Redis losing its jobs', async () => {
     const now = await schedule([axisSpeaker, manualSpeaker], 4_000, { misfireGraceSeconds: 60 });
     const later = await schedule([axisSpeaker], 3_600_000);
 
@@ -122,8 +122,8 @@ describe('Dispatch: planner and playback worker on an emulated speaker', () => {
     expect(axis.latenessMs).toBeGreaterThanOrEqual(0);
     expect(axis.latenessMs).toBeLessThan(60_000);
     expect(axis.evidence.level).toBe('device_reported');
-    expect(device.playbacks).toHaveLength(1);
-    expect(device.playbacks[0]).toMatchObject({ outcome: 'played' });
+    expect(device.transmissions).toHaveLength(1);
+    expect(device.transmissions[0]).toMatchObject({ outcome: 'played' });
     // A wired cluster is only shown to its operator: it stays on air until confirmed.
     const manual = settled.find((p) => p.speakerId === manualSpeaker)!;
     expect(manual.status).toBe('playing');
@@ -139,13 +139,47 @@ describe('Dispatch: planner and playback worker on an emulated speaker', () => {
     // The slot that played (one played, one on air awaiting its operator) is not queued again.
     expect(await queue.getJob(jobIdOf(axis))).toBeUndefined();
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    expect(device.playbacks).toHaveLength(1);
+    expect(device.transmissions).toHaveLength(1);
     expect((await playbacksOf(now)).find((p) => p.id === axis.id)).toMatchObject({ status: 'played', attempts: 1 });
     const [{ played }] = (await loa.dataSource.query(
       `SELECT count(*)::int AS played FROM playbacks WHERE schedule_id = $1 AND speaker_id = $2 AND status = 'played'`,
       [now, axisSpeaker],
     )) as [{ played: number }];
     expect(played).toBe(1);
+  });
+
+  it('airs the whole program (5 s chime, then a 45 s bulletin) on a speaker that answers early from its playout buffer', async () => {
+    const file = await makeAudio(fixtures, 'tin-45-giay.mp3', { source: speechLike(45, 4545), output: ['-c:a', 'libmp3lame', '-b:a', '64k'] });
+    const longBulletin = await uploadApproved(loa.people.editor, loa.people.approver, file, 'Tin 45 giây');
+    const buffered = await AxisSpeaker.start({ password: AXIS_PASSWORD, timeScale: TIME_SCALE, mode: { kind: 'playout-buffer', bufferMs: 2_000 } });
+    try {
+      const speakerId = await register({ driver: 'axis-vapix', settings: { url: buffered.url }, secrets: { username: 'root', password: AXIS_PASSWORD } });
+      const startsAt = new Date(Date.now() + 4_000).toISOString();
+      const created = await call<Body>(loa.people.editor, 'POST', '/api/schedules', {
+        title: 'Chương trình có nhạc hiệu', bulletinIds: [longBulletin], targets: { speakerIds: [speakerId] }, startsAt, chime: true, misfireGraceSeconds: 60,
+      });
+      expect(created.status).toBe(201);
+      await planOnce();
+      const [playback] = await waitFor(created.body.id as string, terminalOrPlaying, 60_000);
+
+      expect(playback).toMatchObject({ status: 'played', attempts: 1, failureReason: null });
+      expect(playback.evidence.level).toBe('device_reported');
+      const items = playback.evidence.items as Array<{ bulletinId: string; level: string; offsetMs: number; device: Body }>;
+      expect(items.map((item) => [item.bulletinId, item.level])).toEqual([['chime', 'device_reported'], [longBulletin, 'device_reported']]);
+      // One transmit carried the whole program: the device heard the chime and all 45 s of the bulletin after it.
+      expect(buffered.transmissions).toHaveLength(1);
+      const [received] = buffered.transmissions;
+      expect(received.outcome).toBe('played');
+      expect(received.bytes).toBe(received.contentLength);
+      expect(received.audioMs).toBeGreaterThan(49_000);
+      expect(items[1].offsetMs).toBeGreaterThan(4_000);
+      expect(items[1].offsetMs).toBeLessThan(6_000);
+      // The device answered before its last audio had been heard, and that answer is the proof.
+      expect(received.answeredAt!).toBeLessThan(received.heardUntil!);
+      expect(items[1].device).toMatchObject({ status: 200, audioMs: Math.round(received.audioMs), answeredAfterMs: expect.any(Number) });
+    } finally {
+      await buffered.close();
+    }
   });
 
   it('records a playback still waiting past its grace (the service was down across the slot) as missed, without calling the driver', async () => {
@@ -157,12 +191,12 @@ describe('Dispatch: planner and playback worker on an emulated speaker', () => {
         scheduledAt: new Date(Date.now() - 30 * 60_000), graceUntil: new Date(Date.now() - 20 * 60_000), status: PlaybackStatus.Planned,
       }),
     );
-    const before = device.playbacks.length;
+    const before = device.transmissions.length;
     expect(await planOnce()).toMatchObject({ planned: true, missed: 1 });
     const row = await repository.findOneByOrFail({ id: stale.id });
     expect(row).toMatchObject({ status: PlaybackStatus.Missed, failureReason: 'service_down', attempts: 0, latenessMs: null });
     expect(await queue.getJob(jobIdOf({ scheduleId, scheduledAt: stale.scheduledAt.toISOString(), villageId: stale.villageId }))).toBeUndefined();
-    expect(device.playbacks).toHaveLength(before);
+    expect(device.transmissions).toHaveLength(before);
   });
 
   it('withdraws the future playbacks of a paused schedule with their jobs, and plans them again on resume', async () => {

@@ -3,9 +3,9 @@ import { Queue } from 'bullmq';
 import { QueueName } from '../../src/queue/queue.constants';
 import { startTestApp, TestApp } from '../support/test-app';
 import { WorkerProcess } from '../support/worker-process';
-import { FaultStage, until } from './faults-kit';
+import { FaultStage, until, VAPIX_SPEAKER } from './faults-kit';
 
-/** A 4 s bulletin is 1 s on air on the emulated speakers. */
+/** A 4 s bulletin is 1 s on air on the speakers, modelled from VAPIX (test/devices). */
 const TIME_SCALE = 0.25;
 
 /**
@@ -46,11 +46,11 @@ describe('Fault: the service down across a slot', () => {
     });
 
   it('inside the grace: back up, it plays once, late, with both the scheduled and the actual instant recorded', async () => {
-    const speaker = await stage.axisSpeaker();
+    const speaker = await stage.axisSpeaker(undefined, VAPIX_SPEAKER);
     const at = new Date(Date.now() + 6_000);
     const scheduleId = await stage.schedule([bulletinId], [speaker.id], at, { misfireGraceSeconds: 300 });
     await passed(new Date(at.getTime() + 3_000));
-    expect(speaker.device.playbacks).toEqual([]);
+    expect(speaker.device.transmissions).toEqual([]);
 
     // Back up: the API's first tick, then a worker.
     expect(await stage.plan()).toMatchObject({ planned: true });
@@ -62,13 +62,13 @@ describe('Fault: the service down across a slot', () => {
     expect(played.scheduledAt.toISOString()).toBe(at.toISOString());
     expect(played.startedAt!.getTime()).toBeGreaterThan(at.getTime());
     expect(played.latenessMs).toBeGreaterThan(0);
-    expect(speaker.device.playbacks.map((playback) => playback.outcome)).toEqual(['played']);
+    expect(speaker.device.transmissions.map((transmission) => transmission.outcome)).toEqual(['played']);
     await stage.expectSound([scheduleId], [speaker]);
     await worker.stop('SIGTERM');
   }, 180_000);
 
   it('beyond the grace: missed with reason service_down, and never played when the workers come back', async () => {
-    const speaker = await stage.axisSpeaker();
+    const speaker = await stage.axisSpeaker(undefined, VAPIX_SPEAKER);
     const at = new Date(Date.now() + 6_000);
     const scheduleId = await stage.schedule([bulletinId], [speaker.id], at, { misfireGraceSeconds: 2 });
     await passed(new Date(at.getTime() + 2_000));
@@ -83,7 +83,7 @@ describe('Fault: the service down across a slot', () => {
 
     const worker = stage.startWorker();
     await drained(scheduleId, worker);
-    expect(speaker.device.playbacks).toEqual([]);
+    expect(speaker.device.transmissions).toEqual([]);
     expect((await stage.playbacks([scheduleId]))[0]).toMatchObject({ status: 'missed', failureReason: 'service_down', attempts: 0 });
     await stage.expectSound([scheduleId], [speaker]);
     await worker.stop('SIGTERM');

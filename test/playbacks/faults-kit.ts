@@ -10,9 +10,19 @@ import { makeAudio, speechLike } from '../support/audio-fixtures';
 import { uploadApproved } from '../support/bulletin-client';
 import { TestApp } from '../support/test-app';
 import { WorkerProcess } from '../support/worker-process';
+import { AxisSpeaker, AxisSpeakerOptions } from '../devices/axis-speaker';
+
+/** An Axis speaker modelled from VAPIX that answers once it has played the audio. */
+export const VAPIX_SPEAKER: AxisSpeakerOptions = { mode: { kind: 'answer-at-end' } };
+
+/** A registered speaker and the device behind it: Loa's own emulator, or the VAPIX model of test/devices. */
+export interface StageSpeaker<Device extends Emulator | AxisSpeaker = Emulator | AxisSpeaker> {
+  id: string;
+  device: Device;
+}
 
 /**
- * What the fault tests share: real bulletins, emulated Axis speakers, schedules through the public API, and the
+ * What the fault tests share: real bulletins, Axis speakers (emulated, or modelled from VAPIX), schedules through the public API, and the
  * checks by SQL that every fault must leave true. Nothing here depends on how dispatch works inside.
  */
 
@@ -32,7 +42,7 @@ export interface PlaybackRow {
 }
 
 export class FaultStage {
-  private readonly devices: Emulator[] = [];
+  private readonly devices: Array<Emulator | AxisSpeaker> = [];
   private readonly workers: WorkerProcess[] = [];
   private seed = 1000;
 
@@ -53,9 +63,16 @@ export class FaultStage {
     return uploadApproved(editor, this.loa.people.approver, file, title, 180_000);
   }
 
-  /** A new emulated Axis speaker registered in `villageId` (default: the first village). */
-  async axisSpeaker(villageId = this.loa.places.village.id): Promise<{ id: string; device: Emulator }> {
-    const device = await startEmulator({ driver: 'axis-vapix', password: AXIS_PASSWORD, timeScale: this.timeScale });
+  /**
+   * A new Axis speaker registered in `villageId` (default: the first village): Loa's emulator, or, given `model`,
+   * the speaker modelled from VAPIX (test/devices) in that mode, sharing no code with Loa.
+   */
+  async axisSpeaker(villageId: string | undefined, model: AxisSpeakerOptions): Promise<StageSpeaker<AxisSpeaker>>;
+  async axisSpeaker(villageId?: string): Promise<StageSpeaker<Emulator>>;
+  async axisSpeaker(villageId = this.loa.places.village.id, model?: AxisSpeakerOptions): Promise<StageSpeaker> {
+    const device = model
+      ? await AxisSpeaker.start({ ...model, password: AXIS_PASSWORD, timeScale: this.timeScale })
+      : await startEmulator({ driver: 'axis-vapix', password: AXIS_PASSWORD, timeScale: this.timeScale });
     this.devices.push(device);
     const answer = await call<Body>(this.loa.people.admin, 'POST', '/api/speakers', {
       villageId, name: `Cụm loa ${randomUUID().slice(0, 6)}`, driver: 'axis-vapix', settings: { url: device.url }, secrets: { username: 'root', password: AXIS_PASSWORD },
@@ -120,7 +137,7 @@ export class FaultStage {
    * each speaker completed exactly as many transmissions as it has playbacks recorded `played`, no more (a replay)
    * and no fewer (a proof without a broadcast).
    */
-  async expectSound(scheduleIds: string[], speakers: Array<{ id: string; device: Emulator }>): Promise<void> {
+  async expectSound(scheduleIds: string[], speakers: StageSpeaker[]): Promise<void> {
     const doubles = (await this.loa.dataSource.query(
       `SELECT schedule_id, speaker_id, scheduled_at, count(*)::int AS n FROM playbacks
         WHERE schedule_id = ANY($1) AND status = 'played' GROUP BY 1, 2, 3 HAVING count(*) > 1`,
@@ -135,7 +152,8 @@ export class FaultStage {
     const rows = await this.playbacks(scheduleIds);
     for (const { id, device } of speakers) {
       const recorded = rows.filter((row) => row.speakerId === id && row.status === 'played').length;
-      expect({ speaker: id, transmitted: device.playbacks.filter((playback) => playback.outcome === 'played').length }).toEqual({ speaker: id, transmitted: recorded });
+      const transmitted = device instanceof AxisSpeaker ? device.played.length : device.playbacks.filter((playback) => playback.outcome === 'played').length;
+      expect({ speaker: id, transmitted }).toEqual({ speaker: id, transmitted: recorded });
     }
   }
 

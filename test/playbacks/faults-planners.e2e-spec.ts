@@ -2,9 +2,9 @@ import Redis from 'ioredis';
 import { PlaybackPlanner, PlanReport } from '../../src/playbacks/playback-planner';
 import { call } from '../support/api';
 import { startTestApp, TestApp } from '../support/test-app';
-import { Body, FaultStage } from './faults-kit';
+import { Body, FaultStage, VAPIX_SPEAKER } from './faults-kit';
 
-/** A 4 s bulletin is 1 s on air on the emulated speakers. */
+/** A 4 s bulletin is 1 s on air on the speakers (modelled from VAPIX). */
 const TIME_SCALE = 0.25;
 
 /**
@@ -32,7 +32,9 @@ describe('Fault: two planners at once, and the same schedule submitted twice', (
   });
 
   it('two planners planning the same commune at once insert each playback once, and each speaker plays once', async () => {
-    const speakers = [await stage.axisSpeaker(), await stage.axisSpeaker(), await stage.axisSpeaker(loa.places.neighbourVillage.id)];
+    const speakers = [
+      await stage.axisSpeaker(undefined, VAPIX_SPEAKER), await stage.axisSpeaker(undefined, VAPIX_SPEAKER), await stage.axisSpeaker(loa.places.neighbourVillage.id, VAPIX_SPEAKER),
+    ];
     const soon = await stage.schedule([bulletinId], speakers.map((speaker) => speaker.id), new Date(Date.now() + 20_000), { misfireGraceSeconds: 120 });
     const daily = await call<Body>(loa.people.editor, 'POST', '/api/schedules', {
       title: 'Bản tin sáng chiều', bulletinIds: [bulletinId], targets: { speakerIds: speakers.map((speaker) => speaker.id) }, rrule: 'FREQ=DAILY;BYHOUR=6,17;BYMINUTE=0;BYSECOND=0',
@@ -62,12 +64,12 @@ describe('Fault: two planners at once, and the same schedule submitted twice', (
 
     const settled = await stage.settled([soon], 90_000);
     expect(settled.map((row) => row.status)).toEqual(['played', 'played', 'played']);
-    for (const { device } of speakers) expect(device.playbacks.map((playback) => playback.outcome)).toEqual(['played']);
+    for (const { device } of speakers) expect(device.transmissions.map((transmission) => transmission.outcome)).toEqual(['played']);
     await stage.expectSound(scheduleIds, speakers);
   }, 180_000);
 
   it('the same schedule sent to two instances at once is saved once, and plays once', async () => {
-    const speaker = await stage.axisSpeaker();
+    const speaker = await stage.axisSpeaker(undefined, VAPIX_SPEAKER);
     const content = {
       title: 'Thông báo bấm hai lần', bulletinIds: [bulletinId], targets: { speakerIds: [speaker.id] },
       startsAt: new Date(Date.now() + 12_000).toISOString(), misfireGraceSeconds: 120, chime: false,
@@ -83,7 +85,7 @@ describe('Fault: two planners at once, and the same schedule submitted twice', (
 
     const settled = await stage.settled([saved], 60_000);
     expect(settled.map((row) => row.status)).toEqual(['played']);
-    expect(speaker.device.playbacks.map((playback) => playback.outcome)).toEqual(['played']);
+    expect(speaker.device.transmissions.map((transmission) => transmission.outcome)).toEqual(['played']);
     await stage.expectSound([saved], [speaker]);
   }, 120_000);
 });

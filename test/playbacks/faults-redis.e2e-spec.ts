@@ -1,8 +1,8 @@
 import Redis from 'ioredis';
 import { startTestApp, TestApp } from '../support/test-app';
-import { FaultStage, until } from './faults-kit';
+import { FaultStage, until, VAPIX_SPEAKER } from './faults-kit';
 
-/** A 16 s bulletin is 8 s on air on the emulated speakers. */
+/** A 16 s bulletin is 8 s on air on the speakers (modelled from VAPIX). */
 const TIME_SCALE = 0.5;
 
 /**
@@ -42,7 +42,7 @@ describe('Fault: Redis loses all of this service’s data', () => {
   const keysLeft = async () => (await redis.keys(`${loa.config.redis.queuePrefix}:*`)).length;
 
   it('before the instant: one planner tick queues every future playback again, and each plays once', async () => {
-    const speakers = [await stage.axisSpeaker(), await stage.axisSpeaker(loa.places.neighbourVillage.id)];
+    const speakers = [await stage.axisSpeaker(undefined, VAPIX_SPEAKER), await stage.axisSpeaker(loa.places.neighbourVillage.id, VAPIX_SPEAKER)];
     const scheduleId = await stage.schedule([bulletinId], speakers.map((speaker) => speaker.id), new Date(Date.now() + 25_000), { misfireGraceSeconds: 120 });
     expect(await loseEverything()).toBeGreaterThan(0);
     expect(await keysLeft()).toBe(0);
@@ -54,11 +54,11 @@ describe('Fault: Redis loses all of this service’s data', () => {
   }, 180_000);
 
   it('mid-air: what was on air is never replayed, and what was still to come plays once', async () => {
-    const onAir = await stage.axisSpeaker();
-    const later = await stage.axisSpeaker();
+    const onAir = await stage.axisSpeaker(undefined, VAPIX_SPEAKER);
+    const later = await stage.axisSpeaker(undefined, VAPIX_SPEAKER);
     const now = await stage.schedule([bulletinId], [onAir.id], new Date(Date.now() + 8_000), { misfireGraceSeconds: 120 });
     const next = await stage.schedule([bulletinId], [later.id], new Date(Date.now() + 30_000), { misfireGraceSeconds: 120 });
-    await until(async () => (onAir.device.playbacks.some((playback) => playback.outcome === 'playing') ? true : null), 60_000, 'the first speaker on air');
+    await until(async () => (onAir.device.transmissions.some((transmission) => transmission.outcome === 'receiving') ? true : null), 60_000, 'the first speaker on air');
 
     expect(await loseEverything()).toBeGreaterThan(0);
     expect(await stage.plan()).toMatchObject({ planned: true });
@@ -68,7 +68,7 @@ describe('Fault: Redis loses all of this service’s data', () => {
     const settled = await stage.settled([now, next], 120_000);
     expect(settled.find((row) => row.speakerId === later.id)).toMatchObject({ status: 'played' });
     // Whatever the first became, it went on air at most once.
-    expect(onAir.device.playbacks.filter((playback) => playback.outcome === 'played').length).toBeLessThanOrEqual(1);
+    expect(onAir.device.transmissions.filter((transmission) => transmission.outcome === 'played').length).toBeLessThanOrEqual(1);
     await stage.expectSound([now, next], [onAir, later]);
   }, 180_000);
 });

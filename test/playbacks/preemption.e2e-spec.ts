@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Emulator, startEmulator } from '../../src/emulator/emulator';
 import { PlaybackPlanner } from '../../src/playbacks/playback-planner';
 import { LeaseRedis, SpeakerLeases } from '../../src/playbacks/speaker-lease';
 import { QueueName } from '../../src/queue/queue.constants';
@@ -12,17 +11,18 @@ import { call } from '../support/api';
 import { makeAudio, speechLike } from '../support/audio-fixtures';
 import { uploadApproved } from '../support/bulletin-client';
 import { startTestApp, TestApp } from '../support/test-app';
+import { AxisSpeaker } from '../devices/axis-speaker';
 
-/** A 30 s bulletin lasts 6 s on the emulated speaker, long enough to be interrupted mid-air. */
+/** A 30 s bulletin lasts 6 s on the speaker (modelled from VAPIX), long enough to be interrupted mid-air. */
 const TIME_SCALE = 0.2;
 const AXIS_PASSWORD = 'Loa-Axis-Mật-khẩu-2026';
 
 type Body = Record<string, any>;
 
-describe('Dispatch: an emergency pre-empts a normal broadcast on an emulated speaker', () => {
+describe('Dispatch: an emergency pre-empts a normal broadcast on an Axis-style speaker', () => {
   let loa: TestApp;
   let fixtures: string;
-  let device: Emulator;
+  let device: AxisSpeaker;
   let planner: PlaybackPlanner;
   let longBulletin: string;
   let shortBulletin: string;
@@ -34,7 +34,7 @@ describe('Dispatch: an emergency pre-empts a normal broadcast on an emulated spe
     fixtures = await mkdtemp(join(tmpdir(), 'loa-preempt-'));
     longBulletin = await approvedBulletin('tin-dai.mp3', 30, 'Tin dài');
     shortBulletin = await approvedBulletin('bao-bao.mp3', 4, 'Cảnh báo bão');
-    device = await startEmulator({ driver: 'axis-vapix', password: AXIS_PASSWORD, timeScale: TIME_SCALE });
+    device = await AxisSpeaker.start({ password: AXIS_PASSWORD, timeScale: TIME_SCALE });
     const answer = await call<Body>(loa.people.admin, 'POST', '/api/speakers', {
       villageId: loa.places.village.id, name: `Cụm loa ${randomUUID().slice(0, 6)}`, driver: 'axis-vapix',
       settings: { url: device.url }, secrets: { username: 'root', password: AXIS_PASSWORD },
@@ -86,7 +86,7 @@ describe('Dispatch: an emergency pre-empts a normal broadcast on an emulated spe
     const emergency = await schedule(shortBulletin, 6_500, 'emergency');
     await planner.planOnce({ communeIds: [loa.places.commune.id] });
 
-    // The normal bulletin is on air (6 s on the emulator) when the emergency's instant comes.
+    // The normal bulletin is on air (6 s on the speaker) when the emergency's instant comes.
     await waitForStatus(normal, ['dispatching', 'playing']);
     const cut = await waitForStatus(normal, ['preempted', 'played', 'failed', 'missed']);
     const urgent = await waitForStatus(emergency, ['played', 'failed', 'missed']);
@@ -98,7 +98,8 @@ describe('Dispatch: an emergency pre-empts a normal broadcast on an emulated spe
     expect(urgent.evidence.level).toBe('device_reported');
 
     // The device saw the first transmit cut short and the second one played to the end.
-    expect(device.playbacks.map((p) => p.outcome)).toEqual(['interrupted', 'played']);
+    expect(device.transmissions.map((p) => p.outcome)).toEqual(['cut', 'played']);
+    expect(device.transmissions[0].bytes).toBeLessThan(device.transmissions[0].contentLength);
 
     // The pre-empted worker never recorded over its pre-emption, even after it finished unwinding.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
@@ -137,7 +138,7 @@ describe('Dispatch: an emergency pre-empts a normal broadcast on an emulated spe
 
   describe('POST /api/broadcasts/emergency and /stop', () => {
     it('plays a one-off at once, planned in the same request, and refuses what it cannot air', async () => {
-      const before = device.playbacks.length;
+      const before = device.transmissions.length;
       const answer = await call<Body>(loa.people.editor, 'POST', '/api/broadcasts/emergency', { bulletinId: shortBulletin, targets: { speakerIds: [axisSpeaker] } });
       expect(answer.status).toBe(201);
       expect(answer.body.playbacks).toHaveLength(1);
@@ -149,7 +150,7 @@ describe('Dispatch: an emergency pre-empts a normal broadcast on an emulated spe
       expect(schedule.body).toMatchObject({ priority: 'emergency', status: 'active' });
       const played = await waitForStatus(answer.body.id, ['played', 'failed', 'missed']);
       expect(played).toMatchObject({ status: 'played', attempts: 1 });
-      expect(device.playbacks.slice(before).map((p) => p.outcome)).toEqual(['played']);
+      expect(device.transmissions.slice(before).map((p) => p.outcome)).toEqual(['played']);
 
       const until = await call<Body>(loa.people.editor, 'POST', '/api/broadcasts/emergency', { bulletinId: shortBulletin, targets: { speakerIds: [axisSpeaker] }, until: new Date(Date.now() + 3_600_000).toISOString() });
       expect(until.status).toBe(400);
@@ -160,7 +161,7 @@ describe('Dispatch: an emergency pre-empts a normal broadcast on an emulated spe
     });
 
     it('repeats every N minutes until `until`, and a stop cuts the one on air and cancels the repeats', async () => {
-      const before = device.playbacks.length;
+      const before = device.transmissions.length;
       const until = new Date(Date.now() + 150 * 60_000).toISOString();
       const answer = await call<Body>(loa.people.editor, 'POST', '/api/broadcasts/emergency', { bulletinId: longBulletin, targets: { speakerIds: [axisSpeaker] }, repeatEveryMinutes: 60, until });
       expect(answer.status).toBe(201);
@@ -170,26 +171,30 @@ describe('Dispatch: an emergency pre-empts a normal broadcast on an emulated spe
       expect(instants[1] - instants[0]).toBe(3_600_000);
       expect(instants[2] - instants[1]).toBe(3_600_000);
 
-      // The first repeat is on air (6 s on the emulator; `dispatching` is committed before the instant, so the
+      // The first repeat is on air (6 s on the speaker; `dispatching` is committed before the instant, so the
       // device itself says when the transmit started): stop it.
       const deadline = Date.now() + 20_000;
-      while (!device.playbacks.slice(before).some((p) => p.outcome === 'playing')) {
+      while (!device.transmissions.slice(before).some((p) => p.outcome === 'receiving')) {
         if (Date.now() > deadline) throw new Error('the emergency never went on air');
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const stopped = await call<Body>(loa.people.editor, 'POST', `/api/broadcasts/${id}/stop`);
+      const stopAnsweredAt = Date.now();
       expect(stopped.status).toBe(200);
       expect(stopped.body.id).toBe(id);
       expect(stopped.body.playbacks.map((p: Body) => [p.status, p.failureReason])).toEqual([
         ['preempted', 'broadcast_stopped'], ['cancelled', 'schedule_cancelled'], ['cancelled', 'schedule_cancelled'],
       ]);
       const settle = Date.now() + 5_000;
-      while (device.playbacks.length === before || device.playbacks[device.playbacks.length - 1].outcome === 'playing') {
+      while (device.transmissions.length === before || device.transmissions[device.transmissions.length - 1].outcome === 'receiving') {
         if (Date.now() > settle) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      expect(device.playbacks.slice(before).map((p) => p.outcome)).toEqual(['interrupted']);
+      expect(device.transmissions.slice(before).map((p) => p.outcome)).toEqual(['cut']);
+      // The stop dropped the connection, and the sound ended within a second of it: the device held no more.
+      const [cut] = device.transmissions.slice(before);
+      expect(cut.heardUntil!).toBeLessThanOrEqual(stopAnsweredAt + 1_000);
       // The worker unwinding never records over the stop.
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const after = await call<{ items: Body[] }>(loa.people.editor, 'GET', `/api/playbacks?scheduleId=${id}`);

@@ -8,17 +8,12 @@ import { ProgramVersion } from '../../schedules/program';
 import { ScheduleBulletin } from '../../schedules/schedule-bulletin.entity';
 import { Schedule } from '../../schedules/schedule.entity';
 import { DriverAudioCache } from '../../speakers/drivers/driver-audio-cache';
-import { DriverAudioFormat, PlaybackAudio } from '../../speakers/drivers/speaker-driver';
+import { DriverAudioFormat, PlaybackAudio, ProgramItem } from '../../speakers/drivers/speaker-driver';
+
+export type { ProgramItem };
 
 /** The program item of the pre-announcement chime, in evidence records where a bulletin's id would be. */
 export const CHIME_ITEM = 'chime';
-
-/** One piece of a program as a driver sends it: a bulletin, or the chime before the first one. */
-export interface ProgramItem {
-  /** The bulletin's id, or CHIME_ITEM. */
-  bulletinId: string;
-  audio: PlaybackAudio;
-}
 
 /** What a driver needs of the audio: its format (null: nothing is sent) and whether the device fetches it by URL. */
 export interface AudioNeed {

@@ -15,7 +15,7 @@ const LONGEST_RETRY_MS = 30_000;
  * may have been heard, and airing a bulletin twice is worse than recording a failure).
  */
 export function isTransient(error: unknown): error is DriverError {
-  return error instanceof DriverError && TRANSIENT_DRIVER_ERRORS.includes(error.kind) && !error.evidence;
+  return error instanceof DriverError && TRANSIENT_DRIVER_ERRORS.includes(error.kind) && !error.evidence?.length;
 }
 
 /** Wait before retry `n` (1, 2, …): 0.5 s doubling up to 30 s; 0 when that would end past the grace (no retry). */

@@ -1,4 +1,4 @@
-import type { PlaybackEvidence } from './speaker-driver';
+import type { ItemEvidence } from './speaker-driver';
 
 /**
  * Why a speaker could not be driven. `unreachable`: no connection; `auth`: credentials refused; `busy`: already
@@ -12,14 +12,14 @@ export class DriverError extends Error {
   constructor(
     readonly kind: DriverErrorKind,
     message: string,
-    /** Set when the audio had been sent before the failure, so the airtime record can say it was commanded. */
-    readonly evidence?: PlaybackEvidence,
+    /** The items whose audio or command had gone out before the failure, so the airtime record can say they were commanded. */
+    readonly evidence?: ItemEvidence[],
   ) {
     super(message);
     this.name = 'DriverError';
   }
 
-  withEvidence(evidence: PlaybackEvidence): DriverError {
+  withEvidence(evidence: ItemEvidence[]): DriverError {
     return new DriverError(this.kind, this.message, evidence);
   }
 }

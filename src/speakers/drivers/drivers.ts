@@ -1,4 +1,4 @@
-import { AxisVapixDriver, AxisVapixOptions } from './axis-vapix/axis-vapix.driver';
+import { AxisVapixDriver } from './axis-vapix/axis-vapix.driver';
 import { HttpGatewayDriver } from './http-gateway/http-gateway.driver';
 import { ManualDriver } from './manual.driver';
 import { DRIVER_NAMES, DriverLimits, DriverName, SpeakerDriver } from './speaker-driver';
@@ -18,8 +18,8 @@ export class SpeakerDriverRegistry {
   }
 
   static create(options: SpeakerDriverOptions = {}): SpeakerDriverRegistry {
-    const axis: Partial<AxisVapixOptions> = { ...options.limits, ...(options.deviceTimeScale ? { deviceTimeScale: options.deviceTimeScale } : {}) };
-    return new SpeakerDriverRegistry([new AxisVapixDriver(axis), new HttpGatewayDriver(options.limits), new ManualDriver()]);
+    const timed = { ...options.limits, ...(options.deviceTimeScale ? { deviceTimeScale: options.deviceTimeScale } : {}) };
+    return new SpeakerDriverRegistry([new AxisVapixDriver(timed), new HttpGatewayDriver(timed), new ManualDriver()]);
   }
 
   static isDriverName(name: string): name is DriverName {

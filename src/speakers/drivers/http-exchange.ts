@@ -1,12 +1,15 @@
-import { createReadStream } from 'node:fs';
 import http, { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import https from 'node:https';
+import { Readable } from 'node:stream';
 import { DriverError } from './driver-error';
+import { BodyPace, pacedFiles } from './paced-files';
 
-/** A request body streamed from a file, announced with its exact Content-Length. */
+/** A request body streamed from files one after the other, announced with its exact Content-Length. */
 export interface FileBody {
-  path: string;
+  paths: string[];
   bytes: number;
+  /** Sends it at this rate (a real-time stream) instead of as fast as the connection takes it. */
+  pace?: BodyPace;
 }
 
 export interface ExchangeRequest {
@@ -31,6 +34,8 @@ export interface ExchangeResponse {
   /** Headers that may legally repeat (WWW-Authenticate), one array entry per header line. */
   headersDistinct: NodeJS.Dict<string[]>;
   body: Buffer;
+  /** How much of the request body had been handed to the connection when the answer was complete. */
+  bodyBytesSent: number;
 }
 
 const MAX_HEADER_BYTES = 16 * 1024;
@@ -93,6 +98,7 @@ export function exchange(request: ExchangeRequest): Promise<ExchangeResponse> {
         request.answerTimeoutMs,
       );
       request.onSent?.(new Date());
+      if (request.body !== undefined && isFileBody(request.body)) sendFiles(request.body);
     };
     outgoing.on('socket', (socket) => {
       if (socket.connecting) socket.once('connect', onConnect);
@@ -114,7 +120,7 @@ export function exchange(request: ExchangeRequest): Promise<ExchangeResponse> {
         cleanUp();
         // The answer is complete: stop any upload still in progress (a 401 or 503 can come before the body is sent).
         outgoing.destroy();
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, headersDistinct: response.headersDistinct, body: Buffer.concat(chunks) });
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, headersDistinct: response.headersDistinct, body: Buffer.concat(chunks), bodyBytesSent: bytesSent });
       });
       response.on('close', () => {
         if (!response.complete) fail(new DriverError('protocol', `${device} closed the connection in the middle of its answer`));
@@ -134,17 +140,22 @@ export function exchange(request: ExchangeRequest): Promise<ExchangeResponse> {
       }
     });
 
+    // Files go out from the connection on, so that a paced body's clock starts with its first byte.
+    const sendFiles = (body: FileBody): void => {
+      const stopped = new AbortController();
+      const files = Readable.from(pacedFiles(body, stopped.signal, (bytes) => (bytesSent += bytes)), { objectMode: false });
+      files.on('error', (error) => fail(stopped.signal.aborted ? error : new Error(`Cannot read the audio to send: ${error.message}`)));
+      // pipe() leaves the files open when the connection ends first (an early 401 or 503, a stop).
+      outgoing.on('close', () => {
+        stopped.abort();
+        files.destroy();
+      });
+      files.pipe(outgoing);
+    };
     if (request.body === undefined) outgoing.end();
     else if (!isFileBody(request.body)) {
       bytesSent = request.body.length;
       outgoing.end(request.body);
-    } else {
-      const file = createReadStream(request.body.path);
-      file.on('data', (chunk) => (bytesSent += chunk.length));
-      file.on('error', (error) => fail(new Error(`Cannot read the audio to send: ${error.message}`)));
-      // pipe() leaves the file open when the connection ends first (an early 401 or 503, a stop).
-      outgoing.on('close', () => file.destroy());
-      file.pipe(outgoing);
     }
   });
 }

@@ -3,15 +3,18 @@ import { MANUAL_HEALTH_DETAIL, ManualDriver } from './manual.driver';
 import { PlaybackRequest } from './speaker-driver';
 
 function request(signal = new AbortController().signal): PlaybackRequest {
-  return { playbackId: 'pb-1', priority: 'normal', audio: { path: '/nowhere', sha256: 'a'.repeat(64), durationMs: 1000 }, signal };
+  const item = (bulletinId: string) => ({ bulletinId, audio: { path: '/nowhere', sha256: 'a'.repeat(64), durationMs: 1000 } });
+  return { playbackId: 'pb-1', priority: 'normal', program: [item('chime'), item('b-1')], signal };
 }
 
 describe('ManualDriver', () => {
   const driver = new ManualDriver();
 
-  it('sends nothing and says the operator must confirm', async () => {
+  it('sends nothing and says, for each item of the program, that the operator must confirm', async () => {
     const before = Date.now();
-    const evidence = await driver.play({ settings: {}, secrets: {} }, request());
+    const items = await driver.play({ settings: {}, secrets: {} }, request());
+    expect(items.map((item) => item.bulletinId)).toEqual(['chime', 'b-1']);
+    const [, { evidence }] = items;
     expect(evidence.level).toBe('commanded');
     expect(evidence.commandedAt.getTime()).toBeGreaterThanOrEqual(before);
     expect(evidence.note).toMatch(/village operator's confirmation/);

@@ -1,4 +1,4 @@
-import { HealthResult, PlaybackEvidence, PlaybackRequest, SpeakerDriver } from './speaker-driver';
+import { HealthResult, ItemEvidence, PlaybackRequest, SpeakerDriver } from './speaker-driver';
 
 export const MANUAL_HEALTH_DETAIL = 'no network: confirmed by the village operator';
 
@@ -12,14 +12,13 @@ export class ManualDriver implements SpeakerDriver {
   readonly settingsClass = null;
   readonly secretsClass = null;
 
-  async play(_target: unknown, request: PlaybackRequest): Promise<PlaybackEvidence> {
+  async play(_target: unknown, request: PlaybackRequest): Promise<ItemEvidence[]> {
     request.signal.throwIfAborted();
-    return {
-      level: 'commanded',
-      commandedAt: new Date(),
-      device: {},
-      note: "Awaiting the village operator's confirmation that the bulletin was played",
-    };
+    const commandedAt = new Date();
+    return request.program.map(({ bulletinId }) => ({
+      bulletinId,
+      evidence: { level: 'commanded', commandedAt, device: {}, note: "Awaiting the village operator's confirmation that the bulletin was played" },
+    }));
   }
 
   /** Nothing was sent, so there is nothing to stop: the operator is told through the playback's state. */

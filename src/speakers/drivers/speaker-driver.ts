@@ -32,10 +32,18 @@ export interface PlaybackAudio {
   url?: string;
 }
 
+/** One piece of a speaker's program: a bulletin, or the chime before the first one. */
+export interface ProgramItem {
+  /** The bulletin's id, or `chime`. */
+  bulletinId: string;
+  audio: PlaybackAudio;
+}
+
 export interface PlaybackRequest {
   playbackId: string;
   priority: PlaybackPriority;
-  audio: PlaybackAudio;
+  /** The speaker's whole program in order (the chime, then the bulletins), played without gaps. */
+  program: ProgramItem[];
   /** Aborting it ends the play; the promise then rejects with `signal.reason`. */
   signal: AbortSignal;
 }
@@ -46,11 +54,19 @@ export type DeviceSummary = Record<string, string | number | boolean | null>;
 export interface PlaybackEvidence {
   level: EvidenceLevel;
   commandedAt: Date;
+  /** Where the item starts in the audio sent to the device, for drivers that send the program as one stream. */
+  offsetMs?: number;
   acknowledgedAt?: Date;
   finishedAt?: Date;
   device: DeviceSummary;
   /** What a person reading the record should know, e.g. that the operator's confirmation is awaited. */
   note?: string;
+}
+
+/** The evidence of one program item. */
+export interface ItemEvidence {
+  bulletinId: string;
+  evidence: PlaybackEvidence;
 }
 
 export interface HealthResult {
@@ -77,8 +93,9 @@ export const DEFAULT_DRIVER_LIMITS: Readonly<DriverLimits> = {
 };
 
 /**
- * One kind of speaker behind one interface. `play` resolves with evidence or rejects with a `DriverError`
- * (or with `signal.reason` when aborted); `checkHealth` never rejects for a device fault.
+ * One kind of speaker behind one interface. `play` sends the whole program and resolves with one piece of evidence
+ * per item, in order, or rejects with a `DriverError` (or with `signal.reason` when aborted); `checkHealth` never
+ * rejects for a device fault.
  */
 export interface SpeakerDriver<Settings extends object = object, Secrets extends object = object> {
   readonly name: DriverName;
@@ -87,7 +104,7 @@ export interface SpeakerDriver<Settings extends object = object, Secrets extends
   /** class-validator DTOs for `settings` and `secrets`; null when the driver takes none. */
   readonly settingsClass: ClassConstructor<Settings> | null;
   readonly secretsClass: ClassConstructor<Secrets> | null;
-  play(target: DriverTarget<Settings, Secrets>, request: PlaybackRequest): Promise<PlaybackEvidence>;
+  play(target: DriverTarget<Settings, Secrets>, request: PlaybackRequest): Promise<ItemEvidence[]>;
   /** Ends the playback if it is still on air; resolves true when something was stopped. */
   stop(target: DriverTarget<Settings, Secrets>, playbackId: string): Promise<boolean>;
   checkHealth(target: DriverTarget<Settings, Secrets>): Promise<HealthResult>;

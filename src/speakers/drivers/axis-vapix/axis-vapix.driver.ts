@@ -8,11 +8,15 @@ import {
   DEFAULT_DRIVER_LIMITS,
   DriverLimits,
   DriverTarget,
+  EvidenceLevel,
   HealthResult,
+  ItemEvidence,
   PlaybackEvidence,
   PlaybackRequest,
+  ProgramItem,
   SpeakerDriver,
 } from '../speaker-driver';
+import { BodyPace } from '../paced-files';
 import { audioCapability, parseParameterList } from './axis-parameters';
 import { AxisVapixSecrets, AxisVapixSettings } from './axis-vapix.config';
 import { DigestClient } from './digest-client';
@@ -23,21 +27,27 @@ export const AUDIO_PROPERTIES_PATH = '/axis-cgi/param.cgi?action=list&group=Prop
 export interface AxisVapixOptions extends DriverLimits {
   /**
    * How fast the device plays audio relative to real time: 1 for real speakers, the emulator's time scale in
-   * tests. A transmit answer is awaited, and believed, only after the audio's duration times this.
+   * tests. The audio is streamed at its own rate divided by this.
    */
   deviceTimeScale: number;
 }
 
 export const DEFAULT_AXIS_OPTIONS: Readonly<AxisVapixOptions> = { ...DEFAULT_DRIVER_LIMITS, deviceTimeScale: 1 };
 
-/** An answer this much earlier than the audio's end cannot mean the audio was played. */
-const EARLIEST_BELIEVED_ANSWER = 0.9;
+/** G.711 µ-law at 8 kHz: one byte a sample. */
+const MULAW_BYTES_PER_MS = 8;
+/** Audio sent ahead of real time, as a real-time streamer does: a stop cuts the sound within about this much. */
+export const STREAM_LEAD_MS = 500;
+/** Audio per write while streaming. */
+const STREAM_CHUNK_MS = 200;
 
 type AxisTarget = DriverTarget<AxisVapixSettings, AxisVapixSecrets>;
 
 /**
- * Axis network speakers (VAPIX): the audio is posted to transmit.cgi as G.711 µ-law, and the device answers
- * only once it has played it, so a 200 at the right time is the device's own report of the playback.
+ * Axis network speakers (VAPIX): the whole program (chime, then bulletins) is posted to transmit.cgi as one G.711
+ * µ-law stream, paced at the audio's own rate, so the connection spans the playback and dropping it (a stop) cuts
+ * the sound. VAPIX says a successful playback gets a response and a failed one a closed connection, not when: a 2xx
+ * is the device's report that it took the audio (a playout buffer answers before its end is heard).
  */
 export class AxisVapixDriver implements SpeakerDriver<AxisVapixSettings, AxisVapixSecrets> {
   readonly name = 'axis-vapix';
@@ -54,7 +64,7 @@ export class AxisVapixDriver implements SpeakerDriver<AxisVapixSettings, AxisVap
     this.options = { ...DEFAULT_AXIS_OPTIONS, ...options };
   }
 
-  async play(target: AxisTarget, request: PlaybackRequest): Promise<PlaybackEvidence> {
+  async play(target: AxisTarget, request: PlaybackRequest): Promise<ItemEvidence[]> {
     if (this.onAir.has(request.playbackId)) {
       throw new DriverError('busy', `Playback ${request.playbackId} is already being transmitted to this speaker`);
     }
@@ -102,17 +112,25 @@ export class AxisVapixDriver implements SpeakerDriver<AxisVapixSettings, AxisVap
     }
   }
 
-  private async transmit(target: AxisTarget, request: PlaybackRequest, signal: AbortSignal): Promise<PlaybackEvidence> {
+  private async transmit(target: AxisTarget, request: PlaybackRequest, signal: AbortSignal): Promise<ItemEvidence[]> {
     const url = deviceUrl(target.settings.url, TRANSMIT_PATH);
-    const bytes = (await stat(request.audio.path)).size;
-    const playMs = request.audio.durationMs * this.options.deviceTimeScale;
+    const stream = await programStream(request.program);
+    const streamMs = stream.bytes / MULAW_BYTES_PER_MS;
+    const playMs = streamMs * this.options.deviceTimeScale;
     // Set from the exchange's callback, which TypeScript's narrowing cannot see.
     let commandedAt = null as Date | null;
-    const commanded = (device: Record<string, unknown>): PlaybackEvidence => ({
-      level: 'commanded',
-      commandedAt: commandedAt!,
-      device: summarizeDevice({ audioBytes: bytes, ...device }),
-    });
+    const evidence = (level: EvidenceLevel, device: Record<string, unknown>, items = stream.items, extra: Partial<PlaybackEvidence> = {}): ItemEvidence[] =>
+      items.map((item) => ({
+        bulletinId: item.bulletinId,
+        evidence: {
+          level,
+          commandedAt: commandedAt!,
+          offsetMs: item.offsetMs,
+          device: summarizeDevice({ audioBytes: stream.bytes, audioMs: Math.round(streamMs), durationMs: item.durationMs, ...device }),
+          ...extra,
+        },
+      }));
+    const sentItems = (sentBytes: number) => stream.items.filter((item) => item.offsetBytes < sentBytes);
 
     let response: ExchangeResponse;
     try {
@@ -130,33 +148,37 @@ export class AxisVapixDriver implements SpeakerDriver<AxisVapixSettings, AxisVap
         send: (authorization) => exchange({
           ...this.requestBase(url, 'POST', signal),
           headers: { 'Content-Type': 'audio/basic', ...(authorization ? { Authorization: authorization } : {}) },
-          body: { path: request.audio.path, bytes },
+          body: { paths: stream.paths, bytes: stream.bytes, pace: realTimePace(this.options.deviceTimeScale) },
           answerTimeoutMs: playMs + this.options.responseTimeoutMs,
           onSent: (at) => (commandedAt = at),
-          closedWithoutAnswer: (sent) => new DriverError(
-            'rejected',
-            `${url.host} closed the connection without confirming the playback (after ${sent} of ${bytes} bytes): the bulletin did not play, or not to the end`,
-          ),
+          closedWithoutAnswer: (sent) => {
+            const error = new DriverError(
+              'rejected',
+              `${url.host} closed the connection without confirming the playback (after ${sent} of ${stream.bytes} bytes): the program did not play, or not to the end`,
+            );
+            return error.withEvidence(evidence('commanded', { sentBytes: sent }, sentItems(sent)));
+          },
         }),
       });
     } catch (error) {
-      // The audio went out: a timeout or a dropped connection may still have reached listeners.
-      if (error instanceof DriverError && commandedAt && error.kind !== 'auth') throw error.withEvidence(commanded({}));
+      // The audio went out: a timeout may still have reached listeners.
+      if (error instanceof DriverError && commandedAt && error.kind !== 'auth' && !error.evidence) throw error.withEvidence(evidence('commanded', {}));
       throw error;
     }
 
-    // Any 2xx is the device's answer; whether it proves the playback depends on when it came.
     if (response.status < 200 || response.status > 299) throw statusError(url, response);
     const answeredAfterMs = Date.now() - commandedAt!.getTime();
-    const evidence = commanded({ status: response.status, server: response.headers.server ?? null, answeredAfterMs, answer: excerpt(response.body) });
-    if (answeredAfterMs < playMs * EARLIEST_BELIEVED_ANSWER) {
+    const answer = { status: response.status, server: response.headers.server ?? null, answeredAfterMs, answer: excerpt(response.body) };
+    // A 2xx is the device's report that it took the audio, whenever it comes (a playout buffer answers before the end
+    // is heard); but a device that answered before Loa had sent the whole program cannot hold all of it.
+    if (response.bodyBytesSent < stream.bytes) {
       throw new DriverError(
         'protocol',
-        `${url.host} answered ${response.status} after ${(answeredAfterMs / 1000).toFixed(1)} s for ${(playMs / 1000).toFixed(1)} s of audio: it cannot have played it, so the answer is not believed`,
-        evidence,
+        `${url.host} answered ${response.status} after only ${response.bodyBytesSent} of ${stream.bytes} bytes had been sent: it did not take the whole program`,
+        evidence('commanded', { ...answer, sentBytes: response.bodyBytesSent }, sentItems(response.bodyBytesSent)),
       );
     }
-    return { ...evidence, level: 'device_reported', finishedAt: new Date() };
+    return evidence('device_reported', answer, stream.items, { finishedAt: new Date() });
   }
 
   private requestBase(url: URL, method: 'GET' | 'POST', signal?: AbortSignal): Omit<ExchangeRequest, 'answerTimeoutMs'> {
@@ -185,4 +207,31 @@ function statusError(url: URL, response: ExchangeResponse): DriverError {
   }
   if (response.status >= 400) return new DriverError('rejected', `${url.host} refused the request (${status})`);
   return new DriverError('protocol', `${url.host} answered ${status} where 200 was expected`);
+}
+
+interface StreamItem {
+  bulletinId: string;
+  offsetBytes: number;
+  offsetMs: number;
+  durationMs: number;
+}
+
+/** The program as one µ-law stream: its files in order, and where each item starts in it. */
+async function programStream(program: ProgramItem[]): Promise<{ paths: string[]; bytes: number; items: StreamItem[] }> {
+  const sizes = await Promise.all(program.map(async (item) => (await stat(item.audio.path)).size));
+  const items: StreamItem[] = [];
+  let bytes = 0;
+  program.forEach((item, index) => {
+    items.push({ bulletinId: item.bulletinId, offsetBytes: bytes, offsetMs: Math.round(bytes / MULAW_BYTES_PER_MS), durationMs: Math.round(sizes[index] / MULAW_BYTES_PER_MS) });
+    bytes += sizes[index];
+  });
+  return { paths: program.map((item) => item.audio.path), bytes, items };
+}
+
+function realTimePace(deviceTimeScale: number): BodyPace {
+  return {
+    bytesPerSecond: (MULAW_BYTES_PER_MS * 1000) / deviceTimeScale,
+    leadBytes: STREAM_LEAD_MS * MULAW_BYTES_PER_MS,
+    chunkBytes: STREAM_CHUNK_MS * MULAW_BYTES_PER_MS,
+  };
 }

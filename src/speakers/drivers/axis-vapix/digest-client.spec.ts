@@ -4,7 +4,7 @@ import { parseChallenges } from './digest-auth';
 import { DigestClient, DigestRequest } from './digest-client';
 
 function response(status: number, wwwAuthenticate: string[] = []): ExchangeResponse {
-  return { status, headers: {}, headersDistinct: wwwAuthenticate.length ? { 'www-authenticate': wwwAuthenticate } : {}, body: Buffer.alloc(0) };
+  return { status, headers: {}, headersDistinct: wwwAuthenticate.length ? { 'www-authenticate': wwwAuthenticate } : {}, body: Buffer.alloc(0), bodyBytesSent: 0 };
 }
 
 function challenge(nonce: string, stale = false): ExchangeResponse {

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { deviceUrl } from '../base-url';
 import { excerpt, printable, summarizeDevice } from '../device-summary';
-import { DriverError } from '../driver-error';
+import { DriverError, playbackStopped } from '../driver-error';
 import { signedHeaders } from '../gateway-signature';
 import { exchange, ExchangeResponse } from '../http-exchange';
 import {
@@ -9,9 +10,10 @@ import {
   DriverLimits,
   DriverTarget,
   HealthResult,
-  PlaybackEvidence,
+  ItemEvidence,
   PlaybackPriority,
   PlaybackRequest,
+  ProgramItem,
   SpeakerDriver,
 } from '../speaker-driver';
 import { HttpGatewaySecrets, HttpGatewaySettings } from './http-gateway.config';
@@ -30,6 +32,15 @@ export interface GatewayPlayCommand {
 
 type GatewayTarget = DriverTarget<HttpGatewaySettings, HttpGatewaySecrets>;
 
+export interface HttpGatewayOptions extends DriverLimits {
+  /** How fast the gateway plays audio relative to real time: 1 for real gateways, the emulator's time scale in tests. */
+  deviceTimeScale: number;
+}
+
+/** How long a follow-on item waits for a gateway still finishing the item before it (real time). */
+const FOLLOW_ON_BUSY_MS = 10_000;
+const FOLLOW_ON_RETRY_MS = 200;
+
 interface SignedCall {
   method: 'GET' | 'POST';
   path: string;
@@ -44,9 +55,9 @@ function isSuccess(status: number): boolean {
 }
 
 /**
- * Receivers behind a vendor gateway: Loa posts a signed play command, the gateway fetches the audio from a
- * signed URL and later posts signed `started`/`finished`/`failed` events to Loa. Its 2xx `{accepted: true}` is
- * an acknowledgement; the events carry the device's own report.
+ * Receivers behind a vendor gateway: Loa posts a signed play command per program item, the gateway fetches the audio
+ * from a signed URL and later posts signed `started`/`finished`/`failed` events to Loa. Its 2xx `{accepted: true}`
+ * is an acknowledgement; the events carry the device's own report.
  */
 export class HttpGatewayDriver implements SpeakerDriver<HttpGatewaySettings, HttpGatewaySecrets> {
   readonly name = 'http-gateway';
@@ -54,14 +65,63 @@ export class HttpGatewayDriver implements SpeakerDriver<HttpGatewaySettings, Htt
   readonly settingsClass = HttpGatewaySettings;
   readonly secretsClass = HttpGatewaySecrets;
 
-  private readonly limits: DriverLimits;
+  private readonly options: HttpGatewayOptions;
+  /** Programs being commanded, by playback id: a stop ends the commanding as well as the gateway's playback. */
+  private readonly onAir = new Map<string, AbortController>();
 
-  constructor(limits: Partial<DriverLimits> = {}) {
-    this.limits = { ...DEFAULT_DRIVER_LIMITS, ...limits };
+  constructor(options: Partial<HttpGatewayOptions> = {}) {
+    this.options = { ...DEFAULT_DRIVER_LIMITS, deviceTimeScale: 1, ...options };
   }
 
-  async play(target: GatewayTarget, request: PlaybackRequest): Promise<PlaybackEvidence> {
-    const { audio } = request;
+  /**
+   * One signed command per program item, in order: the gateway's protocol carries one audio URL per command, and a
+   * gateway plays one at a time. Each item after the first is commanded when the one before it should have ended;
+   * a gateway still finishing it (503) is asked again shortly, within FOLLOW_ON_BUSY_MS. Resolves once the last item
+   * was accepted.
+   */
+  async play(target: GatewayTarget, request: PlaybackRequest): Promise<ItemEvidence[]> {
+    if (this.onAir.has(request.playbackId)) {
+      throw new DriverError('busy', `Playback ${request.playbackId} is already being commanded to this gateway`);
+    }
+    const stopper = new AbortController();
+    this.onAir.set(request.playbackId, stopper);
+    const signal = AbortSignal.any([request.signal, stopper.signal]);
+    const accepted: ItemEvidence[] = [];
+    try {
+      for (const item of request.program) {
+        const previous = accepted.at(-1);
+        if (previous) {
+          const endsAt = previous.evidence.acknowledgedAt!.getTime() + request.program[accepted.length - 1].audio.durationMs * this.options.deviceTimeScale;
+          await sleep(endsAt - Date.now(), undefined, { signal });
+        }
+        accepted.push(await this.commandFollowing(target, request, item, signal, previous !== undefined));
+      }
+      return accepted;
+    } catch (error) {
+      // The items accepted before stay commanded: the gateway may have played them.
+      if (error instanceof DriverError && accepted.length > 0) throw error.withEvidence([...accepted, ...(error.evidence ?? [])]);
+      throw error;
+    } finally {
+      this.onAir.delete(request.playbackId);
+    }
+  }
+
+  /** A follow-on item may find the gateway still finishing the one before: a `busy` answer is tried again briefly. */
+  private async commandFollowing(target: GatewayTarget, request: PlaybackRequest, item: ProgramItem, signal: AbortSignal, following: boolean): Promise<ItemEvidence> {
+    // Real time, not scaled: what it covers is the gateway fetching and preparing the audio.
+    const deadline = Date.now() + FOLLOW_ON_BUSY_MS;
+    for (;;) {
+      try {
+        return await this.command(target, request, item, signal);
+      } catch (error) {
+        if (!following || !(error instanceof DriverError && error.kind === 'busy') || Date.now() + FOLLOW_ON_RETRY_MS > deadline) throw error;
+        await sleep(FOLLOW_ON_RETRY_MS, undefined, { signal });
+      }
+    }
+  }
+
+  /** Posts one item's play command; its 2xx `{accepted: true}` is the gateway's acknowledgement. */
+  private async command(target: GatewayTarget, request: PlaybackRequest, { bulletinId, audio }: ProgramItem, signal: AbortSignal): Promise<ItemEvidence> {
     if (!audio.url) throw new Error('The http-gateway driver needs request.audio.url, a signed URL the gateway can fetch the audio from');
     const command: GatewayPlayCommand = {
       playbackId: request.playbackId,
@@ -78,18 +138,18 @@ export class HttpGatewayDriver implements SpeakerDriver<HttpGatewaySettings, Htt
         method: 'POST',
         path: GATEWAY_PATHS.play,
         body: JSON.stringify(command),
-        signal: request.signal,
+        signal,
         onSent: (at) => (commandedAt = at),
       });
     } catch (error) {
       // The command went out: the gateway may have taken it even though its answer never came.
-      if (error instanceof DriverError && commandedAt) throw error.withEvidence({ level: 'commanded', commandedAt, device: {} });
+      if (error instanceof DriverError && commandedAt) throw error.withEvidence([{ bulletinId, evidence: { level: 'commanded', commandedAt, device: {} } }]);
       throw error;
     }
     const url = deviceUrl(target.settings.url, GATEWAY_PATHS.play);
     const answer = jsonAnswer(url, response);
     const device = summarizeDevice({ status: response.status, answer: excerpt(response.body) });
-    if (answer.accepted === true) return { level: 'acknowledged', commandedAt: commandedAt!, acknowledgedAt: new Date(), device };
+    if (answer.accepted === true) return { bulletinId, evidence: { level: 'acknowledged', commandedAt: commandedAt!, acknowledgedAt: new Date(), device } };
     if (answer.accepted === false) {
       throw new DriverError('rejected', printable(`${url.host} did not accept the playback: ${String(answer.reason ?? 'no reason given')}`));
     }
@@ -97,6 +157,7 @@ export class HttpGatewayDriver implements SpeakerDriver<HttpGatewaySettings, Htt
   }
 
   async stop(target: GatewayTarget, playbackId: string): Promise<boolean> {
+    this.onAir.get(playbackId)?.abort(playbackStopped(playbackId));
     const response = await this.call(target, { method: 'POST', path: GATEWAY_PATHS.stop, body: JSON.stringify({ playbackId }) });
     const answer = jsonAnswer(deviceUrl(target.settings.url, GATEWAY_PATHS.stop), response);
     if (typeof answer.stopped !== 'boolean') throw new DriverError('protocol', 'The gateway answered the stop command without "stopped": true or false');
@@ -126,9 +187,9 @@ export class HttpGatewayDriver implements SpeakerDriver<HttpGatewaySettings, Htt
       method: call.method,
       headers: { ...signedHeaders(target.secrets.key, body), ...(call.method === 'POST' ? { 'Content-Type': 'application/json' } : {}) },
       body: call.method === 'POST' ? body : undefined,
-      connectTimeoutMs: this.limits.connectTimeoutMs,
-      answerTimeoutMs: this.limits.responseTimeoutMs,
-      maxResponseBytes: this.limits.maxResponseBytes,
+      connectTimeoutMs: this.options.connectTimeoutMs,
+      answerTimeoutMs: this.options.responseTimeoutMs,
+      maxResponseBytes: this.options.maxResponseBytes,
       signal: call.signal,
       onSent: call.onSent,
     });
