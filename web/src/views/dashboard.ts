@@ -184,7 +184,7 @@ export function renderDashboard(main: HTMLElement, me: Me): () => void {
                         'span',
                         { class: 'row-side' },
                         badge(PLAYBACK_STATUS, item.status),
-                        item.failureCode ? h('small', { class: 'muted' }, FAILURE_REASON[item.failureCode] ?? item.failureCode) : null,
+                        item.failureCode ? h('small', { class: 'muted' }, t(FAILURE_REASON[item.failureCode] ?? item.failureCode)) : null,
                         item.confirmedAt ? h('small', { class: 'confirmed' }, t('Thôn xác nhận đã nghe lúc {time}', { time: clock(item.confirmedAt) })) : null,
                         item.problemKind ? h('small', { class: 'problem' }, t('Thôn báo: {kind}', { kind: t(PROBLEM_KIND[item.problemKind] ?? item.problemKind) })) : null,
                       ),
