@@ -116,7 +116,7 @@ async function seed(sql: Client, opts: ReturnType<typeof options>): Promise<{ co
   for (let start = first; start <= last; start = new Date(start.getTime() + 31 * 86_400_000)) {
     const end = new Date(Math.min(last.getTime(), start.getTime() + 30 * 86_400_000));
     await sql.query(
-      `INSERT INTO playbacks (schedule_id, speaker_id, village_id, commune_id, priority, scheduled_at, grace_until, status, failure_reason,
+      `INSERT INTO playbacks (schedule_id, speaker_id, village_id, commune_id, priority, scheduled_at, grace_until, status, failure_code,
          started_at, finished_at, evidence_level)
        SELECT slot.schedule_id, s.id, s.village_id, $1, 'normal', t.at, t.at + interval '10 minutes', o.status, o.reason,
          CASE WHEN o.status IN ('played', 'preempted') THEN t.at + interval '40 milliseconds' END,

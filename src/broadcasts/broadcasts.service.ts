@@ -13,7 +13,6 @@ import { ScheduleAction } from '../schedules/schedule-status';
 import { SchedulesService } from '../schedules/schedules.service';
 import { EmergencyBroadcastDto } from './broadcast.dto';
 
-export const BROADCAST_STOPPED = 'broadcast_stopped';
 /** How long a request waits for the planner lock held by a tick elsewhere. */
 const PLAN_WAIT_MS = 10_000;
 
@@ -51,7 +50,7 @@ export class BroadcastsService {
     });
     // On air now: each is stopped the dispatcher's way (recorded, lease revoked, driver told), in whatever process plays it.
     const onAir = await this.playbacks.findBy({ scheduleId: id, status: In([PlaybackStatus.Dispatching, PlaybackStatus.Playing]) });
-    for (const playback of onAir) await this.stops.stop(playback, BROADCAST_STOPPED);
+    for (const playback of onAir) await this.stops.stop(playback, 'broadcast_stopped');
     // Waiting playbacks become `cancelled` (schedule_cancelled) and their jobs go, now rather than at the next tick.
     await this.planner.planCommuneNow(schedule.communeId, PLAN_WAIT_MS);
     return { id, playbacks: await this.playbacksOf(id) };

@@ -11,6 +11,7 @@ import { PlaybackWrites, SlotPlayback } from './dispatch/playback-writes';
 import { audioNeedKey, ProgramAudio, ProgramItem, programMs } from './dispatch/program-audio';
 import { isTransient, retryDelayMs } from './dispatch/transient-errors';
 import { evidenceRecord } from './playback-evidence';
+import { failureEvidence, PlaybackFailure, playbackFailure } from './playback-failure';
 import { PlaybackStatus } from './playback-status';
 import { VillageSlot } from './planning';
 import { mayPreempt } from './preemption';
@@ -32,7 +33,6 @@ const LEASE_SLACK_MS = 60_000;
 /** After pre-empting, how long the emergency waits for the device to let go of the interrupted transmit. */
 const PREEMPT_SETTLE_MS = 5_000;
 const PREEMPT_RETRY_MS = 100;
-export const PREEMPTED_BY_EMERGENCY = 'preempted_by_emergency';
 
 /** One speaker's playback with everything needed to call its driver on the instant. */
 interface Seat {
@@ -107,9 +107,9 @@ export class PlaybackDispatcher {
 
     const now = new Date();
     const [late, live] = partition(rows, (row) => now.getTime() > row.graceUntil.getTime());
-    await this.missAll(late.filter((row) => row.status !== PlaybackStatus.Dispatching), 'late', count);
+    await this.missAll(late.filter((row) => row.status !== PlaybackStatus.Dispatching), playbackFailure('late'), count);
     // An attempt whose worker died (the job stalled and came back) and whose grace ran out meanwhile.
-    await this.missAll(late.filter((row) => row.status === PlaybackStatus.Dispatching), 'worker_lost: the attempt was interrupted and the grace ran out before another', count);
+    await this.missAll(late.filter((row) => row.status === PlaybackStatus.Dispatching), playbackFailure('worker_lost', 'the attempt was interrupted and the grace ran out before another'), count);
     const seats = await this.seats(slot, live, count);
     if (seats.length === 0) return report;
 
@@ -188,7 +188,7 @@ export class PlaybackDispatcher {
       if (!playback.speaker?.enabled) unavailable.push(playback);
       else resolved.push({ playback, ...this.targets.resolve(playback.speaker) });
     }
-    await this.failAll(unavailable, 'speaker_unavailable: the speaker was disabled or removed', count);
+    await this.failAll(unavailable, playbackFailure('speaker_unavailable', 'the speaker was disabled or removed'), count);
     if (resolved.length === 0) return [];
     // Audio is made ready before the instant, once per format: an ffmpeg run must not make a speaker late.
     const needs = resolved.map(({ driver }) => ({ format: driver.audioFormat, withUrl: driver.name === 'http-gateway' }));
@@ -199,7 +199,7 @@ export class PlaybackDispatcher {
         programs.set(version, await this.programs.prepare({ scheduleId: slot.scheduleId, version }, slot.scheduledAt, needs));
       }
     } catch (error) {
-      await this.failAll(resolved.map((seat) => seat.playback), `audio_unavailable: ${(error as Error).message}`, count);
+      await this.failAll(resolved.map((seat) => seat.playback), playbackFailure('audio_unavailable', (error as Error).message), count);
       return [];
     }
     return resolved.map((seat, index) => {
@@ -296,13 +296,13 @@ export class PlaybackDispatcher {
         // A manual cluster was only shown to its operator: it stays on air until the operator confirms it.
         const status = seat.driver.name === 'manual' ? PlaybackStatus.Playing : PlaybackStatus.Played;
         const evidence = evidenceRecord(end.played);
-        await this.writes.finish({ id, attempt, status, failureReason: null, evidence, finishedAt: status === PlaybackStatus.Played ? new Date() : null });
+        await this.writes.finish({ id, attempt, status, failure: null, evidence, finishedAt: status === PlaybackStatus.Played ? new Date() : null });
         this.airtime.recordEvidence(seat.playback, evidence, new Date(calledAt));
         return status === PlaybackStatus.Played ? 'played' : 'playing';
       }
       const evidence = evidenceRecord(end.played);
       if (started.holding.lost || (await this.writes.isPreempted(id, attempt))) {
-        const reason = await this.writes.recordPreempted(id, attempt, PREEMPTED_BY_EMERGENCY, evidence);
+        const reason = await this.writes.recordPreempted(id, attempt, 'preempted_by_emergency', evidence);
         // A take-over before the instant (a stop) means nothing went out; otherwise the audio was on air until cut.
         const aired = started.called;
         this.airtime.record(seat.playback, {
@@ -313,12 +313,14 @@ export class PlaybackDispatcher {
       }
       const error = end.error;
       if (end.played.length === 0 && isTransient(error) && !signal.aborted && retryDelayMs(retries + 1, seat.playback.graceUntil.getTime() - Date.now()) > 0) return 'retry';
-      const reason = error instanceof DriverError
-        ? `${error.kind}: ${error.message}${retries > 0 ? ` (after ${retries + 1} attempts, until the misfire grace)` : ''}`
-        : `interrupted: ${(error as Error).message}`;
-      await this.writes.finish({ id, attempt, status: PlaybackStatus.Failed, failureReason: reason, evidence, finishedAt: new Date() });
-      this.airtime.record(seat.playback, { event: 'failed', occurredAt: new Date(), actualAt: end.played.length ? new Date(calledAt) : null, evidenceLevel: end.played.length ? 'commanded' : null, evidence: { reason } });
-      this.logger.warn({ playbackId: id, reason }, 'Playback failed');
+      const failure = error instanceof DriverError
+        ? playbackFailure(error.kind, `${error.message}${retries > 0 ? ` (after ${retries + 1} attempts, until the misfire grace)` : ''}`)
+        : playbackFailure('interrupted', (error as Error).message);
+      await this.writes.finish({ id, attempt, status: PlaybackStatus.Failed, failure, evidence, finishedAt: new Date() });
+      this.airtime.record(seat.playback, {
+        event: 'failed', occurredAt: new Date(), actualAt: end.played.length ? new Date(calledAt) : null, evidenceLevel: end.played.length ? 'commanded' : null, evidence: failureEvidence(failure),
+      });
+      this.logger.warn({ playbackId: id, reason: failure.code, detail: failure.detail }, 'Playback failed');
       return 'failed';
     } finally {
       await leases.release(seat.playback.speakerId, lease);
@@ -338,12 +340,12 @@ export class PlaybackDispatcher {
       if (signal.aborted) return 'abandoned';
       if (Date.now() > playback.graceUntil.getTime()) {
         if (last) {
-          const reason = `${last.error.kind}: ${last.error.message} (after ${last.retries} attempts, until the misfire grace)`;
-          await this.writes.finish({ id: playback.id, attempt: last.attempt, status: PlaybackStatus.Failed, failureReason: reason, evidence: null, finishedAt: new Date() });
-          this.airtime.record(playback, { event: 'failed', occurredAt: new Date(), evidence: { reason } });
+          const failure = playbackFailure(last.error.kind, `${last.error.message} (after ${last.retries} attempts, until the misfire grace)`);
+          await this.writes.finish({ id: playback.id, attempt: last.attempt, status: PlaybackStatus.Failed, failure, evidence: null, finishedAt: new Date() });
+          this.airtime.record(playback, { event: 'failed', occurredAt: new Date(), evidence: failureEvidence(failure) });
           return 'failed';
         }
-        return (await this.missAll([playback], 'speaker_busy')) ? 'missed' : 'skipped';
+        return (await this.missAll([playback], playbackFailure('speaker_busy'))) ? 'missed' : 'skipped';
       }
       const ttlMs = seat.programMs + LEASE_SLACK_MS;
       let lease = await leases.acquire(playback.speakerId, playback.id, playback.priority, ttlMs);
@@ -385,7 +387,7 @@ export class PlaybackDispatcher {
   /** Records the holder pre-empted (if it is still on air) and stops its transmit through the driver. */
   private async preempt(holderId: string, seat: Seat): Promise<void> {
     if (!holderId) return;
-    await this.writes.preempt(holderId, PREEMPTED_BY_EMERGENCY);
+    await this.writes.preempt(holderId, 'preempted_by_emergency');
     // Drops the transmit when the holder plays from this process; a holder in another process sees its lease
     // taken over within LEASE_WATCH_MS and drops it itself.
     await seat.driver.stop(seat.target, holderId).catch((error: unknown) => this.logger.warn({ err: error, holderId }, 'Could not stop the pre-empted playback'));
@@ -405,21 +407,21 @@ export class PlaybackDispatcher {
     }
   }
 
-  private async missAll(rows: SlotPlayback[], reason: string, count?: (outcome: SeatOutcome, priority: string) => void): Promise<number> {
-    const missed = new Set(await this.writes.miss(rows.map((row) => row.id), reason));
+  private async missAll(rows: SlotPlayback[], failure: PlaybackFailure, count?: (outcome: SeatOutcome, priority: string) => void): Promise<number> {
+    const missed = new Set(await this.writes.miss(rows.map((row) => row.id), failure));
     for (const row of rows.filter((candidate) => missed.has(candidate.id))) {
       count?.('missed', row.priority);
-      this.airtime.record(row, { event: 'missed', occurredAt: new Date(), evidence: { reason } });
-      this.logger.warn({ playbackId: row.id, scheduledAt: row.scheduledAt, reason }, 'Playback missed');
+      this.airtime.record(row, { event: 'missed', occurredAt: new Date(), evidence: failureEvidence(failure) });
+      this.logger.warn({ playbackId: row.id, scheduledAt: row.scheduledAt, reason: failure.code, detail: failure.detail }, 'Playback missed');
     }
     return missed.size;
   }
 
-  private async failAll(rows: SlotPlayback[], reason: string, count: (outcome: SeatOutcome, priority: string) => void): Promise<void> {
-    const failed = new Set(await this.writes.failBeforeAttempt(rows.map((row) => row.id), reason));
+  private async failAll(rows: SlotPlayback[], failure: PlaybackFailure, count: (outcome: SeatOutcome, priority: string) => void): Promise<void> {
+    const failed = new Set(await this.writes.failBeforeAttempt(rows.map((row) => row.id), failure));
     for (const row of rows.filter((candidate) => failed.has(candidate.id))) {
       count('failed', row.priority);
-      this.airtime.record(row, { event: 'failed', occurredAt: new Date(), evidence: { reason } });
+      this.airtime.record(row, { event: 'failed', occurredAt: new Date(), evidence: failureEvidence(failure) });
     }
   }
 }

@@ -351,13 +351,13 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
   private async missStale(options: PlanOptions): Promise<number> {
     const scoped = (parameter: number): string => (options.communeIds ? `AND p.commune_id = ANY($${parameter}::uuid[])` : '');
     const [missed] = (await this.dataSource.query(
-      `UPDATE playbacks p SET status = 'missed', failure_reason = 'service_down', finished_at = now(), updated_at = now()
+      `UPDATE playbacks p SET status = 'missed', failure_code = 'service_down', failure_detail = NULL, finished_at = now(), updated_at = now()
         WHERE p.status = ANY($1) AND p.grace_until < now() - make_interval(secs => $2) ${scoped(3)}
         RETURNING p.id, p.commune_id, p.village_id, p.speaker_id, p.scheduled_at`,
       options.communeIds ? [WAITING_PLAYBACK_STATUSES, SERVICE_DOWN_MARGIN_MS / 1000, options.communeIds] : [WAITING_PLAYBACK_STATUSES, SERVICE_DOWN_MARGIN_MS / 1000],
     )) as [StaleRow[], number];
     const [lost] = (await this.dataSource.query(
-      `UPDATE playbacks p SET status = 'failed', failure_reason = 'worker_lost: the attempt never finished and its job is gone', finished_at = now(), updated_at = now()
+      `UPDATE playbacks p SET status = 'failed', failure_code = 'worker_lost', failure_detail = 'the attempt never finished and its job is gone', finished_at = now(), updated_at = now()
          FROM schedules s
         WHERE p.schedule_id = s.id AND p.status = 'dispatching'
           AND p.grace_until + make_interval(secs => (s.program_ms + $1) / 1000.0) < now() ${scoped(2)}
@@ -385,7 +385,7 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
       parameters,
     )) as [WithdrawnRow[], number];
     const [cancelled] = (await this.dataSource.query(
-      `UPDATE playbacks p SET status = 'cancelled', failure_reason = 'schedule_cancelled', finished_at = now(), updated_at = now()
+      `UPDATE playbacks p SET status = 'cancelled', failure_code = 'schedule_cancelled', failure_detail = NULL, finished_at = now(), updated_at = now()
          FROM schedules s
         WHERE p.schedule_id = s.id AND s.status = 'cancelled' AND p.status = ANY($1) ${scoped}
         RETURNING p.id, p.schedule_id, p.scheduled_at, p.village_id`,

@@ -2,6 +2,7 @@ import { Playback, PlaybackEvidenceRecord } from './playback.entity';
 import { AirtimeEvidenceLevel } from '../airtime/airtime-ledger';
 import { OperatorProblemKind } from './operator-problem-kind';
 import { PlaybackStatus } from './playback-status';
+import { PlaybackFailureCode } from './playback-failure';
 
 export interface PlaybackView {
   id: string;
@@ -17,7 +18,9 @@ export interface PlaybackView {
   attempts: number;
   startedAt: string | null;
   finishedAt: string | null;
-  failureReason: string | null;
+  /** Why it ended other than played (a code the console and reports label), and the human detail apart. */
+  failureCode: PlaybackFailureCode | null;
+  failureDetail: string | null;
   evidence: PlaybackEvidenceRecord | null;
   evidenceLevel: AirtimeEvidenceLevel | null;
   confirmedAt: string | null;
@@ -44,7 +47,8 @@ export function toPlaybackView(playback: Playback): PlaybackView {
     attempts: playback.attempts,
     startedAt: playback.startedAt?.toISOString() ?? null,
     finishedAt: playback.finishedAt?.toISOString() ?? null,
-    failureReason: playback.failureReason,
+    failureCode: playback.failureCode,
+    failureDetail: playback.failureDetail,
     evidence: playback.evidence,
     evidenceLevel: playback.evidenceLevel,
     confirmedAt: playback.confirmedAt?.toISOString() ?? null,

@@ -4,6 +4,7 @@ import { Speaker } from '../speakers/speaker.entity';
 import { AirtimeEvidenceLevel } from '../airtime/airtime-ledger';
 import { PlaybackStatus } from './playback-status';
 import { OperatorProblemKind } from './operator-problem-kind';
+import { PLAYBACK_FAILURE_CODES, PlaybackFailureCode } from './playback-failure';
 
 /** What the driver proved, bounded: the weakest level over the program and a short summary per bulletin. */
 export interface PlaybackEvidenceRecord {
@@ -35,6 +36,7 @@ export interface PlaybackEvidenceRecord {
 )
 @Check('CHK_playbacks_priority', `"priority" IN ('normal', 'priority', 'emergency')`)
 @Check('CHK_playbacks_evidence_level', `"evidence_level" IN ('commanded', 'acknowledged', 'device_reported', 'operator_confirmed')`)
+@Check('CHK_playbacks_failure_code', `"failure_code" IN (${PLAYBACK_FAILURE_CODES.map((code) => `'${code}'`).join(', ')})`)
 @Check('CHK_playbacks_problem_kind', `"problem_kind" IN ('speaker_broken', 'power_cut', 'no_signal', 'not_heard', 'other')`)
 export class Playback {
   @PrimaryGeneratedColumn('uuid')
@@ -92,9 +94,13 @@ export class Playback {
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
   finishedAt: Date | null;
 
-  /** `late`, `speaker_busy`, `schedule_cancelled`, `preempted_by_emergency`, `broadcast_stopped`, or the driver error's kind and message. */
-  @Column({ name: 'failure_reason', type: 'text', nullable: true })
-  failureReason: string | null;
+  /** Why it ended other than played: one of PLAYBACK_FAILURE_CODES (a reason of Loa's, or a driver error's kind). */
+  @Column({ name: 'failure_code', type: 'text', nullable: true })
+  failureCode: PlaybackFailureCode | null;
+
+  /** The human detail of the failure apart from its code: the device's message, how many attempts were made. */
+  @Column({ name: 'failure_detail', type: 'text', nullable: true })
+  failureDetail: string | null;
 
   @Column({ type: 'jsonb', nullable: true })
   evidence: PlaybackEvidenceRecord | null;

@@ -28,6 +28,13 @@ function note(at: string | null, by: string | null, text: string | null): string
   return [at, by].filter(Boolean).join(' ') + (text ? `${at || by ? ': ' : ''}${text}` : '');
 }
 
+/** The reason's label, with its detail (a device's message, the attempts made) in brackets. */
+function reasonCell(record: AsRunRecord): string {
+  const label = reasonLabel(record.failure_code);
+  if (!record.failure_detail) return label;
+  return label ? `${label} (${record.failure_detail})` : record.failure_detail;
+}
+
 /** One log line as cells of AS_RUN_COLUMNS. */
 export function asRunCells(record: AsRunRecord): Cell[] {
   const confirmed = record.confirmed_local || record.confirmation_note ? note(record.confirmed_local, record.confirmed_by, record.confirmation_note) : '';
@@ -48,7 +55,7 @@ export function asRunCells(record: AsRunRecord): Cell[] {
     record.status === 'played' && record.program_ms !== null ? Number(record.program_ms) : null,
     record.on_air_ms === null ? null : Number(record.on_air_ms),
     statusLabel(record.status),
-    reasonLabel(record.failure_reason),
+    reasonCell(record),
     evidenceLabel(record.evidence_level),
     confirmed,
     problem,

@@ -12,7 +12,7 @@ const RECORD: AsRunRecord = {
   finished_local: '2026-11-05 23:35:01',
   village_id: 'v', village_name: 'Thôn Phú Mỹ', speaker_id: 's', speaker_name: 'Cụm loa 1', schedule_id: 'sc', schedule_title: 'Cảnh báo đêm',
   bulletins: 'Bản tin A + Bản tin B', topics: 'Chuyển đổi số, Đề án 06', program_ms: '300000', on_air_ms: '300000',
-  priority: 'emergency', status: 'played', failure_reason: null, evidence_level: 'operator_confirmed',
+  priority: 'emergency', status: 'played', failure_code: null, failure_detail: null, evidence_level: 'operator_confirmed',
   confirmed_local: '2026-11-06 07:00:00', confirmed_by: 'Trưởng thôn', confirmation_note: 'Nghe rõ',
   problem_kind: 'power_cut', problem_note: 'Mất điện 10 phút', problem_local: '2026-11-06 07:05:00', problem_by: 'Trưởng thôn',
 };
@@ -37,8 +37,8 @@ describe('as-run lines', () => {
 
   it('counts program minutes only for a playback that played', () => {
     expect(asRunCells(RECORD)[10]).toBe(300_000);
-    expect(asRunCells({ ...RECORD, status: 'missed', failure_reason: 'late' })[10]).toBeNull();
-    expect(asRunCells({ ...RECORD, status: 'missed', failure_reason: 'late' })).toContain('Quá thời gian cho phép');
+    expect(asRunCells({ ...RECORD, status: 'missed', failure_code: 'late' })[10]).toBeNull();
+    expect(asRunCells({ ...RECORD, status: 'missed', failure_code: 'late' })).toContain('Quá thời gian cho phép');
   });
 
   it('pages by scheduled instant and id', () => {

@@ -23,7 +23,9 @@ export interface AsRunLine {
   /** Measured: finished − started, when the driver reported both. */
   onAirMs: number | null;
   status: string;
+  /** Why it did not play, as a code (labelled by reasonLabel), and the human detail apart. */
   reason: string | null;
+  reasonDetail: string | null;
   evidenceLevel: string | null;
   confirmation: { at: string | null; by: string | null; note: string | null } | null;
   problem: { kind: string; note: string | null; at: string | null; by: string | null } | null;
@@ -49,7 +51,8 @@ export function toAsRunLine(record: AsRunRecord, zone: string): AsRunLine {
     programMs: record.program_ms === null ? null : Number(record.program_ms),
     onAirMs: record.on_air_ms === null ? null : Number(record.on_air_ms),
     status: record.status,
-    reason: record.failure_reason,
+    reason: record.failure_code,
+    reasonDetail: record.failure_detail,
     evidenceLevel: record.evidence_level,
     confirmation: record.confirmed_local ? { at: instant(record.confirmed_local), by: record.confirmed_by, note: record.confirmation_note } : null,
     problem: record.problem_kind

@@ -25,7 +25,8 @@ export interface AsRunRecord {
   on_air_ms: string | null;
   priority: string;
   status: string;
-  failure_reason: string | null;
+  failure_code: string | null;
+  failure_detail: string | null;
   evidence_level: string | null;
   confirmed_local: string | null;
   confirmed_by: string | null;
@@ -96,7 +97,7 @@ function asRunQuery(request: ReportRequest, after: KeysetCursor | null): { sql: 
       pr.bulletins, pr.topics, pr.program_ms,
       CASE WHEN p.finished_at IS NOT NULL AND p.started_at IS NOT NULL
         THEN round(extract(epoch FROM p.finished_at - p.started_at) * 1000)::bigint END AS on_air_ms,
-      p.priority, p.status, p.failure_reason, p.evidence_level,
+      p.priority, p.status, p.failure_code, p.failure_detail, p.evidence_level,
       ${local('p.confirmed_at')} AS confirmed_local, cu.display_name AS confirmed_by, p.confirmation_note,
       p.problem_kind, p.problem_note, ${local('p.problem_reported_at')} AS problem_local, pu.display_name AS problem_by
     FROM playbacks p

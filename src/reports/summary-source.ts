@@ -42,7 +42,7 @@ export class SummarySource {
       `SELECT to_char(local_day, 'YYYY-MM-DD') AS "localDay", village_id AS "villageId", priority, schedule_id AS "scheduleId",
          program_version AS "programVersion", status, reason, count(*)::int AS playbacks
        FROM (SELECT (p.scheduled_at AT TIME ZONE ${zone})::date AS local_day, p.village_id, p.priority, p.schedule_id, p.program_version, p.status,
-               coalesce(p.failure_reason, '') AS reason
+               coalesce(p.failure_code, '') AS reason
              FROM playbacks p WHERE ${where}) r
        GROUP BY GROUPING SETS ${GROUPING_SETS}`,
       params,

@@ -81,12 +81,12 @@ describe('Live feed: GET /api/live as server-sent events', () => {
     const other = new Client({ connectionString: loa.config.database.url });
     await other.connect();
     try {
-      await other.query(`UPDATE playbacks SET status = 'cancelled', failure_reason = 'schedule_cancelled', updated_at = now() WHERE id = $1`, [planned.data.id]);
+      await other.query(`UPDATE playbacks SET status = 'cancelled', failure_code = 'schedule_cancelled', updated_at = now() WHERE id = $1`, [planned.data.id]);
     } finally {
       await other.end();
     }
     const cancelled = await editorFeed.next((message) => message.event === 'playback' && message.data.id === planned.data.id && message.data.status === 'cancelled');
-    expect(cancelled.data.failureReason).toBe('schedule_cancelled');
+    expect(cancelled.data.failureCode).toBe('schedule_cancelled');
     await operatorFeed.next((message) => message.event === 'playback' && message.data.id === planned.data.id && message.data.status === 'cancelled');
     // Each change is sent once, however many polls look back over it.
     const statuses = operatorFeed.messages.filter((message) => message.data.id === planned.data.id).map((message) => message.data.status as string);

@@ -106,7 +106,7 @@ describe('Dispatch: village slots staged ahead, retries, chime, airtime and metr
 
     const playbacks = await settled(scheduleId);
     const axis = playbacks.find((p) => p.speakerId === speakers[0])!;
-    expect(axis).toMatchObject({ status: 'played', attempts: 1, failureReason: null });
+    expect(axis).toMatchObject({ status: 'played', attempts: 1, failureCode: null });
     expect(playbacks.filter((p) => p.speakerId !== speakers[0]).map((p) => p.status)).toEqual(['playing', 'playing']);
     for (const playback of playbacks) expect(playback.latenessMs).toBeGreaterThanOrEqual(0);
     const [row] = (await loa.dataSource.query('SELECT started_at, evidence_level FROM playbacks WHERE id = $1', [axis.id])) as Array<{ started_at: Date; evidence_level: string }>;
@@ -141,7 +141,7 @@ describe('Dispatch: village slots staged ahead, retries, chime, airtime and metr
     await plan();
     const [playback] = await settled(scheduleId);
     expect(playback).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(playback.failureReason).toMatch(/^auth: /);
+    expect(playback).toMatchObject({ failureCode: 'auth', failureDetail: expect.any(String) });
     expect((await airtimeEvents(playback.id)).map((entry) => entry.event)).toContain('failed');
   });
 

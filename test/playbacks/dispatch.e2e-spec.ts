@@ -117,7 +117,7 @@ describe('Dispatch: planner and playback worker on an Axis-style speaker modelle
 
     const settled = await waitFor(now, terminalOrPlaying);
     const axis = settled.find((p) => p.speakerId === axisSpeaker)!;
-    expect(axis).toMatchObject({ status: 'played', villageId: loa.places.village.id, attempts: 1, failureReason: null });
+    expect(axis).toMatchObject({ status: 'played', villageId: loa.places.village.id, attempts: 1, failureCode: null });
     // Recorded, and inside the slot's grace (how small it is, is bench:dispatch's business, not a test's).
     expect(axis.latenessMs).toBeGreaterThanOrEqual(0);
     expect(axis.latenessMs).toBeLessThan(60_000);
@@ -162,7 +162,7 @@ describe('Dispatch: planner and playback worker on an Axis-style speaker modelle
       await planOnce();
       const [playback] = await waitFor(created.body.id as string, terminalOrPlaying, 60_000);
 
-      expect(playback).toMatchObject({ status: 'played', attempts: 1, failureReason: null });
+      expect(playback).toMatchObject({ status: 'played', attempts: 1, failureCode: null });
       expect(playback.evidence.level).toBe('device_reported');
       const items = playback.evidence.items as Array<{ bulletinId: string; level: string; offsetMs: number; device: Body }>;
       expect(items.map((item) => [item.bulletinId, item.level])).toEqual([['chime', 'device_reported'], [longBulletin, 'device_reported']]);
@@ -194,7 +194,7 @@ describe('Dispatch: planner and playback worker on an Axis-style speaker modelle
     const before = device.transmissions.length;
     expect(await planOnce()).toMatchObject({ planned: true, missed: 1 });
     const row = await repository.findOneByOrFail({ id: stale.id });
-    expect(row).toMatchObject({ status: PlaybackStatus.Missed, failureReason: 'service_down', attempts: 0, latenessMs: null });
+    expect(row).toMatchObject({ status: PlaybackStatus.Missed, failureCode: 'service_down', attempts: 0, latenessMs: null });
     expect(await queue.getJob(jobIdOf({ scheduleId, scheduledAt: stale.scheduledAt.toISOString(), villageId: stale.villageId }))).toBeUndefined();
     expect(device.transmissions).toHaveLength(before);
   });
@@ -225,7 +225,7 @@ describe('Dispatch: planner and playback worker on an Axis-style speaker modelle
     expect((await call(loa.people.editor, 'POST', `/api/schedules/${scheduleId}/cancel`)).status).toBe(200);
     expect(await tick()).toMatchObject({ planned: true });
     const cancelled = await playbacksOf(scheduleId);
-    expect(cancelled.map((p) => [p.status, p.failureReason])).toEqual([['cancelled', 'schedule_cancelled'], ['cancelled', 'schedule_cancelled']]);
+    expect(cancelled.map((p) => [p.status, p.failureCode])).toEqual([['cancelled', 'schedule_cancelled'], ['cancelled', 'schedule_cancelled']]);
     for (const playback of planned) expect(await queue.getJob(jobIdOf(playback))).toBeUndefined();
     // Cancelled is final: another tick neither queues nor changes them.
     expect(await tick()).toMatchObject({ inserted: 0, cancelled: 0 });

@@ -79,12 +79,12 @@ describe('Fault: the service down across a slot', () => {
       const rows = await stage.playbacks([scheduleId]);
       return rows.every((row) => row.status !== 'planned' && row.status !== 'queued') ? rows : null;
     }, 120_000, 'a tick to end the stale playback', 2_000);
-    expect(missed).toMatchObject({ status: 'missed', failureReason: 'service_down', attempts: 0, latenessMs: null });
+    expect(missed).toMatchObject({ status: 'missed', failureCode: 'service_down', attempts: 0, latenessMs: null });
 
     const worker = stage.startWorker();
     await drained(scheduleId, worker);
     expect(speaker.device.transmissions).toEqual([]);
-    expect((await stage.playbacks([scheduleId]))[0]).toMatchObject({ status: 'missed', failureReason: 'service_down', attempts: 0 });
+    expect((await stage.playbacks([scheduleId]))[0]).toMatchObject({ status: 'missed', failureCode: 'service_down', attempts: 0 });
     await stage.expectSound([scheduleId], [speaker]);
     await worker.stop('SIGTERM');
   }, 360_000);

@@ -35,7 +35,8 @@ export interface PlaybackRow {
   villageId: string;
   scheduledAt: Date;
   status: string;
-  failureReason: string | null;
+  failureCode: string | null;
+  failureDetail: string | null;
   attempts: number;
   latenessMs: number | null;
   startedAt: Date | null;
@@ -111,7 +112,7 @@ export class FaultStage {
 
   async playbacks(scheduleIds: string[]): Promise<PlaybackRow[]> {
     return (await this.loa.dataSource.query(
-      `SELECT id, speaker_id AS "speakerId", village_id AS "villageId", scheduled_at AS "scheduledAt", status, failure_reason AS "failureReason",
+      `SELECT id, speaker_id AS "speakerId", village_id AS "villageId", scheduled_at AS "scheduledAt", status, failure_code AS "failureCode", failure_detail AS "failureDetail",
               attempts, lateness_ms AS "latenessMs", started_at AS "startedAt"
          FROM playbacks WHERE schedule_id = ANY($1) ORDER BY scheduled_at, speaker_id`,
       [scheduleIds],

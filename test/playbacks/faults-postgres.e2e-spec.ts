@@ -74,7 +74,7 @@ describe('Fault: PostgreSQL restarts during dispatch', () => {
     expect(settled).toHaveLength(3);
     // docs/dispatch.md: a restart loses nothing a speaker did. Each played once, its call's instant and lateness kept.
     for (const row of settled) {
-      expect(row).toMatchObject({ status: 'played', failureReason: null, attempts: 1 });
+      expect(row).toMatchObject({ status: 'played', failureCode: null, attempts: 1 });
       expect(row.startedAt).not.toBeNull();
       expect(row.latenessMs).toBeGreaterThanOrEqual(0);
       // On time, generously: a few seconds on a loaded machine, far from a lost slot (grace 120 s).

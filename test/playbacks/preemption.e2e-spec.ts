@@ -91,8 +91,8 @@ describe('Dispatch: an emergency pre-empts a normal broadcast on an Axis-style s
     const cut = await waitForStatus(normal, ['preempted', 'played', 'failed', 'missed']);
     const urgent = await waitForStatus(emergency, ['played', 'failed', 'missed']);
 
-    expect(cut).toMatchObject({ status: 'preempted', failureReason: 'preempted_by_emergency', attempts: 1 });
-    expect(urgent).toMatchObject({ status: 'played', attempts: 1, failureReason: null });
+    expect(cut).toMatchObject({ status: 'preempted', failureCode: 'preempted_by_emergency', attempts: 1 });
+    expect(urgent).toMatchObject({ status: 'played', attempts: 1, failureCode: null });
     expect(urgent.latenessMs).toBeGreaterThanOrEqual(0);
     expect(urgent.latenessMs).toBeLessThan(2_000);
     expect(urgent.evidence.level).toBe('device_reported');
@@ -103,7 +103,7 @@ describe('Dispatch: an emergency pre-empts a normal broadcast on an Axis-style s
 
     // The pre-empted worker never recorded over its pre-emption, even after it finished unwinding.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect(await playbackOf(normal)).toMatchObject({ status: 'preempted', failureReason: 'preempted_by_emergency' });
+    expect(await playbackOf(normal)).toMatchObject({ status: 'preempted', failureCode: 'preempted_by_emergency' });
   });
 
   it('fences the speaker lease on Redis: priority before normal, take-over only by compare-and-set', async () => {
@@ -183,7 +183,7 @@ describe('Dispatch: an emergency pre-empts a normal broadcast on an Axis-style s
       const stopAnsweredAt = Date.now();
       expect(stopped.status).toBe(200);
       expect(stopped.body.id).toBe(id);
-      expect(stopped.body.playbacks.map((p: Body) => [p.status, p.failureReason])).toEqual([
+      expect(stopped.body.playbacks.map((p: Body) => [p.status, p.failureCode])).toEqual([
         ['preempted', 'broadcast_stopped'], ['cancelled', 'schedule_cancelled'], ['cancelled', 'schedule_cancelled'],
       ]);
       const settle = Date.now() + 5_000;

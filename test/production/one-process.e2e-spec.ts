@@ -77,7 +77,7 @@ describe('Production path: one process, one of each provider', () => {
     // True only when this driver instance held the transmit: the stop reached the dispatcher's own.
     await expect(stops.mock.results[0].value).resolves.toBe(true);
     const [row] = await stage.settled([broadcast.body.id as string], 30_000);
-    expect(row).toMatchObject({ status: 'preempted', failureReason: 'broadcast_stopped', attempts: 1 });
+    expect(row).toMatchObject({ status: 'preempted', failureCode: 'broadcast_stopped', attempts: 1 });
     await until(async () => (speaker.device.playbacks.every((heard) => heard.outcome !== 'playing') ? true : null), 10_000, 'the device to stop playing');
     expect(speaker.device.playbacks.map((heard) => heard.outcome)).not.toContain('played');
   }, 150_000);

@@ -57,7 +57,7 @@ describe('Production path: the planner minute tick plans and airs a slot', () =>
     expect(Date.now()).toBeLessThan(tickAt);
 
     const [row] = await stage.settled([scheduleId], tickAt - Date.now() + SLOT_AFTER_TICK_MS + 45_000);
-    expect(row).toMatchObject({ speakerId: speaker.id, status: 'played', failureReason: null, attempts: 1 });
+    expect(row).toMatchObject({ speakerId: speaker.id, status: 'played', failureCode: null, attempts: 1 });
     const [{ createdAt }] = (await loa.dataSource.query('SELECT created_at AS "createdAt" FROM playbacks WHERE id = $1', [row.id])) as [{ createdAt: Date }];
     // Made by the tick on the whole minute (not before it), and aired on its instant: generous bounds for a loaded machine.
     expect(createdAt.getTime()).toBeGreaterThanOrEqual(tickAt - 1_000);

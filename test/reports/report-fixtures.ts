@@ -67,7 +67,7 @@ async function schedule(dataSource: DataSource, communeId: string, title: string
 export async function insertPlaybacks(dataSource: DataSource, communeId: string, playbacks: SeededPlayback[]): Promise<void> {
   const column = <K extends keyof SeededPlayback>(key: K) => playbacks.map((playback) => playback[key]);
   await dataSource.query(
-    `INSERT INTO playbacks (id, schedule_id, speaker_id, village_id, commune_id, priority, scheduled_at, grace_until, status, failure_reason,
+    `INSERT INTO playbacks (id, schedule_id, speaker_id, village_id, commune_id, priority, scheduled_at, grace_until, status, failure_code,
        started_at, finished_at, evidence_level)
      SELECT id, schedule_id, speaker_id, village_id, $1, priority, at, at + interval '10 minutes', status, reason,
        CASE WHEN status IN ('played', 'preempted') THEN at + interval '1 second' END,

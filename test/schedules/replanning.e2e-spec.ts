@@ -120,7 +120,7 @@ describe('Re-planning a schedule when it changes', () => {
     expect(await queuedInstants(scheduleId, [startsAt.toISOString()])).toEqual([startsAt.toISOString()]);
 
     expect((await action('cancel')).status).toBe(200);
-    expect((await stage.playbacks([scheduleId])).map((row) => [row.status, row.failureReason])).toEqual([['cancelled', 'schedule_cancelled']]);
+    expect((await stage.playbacks([scheduleId])).map((row) => [row.status, row.failureCode])).toEqual([['cancelled', 'schedule_cancelled']]);
     expect(await queuedInstants(scheduleId, [startsAt.toISOString()])).toEqual([]);
   });
 

@@ -1,3 +1,12 @@
+import {
+  EVIDENCE_LABELS,
+  FAILURE_CODE_LABELS,
+  Label,
+  PLAYBACK_STATUS_LABELS,
+  PRIORITY_LABELS,
+  PROBLEM_KIND_LABELS,
+} from '../../src/playbacks/playback-labels';
+
 /** Vietnamese labels and the commune's clock: every time is shown in the commune's zone, whatever the device's. */
 let zone = 'Asia/Ho_Chi_Minh';
 let formats = makeFormats(zone);
@@ -117,17 +126,18 @@ export const OUTCOME_LABEL: Record<string, { label: string; tone: string }> = {
   denied: { label: 'Bị từ chối quyền', tone: 'wait' },
 };
 
-export const PLAYBACK_STATUS: Record<string, { label: string; tone: string }> = {
-  planned: { label: 'Đã lên lịch', tone: 'muted' },
-  queued: { label: 'Chờ phát', tone: 'info' },
-  dispatching: { label: 'Đang lên sóng', tone: 'wait' },
-  playing: { label: 'Đang phát', tone: 'wait' },
-  played: { label: 'Đã phát', tone: 'good' },
-  failed: { label: 'Lỗi', tone: 'bad' },
-  missed: { label: 'Bị lỡ', tone: 'bad' },
-  preempted: { label: 'Bị ngắt', tone: 'bad' },
-  cancelled: { label: 'Đã hủy', tone: 'muted' },
-};
+/** Playback statuses in the shared label table's words (the reports print the same), with the console's tone. */
+export const PLAYBACK_STATUS = toned(PLAYBACK_STATUS_LABELS, {
+  planned: 'muted',
+  queued: 'info',
+  dispatching: 'wait',
+  playing: 'wait',
+  played: 'good',
+  failed: 'bad',
+  missed: 'bad',
+  preempted: 'bad',
+  cancelled: 'muted',
+});
 
 export const SCHEDULE_STATUS: Record<string, { label: string; tone: string }> = {
   active: { label: 'Đang áp dụng', tone: 'good' },
@@ -135,30 +145,22 @@ export const SCHEDULE_STATUS: Record<string, { label: string; tone: string }> = 
   cancelled: { label: 'Đã hủy', tone: 'muted' },
 };
 
-export const PRIORITY: Record<string, { label: string; tone: string }> = {
-  normal: { label: 'Thông thường', tone: 'muted' },
-  priority: { label: 'Ưu tiên', tone: 'info' },
-  emergency: { label: 'Khẩn cấp', tone: 'bad' },
-};
+export const PRIORITY = toned(PRIORITY_LABELS, { normal: 'muted', priority: 'info', emergency: 'bad' });
 
-export const PROBLEM_KIND: Record<string, string> = {
-  speaker_broken: 'Loa hỏng',
-  power_cut: 'Mất điện',
-  no_signal: 'Không có tín hiệu',
-  not_heard: 'Không nghe thấy',
-  other: 'Lý do khác',
-};
+export const PROBLEM_KIND = vietnamese(PROBLEM_KIND_LABELS);
 
-/** Why a playback did not play, in words an official understands. */
-export const FAILURE_REASON: Record<string, string> = {
-  late: 'Quá giờ cho phép',
-  service_down: 'Hệ thống ngừng hoạt động lúc đến giờ',
-  speaker_busy: 'Loa đang bận',
-  preempted_by_emergency: 'Nhường cho phát khẩn cấp',
-  broadcast_stopped: 'Đã dừng phát',
-  schedule_cancelled: 'Lịch đã hủy',
-  schedule_paused: 'Lịch tạm dừng',
-};
+/** Why a playback did not play (a reason code or a driver error's kind), in words an official understands. */
+export const FAILURE_REASON = vietnamese(FAILURE_CODE_LABELS);
+
+export const EVIDENCE = vietnamese(EVIDENCE_LABELS);
+
+function vietnamese(table: Record<string, Label>): Record<string, string> {
+  return Object.fromEntries(Object.entries(table).map(([code, label]) => [code, label.vi]));
+}
+
+function toned<Code extends string>(table: Record<Code, Label>, tones: Record<Code, string>): Record<string, { label: string; tone: string }> {
+  return Object.fromEntries(Object.entries<Label>(table).map(([code, label]) => [code, { label: label.vi, tone: tones[code as Code] }]));
+}
 
 export function minutes(ms: number): string {
   return (ms / 60_000).toLocaleString('vi-VN', { maximumFractionDigits: 1 });

@@ -1,4 +1,9 @@
-/** English for the console's Vietnamese texts (the keys). A text missing here shows in Vietnamese. */
+import { englishOfLabels } from '../../src/playbacks/playback-labels';
+
+/**
+ * English for the console's Vietnamese texts (the keys). A text missing here shows in Vietnamese. The words of playback
+ * codes (statuses, reasons, priorities, evidence, problems) come from the label table the reports print too.
+ */
 export const EN: Record<string, string> = {
   "+ Thêm cụm loa": "+ Add speaker cluster",
   "Biên tập (Văn hóa - Xã hội)": "Editor (Culture and Society office)",
@@ -15,7 +20,6 @@ export const EN: Record<string, string> = {
   "Bản tin cần phát": "Bulletin to broadcast",
   "Bản tin sẽ phát (theo thứ tự chọn)": "Bulletins to play (in the order ticked)",
   "Bằng chứng": "Evidence",
-  "Bị lỡ": "Missed",
   "Bị ngắt": "Pre-empted",
   "Bị từ chối": "Rejected",
   "Bị từ chối quyền": "Denied",
@@ -90,7 +94,6 @@ export const EN: Record<string, string> = {
   "Không có mục nào.": "No entries.",
   "Không có số liệu trong kỳ này.": "No figures for this period.",
   "Không có sự cố nào được báo.": "No problems reported.",
-  "Không có tín hiệu": "No signal",
   "Không dừng": "Keep broadcasting",
   "Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.": "Cannot reach the server. Check the network and try again.",
   "Không nghe thấy": "Not heard",
@@ -176,7 +179,6 @@ export const EN: Record<string, string> = {
   "Theo dõi hoặc dừng": "Follow or stop",
   "Thiết bị": "Speakers",
   "Thiết bị báo đã phát": "Device reported",
-  "Thiết bị nhận lệnh": "Device acknowledged",
   "Thu gọn": "Collapse",
   "Thành công": "Success",
   "Tháng này": "This month",
@@ -281,7 +283,6 @@ export const EN: Record<string, string> = {
   "Đang chuẩn hóa âm lượng, vui lòng chờ…": "Normalising loudness, please wait…",
   "Đang hoạt động": "Active",
   "Đang kết nối…": "Connecting…",
-  "Đang lên sóng": "On air",
   "Đang lập báo cáo…": "Building the report…",
   "Đang phát": "Playing",
   "Đang tải bản tin đã duyệt…": "Loading approved bulletins…",
@@ -300,7 +301,6 @@ export const EN: Record<string, string> = {
   "Đã dừng “{title}”.": "Stopped “{title}”.",
   "Đã ghi nhận: đã nghe.": "Recorded: heard.",
   "Đã gửi báo cáo sự cố.": "Problem report sent.",
-  "Đã gửi lệnh": "Commanded",
   "Đã gửi xong, máy chủ đang kiểm tra tệp…": "Sent; the server is checking the file…",
   "Đã hủy": "Cancelled",
   "Đã hủy lịch “{title}”.": "Cancelled “{title}”.",
@@ -342,4 +342,5 @@ export const EN: Record<string, string> = {
   "‹ Tuần trước": "‹ Previous week",
   "Đang tải lên {n}%": "Uploading {n}%",
   "Tải lên xong {n}%": "Upload complete {n}%",
+  ...englishOfLabels(),
 };

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Speaker } from '../../speakers/speaker.entity';
 import { SpeakerTargets } from '../../speakers/speaker-targets';
+import { PlaybackFailureCode } from '../playback-failure';
 import { SpeakerLeases } from '../speaker-lease';
 import { PlaybackWrites } from './playback-writes';
 
@@ -22,7 +23,7 @@ export class PlaybackStops {
     @InjectRepository(Speaker) private readonly speakers: Repository<Speaker>,
   ) {}
 
-  async stop(playback: { id: string; speakerId: string }, reason: string): Promise<void> {
+  async stop(playback: { id: string; speakerId: string }, reason: PlaybackFailureCode): Promise<void> {
     await this.writes.preempt(playback.id, reason);
     const speaker = await this.speakers.findOneBy({ id: playback.speakerId });
     if (speaker) {

@@ -5,6 +5,7 @@ import { Speaker } from '../../speakers/speaker.entity';
 import { PlaybackEvidenceRecord } from '../playback.entity';
 import { canMovePlayback, PLAYBACK_STATUSES, PlaybackStatus, playbackStatusesBefore } from '../playback-status';
 import { VillageSlot } from '../planning';
+import { PlaybackFailure, PlaybackFailureCode } from '../playback-failure';
 
 /** A playback of a village slot that still waits for its driver call (or whose attempt's worker died). */
 export interface SlotPlayback {
@@ -28,7 +29,7 @@ export interface AttemptOutcome {
   id: string;
   attempt: number;
   status: PlaybackStatus.Played | PlaybackStatus.Playing | PlaybackStatus.Failed | PlaybackStatus.Missed;
-  failureReason: string | null;
+  failure: PlaybackFailure | null;
   evidence: PlaybackEvidenceRecord | null;
   finishedAt: Date | null;
 }
@@ -148,34 +149,34 @@ export class PlaybackWrites {
   }
 
   /** `missed` with a reason, for playbacks no attempt was committed for (or whose attempt's worker died). */
-  async miss(ids: string[], reason: string): Promise<string[]> {
-    return this.endWithoutCall(ids, PlaybackStatus.Missed, reason, playbackStatusesBefore(PlaybackStatus.Missed));
+  async miss(ids: string[], failure: PlaybackFailure): Promise<string[]> {
+    return this.endWithoutCall(ids, PlaybackStatus.Missed, failure, playbackStatusesBefore(PlaybackStatus.Missed));
   }
 
   /** `failed` before any attempt: the speaker or the program's audio was gone by the instant. */
-  async failBeforeAttempt(ids: string[], reason: string): Promise<string[]> {
-    return this.endWithoutCall(ids, PlaybackStatus.Failed, reason, [PlaybackStatus.Planned, PlaybackStatus.Queued]);
+  async failBeforeAttempt(ids: string[], failure: PlaybackFailure): Promise<string[]> {
+    return this.endWithoutCall(ids, PlaybackStatus.Failed, failure, [PlaybackStatus.Planned, PlaybackStatus.Queued]);
   }
 
   /**
    * `preempted` with the evidence the holder gathered, guarded by its attempt (the emergency or the stop may have set
-   * the status and its reason already); answers the reason recorded.
+   * the status and its reason already); answers the reason code recorded.
    */
-  async recordPreempted(id: string, attempt: number, reason: string, evidence: PlaybackEvidenceRecord): Promise<string> {
+  async recordPreempted(id: string, attempt: number, code: PlaybackFailureCode, evidence: PlaybackEvidenceRecord): Promise<PlaybackFailureCode> {
     const [rows] = (await persistently(() => this.dataSource.query(
-      `UPDATE playbacks p SET status = 'preempted', failure_reason = COALESCE(failure_reason, $3), evidence = $4,
+      `UPDATE playbacks p SET status = 'preempted', failure_code = COALESCE(failure_code, $3), evidence = $4,
               evidence_level = ${strongerLevel('$6', '$7')}, finished_at = COALESCE(finished_at, now()), updated_at = now()
-        WHERE id = $1 AND attempts = $2 AND status = ANY($5) RETURNING failure_reason`,
-      [id, attempt, reason, JSON.stringify(evidence), [...playbackStatusesBefore(PlaybackStatus.Preempted), PlaybackStatus.Preempted], evidence.items.length ? evidence.level : null, EVIDENCE_LEVELS],
-    ))) as [Array<{ failure_reason: string | null }>, number];
-    return rows[0]?.failure_reason ?? reason;
+        WHERE id = $1 AND attempts = $2 AND status = ANY($5) RETURNING failure_code`,
+      [id, attempt, code, JSON.stringify(evidence), [...playbackStatusesBefore(PlaybackStatus.Preempted), PlaybackStatus.Preempted], evidence.items.length ? evidence.level : null, EVIDENCE_LEVELS],
+    ))) as [Array<{ failure_code: PlaybackFailureCode | null }>, number];
+    return rows[0]?.failure_code ?? code;
   }
 
   /** Marks `holderId` pre-empted if it is still on air; true when this call did. */
-  async preempt(holderId: string, reason: string): Promise<boolean> {
+  async preempt(holderId: string, code: PlaybackFailureCode): Promise<boolean> {
     const [, count] = (await this.dataSource.query(
-      `UPDATE playbacks SET status = 'preempted', failure_reason = $2, finished_at = now(), updated_at = now() WHERE id = $1 AND status = ANY($3)`,
-      [holderId, reason, playbackStatusesBefore(PlaybackStatus.Preempted)],
+      `UPDATE playbacks SET status = 'preempted', failure_code = $2, failure_detail = NULL, finished_at = now(), updated_at = now() WHERE id = $1 AND status = ANY($3)`,
+      [holderId, code, playbackStatusesBefore(PlaybackStatus.Preempted)],
     )) as [unknown, number];
     return count > 0;
   }
@@ -185,12 +186,12 @@ export class PlaybackWrites {
     return rows.length > 0;
   }
 
-  private async endWithoutCall(ids: string[], status: PlaybackStatus, reason: string, from: PlaybackStatus[]): Promise<string[]> {
+  private async endWithoutCall(ids: string[], status: PlaybackStatus, failure: PlaybackFailure, from: PlaybackStatus[]): Promise<string[]> {
     if (ids.length === 0) return [];
     const [rows] = (await this.dataSource.query(
-      `UPDATE playbacks SET status = $2, failure_reason = $3, finished_at = now(), updated_at = now()
+      `UPDATE playbacks SET status = $2, failure_code = $3, failure_detail = $5, finished_at = now(), updated_at = now()
         WHERE id = ANY($1::uuid[]) AND status = ANY($4) RETURNING id`,
-      [ids, status, reason, from],
+      [ids, status, failure.code, from, failure.detail],
     )) as [Array<{ id: string }>, number];
     return rows.map((row) => row.id);
   }
@@ -212,21 +213,22 @@ export class PlaybackWrites {
 
   private async writeOutcomes(outcomes: AttemptOutcome[]): Promise<void> {
     await this.dataSource.query(
-      `UPDATE playbacks p SET status = v.status, failure_reason = v.failure_reason, evidence = v.evidence::jsonb,
+      `UPDATE playbacks p SET status = v.status, failure_code = v.failure_code, failure_detail = v.failure_detail, evidence = v.evidence::jsonb,
               evidence_level = ${strongerLevel('v.evidence_level', '$8')}, finished_at = v.finished_at, updated_at = now()
-         FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $9::text[])
-              AS v(id, attempt, status, failure_reason, evidence, finished_at, evidence_level)
+         FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $9::text[], $10::text[])
+              AS v(id, attempt, status, failure_code, evidence, finished_at, evidence_level, failure_detail)
         WHERE p.id = v.id AND p.attempts = v.attempt AND (p.status || '>' || v.status) = ANY($7)`,
       [
         outcomes.map((o) => o.id),
         outcomes.map((o) => o.attempt),
         outcomes.map((o) => o.status),
-        outcomes.map((o) => o.failureReason),
+        outcomes.map((o) => o.failure?.code ?? null),
         outcomes.map((o) => (o.evidence ? JSON.stringify(o.evidence) : null)),
         outcomes.map((o) => o.finishedAt),
         TRANSITIONS,
         EVIDENCE_LEVELS,
         outcomes.map((o) => (o.evidence?.items.length ? o.evidence.level : null)),
+        outcomes.map((o) => o.failure?.detail ?? null),
       ],
     );
   }

@@ -184,7 +184,7 @@ export function renderDashboard(main: HTMLElement, me: Me): () => void {
                         'span',
                         { class: 'row-side' },
                         badge(PLAYBACK_STATUS, item.status),
-                        item.failureReason ? h('small', { class: 'muted' }, FAILURE_REASON[item.failureReason] ?? item.failureReason) : null,
+                        item.failureCode ? h('small', { class: 'muted' }, t(FAILURE_REASON[item.failureCode] ?? item.failureCode)) : null,
                         item.confirmedAt ? h('small', { class: 'confirmed' }, t('Thôn xác nhận đã nghe lúc {time}', { time: clock(item.confirmedAt) })) : null,
                         item.problemKind ? h('small', { class: 'problem' }, t('Thôn báo: {kind}', { kind: t(PROBLEM_KIND[item.problemKind] ?? item.problemKind) })) : null,
                       ),
@@ -263,7 +263,7 @@ export function renderDashboard(main: HTMLElement, me: Me): () => void {
       playbacks.set(playback.id, playback);
       // A schedule created since the lists were loaded (an emergency broadcast from another desk), or one whose
       // playbacks were just withdrawn because it was stopped or cancelled: its status changed.
-      const stoppedOrCancelled = playback.status === 'cancelled' || playback.failureReason === 'broadcast_stopped';
+      const stoppedOrCancelled = playback.status === 'cancelled' || playback.failureCode === 'broadcast_stopped';
       if (!schedules.has(playback.scheduleId) || stoppedOrCancelled) scheduleReload();
       scheduleDraw();
     },

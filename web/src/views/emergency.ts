@@ -172,7 +172,7 @@ function progressCard(broadcast: ScheduleSummary, stop: (broadcast: ScheduleSumm
               { class: 'row-side' },
               badge(PLAYBACK_STATUS, item.status),
               h('small', { class: 'muted' }, t('Lượt {time}', { time: clock(item.scheduledAt) })),
-              item.failureReason ? h('small', { class: 'muted' }, t(FAILURE_REASON[item.failureReason] ?? item.failureReason)) : null,
+              item.failureCode ? h('small', { class: 'muted' }, t(FAILURE_REASON[item.failureCode] ?? item.failureCode)) : null,
             ),
           ),
         ),

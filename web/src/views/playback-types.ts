@@ -11,7 +11,9 @@ export interface Playback {
   latenessMs: number | null;
   startedAt: string | null;
   finishedAt: string | null;
-  failureReason: string | null;
+  /** Why it did not play (a code), and the human detail apart (a device's message, the attempts made). */
+  failureCode: string | null;
+  failureDetail?: string | null;
   evidenceLevel?: string | null;
   confirmedAt?: string | null;
   confirmationNote?: string | null;

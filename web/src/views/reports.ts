@@ -1,7 +1,7 @@
 import { allPageItems, api, download, query } from '../api';
 import { loadDirectory } from '../directory';
 import { field, h, notice, option, replace } from '../dom';
-import { localDay, localParts, minutes, percent, PLAYBACK_STATUS, PRIORITY, PROBLEM_KIND, when, FAILURE_REASON } from '../format';
+import { EVIDENCE, localDay, localParts, minutes, percent, PLAYBACK_STATUS, PRIORITY, PROBLEM_KIND, when, FAILURE_REASON } from '../format';
 import { t } from '../i18n';
 import { badge } from './bulletins';
 import { barChart } from './charts';
@@ -48,13 +48,6 @@ interface AsRun {
   rows: AsRunRow[];
   next: string | null;
 }
-
-const EVIDENCE: Record<string, string> = {
-  commanded: 'Đã gửi lệnh',
-  acknowledged: 'Thiết bị nhận lệnh',
-  device_reported: 'Thiết bị báo đã phát',
-  operator_confirmed: 'Thôn xác nhận',
-};
 
 /** Báo cáo: period and filters, charts of minutes on air and compliance, the as-run log, and the files for the city. */
 export function renderReports(main: HTMLElement): void {
@@ -122,7 +115,7 @@ export function renderReports(main: HTMLElement): void {
           { class: 'facts totals' },
           fact('Lượt phát theo kế hoạch', String(totals.planned)),
           fact('Đã phát', String(totals.played)),
-          fact('Bị lỡ', String(totals.missed)),
+          fact('Bỏ lỡ', String(totals.missed)),
           fact('Lỗi', String(totals.failed)),
           fact('Bị ngắt', String(totals.preempted)),
           fact('Tỷ lệ thực hiện', percent(totals.compliance)),
