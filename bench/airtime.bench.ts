@@ -145,7 +145,9 @@ async function main(): Promise<void> {
     const communes = Array.from({ length: opts.communes }, () => ({ communeId: randomUUID(), villageIds: Array.from({ length: 24 }, () => randomUUID()) }));
     const communeIds = communes.map((commune) => commune.communeId);
     const entries = makeEntries(opts.records, communes);
-    console.log(`Airtime benchmark: ${opts.records} records, ${opts.writers} writers, batches of ${opts.batch}, ${opts.communes} communes, database ${new URL(databaseUrl).pathname.slice(1)}`);
+    console.log(
+      `Airtime benchmark: ${opts.records} records, ${opts.writers} writers, batches of ${opts.batch}, ${opts.communes} communes, database ${new URL(databaseUrl).pathname.slice(1)}`,
+    );
 
     // The baseline's positions are given out in advance (no lock, no reading back); all else it does while timed.
     const positions = new Map<AirtimeEntry, number>();
@@ -162,14 +164,18 @@ async function main(): Promise<void> {
     for (let round = 0; round < opts.rounds; round += 1) {
       const slice = <T>(batches: T[]) => batches.filter((_, b) => b % opts.rounds === round);
       baselineSeconds += await timed(() =>
-        Promise.all(entryShares.map(async (batches) => {
-          for (const batch of slice(batches)) await insertRecords(dataSource.manager, plainRows(batch, positions), 'airtime_baseline');
-        })),
+        Promise.all(
+          entryShares.map(async (batches) => {
+            for (const batch of slice(batches)) await insertRecords(dataSource.manager, plainRows(batch, positions), 'airtime_baseline');
+          }),
+        ),
       );
       loaSeconds += await timed(() =>
-        Promise.all(entryShares.map(async (batches) => {
-          for (const batch of slice(batches)) await ledger.append(batch);
-        })),
+        Promise.all(
+          entryShares.map(async (batches) => {
+            for (const batch of slice(batches)) await ledger.append(batch);
+          }),
+        ),
       );
     }
     const baselinePerS = opts.records / baselineSeconds;
@@ -181,11 +187,21 @@ async function main(): Promise<void> {
     const report = await new ChainVerifier(dataSource, config.airtime.signingKey.publicKey).verify(communeIds);
     const chained = report.communes.reduce((total, commune) => total + commune.length, 0);
     console.log(`  verify: ${report.ok ? 'every chain intact' : 'BROKEN'}, ${chained} records in ${((performance.now() - verifyStarted) / 1000).toFixed(2)} s`);
-    if (!report.ok || chained !== opts.records) throw new Error(`the chains do not hold the ${opts.records} records: ${JSON.stringify(report.communes.map((c) => c.firstBroken))}`);
+    if (!report.ok || chained !== opts.records)
+      throw new Error(`the chains do not hold the ${opts.records} records: ${JSON.stringify(report.communes.map((c) => c.firstBroken))}`);
 
     const ratio = perS / baselinePerS;
     console.log(`  ratio ${ratio.toFixed(2)} (goal ≥ ${GOAL_RATIO}: ${ratio >= GOAL_RATIO ? 'met' : 'NOT met'})`);
-    console.log(JSON.stringify({ bench: 'airtime', records: opts.records, writers: opts.writers, per_s: Math.round(perS), baseline_per_s: Math.round(baselinePerS), ratio: Number(ratio.toFixed(3)) }));
+    console.log(
+      JSON.stringify({
+        bench: 'airtime',
+        records: opts.records,
+        writers: opts.writers,
+        per_s: Math.round(perS),
+        baseline_per_s: Math.round(baselinePerS),
+        ratio: Number(ratio.toFixed(3)),
+      }),
+    );
   } finally {
     await undo.run();
   }

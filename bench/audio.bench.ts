@@ -158,9 +158,24 @@ async function runBaseline(config: AppConfig, source: string, output: string, si
   const pass2 = await ffmpeg(
     ffmpegPath,
     [
-      '-y', '-i', source, '-map', '0:a:0', '-af', apply,
-      '-ac', '1', '-ar', String(config.audio.renditionSampleRate),
-      '-c:a', 'libmp3lame', '-b:a', `${config.audio.renditionBitrateKbps}k`, '-f', 'mp3', output,
+      '-y',
+      '-i',
+      source,
+      '-map',
+      '0:a:0',
+      '-af',
+      apply,
+      '-ac',
+      '1',
+      '-ar',
+      String(config.audio.renditionSampleRate),
+      '-c:a',
+      'libmp3lame',
+      '-b:a',
+      `${config.audio.renditionBitrateKbps}k`,
+      '-f',
+      'mp3',
+      output,
     ],
     signal,
   );
@@ -214,10 +229,7 @@ async function main(): Promise<void> {
     await generateSpeechLike(config.ffmpeg.ffmpegPath, seconds, source, signal);
     const sourceBytes = (await stat(source)).size;
     const sourceLoudness = await measure(config.ffmpeg.ffmpegPath, source, signal);
-    console.log(
-      `Source: ${(sourceBytes / 1024 / 1024).toFixed(1)} MiB, ${fmt(sourceLoudness.lufs, 1)} LUFS, ` +
-        `${fmt(sourceLoudness.truePeakDbtp, 1)} dBTP`,
-    );
+    console.log(`Source: ${(sourceBytes / 1024 / 1024).toFixed(1)} MiB, ${fmt(sourceLoudness.lufs, 1)} LUFS, ` + `${fmt(sourceLoudness.truePeakDbtp, 1)} dBTP`);
     console.log(
       `Target: ${target.integratedLufs} LUFS ±${GOAL_TOLERANCE_LU} LU, true peak ≤ ${target.truePeakDbtp} dBTP, ` +
         `LRA ${target.rangeLu} LU; rendition mono ${config.audio.renditionSampleRate} Hz ${config.audio.renditionBitrateKbps} kb/s`,

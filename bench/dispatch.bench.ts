@@ -123,7 +123,8 @@ function figures(values: number[]): Figures {
 }
 
 const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
-const show = (f: Figures): string => `p50 ${f.p50.toFixed(1)} ms  p95 ${f.p95.toFixed(1)} ms  p99 ${f.p99.toFixed(1)} ms  max ${f.max.toFixed(1)} ms  (n=${f.count})`;
+const show = (f: Figures): string =>
+  `p50 ${f.p50.toFixed(1)} ms  p95 ${f.p95.toFixed(1)} ms  p99 ${f.p99.toFixed(1)} ms  max ${f.max.toFixed(1)} ms  (n=${f.count})`;
 
 /** Resolves when `done()` holds, or after `timeoutMs` (then returns false). */
 async function until(done: () => boolean, timeoutMs: number): Promise<boolean> {
@@ -302,15 +303,11 @@ async function main(): Promise<void> {
       mediaLinks,
       {} as ChimeAudio,
     );
-    const dispatcher = new PlaybackDispatcher(
-      new PlaybackWrites(dataSource),
-      targets,
-      programs,
-      metrics,
-      airtime,
-    );
+    const dispatcher = new PlaybackDispatcher(new PlaybackWrites(dataSource), targets, programs, metrics, airtime);
 
-    console.log(`Dispatch benchmark: ${opts.speakers} speakers, villages of ${opts.villageSize}, prefix ${prefix}, database ${new URL(databaseUrl).pathname.slice(1)}`);
+    console.log(
+      `Dispatch benchmark: ${opts.speakers} speakers, villages of ${opts.villageSize}, prefix ${prefix}, database ${new URL(databaseUrl).pathname.slice(1)}`,
+    );
 
     // ---- 1. Planner throughput: N speakers × 2 slots × 7 days ----
     const planPlace = await seedCommune(sql, 'Xã Kế Hoạch', opts.speakers, opts.villageSize);
@@ -341,7 +338,9 @@ async function main(): Promise<void> {
     }
     if (planError || planRows < expected) {
       // A tick that skipped a schedule (logged "could not be expanded") or threw is not a planner that works at this size.
-      console.log(`  FAILED: Loa's planner planned ${planRows} of ${expected} playbacks${planError ? `, then threw: ${planError.slice(0, 160)}` : ' (see the error logged above)'}`);
+      console.log(
+        `  FAILED: Loa's planner planned ${planRows} of ${expected} playbacks${planError ? `, then threw: ${planError.slice(0, 160)}` : ' (see the error logged above)'}`,
+      );
       console.log('  Counted as 0 playbacks/s: a tick that does not complete plans nothing usable.');
       planRows = 0;
       loaPlanPerS = 0;
@@ -377,7 +376,12 @@ async function main(): Promise<void> {
       ids.map((id, index) => ({
         name: 'dispatch-playback',
         data: { playbackId: id },
-        opts: { jobId: `playback-${id}`, delay: Math.max(0, (rows[index][5] as Date).getTime() - bareNow - 1500), removeOnComplete: { age: 86400 }, removeOnFail: true },
+        opts: {
+          jobId: `playback-${id}`,
+          delay: Math.max(0, (rows[index][5] as Date).getTime() - bareNow - 1500),
+          removeOnComplete: { age: 86400 },
+          removeOnFail: true,
+        },
       })),
     );
     const barePlanS = (performance.now() - planStarted) / 1000;
@@ -406,13 +410,19 @@ async function main(): Promise<void> {
     const dispatchPlanned = performance.now();
     const dispatchReport = await planner.planOnce({ communeIds: [place.communeId] });
     const planMsLeft = instant.getTime() - Date.now();
-    console.log(`\nLoa dispatch (planner + playback queue + PlaybackWorker + PlaybackDispatcher, no-op driver, worker concurrency ${config.playback.workerConcurrency})`);
-    console.log(`  planned ${dispatchReport.planned ? dispatchReport.queued : 0} in ${Math.round(performance.now() - dispatchPlanned)} ms; instant ${instant.toISOString()}, ${planMsLeft} ms ahead`);
+    console.log(
+      `\nLoa dispatch (planner + playback queue + PlaybackWorker + PlaybackDispatcher, no-op driver, worker concurrency ${config.playback.workerConcurrency})`,
+    );
+    console.log(
+      `  planned ${dispatchReport.planned ? dispatchReport.queued : 0} in ${Math.round(performance.now() - dispatchPlanned)} ms; instant ${instant.toISOString()}, ${planMsLeft} ms ahead`,
+    );
     if (planMsLeft < DISPATCH_LEAD_MS) console.log('  WARNING: planning ended less than the dispatch lead before the instant; raise --lead-ms');
     await until(() => driver.calls.size >= opts.speakers, planMsLeft + 120_000);
     // Let the last dispatches record their outcome before reading the table (bounded: 60 s).
     for (let waited = 0; waited < 60_000; waited += 250) {
-      const [{ n }] = (await sql.query("SELECT count(*)::int AS n FROM playbacks WHERE schedule_id = $1 AND status IN ('planned', 'queued', 'dispatching')", [scheduleId])).rows as Array<{ n: number }>;
+      const [{ n }] = (
+        await sql.query("SELECT count(*)::int AS n FROM playbacks WHERE schedule_id = $1 AND status IN ('planned', 'queued', 'dispatching')", [scheduleId])
+      ).rows as Array<{ n: number }>;
       if (n === 0) break;
       await sleep(250);
     }
@@ -424,8 +434,12 @@ async function main(): Promise<void> {
       if (times.length) spreads.push(Math.max(...times) - Math.min(...times));
     }
     const spread = figures(spreads);
-    const statuses = (await sql.query('SELECT status, count(*)::int AS n, percentile_disc(0.99) WITHIN GROUP (ORDER BY lateness_ms) AS p99 FROM playbacks WHERE schedule_id = $1 GROUP BY status', [scheduleId]))
-      .rows as Array<{ status: string; n: number; p99: number | null }>;
+    const statuses = (
+      await sql.query(
+        'SELECT status, count(*)::int AS n, percentile_disc(0.99) WITHIN GROUP (ORDER BY lateness_ms) AS p99 FROM playbacks WHERE schedule_id = $1 GROUP BY status',
+        [scheduleId],
+      )
+    ).rows as Array<{ status: string; n: number; p99: number | null }>;
     console.log(`  driver called for ${driver.calls.size}/${opts.speakers} speakers`);
     console.log(`  lateness        ${show(loa)}`);
     console.log(`  village spread  ${show(spread)}`);
@@ -464,9 +478,13 @@ async function main(): Promise<void> {
 
     const p99Ratio = loa.p99 / bare.p99;
     console.log(`\nSummary`);
-    console.log(`  p99 lateness ${loa.p99.toFixed(1)} ms vs bare ${bare.p99.toFixed(1)} ms: ratio ${p99Ratio.toFixed(3)} (goal ≤ ${GOAL_P99_RATIO}: ${p99Ratio <= GOAL_P99_RATIO ? 'met' : 'NOT met'})`);
+    console.log(
+      `  p99 lateness ${loa.p99.toFixed(1)} ms vs bare ${bare.p99.toFixed(1)} ms: ratio ${p99Ratio.toFixed(3)} (goal ≤ ${GOAL_P99_RATIO}: ${p99Ratio <= GOAL_P99_RATIO ? 'met' : 'NOT met'})`,
+    );
     console.log(`  village spread p99 ${spread.p99.toFixed(1)} ms (goal ≤ ${GOAL_SPREAD_MS} ms: ${spread.p99 <= GOAL_SPREAD_MS ? 'met' : 'NOT met'})`);
-    console.log(`  planner ${Math.round(loaPlanPerS)} playbacks/s vs bare ${Math.round(barePlanPerS)}/s: ratio ${planRatio.toFixed(2)} (goal ≥ ${GOAL_PLAN_RATIO}: ${planRatio >= GOAL_PLAN_RATIO ? 'met' : 'NOT met'})`);
+    console.log(
+      `  planner ${Math.round(loaPlanPerS)} playbacks/s vs bare ${Math.round(barePlanPerS)}/s: ratio ${planRatio.toFixed(2)} (goal ≥ ${GOAL_PLAN_RATIO}: ${planRatio >= GOAL_PLAN_RATIO ? 'met' : 'NOT met'})`,
+    );
     if (driver.calls.size < opts.speakers) console.log(`  NOTE: only ${driver.calls.size} of ${opts.speakers} speakers were called before the timeout`);
 
     await undo.run();

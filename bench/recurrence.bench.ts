@@ -122,11 +122,19 @@ async function main(): Promise<void> {
     const hostile = await measure(check, commune, HOSTILE, runs);
     const runaway = await measure(check, commune, RUNAWAY, Math.min(runs, 5));
     const allRefused = hostile.refused === hostile.checks && runaway.refused === runaway.checks;
-    console.log(`everyday rules  (${EVERYDAY.length} × ${runs}): p50 ${everyday.p50Ms.toFixed(1)} ms, p99 ${everyday.p99Ms.toFixed(1)} ms, event loop held at most ${everyday.eventLoopHeldMs.toFixed(1)} ms, refused ${everyday.refused}`);
-    console.log(`hostile rules   (${HOSTILE.length} × ${runs}): p50 ${hostile.p50Ms.toFixed(1)} ms, p99 ${hostile.p99Ms.toFixed(1)} ms, event loop held at most ${hostile.eventLoopHeldMs.toFixed(1)} ms, refused ${hostile.refused}/${hostile.checks}`);
-    console.log(`runaway rule    (${RUNAWAY.length} × ${runaway.checks}): p50 ${runaway.p50Ms.toFixed(1)} ms, p99 ${runaway.p99Ms.toFixed(1)} ms (budget ${engineBudgetMs} ms + a thread start), event loop held at most ${runaway.eventLoopHeldMs.toFixed(1)} ms, refused ${runaway.refused}/${runaway.checks}`);
+    console.log(
+      `everyday rules  (${EVERYDAY.length} × ${runs}): p50 ${everyday.p50Ms.toFixed(1)} ms, p99 ${everyday.p99Ms.toFixed(1)} ms, event loop held at most ${everyday.eventLoopHeldMs.toFixed(1)} ms, refused ${everyday.refused}`,
+    );
+    console.log(
+      `hostile rules   (${HOSTILE.length} × ${runs}): p50 ${hostile.p50Ms.toFixed(1)} ms, p99 ${hostile.p99Ms.toFixed(1)} ms, event loop held at most ${hostile.eventLoopHeldMs.toFixed(1)} ms, refused ${hostile.refused}/${hostile.checks}`,
+    );
+    console.log(
+      `runaway rule    (${RUNAWAY.length} × ${runaway.checks}): p50 ${runaway.p50Ms.toFixed(1)} ms, p99 ${runaway.p99Ms.toFixed(1)} ms (budget ${engineBudgetMs} ms + a thread start), event loop held at most ${runaway.eventLoopHeldMs.toFixed(1)} ms, refused ${runaway.refused}/${runaway.checks}`,
+    );
     const met = allRefused && everyday.refused === 0 && hostile.p99Ms <= GOAL_REFUSAL_P99_MS && hostile.eventLoopHeldMs <= GOAL_EVENT_LOOP_HELD_MS;
-    console.log(`goal (all hostile refused, none everyday; p99 <= ${GOAL_REFUSAL_P99_MS} ms; event loop held <= ${GOAL_EVENT_LOOP_HELD_MS} ms): ${met ? 'met' : 'NOT met'}`);
+    console.log(
+      `goal (all hostile refused, none everyday; p99 <= ${GOAL_REFUSAL_P99_MS} ms; event loop held <= ${GOAL_EVENT_LOOP_HELD_MS} ms): ${met ? 'met' : 'NOT met'}`,
+    );
     console.log(
       JSON.stringify({
         bench: 'recurrence',

@@ -50,7 +50,11 @@ function options() {
     if (!Number.isInteger(value) || value < min || value > max) throw new Error(`--${name} must be an integer from ${min} to ${max}, got ${raw}`);
     return value;
   };
-  return { speakers: int('speakers', values.speakers, VILLAGES, 100_000), perDay: int('per-day', values['per-day'], 1, HOURS.length), days: int('days', values.days, 31, 366) };
+  return {
+    speakers: int('speakers', values.speakers, VILLAGES, 100_000),
+    perDay: int('per-day', values['per-day'], 1, HOURS.length),
+    days: int('days', values.days, 31, 366),
+  };
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -105,7 +109,11 @@ async function seed(sql: Client, opts: ReturnType<typeof options>): Promise<{ co
         [communeId, `Bản tin ${hour} giờ`, `DTSTART:20250101T${String(hour).padStart(2, '0')}0000\nRRULE:FREQ=DAILY`, ZONE],
       )
     ).rows[0].id as string;
-    await sql.query(`INSERT INTO schedule_bulletins (schedule_id, version, position, bulletin_id) VALUES ($1, 1, 0, $2), ($1, 1, 1, $3)`, [id, bulletins[index * 2], bulletins[index * 2 + 1]]);
+    await sql.query(`INSERT INTO schedule_bulletins (schedule_id, version, position, bulletin_id) VALUES ($1, 1, 0, $2), ($1, 1, 1, $3)`, [
+      id,
+      bulletins[index * 2],
+      bulletins[index * 2 + 1],
+    ]);
     schedules.push(id);
   }
 
@@ -206,7 +214,9 @@ async function updateCost(sql: Client, ids: string[], runs: number): Promise<Upd
 }
 
 async function triggerCost(sql: Client, communeId: string): Promise<{ batch: UpdateCost; row: UpdateCost }> {
-  const ids = (await sql.query(`SELECT id FROM playbacks WHERE commune_id = $1 ORDER BY scheduled_at DESC LIMIT $2`, [communeId, BATCH_ROWS])).rows.map((row) => row.id as string);
+  const ids = (await sql.query(`SELECT id FROM playbacks WHERE commune_id = $1 ORDER BY scheduled_at DESC LIMIT $2`, [communeId, BATCH_ROWS])).rows.map(
+    (row) => row.id as string,
+  );
   return { batch: await updateCost(sql, ids, 5), row: await updateCost(sql, ids.slice(0, 1), 25) };
 }
 
@@ -228,7 +238,12 @@ async function main(): Promise<void> {
 
     const request: ReportRequest = {
       commune: { id: world.communeId, name: 'Xã Bench', code: null, timezone: ZONE },
-      ...MONTH, villageIds: null, speakerIds: [], topicIds: [], priorities: [], statuses: [],
+      ...MONTH,
+      villageIds: null,
+      speakerIds: [],
+      topicIds: [],
+      priorities: [],
+      statuses: [],
     };
     const source = new SummarySource(dataSource);
     const summaryMs = await timed(5, () => summary(source, request));

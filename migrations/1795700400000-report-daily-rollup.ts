@@ -9,7 +9,9 @@ export class ReportDailyRollup1795700400000 implements MigrationInterface {
   name = 'ReportDailyRollup1795700400000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE TABLE "report_daily" ("commune_id" uuid NOT NULL, "local_day" date NOT NULL, "village_id" uuid NOT NULL, "schedule_id" uuid NOT NULL, "priority" text NOT NULL, "status" text NOT NULL, "reason" text NOT NULL, "playbacks" integer NOT NULL, CONSTRAINT "PK_report_daily" PRIMARY KEY ("commune_id", "local_day", "village_id", "schedule_id", "priority", "status", "reason"))`);
+    await queryRunner.query(
+      `CREATE TABLE "report_daily" ("commune_id" uuid NOT NULL, "local_day" date NOT NULL, "village_id" uuid NOT NULL, "schedule_id" uuid NOT NULL, "priority" text NOT NULL, "status" text NOT NULL, "reason" text NOT NULL, "playbacks" integer NOT NULL, CONSTRAINT "PK_report_daily" PRIMARY KEY ("commune_id", "local_day", "village_id", "schedule_id", "priority", "status", "reason"))`,
+    );
     // One statement's changes are folded into one upsert. Rows are first summed by their scheduled instant (a dispatch
     // batch shares a few instants), so the zone conversion runs on a handful of groups; keys whose +1 and -1 cancel
     // (an update of evidence or lateness) write nothing; rollup rows are locked in key order so writers cannot deadlock.
@@ -42,9 +44,15 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$`);
-    await queryRunner.query(`CREATE TRIGGER "playbacks_report_daily_insert" AFTER INSERT ON "playbacks" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION report_daily_apply()`);
-    await queryRunner.query(`CREATE TRIGGER "playbacks_report_daily_update" AFTER UPDATE ON "playbacks" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION report_daily_apply()`);
-    await queryRunner.query(`CREATE TRIGGER "playbacks_report_daily_delete" AFTER DELETE ON "playbacks" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION report_daily_apply()`);
+    await queryRunner.query(
+      `CREATE TRIGGER "playbacks_report_daily_insert" AFTER INSERT ON "playbacks" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION report_daily_apply()`,
+    );
+    await queryRunner.query(
+      `CREATE TRIGGER "playbacks_report_daily_update" AFTER UPDATE ON "playbacks" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION report_daily_apply()`,
+    );
+    await queryRunner.query(
+      `CREATE TRIGGER "playbacks_report_daily_delete" AFTER DELETE ON "playbacks" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION report_daily_apply()`,
+    );
     // A commune that changes zone regroups its playbacks by the new calendar days.
     await queryRunner.query(`CREATE FUNCTION report_daily_rezone() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -54,7 +62,9 @@ BEGIN
   FROM playbacks p WHERE p.commune_id = NEW.id GROUP BY 1, 2, 3, 4, 5, 6, 7;
   RETURN NULL;
 END $$`);
-    await queryRunner.query(`CREATE TRIGGER "communes_report_daily_rezone" AFTER UPDATE OF "timezone" ON "communes" FOR EACH ROW WHEN (OLD.timezone IS DISTINCT FROM NEW.timezone) EXECUTE FUNCTION report_daily_rezone()`);
+    await queryRunner.query(
+      `CREATE TRIGGER "communes_report_daily_rezone" AFTER UPDATE OF "timezone" ON "communes" FOR EACH ROW WHEN (OLD.timezone IS DISTINCT FROM NEW.timezone) EXECUTE FUNCTION report_daily_rezone()`,
+    );
     await queryRunner.query(`INSERT INTO report_daily ("commune_id", "local_day", "village_id", "schedule_id", "priority", "status", "reason", "playbacks")
       SELECT p.commune_id, (p.scheduled_at AT TIME ZONE c.timezone)::date, p.village_id, p.schedule_id, p.priority, p.status, coalesce(p.failure_reason, ''), count(*)
       FROM playbacks p JOIN communes c ON c.id = p.commune_id GROUP BY 1, 2, 3, 4, 5, 6, 7`);

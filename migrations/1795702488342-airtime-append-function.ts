@@ -35,6 +35,8 @@ export class AirtimeAppendFunction1795702488342 implements MigrationInterface {
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP FUNCTION airtime_append(integer, uuid[], bigint[], uuid[], bigint[], timestamptz[], text[], text[], timestamptz[], uuid[], uuid[], uuid[], text[], timestamptz[], timestamptz[], integer[], jsonb[], text[], text[])`);
+    await queryRunner.query(
+      `DROP FUNCTION airtime_append(integer, uuid[], bigint[], uuid[], bigint[], timestamptz[], text[], text[], timestamptz[], uuid[], uuid[], uuid[], text[], timestamptz[], timestamptz[], integer[], jsonb[], text[], text[])`,
+    );
   }
 }

@@ -19,7 +19,9 @@ export class ProgramVersions1795712000000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "playbacks" ADD "program_version" integer NOT NULL DEFAULT '1'`);
     await queryRunner.query(`ALTER TABLE "report_daily" ADD "program_version" integer NOT NULL DEFAULT '1'`);
     await queryRunner.query(`ALTER TABLE "report_daily" DROP CONSTRAINT "PK_report_daily"`);
-    await queryRunner.query(`ALTER TABLE "report_daily" ADD CONSTRAINT "PK_report_daily" PRIMARY KEY ("commune_id", "local_day", "village_id", "schedule_id", "program_version", "priority", "status", "reason")`);
+    await queryRunner.query(
+      `ALTER TABLE "report_daily" ADD CONSTRAINT "PK_report_daily" PRIMARY KEY ("commune_id", "local_day", "village_id", "schedule_id", "program_version", "priority", "status", "reason")`,
+    );
     await queryRunner.query(`CREATE OR REPLACE FUNCTION report_daily_apply() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
@@ -100,7 +102,9 @@ END $$`);
     await queryRunner.query(`DELETE FROM report_daily`);
     await queryRunner.query(`ALTER TABLE "report_daily" DROP CONSTRAINT "PK_report_daily"`);
     await queryRunner.query(`ALTER TABLE "report_daily" DROP COLUMN "program_version"`);
-    await queryRunner.query(`ALTER TABLE "report_daily" ADD CONSTRAINT "PK_report_daily" PRIMARY KEY ("commune_id", "local_day", "village_id", "schedule_id", "priority", "status", "reason")`);
+    await queryRunner.query(
+      `ALTER TABLE "report_daily" ADD CONSTRAINT "PK_report_daily" PRIMARY KEY ("commune_id", "local_day", "village_id", "schedule_id", "priority", "status", "reason")`,
+    );
     await queryRunner.query(`INSERT INTO report_daily ("commune_id", "local_day", "village_id", "schedule_id", "priority", "status", "reason", "playbacks")
       SELECT p.commune_id, (p.scheduled_at AT TIME ZONE c.timezone)::date, p.village_id, p.schedule_id, p.priority, p.status, coalesce(p.failure_reason, ''), count(*)
       FROM playbacks p JOIN communes c ON c.id = p.commune_id GROUP BY 1, 2, 3, 4, 5, 6, 7`);

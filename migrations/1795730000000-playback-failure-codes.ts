@@ -14,7 +14,9 @@ export class PlaybackFailureCodes1795730000000 implements MigrationInterface {
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "playbacks" ADD "failure_code" text`);
     await queryRunner.query(`ALTER TABLE "playbacks" ADD "failure_detail" text`);
-    await queryRunner.query(`ALTER TABLE "playbacks" ADD CONSTRAINT "CHK_playbacks_failure_code" CHECK ("failure_code" IN ('late', 'speaker_busy', 'service_down', 'worker_lost', 'schedule_cancelled', 'preempted_by_emergency', 'broadcast_stopped', 'speaker_unavailable', 'audio_unavailable', 'interrupted', 'unreachable', 'auth', 'busy', 'rejected', 'timeout', 'protocol'))`);
+    await queryRunner.query(
+      `ALTER TABLE "playbacks" ADD CONSTRAINT "CHK_playbacks_failure_code" CHECK ("failure_code" IN ('late', 'speaker_busy', 'service_down', 'worker_lost', 'schedule_cancelled', 'preempted_by_emergency', 'broadcast_stopped', 'speaker_unavailable', 'audio_unavailable', 'interrupted', 'unreachable', 'auth', 'busy', 'rejected', 'timeout', 'protocol'))`,
+    );
     await queryRunner.query(`UPDATE "playbacks" SET
         "failure_code" = CASE WHEN split_part("failure_reason", ':', 1) IN ('late', 'speaker_busy', 'service_down', 'worker_lost', 'schedule_cancelled', 'preempted_by_emergency', 'broadcast_stopped', 'speaker_unavailable', 'audio_unavailable', 'interrupted', 'unreachable', 'auth', 'busy', 'rejected', 'timeout', 'protocol') THEN split_part("failure_reason", ':', 1) END,
         "failure_detail" = CASE WHEN split_part("failure_reason", ':', 1) IN ('late', 'speaker_busy', 'service_down', 'worker_lost', 'schedule_cancelled', 'preempted_by_emergency', 'broadcast_stopped', 'speaker_unavailable', 'audio_unavailable', 'interrupted', 'unreachable', 'auth', 'busy', 'rejected', 'timeout', 'protocol')

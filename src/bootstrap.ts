@@ -71,8 +71,7 @@ function serveConsole(app: NestExpressApplication): void {
   // Vite names assets by content hash, so they may be cached for good; index.html must not be.
   app.useStaticAssets(dir, {
     index: false,
-    setHeaders: (response, path) =>
-      response.setHeader('Cache-Control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
+    setHeaders: (response, path) => response.setHeader('Cache-Control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
   });
   // Single-page app: any other GET that wants a page answers index.html, never cached so a new build is picked up.
   app.use((request: Request, response: Response, next: NextFunction) => {

@@ -56,11 +56,25 @@ interface RouteCase {
 }
 
 const everyone = (status: number, anonymous = 401): Expectation => ({
-  anonymous, admin: status, editor: status, approver: status, operator: status, viewer: status, otherCommune: status, otherVillage: status,
+  anonymous,
+  admin: status,
+  editor: status,
+  approver: status,
+  operator: status,
+  viewer: status,
+  otherCommune: status,
+  otherVillage: status,
 });
 const adminOnly = (status: number): Expectation => ({ ...everyone(403), admin: status });
 const libraryReader = (otherCommune: number): Expectation => ({
-  anonymous: 401, admin: 200, editor: 200, approver: 200, operator: 403, viewer: 200, otherCommune, otherVillage: 403,
+  anonymous: 401,
+  admin: 200,
+  editor: 200,
+  approver: 200,
+  operator: 403,
+  viewer: 200,
+  otherCommune,
+  otherVillage: 403,
 });
 
 describe('Access: every route for every kind of caller', () => {
@@ -104,9 +118,20 @@ describe('Access: every route for every kind of caller', () => {
     const sha = randomUUID().replace(/-/g, '').padEnd(64, '0');
     const bulletin = await repository.save(
       repository.create({
-        title: 'Bản tin chờ duyệt', communeId: loa.places.commune.id, topicId, status: BulletinStatus.Ready,
-        originalSha256: sha, originalFilename: 'x.mp3', originalBytes: 1, originalFormat: 'mp3', originalCodec: 'mp3',
-        originalDurationMs: 1000, originalSampleRate: 44100, originalChannels: 1, originalPeakDbfs: -3, renditionSha256: sha,
+        title: 'Bản tin chờ duyệt',
+        communeId: loa.places.commune.id,
+        topicId,
+        status: BulletinStatus.Ready,
+        originalSha256: sha,
+        originalFilename: 'x.mp3',
+        originalBytes: 1,
+        originalFormat: 'mp3',
+        originalCodec: 'mp3',
+        originalDurationMs: 1000,
+        originalSampleRate: 44100,
+        originalChannels: 1,
+        originalPeakDbfs: -3,
+        renditionSha256: sha,
       }),
     );
     return bulletin.id;
@@ -124,8 +149,13 @@ describe('Access: every route for every kind of caller', () => {
   async function villageSchedule(status = ScheduleStatus.Active): Promise<string> {
     const bulletinId = await approvedBulletin();
     const schedule = await loa.dataSource.getRepository(Schedule).save({
-      communeId: loa.places.commune.id, title: 'Lịch thử', status, rrule: 'DTSTART:20260101T000000\nRRULE:FREQ=DAILY;BYHOUR=6',
-      startsAt: null, timezone: 'Asia/Ho_Chi_Minh', programMs: 60_000,
+      communeId: loa.places.commune.id,
+      title: 'Lịch thử',
+      status,
+      rrule: 'DTSTART:20260101T000000\nRRULE:FREQ=DAILY;BYHOUR=6',
+      startsAt: null,
+      timezone: 'Asia/Ho_Chi_Minh',
+      programMs: 60_000,
     });
     await loa.dataSource.getRepository(ScheduleBulletin).insert({ scheduleId: schedule.id, version: 1, position: 0, bulletinId });
     await loa.dataSource.getRepository(ScheduleTarget).insert({ scheduleId: schedule.id, villageId: loa.places.village.id });
@@ -136,8 +166,14 @@ describe('Access: every route for every kind of caller', () => {
   async function emergencySchedule(): Promise<string> {
     const bulletinId = await approvedBulletin();
     const schedule = await loa.dataSource.getRepository(Schedule).save({
-      communeId: loa.places.commune.id, title: 'Phát khẩn cấp thử', status: ScheduleStatus.Active, priority: SchedulePriority.Emergency,
-      startsAt: new Date(Date.now() + 3_600_000), rrule: null, timezone: 'Asia/Ho_Chi_Minh', programMs: 60_000,
+      communeId: loa.places.commune.id,
+      title: 'Phát khẩn cấp thử',
+      status: ScheduleStatus.Active,
+      priority: SchedulePriority.Emergency,
+      startsAt: new Date(Date.now() + 3_600_000),
+      rrule: null,
+      timezone: 'Asia/Ho_Chi_Minh',
+      programMs: 60_000,
     });
     await loa.dataSource.getRepository(ScheduleBulletin).insert({ scheduleId: schedule.id, version: 1, position: 0, bulletinId });
     await loa.dataSource.getRepository(ScheduleTarget).insert({ scheduleId: schedule.id, speakerId: await villageSpeaker() });
@@ -146,8 +182,11 @@ describe('Access: every route for every kind of caller', () => {
 
   async function someUser(): Promise<string> {
     const user = await loa.app.get(UsersService).create({
-      username: `target-${randomUUID().slice(0, 8)}`, displayName: 'Người thử', role: Role.Viewer,
-      password: `Loa-${randomUUID()}`, communeIds: [loa.places.commune.id],
+      username: `target-${randomUUID().slice(0, 8)}`,
+      displayName: 'Người thử',
+      role: Role.Viewer,
+      password: `Loa-${randomUUID()}`,
+      communeIds: [loa.places.commune.id],
     });
     return user.id;
   }
@@ -167,8 +206,14 @@ describe('Access: every route for every kind of caller', () => {
   async function pastVillagePlayback(): Promise<string> {
     const scheduledAt = new Date(Date.now() - 60_000);
     const playback = await loa.dataSource.getRepository(Playback).save({
-      scheduleId: await villageSchedule(), speakerId: await villageSpeaker(), villageId: loa.places.village.id, communeId: loa.places.commune.id,
-      priority: 'normal', scheduledAt, graceUntil: scheduledAt, status: PlaybackStatus.Playing,
+      scheduleId: await villageSchedule(),
+      speakerId: await villageSpeaker(),
+      villageId: loa.places.village.id,
+      communeId: loa.places.commune.id,
+      priority: 'normal',
+      scheduledAt,
+      graceUntil: scheduledAt,
+      status: PlaybackStatus.Playing,
     });
     return playback.id;
   }
@@ -180,8 +225,11 @@ describe('Access: every route for every kind of caller', () => {
     const repository = loa.dataSource.getRepository(Speaker);
     const speaker = await repository.save(
       repository.create({
-        villageId: loa.places.village.id, name: `Cổng ${unique()}`, driver: 'http-gateway',
-        settings: { url: 'http://127.0.0.1:9' }, secretsSealed: loa.app.get(SecretBox).seal({ key: GATEWAY_KEY }),
+        villageId: loa.places.village.id,
+        name: `Cổng ${unique()}`,
+        driver: 'http-gateway',
+        settings: { url: 'http://127.0.0.1:9' },
+        secretsSealed: loa.app.get(SecretBox).seal({ key: GATEWAY_KEY }),
       }),
     );
     return speaker.id;

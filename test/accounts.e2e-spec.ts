@@ -41,7 +41,11 @@ describe('Accounts, the audit log and the first admin', () => {
     it('creates an editor for a commune, who can then sign in; the answer never holds the password or its hash', async () => {
       const password = 'Biên-tập-viên-2026';
       const created = await call(loa.people.admin, 'POST', '/api/users', {
-        username: 'Hoa.Nguyen', displayName: 'Nguyễn Thị Hoa', role: 'editor', password, communeIds: [loa.places.commune.id],
+        username: 'Hoa.Nguyen',
+        displayName: 'Nguyễn Thị Hoa',
+        role: 'editor',
+        password,
+        communeIds: [loa.places.commune.id],
       });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ username: 'hoa.nguyen', role: 'editor', communeIds: [loa.places.commune.id], disabled: false });
@@ -68,7 +72,10 @@ describe('Accounts, the audit log and the first admin', () => {
 
     it('refuses a username that is taken', async () => {
       const answer = await call(loa.people.admin, 'POST', '/api/users', {
-        username: loa.people.viewer.user.username.toUpperCase(), displayName: 'X', role: 'admin', password: 'Mật-khẩu-tốt-2026',
+        username: loa.people.viewer.user.username.toUpperCase(),
+        displayName: 'X',
+        role: 'admin',
+        password: 'Mật-khẩu-tốt-2026',
       });
       expect(answer.status).toBe(409);
     });
@@ -100,7 +107,13 @@ describe('Accounts, the audit log and the first admin', () => {
       const { items } = await audit('action=/api/villages&pageSize=10');
       expect(items).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ actorUsername: loa.people.admin.user.username, action: 'POST /api/villages', resourceId: created.body.id, outcome: 'success', statusCode: 201 }),
+          expect.objectContaining({
+            actorUsername: loa.people.admin.user.username,
+            action: 'POST /api/villages',
+            resourceId: created.body.id,
+            outcome: 'success',
+            statusCode: 201,
+          }),
           expect.objectContaining({ actorUsername: loa.people.editor.user.username, action: 'POST /api/villages', outcome: 'denied', statusCode: 403 }),
         ]),
       );
@@ -188,7 +201,12 @@ describe('Accounts, the audit log and the first admin', () => {
       const url = `http://127.0.0.1:${port}`;
       try {
         const deadline = Date.now() + 60_000;
-        while ((await fetch(`${url}/api/health`).then((r) => r.status, () => 0)) !== 200) {
+        while (
+          (await fetch(`${url}/api/health`).then(
+            (r) => r.status,
+            () => 0,
+          )) !== 200
+        ) {
           if (Date.now() > deadline) throw new Error(`service did not start:\n${service.log}`);
           await new Promise((resolve) => setTimeout(resolve, 200));
         }

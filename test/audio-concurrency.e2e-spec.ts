@@ -15,7 +15,9 @@ const UPLOADS = 10;
  * what ran at once is measured from outside Loa, not from a counter Loa keeps.
  */
 async function loggingWrapper(dir: string, tool: 'ffmpeg' | 'ffprobe', log: string): Promise<string> {
-  const real = execFileSync('sh', ['-c', `command -v ${tool}`]).toString().trim();
+  const real = execFileSync('sh', ['-c', `command -v ${tool}`])
+    .toString()
+    .trim();
   const path = join(dir, tool);
   await writeFile(path, `#!/bin/sh\necho "start $$ $*" >> '${log}'\n'${real}' "$@"\ncode=$?\necho "end $$" >> '${log}'\nexit $code\n`);
   await chmod(path, 0o755);

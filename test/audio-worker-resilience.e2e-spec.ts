@@ -110,7 +110,11 @@ describe('Audio jobs survive workers that die or stop', () => {
     expect(leftBehind).not.toEqual([]);
 
     startWorker();
-    await until(async () => (await filesUnder(join(api.audioDir, 'tmp'))).every((path) => !leftBehind.includes(path)), 60_000, 'the killed worker\'s temporary files to be swept');
+    await until(
+      async () => (await filesUnder(join(api.audioDir, 'tmp'))).every((path) => !leftBehind.includes(path)),
+      60_000,
+      "the killed worker's temporary files to be swept",
+    );
     expect((await waitUntilProcessed(editor, id, 90_000)).status).toBe('ready');
     await until(async () => (await filesUnder(join(api.audioDir, 'tmp'))).length === 0, 10_000, 'tmp/ to be empty');
   });

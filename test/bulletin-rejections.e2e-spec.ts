@@ -177,13 +177,14 @@ describe('Refusing bad bulletin uploads: a clear 4xx and nothing stored (real Po
 
     /** The file part as written on the wire: a quoted name, or the RFC 5987 form that can carry any byte. */
     const namedFile = (clientName: string, content: Buffer, encoded: boolean): RawPart =>
-      filePart(
-        encoded ? `name="file"; filename*=UTF-8''${encodeURIComponent(clientName)}` : Buffer.from(`name="file"; filename="${clientName}"`),
-        content,
-      );
+      filePart(encoded ? `name="file"; filename*=UTF-8''${encodeURIComponent(clientName)}` : Buffer.from(`name="file"; filename="${clientName}"`), content);
 
     const sendUnder = async (clientName: string, content: Buffer, encoded = false) =>
-      postRaw(`${loa.url}/api/bulletins`, rawHeaders(), multipartBody([textPart('title', 'Tên tệp lạ'), textPart('topic', topic), namedFile(clientName, content, encoded)]));
+      postRaw(
+        `${loa.url}/api/bulletins`,
+        rawHeaders(),
+        multipartBody([textPart('title', 'Tên tệp lạ'), textPart('topic', topic), namedFile(clientName, content, encoded)]),
+      );
 
     const HOSTILE_NAMES: [string, string, boolean][] = [
       ['a path out of the store', '../../etc/passwd', false],
@@ -252,32 +253,74 @@ describe('Refusing bad bulletin uploads: a clear 4xx and nothing stored (real Po
     };
 
     it.each<[string, number, RegExp, (audio: Blob) => FormPart[]]>([
-      ['no title', 400, /title must be 1 to 200 characters/, (audio) => [['topic', topic], ['file', audio, 'a.mp3']]],
-      ['no topic', 400, /topic must be the id of a topic/, (audio) => [['title', 'Tiêu đề'], ['file', audio, 'a.mp3']]],
+      [
+        'no title',
+        400,
+        /title must be 1 to 200 characters/,
+        (audio) => [
+          ['topic', topic],
+          ['file', audio, 'a.mp3'],
+        ],
+      ],
+      [
+        'no topic',
+        400,
+        /topic must be the id of a topic/,
+        (audio) => [
+          ['title', 'Tiêu đề'],
+          ['file', audio, 'a.mp3'],
+        ],
+      ],
       [
         'an unknown topic id',
         400,
         /topic [0-9a-f-]{36} is not an active topic/,
-        (audio) => [['title', 'Tiêu đề'], ['topic', randomUUID()], ['file', audio, 'a.mp3']],
+        (audio) => [
+          ['title', 'Tiêu đề'],
+          ['topic', randomUUID()],
+          ['file', audio, 'a.mp3'],
+        ],
       ],
       [
         'an unknown extra field',
         400,
         /Unexpected field "priority"; allowed fields are file, title, topic, communeId, language, notes/,
-        (audio) => [['title', 'Tiêu đề'], ['topic', topic], ['priority', 'emergency'], ['file', audio, 'a.mp3']],
+        (audio) => [
+          ['title', 'Tiêu đề'],
+          ['topic', topic],
+          ['priority', 'emergency'],
+          ['file', audio, 'a.mp3'],
+        ],
       ],
-      ['no file part', 400, /No file was sent; put the audio in a field named "file"/, () => [['title', 'Tiêu đề'], ['topic', topic]]],
+      [
+        'no file part',
+        400,
+        /No file was sent; put the audio in a field named "file"/,
+        () => [
+          ['title', 'Tiêu đề'],
+          ['topic', topic],
+        ],
+      ],
       [
         'the audio in another field',
         400,
         /Unexpected file field "audio"; put the audio in "file"/,
-        (audio) => [['title', 'Tiêu đề'], ['topic', topic], ['audio', audio, 'a.mp3']],
+        (audio) => [
+          ['title', 'Tiêu đề'],
+          ['topic', topic],
+          ['audio', audio, 'a.mp3'],
+        ],
       ],
       [
         'two files',
         400,
         /Send one file in "file"/,
-        (audio) => [['title', 'Tiêu đề'], ['topic', topic], ['file', audio, 'a.mp3'], ['file', audio, 'b.mp3']],
+        (audio) => [
+          ['title', 'Tiêu đề'],
+          ['topic', topic],
+          ['file', audio, 'a.mp3'],
+          ['file', audio, 'b.mp3'],
+        ],
       ],
     ])('answers %s with %i naming the field', async (_what, statusCode, message, parts) => {
       const file = await freshAudio(`form-${seed}.mp3`);
@@ -330,7 +373,11 @@ describe('Refusing bad bulletin uploads: a clear 4xx and nothing stored (real Po
   it('leaves nothing behind when the client disconnects in the middle of the file', async () => {
     const before = await footprint(loa);
     const tmp = join(loa.audioDir, 'tmp');
-    const head = Buffer.concat([encodePart(textPart('title', 'Mất mạng')), encodePart(textPart('topic', topic)), partHead({ disposition: 'name="file"; filename="half.mp3"' })]);
+    const head = Buffer.concat([
+      encodePart(textPart('title', 'Mất mạng')),
+      encodePart(textPart('topic', topic)),
+      partHead({ disposition: 'name="file"; filename="half.mp3"' }),
+    ]);
     await postThenDisconnect(`${loa.url}/api/bulletins`, rawHeaders(), head, 512 * 1024, async () => {
       await eventually(async () => expect(await filesUnder(tmp)).toHaveLength(1));
     });
@@ -351,7 +398,11 @@ describe('Refusing bad bulletin uploads: a clear 4xx and nothing stored (real Po
     it('answers 408 saying what to do, closes the connection and removes the temporary file', async () => {
       const before = await footprint(impatient);
       const tmp = join(impatient.audioDir, 'tmp');
-      const head = Buffer.concat([encodePart(textPart('title', 'Mạng chập chờn')), encodePart(textPart('topic', topic)), partHead({ disposition: 'name="file"; filename="half.mp3"' })]);
+      const head = Buffer.concat([
+        encodePart(textPart('title', 'Mạng chập chờn')),
+        encodePart(textPart('topic', topic)),
+        partHead({ disposition: 'name="file"; filename="half.mp3"' }),
+      ]);
       const answer = await postThenStall(`${impatient.url}/api/bulletins`, rawHeaders(impatient.people.editor), head, 512 * 1024, async () => {
         await eventually(async () => expect(await filesUnder(tmp)).toHaveLength(1));
       });

@@ -108,7 +108,9 @@ describe('Uploading a bulletin (real PostgreSQL, Redis, ffmpeg)', () => {
     let whole: Buffer;
 
     beforeAll(async () => {
-      const { items } = (await (await fetch(`${loa.url}/api/bulletins?status=ready&pageSize=1`, { headers: authHeader(editor) })).json()) as { items: { id: string }[] };
+      const { items } = (await (await fetch(`${loa.url}/api/bulletins?status=ready&pageSize=1`, { headers: authHeader(editor) })).json()) as {
+        items: { id: string }[];
+      };
       id = items[0].id;
       whole = await readFile(await download(id, 'whole.mp3'));
     });
@@ -155,7 +157,10 @@ describe('Uploading a bulletin (real PostgreSQL, Redis, ffmpeg)', () => {
     });
 
     it('serves the original upload byte for byte with ?variant=original', async () => {
-      const bulletin = (await (await fetch(`${loa.url}/api/bulletins/${id}`, { headers: authHeader(editor) })).json()) as { originalSha256: string; originalBytes: number };
+      const bulletin = (await (await fetch(`${loa.url}/api/bulletins/${id}`, { headers: authHeader(editor) })).json()) as {
+        originalSha256: string;
+        originalBytes: number;
+      };
       const response = await fetch(`${loa.url}/api/bulletins/${id}/audio?variant=original`, { headers: authHeader(editor) });
       const bytes = Buffer.from(await response.arrayBuffer());
       expect(bytes.length).toBe(bulletin.originalBytes);

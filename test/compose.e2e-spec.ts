@@ -132,7 +132,9 @@ function portsOf(service: Yaml): PortMapping[] {
     if (typeof entry === 'object') {
       return { published: entry.published === undefined ? undefined : String(entry.published), target: String(entry.target) };
     }
-    const parts = String(entry).replace(/\/(tcp|udp)$/, '').split(':');
+    const parts = String(entry)
+      .replace(/\/(tcp|udp)$/, '')
+      .split(':');
     const target = parts[parts.length - 1];
     return { published: parts.length >= 2 ? parts[parts.length - 2] : undefined, target };
   });
@@ -329,7 +331,13 @@ const CHECKS: Record<string, Check> = {
     if (option('appendonly') !== 'yes') problems.push('redis needs --appendonly yes so queued jobs survive a restart');
     if (option('appendfsync') === 'no') problems.push('redis --appendfsync no leaves fsync to the kernel; use everysec');
     if (option('maxmemory-policy') !== 'noeviction') problems.push('redis needs --maxmemory-policy noeviction: BullMQ breaks when keys are evicted');
-    if (!namedVolume(ctx.compose, mountsOf(redis).find((m) => m.target === '/data'))) problems.push('redis /data is not on a named volume');
+    if (
+      !namedVolume(
+        ctx.compose,
+        mountsOf(redis).find((m) => m.target === '/data'),
+      )
+    )
+      problems.push('redis /data is not on a named volume');
     const test = healthcheckTest(redis)?.join(' ') ?? '';
     if (!/redis-cli\b.*\bping\b/.test(test)) problems.push(`redis healthcheck is not a redis-cli ping: "${test}"`);
     return problems;
@@ -341,7 +349,13 @@ const CHECKS: Record<string, Check> = {
     const problems: string[] = [];
     if (!String(postgres.image ?? '').startsWith('postgres:')) problems.push(`postgres runs image ${postgres.image}, not postgres:*`);
     for (const key of ['POSTGRES_DB', 'POSTGRES_USER', 'POSTGRES_PASSWORD']) if (!env[key]) problems.push(`postgres ${key} is not set`);
-    if (!namedVolume(ctx.compose, mountsOf(postgres).find((m) => m.target === POSTGRES_DATA))) problems.push(`postgres ${POSTGRES_DATA} is not on a named volume`);
+    if (
+      !namedVolume(
+        ctx.compose,
+        mountsOf(postgres).find((m) => m.target === POSTGRES_DATA),
+      )
+    )
+      problems.push(`postgres ${POSTGRES_DATA} is not on a named volume`);
     const test = healthcheckTest(postgres)?.join(' ') ?? '';
     if (!/\bpg_isready\b/.test(test)) problems.push(`postgres healthcheck is not pg_isready: "${test}"`);
     return problems;
@@ -416,7 +430,8 @@ const CHECKS: Record<string, Check> = {
         const db = new URL(value);
         if (db.hostname !== POSTGRES) problems.push(`${name} ${variable} host is ${db.hostname}, not ${POSTGRES}`);
         if (!['', '5432'].includes(db.port)) problems.push(`${name} ${variable} port is ${db.port}, not 5432`);
-        if (decodeURIComponent(db.pathname.slice(1)) !== pg.POSTGRES_DB) problems.push(`${name} ${variable} database is ${db.pathname.slice(1)}, not POSTGRES_DB (${pg.POSTGRES_DB})`);
+        if (decodeURIComponent(db.pathname.slice(1)) !== pg.POSTGRES_DB)
+          problems.push(`${name} ${variable} database is ${db.pathname.slice(1)}, not POSTGRES_DB (${pg.POSTGRES_DB})`);
         return { user: decodeURIComponent(db.username), password: decodeURIComponent(db.password) };
       };
       const service = database('DATABASE_URL', parsed.DATABASE_URL);
@@ -473,7 +488,7 @@ const CHECKS: Record<string, Check> = {
     if (api instanceof Error || worker instanceof Error) return ['environment does not parse'];
     const problems: string[] = [];
     if (!api.MIGRATIONS_RUN) problems.push('api must run the migrations (MIGRATIONS_RUN=true)');
-    if (!api.DATABASE_MIGRATION_URL) problems.push("api must migrate as the owner (DATABASE_MIGRATION_URL), since it queries as a role that owns nothing");
+    if (!api.DATABASE_MIGRATION_URL) problems.push('api must migrate as the owner (DATABASE_MIGRATION_URL), since it queries as a role that owns nothing');
     if (worker.MIGRATIONS_RUN) problems.push('worker must leave migrations to the api (MIGRATIONS_RUN=false)');
     if (worker.DATABASE_MIGRATION_URL) problems.push("worker must not hold the owner's connection (DATABASE_MIGRATION_URL)");
     return problems;
@@ -490,7 +505,8 @@ const CHECKS: Record<string, Check> = {
     }
     const workerWaitsFor = dependsOn(serviceOf(ctx.compose, 'worker')).api;
     // Healthy, not merely started: the api answers /api/health only once its migrations are applied.
-    if (workerWaitsFor !== 'service_healthy') problems.push(`worker waits for the api with ${workerWaitsFor ?? 'nothing'}, not service_healthy (the api runs the migrations)`);
+    if (workerWaitsFor !== 'service_healthy')
+      problems.push(`worker waits for the api with ${workerWaitsFor ?? 'nothing'}, not service_healthy (the api runs the migrations)`);
     return problems;
   },
 
@@ -605,9 +621,13 @@ const CHECKS: Record<string, Check> = {
     const ci = commands.findIndex((c) => /^npm ci\b/.test(c) && !/--(omit=dev|only=prod|production)/.test(c));
     const build = commands.indexOf('npm run build');
     if (ci < 0 || ci > build) problems.push('the build stage does not run npm ci (with dev dependencies) before npm run build');
-    const pruned = stages.some((stage) => runCommands(stage).some((c, i) => /^npm (prune|ci)\b.*--(omit=dev|production)/.test(c) && (stage !== builder || i > build)));
+    const pruned = stages.some((stage) =>
+      runCommands(stage).some((c, i) => /^npm (prune|ci)\b.*--(omit=dev|production)/.test(c) && (stage !== builder || i > build)),
+    );
     if (!pruned) problems.push('dev dependencies are not pruned (npm prune --omit=dev or npm ci --omit=dev)');
-    const copied = copies(builder).filter((c) => !c.from).flatMap((c) => c.sources.map(clean));
+    const copied = copies(builder)
+      .filter((c) => !c.from)
+      .flatMap((c) => c.sources.map(clean));
     const ignored = ctx.dockerignore.map(clean);
     for (const input of ['package.json', 'package-lock.json', 'nest-cli.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'migrations', 'web']) {
       if (!copied.includes(input) && !copied.includes('.')) problems.push(`the build stage does not copy ${input}`);
@@ -654,7 +674,7 @@ const REQUIRED_HOST_ENV: HostEnv = {
 
 /** Host environments compose is interpolated with: the defaults, and a deployment that sets its own password. */
 const HOST_ENVS: Record<string, HostEnv> = {
-  'defaults': REQUIRED_HOST_ENV,
+  defaults: REQUIRED_HOST_ENV,
   'POSTGRES_PASSWORD set': { ...REQUIRED_HOST_ENV, POSTGRES_PASSWORD: 'Another-Pass-42', SERVICE_DB_PASSWORD: 'Service-Pass-42' },
 };
 
@@ -673,12 +693,16 @@ function loadInputs(): Inputs {
 }
 
 function loadTsBuild(): Context['tsBuild'] {
-  const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.build.json'), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-      throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(ROOT, 'tsconfig.build.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+        throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+      },
     },
-  });
+  );
   if (!config) throw new Error('tsconfig.build.json could not be read');
   const relative = (path: string | undefined) => clean(posix.relative(ROOT.split('\\').join('/'), (path ?? ROOT).split('\\').join('/')) || '.');
   const raw = ts.readConfigFile(join(ROOT, 'tsconfig.build.json'), ts.sys.readFile).config as { include?: string[] };
@@ -687,7 +711,10 @@ function loadTsBuild(): Context['tsBuild'] {
 
 const TS_BUILD = loadTsBuild();
 const START_PROD = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts['start:prod'];
-const DOCKERIGNORE = read('.dockerignore').split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+const DOCKERIGNORE = read('.dockerignore')
+  .split('\n')
+  .map((line) => line.trim())
+  .filter((line) => line && !line.startsWith('#'));
 
 /** The problems one check finds, under every host environment. */
 function problemsOf(check: string, inputs: Inputs): string[] {
@@ -739,79 +766,209 @@ const MUTATIONS: Mutation[] = [
   ['services', 'no redis service', /service redis is missing/, (i) => delete i.compose.services.redis],
   ['services', 'no worker service', /service worker is missing/, (i) => delete i.compose.services.worker],
   ['redis', 'no append-only file', /--appendonly yes/, (i) => (i.compose.services.redis.command = ['redis-server', '--maxmemory-policy', 'noeviction'])],
-  ['redis', 'an evicting memory policy', /noeviction/, (i) => (i.compose.services.redis.command = ['redis-server', '--appendonly', 'yes', '--maxmemory-policy', 'allkeys-lru'])],
+  [
+    'redis',
+    'an evicting memory policy',
+    /noeviction/,
+    (i) => (i.compose.services.redis.command = ['redis-server', '--appendonly', 'yes', '--maxmemory-policy', 'allkeys-lru']),
+  ],
   ['redis', 'redis data not on a volume', /redis \/data is not on a named volume/, (i) => delete i.compose.services.redis.volumes],
   ['postgres', 'no password', /POSTGRES_PASSWORD is not set/, (i) => delete env(i, 'postgres').POSTGRES_PASSWORD],
   ['postgres', 'no healthcheck', /not pg_isready/, (i) => delete i.compose.services.postgres.healthcheck],
   ['same image', 'worker builds another context', /build differently/, (i) => (i.compose.services.worker.build = { context: './worker', dockerfile: 'Dockerfile' })],
-  ['same image', 'worker uses an unrelated image', /must both build the same Dockerfile/, (i) => {
-    delete i.compose.services.worker.build;
-    i.compose.services.worker.image = 'loa:latest';
-  }],
-  ['same image', 'a different Dockerfile', /build differently|not the project's Dockerfile/, (i) => (i.compose.services.api.build = { context: '.', dockerfile: 'Dockerfile.dev' })],
+  [
+    'same image',
+    'worker uses an unrelated image',
+    /must both build the same Dockerfile/,
+    (i) => {
+      delete i.compose.services.worker.build;
+      i.compose.services.worker.image = 'loa:latest';
+    },
+  ],
+  [
+    'same image',
+    'a different Dockerfile',
+    /build differently|not the project's Dockerfile/,
+    (i) => (i.compose.services.api.build = { context: '.', dockerfile: 'Dockerfile.dev' }),
+  ],
   ['command', 'api runs the TypeScript sources', /api runs \["npm","start"\]/, (i) => (i.compose.services.api.command = ['npm', 'start'])],
-  ['command', 'worker runs a file the build does not produce', /worker runs \["node","dist\/main.js"\]/, (i) => (i.compose.services.worker.command = 'node dist/main.js')],
-  ['command', 'nest-cli.json entryFile does not match the emitted file', /entryFile points at dist\/main.js/, (i) => (i.nestCli = { ...i.nestCli, entryFile: 'main' })],
+  [
+    'command',
+    'worker runs a file the build does not produce',
+    /worker runs \["node","dist\/main.js"\]/,
+    (i) => (i.compose.services.worker.command = 'node dist/main.js'),
+  ],
+  [
+    'command',
+    'nest-cli.json entryFile does not match the emitted file',
+    /entryFile points at dist\/main.js/,
+    (i) => (i.nestCli = { ...i.nestCli, entryFile: 'main' }),
+  ],
   ['command', 'the image CMD points elsewhere', /Dockerfile CMD is/, (i) => replaceIn(i, 'CMD ["node", "dist/src/main.js"]', 'CMD ["node", "dist/main.js"]')],
   ['roles', 'api runs both roles', /api runs ROLE=all/, (i) => (env(i, 'api').ROLE = 'all')],
   ['roles', 'worker has no ROLE (defaults to all)', /worker runs ROLE=all/, (i) => delete env(i, 'worker').ROLE],
-  ['connection urls', 'worker DATABASE_URL on localhost', /worker DATABASE_URL host is localhost/, (i) => (env(i, 'worker').DATABASE_URL = 'postgres://loa:${POSTGRES_PASSWORD:-loa}@localhost:5432/loa')],
-  ['connection urls', 'api migrating with a hard-coded password', /api DATABASE_MIGRATION_URL password is not POSTGRES_PASSWORD \(with POSTGRES_PASSWORD set\)/, (i) => (env(i, 'api').DATABASE_MIGRATION_URL = 'postgres://loa:loa@postgres:5432/loa')],
-  ['connection urls', 'api migrating as another user', /api DATABASE_MIGRATION_URL user is not POSTGRES_USER/, (i) => (env(i, 'api').DATABASE_MIGRATION_URL = 'postgres://postgres:${POSTGRES_PASSWORD:-loa}@postgres:5432/loa')],
-  ['connection urls', 'the worker querying as the owner', /worker DATABASE_URL runs as the owner loa/, (i) => (env(i, 'worker').DATABASE_URL = 'postgres://loa:${POSTGRES_PASSWORD:-loa}@postgres:5432/loa')],
-  ['connection urls', 'api querying as some other role', /api DATABASE_URL user is reporter, not the service role/, (i) => (env(i, 'api').DATABASE_URL = 'postgres://reporter:x@postgres:5432/loa')],
+  [
+    'connection urls',
+    'worker DATABASE_URL on localhost',
+    /worker DATABASE_URL host is localhost/,
+    (i) => (env(i, 'worker').DATABASE_URL = 'postgres://loa:${POSTGRES_PASSWORD:-loa}@localhost:5432/loa'),
+  ],
+  [
+    'connection urls',
+    'api migrating with a hard-coded password',
+    /api DATABASE_MIGRATION_URL password is not POSTGRES_PASSWORD \(with POSTGRES_PASSWORD set\)/,
+    (i) => (env(i, 'api').DATABASE_MIGRATION_URL = 'postgres://loa:loa@postgres:5432/loa'),
+  ],
+  [
+    'connection urls',
+    'api migrating as another user',
+    /api DATABASE_MIGRATION_URL user is not POSTGRES_USER/,
+    (i) => (env(i, 'api').DATABASE_MIGRATION_URL = 'postgres://postgres:${POSTGRES_PASSWORD:-loa}@postgres:5432/loa'),
+  ],
+  [
+    'connection urls',
+    'the worker querying as the owner',
+    /worker DATABASE_URL runs as the owner loa/,
+    (i) => (env(i, 'worker').DATABASE_URL = 'postgres://loa:${POSTGRES_PASSWORD:-loa}@postgres:5432/loa'),
+  ],
+  [
+    'connection urls',
+    'api querying as some other role',
+    /api DATABASE_URL user is reporter, not the service role/,
+    (i) => (env(i, 'api').DATABASE_URL = 'postgres://reporter:x@postgres:5432/loa'),
+  ],
   ['connection urls', 'worker REDIS_URL on 127.0.0.1', /worker REDIS_URL host is 127.0.0.1/, (i) => (env(i, 'worker').REDIS_URL = 'redis://127.0.0.1:6379')],
   ['connection urls', 'api without REDIS_URL (default localhost)', /api REDIS_URL host is 127.0.0.1/, (i) => delete env(i, 'api').REDIS_URL],
   ['known variables', 'a misspelt variable', /worker sets DATABASE_URI/, (i) => (env(i, 'worker').DATABASE_URI = 'postgres://loa:loa@postgres:5432/loa')],
   ['environment parses', 'an invalid boolean', /api: Invalid environment[\s\S]*MIGRATIONS_RUN/, (i) => (env(i, 'api').MIGRATIONS_RUN = 'sometimes')],
-  ['environment parses', 'a non-postgres DATABASE_URL', /worker: Invalid environment[\s\S]*DATABASE_URL/, (i) => (env(i, 'worker').DATABASE_URL = 'mysql://loa@postgres/loa')],
+  [
+    'environment parses',
+    'a non-postgres DATABASE_URL',
+    /worker: Invalid environment[\s\S]*DATABASE_URL/,
+    (i) => (env(i, 'worker').DATABASE_URL = 'mysql://loa@postgres/loa'),
+  ],
   ['configuration builds', 'a port out of range', /api would exit at start: [\s\S]*PORT/, (i) => (env(i, 'api').PORT = '70000')],
   ['configuration builds', 'api without JWT_SECRET in production', /api would exit at start: [\s\S]*JWT_SECRET/, (i) => delete env(i, 'api').JWT_SECRET],
   ['configuration builds', 'worker without SECRETS_KEY in production', /worker would exit at start: [\s\S]*SECRETS_KEY/, (i) => delete env(i, 'worker').SECRETS_KEY],
-  ['depends on', 'worker starts before the migrations ran', /worker waits for the api with service_started/, (i) => (i.compose.services.worker.depends_on.api = { condition: 'service_started' })],
+  [
+    'depends on',
+    'worker starts before the migrations ran',
+    /worker waits for the api with service_started/,
+    (i) => (i.compose.services.worker.depends_on.api = { condition: 'service_started' }),
+  ],
   ['api and worker agree', 'different queue prefixes', /differ on QUEUE_PREFIX/, (i) => (env(i, 'worker').QUEUE_PREFIX = 'other')],
   ['migrations', 'worker also runs migrations', /worker must leave migrations/, (i) => (env(i, 'worker').MIGRATIONS_RUN = 'true')],
   ['migrations', 'api does not run migrations', /api must run the migrations/, (i) => (env(i, 'api').MIGRATIONS_RUN = 'false')],
   ['migrations', 'api migrates as the service role', /api must migrate as the owner/, (i) => delete env(i, 'api').DATABASE_MIGRATION_URL],
-  ['migrations', "worker given the owner's password", /worker must not hold the owner's connection/, (i) => (env(i, 'worker').DATABASE_MIGRATION_URL = env(i, 'api').DATABASE_MIGRATION_URL)],
-  ['configuration builds', 'api without AIRTIME_SIGNING_KEY in production', /api would exit at start: [\s\S]*AIRTIME_SIGNING_KEY/, (i) => delete env(i, 'api').AIRTIME_SIGNING_KEY],
-  ['depends on', 'api starts before postgres is healthy', /api depends on postgres with service_started/, (i) => (i.compose.services.api.depends_on.postgres = { condition: 'service_started' })],
-  ['depends on', 'worker depends_on as a plain list', /worker depends on redis with service_started/, (i) => (i.compose.services.worker.depends_on = ['postgres', 'redis', 'api'])],
+  [
+    'migrations',
+    "worker given the owner's password",
+    /worker must not hold the owner's connection/,
+    (i) => (env(i, 'worker').DATABASE_MIGRATION_URL = env(i, 'api').DATABASE_MIGRATION_URL),
+  ],
+  [
+    'configuration builds',
+    'api without AIRTIME_SIGNING_KEY in production',
+    /api would exit at start: [\s\S]*AIRTIME_SIGNING_KEY/,
+    (i) => delete env(i, 'api').AIRTIME_SIGNING_KEY,
+  ],
+  [
+    'depends on',
+    'api starts before postgres is healthy',
+    /api depends on postgres with service_started/,
+    (i) => (i.compose.services.api.depends_on.postgres = { condition: 'service_started' }),
+  ],
+  [
+    'depends on',
+    'worker depends_on as a plain list',
+    /worker depends on redis with service_started/,
+    (i) => (i.compose.services.worker.depends_on = ['postgres', 'redis', 'api']),
+  ],
   ['depends on', 'redis has no healthcheck', /redis has no healthcheck/, (i) => delete i.compose.services.redis.healthcheck],
   ['audio volume', 'worker mounts audio elsewhere', /worker has no volume at its AUDIO_DIR/, (i) => (i.compose.services.worker.volumes = ['audio:/app/audio'])],
-  ['audio volume', 'worker has its own volume', /different audio volumes/, (i) => {
-    i.compose.services.worker.volumes = ['renditions:/var/lib/loa/audio'];
-    i.compose.volumes.renditions = null;
-  }],
+  [
+    'audio volume',
+    'worker has its own volume',
+    /different audio volumes/,
+    (i) => {
+      i.compose.services.worker.volumes = ['renditions:/var/lib/loa/audio'];
+      i.compose.volumes.renditions = null;
+    },
+  ],
   ['audio volume', 'api writes audio inside the container', /api has no volume at its AUDIO_DIR/, (i) => delete i.compose.services.api.volumes],
-  ['audio volume', 'worker mounts audio read-only', /worker mounts \/var\/lib\/loa\/audio read-only/, (i) => (i.compose.services.worker.volumes = ['audio:/var/lib/loa/audio:ro'])],
-  ['audio volume', 'both move AUDIO_DIR away from the node-owned directory', /is not \/var\/lib\/loa\/audio, the directory the image makes writable/, (i) => {
-    for (const name of APP_SERVICES) {
-      env(i, name).AUDIO_DIR = '/data/audio';
-      i.compose.services[name].volumes = ['audio:/data/audio'];
-    }
-  }],
+  [
+    'audio volume',
+    'worker mounts audio read-only',
+    /worker mounts \/var\/lib\/loa\/audio read-only/,
+    (i) => (i.compose.services.worker.volumes = ['audio:/var/lib/loa/audio:ro']),
+  ],
+  [
+    'audio volume',
+    'both move AUDIO_DIR away from the node-owned directory',
+    /is not \/var\/lib\/loa\/audio, the directory the image makes writable/,
+    (i) => {
+      for (const name of APP_SERVICES) {
+        env(i, name).AUDIO_DIR = '/data/audio';
+        i.compose.services[name].volumes = ['audio:/data/audio'];
+      }
+    },
+  ],
   ['api port', 'PORT and the published port disagree', /not 3000:8080 \(its PORT\)/, (i) => (env(i, 'api').PORT = '8080')],
   ['api port', 'another container port published', /not 3000:3000 \(its PORT\)/, (i) => (i.compose.services.api.ports = ['3000:8080'])],
   ['api port', 'api listens on loopback only', /api listens on 127.0.0.1/, (i) => (env(i, 'api').HOST = '127.0.0.1')],
-  ['api healthcheck', 'curl, which the slim image lacks', /runs curl/, (i) => (i.compose.services.api.healthcheck.test = ['CMD', 'curl', '-f', 'http://127.0.0.1:3000/api/health'])],
-  ['api healthcheck', 'the wrong path', /does not call \/api\/health/, (i) => (i.compose.services.api.healthcheck.test = ['CMD', 'node', '-e', "fetch('http://127.0.0.1:3000/health')"])],
+  [
+    'api healthcheck',
+    'curl, which the slim image lacks',
+    /runs curl/,
+    (i) => (i.compose.services.api.healthcheck.test = ['CMD', 'curl', '-f', 'http://127.0.0.1:3000/api/health']),
+  ],
+  [
+    'api healthcheck',
+    'the wrong path',
+    /does not call \/api\/health/,
+    (i) => (i.compose.services.api.healthcheck.test = ['CMD', 'node', '-e', "fetch('http://127.0.0.1:3000/health')"]),
+  ],
   ['restart', 'worker not restarted', /worker restart is undefined/, (i) => delete i.compose.services.worker.restart],
   ['restart', 'node as PID 1', /api has no init: true/, (i) => delete i.compose.services.api.init],
   ['worker shutdown', "compose's default 10s grace", /stop_grace_period is 10000 ms/, (i) => delete i.compose.services.worker.stop_grace_period],
   ['worker shutdown', 'a job grace longer than Docker waits', /SHUTDOWN_GRACE_MS 58000/, (i) => (env(i, 'worker').SHUTDOWN_GRACE_MS = '58000')],
-  ['dockerfile', 'no ffmpeg', /does not apt-get install Debian's ffmpeg/, (i) => replaceIn(i, /apt-get install -y --no-install-recommends ffmpeg/, 'apt-get install -y --no-install-recommends ca-certificates')],
+  [
+    'dockerfile',
+    'no ffmpeg',
+    /does not apt-get install Debian's ffmpeg/,
+    (i) => replaceIn(i, /apt-get install -y --no-install-recommends ffmpeg/, 'apt-get install -y --no-install-recommends ca-certificates'),
+  ],
   ['dockerfile', 'runs as root', /runs as root/, (i) => replaceIn(i, /^USER node$/m, 'USER root')],
   ['dockerfile', 'no USER', /runs as root \(no USER\)/, (i) => replaceIn(i, /^USER node\n/m, '')],
   ['dockerfile', 'runtime on Alpine', /not node:20 on Debian bookworm/, (i) => replaceIn(i, /FROM node:20-bookworm-slim\n/, 'FROM node:20-alpine\n')],
   ['dockerfile', 'dev dependencies shipped', /dev dependencies are not pruned/, (i) => replaceIn(i, / && npm prune --omit=dev --no-audit --no-fund/, '')],
   ['dockerfile', 'migrations not copied to the build', /does not copy migrations/, (i) => replaceIn(i, /^COPY migrations \.\/migrations\n/m, '')],
-  ['dockerfile', 'no lock file for npm ci', /does not copy package-lock.json/, (i) => replaceIn(i, 'COPY package.json package-lock.json ./', 'COPY package.json ./')],
+  [
+    'dockerfile',
+    'no lock file for npm ci',
+    /does not copy package-lock.json/,
+    (i) => replaceIn(i, 'COPY package.json package-lock.json ./', 'COPY package.json ./'),
+  ],
   ['dockerfile', 'console sources not copied to the build', /the build stage does not copy web/, (i) => replaceIn(i, /^COPY web \.\/web\n/m, '')],
   ['dockerfile', 'console not copied to the runtime', /does not copy the built console/, (i) => replaceIn(i, /^COPY --from=build \/app\/web\/dist .*\n/m, '')],
-  ['dockerfile', 'node_modules not copied to the runtime', /does not copy node_modules from the build stage/, (i) => replaceIn(i, /^COPY --from=build \/app\/node_modules .*\n/m, '')],
-  ['dockerfile', 'audio directory left to root', /does not create \/var\/lib\/loa\/audio owned by node/, (i) => replaceIn(i, /RUN mkdir -p \/var\/lib\/loa\/audio && chown node:node \/var\/lib\/loa\/audio\n/, '')],
-  ['dockerfile', 'an HTTP HEALTHCHECK in the image', /has a HEALTHCHECK/, (i) => replaceIn(i, /^CMD /m, 'HEALTHCHECK CMD node -e "fetch(\'http://127.0.0.1:3000/api/health\')"\nCMD ')],
+  [
+    'dockerfile',
+    'node_modules not copied to the runtime',
+    /does not copy node_modules from the build stage/,
+    (i) => replaceIn(i, /^COPY --from=build \/app\/node_modules .*\n/m, ''),
+  ],
+  [
+    'dockerfile',
+    'audio directory left to root',
+    /does not create \/var\/lib\/loa\/audio owned by node/,
+    (i) => replaceIn(i, /RUN mkdir -p \/var\/lib\/loa\/audio && chown node:node \/var\/lib\/loa\/audio\n/, ''),
+  ],
+  [
+    'dockerfile',
+    'an HTTP HEALTHCHECK in the image',
+    /has a HEALTHCHECK/,
+    (i) => replaceIn(i, /^CMD /m, 'HEALTHCHECK CMD node -e "fetch(\'http://127.0.0.1:3000/api/health\')"\nCMD '),
+  ],
 ];
 
 describe('each check fails when the files break that way', () => {

@@ -62,7 +62,12 @@ describe('The demo commune', () => {
     const { body: schedule } = await call<Record<string, any>>(loa.people.admin, 'GET', `/api/schedules/${scheduleId}`);
     const communes = await listAll<{ id: string; name: string }>(loa.people.admin, '/api/communes');
     const communeId = communes.find((commune) => commune.name === DEMO_COMMUNE.name)!.id;
-    expect(schedule).toMatchObject({ status: 'active', rrule: null, startsAt: startsAt.toISOString(), targets: { communeIds: [communeId], villageIds: [], speakerIds: [] } });
+    expect(schedule).toMatchObject({
+      status: 'active',
+      rrule: null,
+      startsAt: startsAt.toISOString(),
+      targets: { communeIds: [communeId], villageIds: [], speakerIds: [] },
+    });
     const { body: author } = await call<Record<string, any>>(loa.people.admin, 'GET', `/api/users/${schedule.createdBy}`);
     expect(author.username).toBe('vanhoa');
     const { body: bulletin } = await call<Record<string, any>>(loa.people.admin, 'GET', `/api/bulletins/${schedule.bulletinIds[0]}`);
@@ -73,7 +78,9 @@ describe('The demo commune', () => {
     const scheduleId = await seeder.sendEmergency();
     const { body: schedule } = await call<Record<string, any>>(loa.people.admin, 'GET', `/api/schedules/${scheduleId}`);
     expect(schedule).toMatchObject({ priority: 'emergency', targets: { villageIds: [seeder.emergency!.villageId] }, bulletinIds: [seeder.emergency!.bulletinId] });
-    const { items: playbacks } = (await call<{ items: Array<{ villageId: string; priority: string }> }>(loa.people.admin, 'GET', `/api/playbacks?scheduleId=${scheduleId}`)).body;
+    const { items: playbacks } = (
+      await call<{ items: Array<{ villageId: string; priority: string }> }>(loa.people.admin, 'GET', `/api/playbacks?scheduleId=${scheduleId}`)
+    ).body;
     // Planned in the request: the village's two emulated speakers, nothing elsewhere.
     expect(playbacks).toHaveLength(DEMO_SPEAKERS.filter((speaker) => speaker.village === DEMO_EMERGENCY_VILLAGE).length);
     expect(new Set(playbacks.map((playback) => playback.villageId))).toEqual(new Set([seeder.emergency!.villageId]));

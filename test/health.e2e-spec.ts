@@ -47,7 +47,7 @@ describe('GET /api/health', () => {
     let redis = start();
     let loa: TestApp | undefined;
     try {
-      await until(async () => (await redisAnswers(port)), 'the private Redis to start');
+      await until(async () => await redisAnswers(port), 'the private Redis to start');
       loa = await startTestApp({ REDIS_URL: `redis://127.0.0.1:${port}` });
       const url = loa.url;
       expect((await call<HealthAnswer>(url, 'GET', '/api/health')).status).toBe(200);

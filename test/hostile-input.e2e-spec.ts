@@ -22,8 +22,15 @@ const CONTROL_CHARACTER = /contains an invisible control character \(U\+0000\)/;
 const PAGING_PARAMETERS = ['page', 'pageSize', 'limit'];
 /** Every list read by `page` and `pageSize`, answering `{items, total, page, pageSize}`. */
 const OFFSET_PAGED = [
-  'GET /api/airtime', 'GET /api/audit', 'GET /api/bulletins', 'GET /api/users',
-  'GET /api/communes', 'GET /api/villages', 'GET /api/speakers', 'GET /api/topics', 'GET /api/schedules',
+  'GET /api/airtime',
+  'GET /api/audit',
+  'GET /api/bulletins',
+  'GET /api/users',
+  'GET /api/communes',
+  'GET /api/villages',
+  'GET /api/speakers',
+  'GET /api/topics',
+  'GET /api/schedules',
 ];
 const NOT_WHOLE_NUMBERS = ['99999999999999999999', '1e400', '-1', 'NaN', '1.5', '0x10', '0', ''];
 
@@ -106,7 +113,10 @@ describe('Hostile input: 400, never 500, on every route', () => {
       for (const { candidate, field } of cases) {
         const answer = await rawRequest(loa.url, methodOf(candidate), pathOf(candidate), JSON.stringify(bodyWith(field, 'Thôn\u0000Phú Mỹ')));
         expect({ route: candidate.key, field, ...answer }).toEqual({
-          route: candidate.key, field, status: 400, body: { statusCode: 400, error: 'Bad Request', message: expect.stringMatching(new RegExp(`^${field.replace(/\./g, '\\.')} ${CONTROL_CHARACTER.source}`)) },
+          route: candidate.key,
+          field,
+          status: 400,
+          body: { statusCode: 400, error: 'Bad Request', message: expect.stringMatching(new RegExp(`^${field.replace(/\./g, '\\.')} ${CONTROL_CHARACTER.source}`)) },
         });
       }
     });
@@ -124,7 +134,10 @@ describe('Hostile input: 400, never 500, on every route', () => {
       for (const { candidate, parameter } of cases) {
         const answer = await rawRequest(loa.url, methodOf(candidate), `${pathOf(candidate)}?${parameter}=ab%00c`);
         expect({ route: candidate.key, parameter, ...answer }).toEqual({
-          route: candidate.key, parameter, status: 400, body: { statusCode: 400, error: 'Bad Request', message: expect.stringMatching(new RegExp(`^query parameter ${parameter} ${CONTROL_CHARACTER.source}`)) },
+          route: candidate.key,
+          parameter,
+          status: 400,
+          body: { statusCode: 400, error: 'Bad Request', message: expect.stringMatching(new RegExp(`^query parameter ${parameter} ${CONTROL_CHARACTER.source}`)) },
         });
       }
     });
@@ -135,7 +148,10 @@ describe('Hostile input: 400, never 500, on every route', () => {
       for (const { candidate, parameter } of cases) {
         const answer = await rawRequest(loa.url, methodOf(candidate), pathOf(candidate, parameter, 'x%00y'));
         expect({ route: candidate.key, parameter, ...answer }).toEqual({
-          route: candidate.key, parameter, status: 400, body: { statusCode: 400, error: 'Bad Request', message: expect.stringMatching(new RegExp(`^route parameter ${parameter} ${CONTROL_CHARACTER.source}`)) },
+          route: candidate.key,
+          parameter,
+          status: 400,
+          body: { statusCode: 400, error: 'Bad Request', message: expect.stringMatching(new RegExp(`^route parameter ${parameter} ${CONTROL_CHARACTER.source}`)) },
         });
       }
     });
@@ -149,7 +165,8 @@ describe('Hostile input: 400, never 500, on every route', () => {
         const [method, path] = key.split(' ');
         const response = await fetch(`${loa.url}${path}`, { method, headers: authHeader(loa.people.editor), body: form });
         expect({ status: response.status, body: await response.json() }).toEqual({
-          status: 400, body: { statusCode: 400, error: 'Bad Request', message: expect.stringMatching(new RegExp(`^${field} ${CONTROL_CHARACTER.source}`)) },
+          status: 400,
+          body: { statusCode: 400, error: 'Bad Request', message: expect.stringMatching(new RegExp(`^${field} ${CONTROL_CHARACTER.source}`)) },
         });
       },
     );
@@ -169,7 +186,11 @@ describe('Hostile input: 400, never 500, on every route', () => {
         for (const value of NOT_WHOLE_NUMBERS) {
           const answer = await call(loa.people.admin, 'GET', `${pathOf(candidate)}?${parameter}=${encodeURIComponent(value)}`);
           expect({ route: candidate.key, parameter, value, status: answer.status, message: answer.body.message }).toEqual({
-            route: candidate.key, parameter, value, status: 400, message: expect.stringMatching(new RegExp(`${parameter} must be a whole number from 1 to \\d+`)),
+            route: candidate.key,
+            parameter,
+            value,
+            status: 400,
+            message: expect.stringMatching(new RegExp(`${parameter} must be a whole number from 1 to \\d+`)),
           });
         }
       }
@@ -218,10 +239,9 @@ describe('Hostile input: 400, never 500, on every route', () => {
       }
       // Text a caller sent that reaches the log another way is written out, not stored and not lost.
       await loa.app.get(AuditService).record({ action: 'test.hostile', actorUsername: 'a\u0000b', outcome: 'failure', details: { message: 'x\u0000\u009by' } });
-      const rows = (await loa.dataSource.query(
-        `SELECT actor_username, action, resource_id, user_agent, details::text AS details FROM audit_log WHERE id > $1`,
-        [since],
-      )) as Array<Record<string, string | null>>;
+      const rows = (await loa.dataSource.query(`SELECT actor_username, action, resource_id, user_agent, details::text AS details FROM audit_log WHERE id > $1`, [
+        since,
+      ])) as Array<Record<string, string | null>>;
       expect(rows.filter((row) => Object.values(row).some((value) => value !== null && new RegExp(FORBIDDEN_IN_SQL).test(value)))).toEqual([]);
       expect(rows).toContainEqual(expect.objectContaining({ action: 'test.hostile', actor_username: 'a\\u0000b', details: '{"message": "x\\\\u0000\\\\u009by"}' }));
     });

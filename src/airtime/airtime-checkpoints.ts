@@ -90,7 +90,10 @@ export class AirtimeCheckpoints {
   }
 
   async export(filter: CheckpointFilter): Promise<CheckpointExport> {
-    const query = this.checkpoints.createQueryBuilder('c').orderBy('c.id', 'ASC').take(MAX_EXPORTED_CHECKPOINTS + 1);
+    const query = this.checkpoints
+      .createQueryBuilder('c')
+      .orderBy('c.id', 'ASC')
+      .take(MAX_EXPORTED_CHECKPOINTS + 1);
     if (filter.after) query.andWhere('c.id > :after', { after: filter.after });
     if (filter.communeIds !== null) query.andWhere('c.commune_id IN (:...communes)', { communes: filter.communeIds.length ? filter.communeIds : [null] });
     if (filter.from) query.andWhere('c.signed_at >= :from', { from: new Date(filter.from) });

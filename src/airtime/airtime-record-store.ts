@@ -22,10 +22,10 @@ type Queryable = Pick<EntityManager, 'query'>;
  * never deadlock); every process that appends takes it, so each chain has one writer at a time.
  */
 export async function lockChains(db: Queryable, communeIds: string[]): Promise<void> {
-  await db.query(
-    `SELECT pg_advisory_xact_lock($1, keys.key) FROM (SELECT DISTINCT hashtext(c) AS key FROM unnest($2::text[]) AS c ORDER BY 1) AS keys`,
-    [AIRTIME_CHAIN_LOCK_NAMESPACE, communeIds],
-  );
+  await db.query(`SELECT pg_advisory_xact_lock($1, keys.key) FROM (SELECT DISTINCT hashtext(c) AS key FROM unnest($2::text[]) AS c ORDER BY 1) AS keys`, [
+    AIRTIME_CHAIN_LOCK_NAMESPACE,
+    communeIds,
+  ]);
 }
 
 /** Length and last hash of each commune's chain (length 0 and the genesis hash for one without records). */

@@ -15,7 +15,7 @@ export class AirtimeController {
 
   @Get()
   @Allow(Role.Admin, Role.Editor, Role.Approver, Role.Viewer, Role.Operator)
-  @ApiOperation({ summary: "The broadcast log (airtime records) of my communes, or of my villages for operators" })
+  @ApiOperation({ summary: 'The broadcast log (airtime records) of my communes, or of my villages for operators' })
   list(@Query() filter: ListAirtimeDto, @CurrentUser() caller: AuthUser) {
     return this.airtime.list(filter, caller);
   }

@@ -33,11 +33,7 @@ export class AirtimeService {
 
   async list(filter: ListAirtimeDto, caller: AuthUser): Promise<Page<AirtimeRecordView>> {
     checkRange(filter.from, filter.to);
-    const query = this.records
-      .createQueryBuilder('r')
-      .orderBy('r.occurred_at', 'ASC')
-      .addOrderBy('r.commune_id', 'ASC')
-      .addOrderBy('r.seq', 'ASC');
+    const query = this.records.createQueryBuilder('r').orderBy('r.occurred_at', 'ASC').addOrderBy('r.commune_id', 'ASC').addOrderBy('r.seq', 'ASC');
     if (caller.role === Role.Operator) {
       const villages = villageScope(caller) ?? [];
       query.andWhere('r.village_id IN (:...villages)', { villages: villages.length ? villages : [null] });

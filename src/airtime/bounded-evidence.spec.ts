@@ -13,7 +13,12 @@ describe('boundedEvidence', () => {
     const big = { body: 'ồ'.repeat(EVIDENCE_MAX_CHARS) };
     const text = canonicalJson(big);
     const bounded = boundedEvidence(big)!;
-    expect(bounded).toEqual({ truncated: true, chars: text.length, sha256: createHash('sha256').update(text).digest('hex'), excerpt: text.slice(0, EVIDENCE_EXCERPT_CHARS) });
+    expect(bounded).toEqual({
+      truncated: true,
+      chars: text.length,
+      sha256: createHash('sha256').update(text).digest('hex'),
+      excerpt: text.slice(0, EVIDENCE_EXCERPT_CHARS),
+    });
     expect(canonicalJson(bounded).length).toBeLessThan(EVIDENCE_MAX_CHARS);
   });
 

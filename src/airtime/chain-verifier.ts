@@ -27,9 +27,7 @@ export interface CommuneVerification {
   ok: boolean;
   length: number;
   headHash: string;
-  checkpoint:
-    | { status: 'none' }
-    | { status: 'valid' | 'rejected'; length: number; headHash: string; signedAt: string; keyId: string; reason?: string };
+  checkpoint: { status: 'none' } | { status: 'valid' | 'rejected'; length: number; headHash: string; signedAt: string; keyId: string; reason?: string };
   /** Records after the latest valid checkpoint: chained, but not yet covered by a signature. */
   unsignedRecords: number;
   firstBroken: BrokenRecord | null;
@@ -125,7 +123,14 @@ export class ChainVerifier {
     return new Map(
       rows.map((row) => [
         row.commune_id,
-        { communeId: row.commune_id, length: Number(row.length), headHash: row.head_hash, signedAt: row.signed_at.toISOString(), keyId: row.key_id, signature: row.signature },
+        {
+          communeId: row.commune_id,
+          length: Number(row.length),
+          headHash: row.head_hash,
+          signedAt: row.signed_at.toISOString(),
+          keyId: row.key_id,
+          signature: row.signature,
+        },
       ]),
     );
   }
@@ -147,18 +152,19 @@ export class ChainVerifier {
     let headHash = GENESIS_HASH;
     let hashAtCheckpoint: { hash: string; row: RecordRow } | null = null;
     let firstBroken: BrokenRecord | null = null;
-    for (let after = 0; !firstBroken; ) {
-      const rows = (await this.dataSource.query(
-        `SELECT * FROM airtime_records WHERE commune_id = $1 AND seq > $2 ORDER BY seq LIMIT ${PAGE}`,
-        [communeId, after],
-      )) as RecordRow[];
+    for (let after = 0; !firstBroken;) {
+      const rows = (await this.dataSource.query(`SELECT * FROM airtime_records WHERE commune_id = $1 AND seq > $2 ORDER BY seq LIMIT ${PAGE}`, [
+        communeId,
+        after,
+      ])) as RecordRow[];
       for (const row of rows) {
         const seq = Number(row.seq);
         const expected = length + 1;
         const broken = (at: number, reason: string, record: RecordRow | null): BrokenRecord => ({ communeId, seq: at, reason, record: record && claimed(record) });
         if (seq !== expected) firstBroken = broken(expected, `record ${expected} is missing (the next one stored is ${seq})`, null);
         else if (row.prev_hash !== headHash) firstBroken = broken(seq, `record ${seq} does not link to record ${seq - 1} (its previous hash differs)`, row);
-        else if (recordHash(row.prev_hash, contentOf(row)) !== row.hash) firstBroken = broken(seq, `record ${seq} was altered (its content no longer gives its hash)`, row);
+        else if (recordHash(row.prev_hash, contentOf(row)) !== row.hash)
+          firstBroken = broken(seq, `record ${seq} was altered (its content no longer gives its hash)`, row);
         if (firstBroken) break;
         length = seq;
         headHash = row.hash;

@@ -96,7 +96,8 @@ export class GroupCommitAirtimeLedger extends AirtimeLedger implements BeforeApp
     const left: Waiting[] = [];
     for (const waiting of this.queue) {
       const free = waiting.communes.every((communeId) => !held.has(communeId));
-      const fits: boolean = scope === null || (waiting.communes.every((communeId) => scope!.has(communeId)) && records + waiting.contents.length <= MAX_RECORDS_PER_FLUSH);
+      const fits: boolean =
+        scope === null || (waiting.communes.every((communeId) => scope!.has(communeId)) && records + waiting.contents.length <= MAX_RECORDS_PER_FLUSH);
       if (free && fits) {
         scope ??= new Set(waiting.communes);
         records += waiting.contents.length;

@@ -27,7 +27,9 @@ describe('recordHash', () => {
   });
 
   it('is SHA-256 of the previous hash, a newline and that text', () => {
-    const expected = createHash('sha256').update(`${GENESIS_HASH}\n${canonicalJson({ format: 1, ...content })}`).digest('hex');
+    const expected = createHash('sha256')
+      .update(`${GENESIS_HASH}\n${canonicalJson({ format: 1, ...content })}`)
+      .digest('hex');
     expect(recordHash(GENESIS_HASH, content)).toBe(expected);
   });
 

@@ -56,7 +56,9 @@ export function canonicalParts(content: Omit<RecordContent, 'seq' | 'recordedAt'
 
 /** SHA-256 (hex) over the previous record's hash, a newline, and the canonical JSON of the record's content. */
 export function chainedHash(prevHash: string, parts: CanonicalParts, seq: number, recordedAt: string): string {
-  return createHash('sha256').update(`${prevHash}\n${parts.before}${JSON.stringify(recordedAt)}${parts.between}${seq}${parts.after}`).digest('hex');
+  return createHash('sha256')
+    .update(`${prevHash}\n${parts.before}${JSON.stringify(recordedAt)}${parts.between}${seq}${parts.after}`)
+    .digest('hex');
 }
 
 /** The canonical JSON of a whole record's content (as the verifier rebuilds it from a stored row). */

@@ -33,7 +33,14 @@ export class AuthService {
     const valid = user ? await this.hasher.verify(user.passwordHash, password) : await this.hasher.verifyUnknownUser(password);
     if (!user || !valid || user.disabled) {
       await this.audit.record(
-        { actorId: user?.id, actorUsername: name, action: 'auth.login', outcome: 'failure', statusCode: 401, details: { reason: !user ? 'unknown user' : !valid ? 'wrong password' : 'disabled' } },
+        {
+          actorId: user?.id,
+          actorUsername: name,
+          action: 'auth.login',
+          outcome: 'failure',
+          statusCode: 401,
+          details: { reason: !user ? 'unknown user' : !valid ? 'wrong password' : 'disabled' },
+        },
         request,
       );
       throw new UnauthorizedException(user?.disabled && valid ? 'This account is disabled; ask the administrator' : BAD_CREDENTIALS);

@@ -11,7 +11,8 @@ export class EmergencyBroadcastDto {
   @ApiProperty({ type: ScheduleTargetsDto })
   @IsDefined({ message: 'targets must be given: {communeIds?, villageIds?, speakerIds?}' })
   @IsObject({ message: 'targets must be an object {communeIds?, villageIds?, speakerIds?}' })
-  @ValidateNested() @Type(() => ScheduleTargetsDto)
+  @ValidateNested()
+  @Type(() => ScheduleTargetsDto)
   targets: ScheduleTargetsDto;
 
   @ApiPropertyOptional({ example: 60, description: 'Repeat every N minutes (1 to 1440) until `until` or a stop' })
@@ -22,6 +23,7 @@ export class EmergencyBroadcastDto {
   repeatEveryMinutes?: number;
 
   @ApiPropertyOptional({ example: '2026-12-01T18:00:00+07:00', description: 'Last instant a repeat may start (with repeatEveryMinutes)' })
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'until must be an ISO 8601 instant with its offset' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'until must be an ISO 8601 instant with its offset' })
   until?: string;
 }

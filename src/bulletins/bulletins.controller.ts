@@ -69,12 +69,7 @@ export class BulletinsController {
   @Allow(...LIBRARY_READERS)
   @ApiOperation({ summary: 'The broadcast rendition (MP3), or ?variant=original; supports Range requests for seeking' })
   @ApiProduces('audio/mpeg', 'application/octet-stream')
-  async audio(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Query() query: AudioVariantDto,
-    @Res() response: Response,
-    @CurrentUser() caller: AuthUser,
-  ) {
+  async audio(@Param('id', ParseUUIDPipe) id: string, @Query() query: AudioVariantDto, @Res() response: Response, @CurrentUser() caller: AuthUser) {
     const bulletin = await this.library.get(id, caller);
     const original = query.variant === 'original';
     const sha256 = original ? bulletin.originalSha256 : bulletin.renditionSha256;

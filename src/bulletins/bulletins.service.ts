@@ -58,9 +58,7 @@ export class BulletinsService {
         status = nextStatus(bulletin.status, action);
       } catch (error) {
         if (!(error instanceof IllegalTransitionError)) throw error;
-        throw new ConflictException(
-          `${error.message}; only a bulletin that is ${allowedFrom(action).join(' or ')} can`,
-        );
+        throw new ConflictException(`${error.message}; only a bulletin that is ${allowedFrom(action).join(' or ')} can`);
       }
       await manager.update(Bulletin, { id }, { ...changes, status });
     });

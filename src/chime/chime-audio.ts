@@ -54,7 +54,9 @@ export class ChimeAudio {
   /** What the chime is made of and rendered to: any change makes another chime. */
   get recipe(): string {
     const { loudness, renditionSampleRate, renditionBitrateKbps } = this.config.audio;
-    return createHash('sha256').update(JSON.stringify([chimeGraph(), loudness, renditionSampleRate, renditionBitrateKbps])).digest('hex');
+    return createHash('sha256')
+      .update(JSON.stringify([chimeGraph(), loudness, renditionSampleRate, renditionBitrateKbps]))
+      .digest('hex');
   }
 
   private async findOrRender(): Promise<ChimeRendition> {

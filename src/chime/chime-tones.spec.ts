@@ -17,8 +17,11 @@ describe('chime tones', () => {
 
   it('is synthesised losslessly, mono, without metadata', () => {
     expect(toneInvocation('aevalsrc=0', '/tmp/x.wav')).toEqual({
-      input: 'aevalsrc=0', inputOptions: ['-f', 'lavfi'], audioFilters: [],
-      outputOptions: ['-map_metadata', '-1', '-ac', '1', '-c:a', 'pcm_s16le', '-f', 'wav'], output: '/tmp/x.wav',
+      input: 'aevalsrc=0',
+      inputOptions: ['-f', 'lavfi'],
+      audioFilters: [],
+      outputOptions: ['-map_metadata', '-1', '-ac', '1', '-c:a', 'pcm_s16le', '-f', 'wav'],
+      output: '/tmp/x.wav',
     });
   });
 });

@@ -7,7 +7,13 @@ describe('forbidden characters', () => {
 
   it('names NUL, other C0 controls, DEL, C1 controls and unpaired surrogates', () => {
     expect(['a\u0000', '\u0001', '\u001f', '\u007f', '\u009b', 'x\ud800', '\udc00y'].map(forbiddenCharacterIn)).toEqual([
-      'U+0000', 'U+0001', 'U+001F', 'U+007F', 'U+009B', 'U+D800', 'U+DC00',
+      'U+0000',
+      'U+0001',
+      'U+001F',
+      'U+007F',
+      'U+009B',
+      'U+D800',
+      'U+DC00',
     ]);
   });
 

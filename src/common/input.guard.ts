@@ -29,8 +29,7 @@ export class InputGuard implements CanActivate {
     if (nestedDeeperThan(request.body, MAX_JSON_DEPTH)) {
       throw new BadRequestException(`The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels; no request to this service needs that many`);
     }
-    const problem =
-      firstProblem(request.params, 'route parameter ') ?? firstProblem(request.query, 'query parameter ') ?? firstProblem(request.body, '');
+    const problem = firstProblem(request.params, 'route parameter ') ?? firstProblem(request.query, 'query parameter ') ?? firstProblem(request.body, '');
     if (problem) throw new BadRequestException(problem);
     return true;
   }

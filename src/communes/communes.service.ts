@@ -65,9 +65,7 @@ export class CommunesService {
   async getVillage(id: string, caller: AuthUser): Promise<Village> {
     const village = await this.villages.findOneBy({ id });
     const visible =
-      village &&
-      (caller.role === Role.Admin ||
-        (caller.role === Role.Operator ? caller.villageIds.includes(id) : caller.communeIds.includes(village.communeId)));
+      village && (caller.role === Role.Admin || (caller.role === Role.Operator ? caller.villageIds.includes(id) : caller.communeIds.includes(village.communeId)));
     if (!visible) throw new OutOfScopeException(`No village has id ${id}`);
     return village;
   }

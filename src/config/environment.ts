@@ -2,19 +2,7 @@
 import 'reflect-metadata';
 import { availableParallelism } from 'node:os';
 import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-  validateSync,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 export const PROCESS_ROLES = ['api', 'worker', 'all'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
@@ -38,18 +26,23 @@ export class Environment {
   ROLE: ProcessRole = 'all';
 
   /** 0 picks a free port (tests). */
-  @IsInt() @Min(0) @Max(65535)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT: number = 3000;
 
   @IsString()
   HOST: string = '0.0.0.0';
 
   /** How long a client may take to send a request's headers; then the connection is answered 408 and closed. */
-  @IsInt() @Min(1) @Max(600)
+  @IsInt()
+  @Min(1)
+  @Max(600)
   HTTP_HEADERS_TIMEOUT_SECONDS: number = 20;
 
   /** How long a whole request, an upload included, may take to arrive; then it is answered 408 and closed. */
-  @IsInt() @Min(10)
+  @IsInt()
+  @Min(10)
   HTTP_REQUEST_TIMEOUT_SECONDS: number = 3600;
 
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
@@ -59,13 +52,16 @@ export class Environment {
    * The owner's connection, used only to create the database, migrate it and grant DATABASE_URL's role what it
    * needs (docs/airtime.md). Unset: DATABASE_URL does all of it (a single role, as on a developer machine).
    */
-  @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_MIGRATION_URL must be a postgres:// URL' })
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_MIGRATION_URL must be a postgres:// URL' })
   DATABASE_MIGRATION_URL: string | undefined = undefined;
 
-  @Transform(toBoolean) @IsBoolean()
+  @Transform(toBoolean)
+  @IsBoolean()
   DATABASE_CREATE_IF_MISSING: boolean = true;
 
-  @Transform(toBoolean) @IsBoolean()
+  @Transform(toBoolean)
+  @IsBoolean()
   MIGRATIONS_RUN: boolean = true;
 
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
@@ -80,26 +76,38 @@ export class Environment {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
-  @IsInt() @Min(1)
+  @IsInt()
+  @Min(1)
   UPLOAD_MAX_BYTES: number = 200 * 1024 * 1024;
 
   /** An upload that sends nothing for this long is answered 408, its connection closed and its temporary file removed. */
-  @IsInt() @Min(1) @Max(3600)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
   UPLOAD_IDLE_TIMEOUT_SECONDS: number = 60;
 
-  @IsInt() @Min(1)
+  @IsInt()
+  @Min(1)
   BULLETIN_MAX_DURATION_SECONDS: number = 60 * 60;
 
-  @IsNumber() @Min(-40) @Max(-5)
+  @IsNumber()
+  @Min(-40)
+  @Max(-5)
   LOUDNESS_TARGET_LUFS: number = -16;
 
-  @IsNumber() @Min(-9) @Max(0)
+  @IsNumber()
+  @Min(-9)
+  @Max(0)
   LOUDNESS_TRUE_PEAK_DBTP: number = -1.5;
 
-  @IsNumber() @Min(1) @Max(20)
+  @IsNumber()
+  @Min(1)
+  @Max(20)
   LOUDNESS_RANGE_LU: number = 11;
 
-  @IsInt() @Min(32) @Max(320)
+  @IsInt()
+  @Min(32)
+  @Max(320)
   RENDITION_BITRATE_KBPS: number = 96;
 
   @IsIn([22050, 32000, 44100, 48000])
@@ -109,21 +117,27 @@ export class Environment {
    * Uploads this API process checks with ffprobe and ffmpeg at once (one core each); more wait their turn.
    * Default: one per core.
    */
-  @IsInt() @Min(1) @Max(64)
+  @IsInt()
+  @Min(1)
+  @Max(64)
   AUDIO_PROBE_CONCURRENCY: number = availableParallelism();
 
   /**
    * Render jobs of the `audio` queue this worker process runs at once; more wait in the queue (the bulletin shows
    * `queued`). A render briefly runs two ffmpeg side by side, so the default is one per two cores.
    */
-  @IsInt() @Min(1) @Max(16)
+  @IsInt()
+  @Min(1)
+  @Max(16)
   AUDIO_WORKER_CONCURRENCY: number = Math.max(1, Math.floor(availableParallelism() / 2));
 
   /** How long a worker holds an audio job between heartbeats; a killed worker's job is retried after it. */
-  @IsInt() @Min(1)
+  @IsInt()
+  @Min(1)
   AUDIO_JOB_LOCK_SECONDS: number = 30;
 
-  @IsInt() @Min(1)
+  @IsInt()
+  @Min(1)
   FFMPEG_TIMEOUT_SECONDS: number = 600;
 
   @IsString()
@@ -132,110 +146,146 @@ export class Environment {
   @IsString()
   FFPROBE_PATH: string = 'ffprobe';
 
-  @IsInt() @Min(1000)
+  @IsInt()
+  @Min(1000)
   SHUTDOWN_GRACE_MS: number = 30_000;
 
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: string = 'development';
 
   /** Signs login tokens (HS256). Required in production; elsewhere a random one per start (logins end on restart). */
-  @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET: string | undefined = undefined;
 
-  @IsInt() @Min(60) @Max(12 * 3600)
+  @IsInt()
+  @Min(60)
+  @Max(12 * 3600)
   JWT_TTL_SECONDS: number = 8 * 3600;
 
   /** Express "trust proxy": false, true, loopback, a hop count or a list of CIDRs. Only then is X-Forwarded-For believed. */
   @IsString()
   TRUST_PROXY: string = 'false';
 
-  @IsInt() @Min(1)
+  @IsInt()
+  @Min(1)
   LOGIN_THROTTLE_WINDOW_SECONDS: number = 15 * 60;
 
   /** Login attempts per account per window, whatever the address. */
-  @IsInt() @Min(1)
+  @IsInt()
+  @Min(1)
   LOGIN_THROTTLE_ACCOUNT_LIMIT: number = 10;
 
   /** Login attempts per client address per window, whatever the account. */
-  @IsInt() @Min(1)
+  @IsInt()
+  @Min(1)
   LOGIN_THROTTLE_IP_LIMIT: number = 30;
 
   /**
    * 32 bytes, base64: encrypts speaker secrets (AES-256-GCM) and signs media URLs. Required in production;
    * elsewhere a fixed development key is used, with a warning.
    */
-  @IsOptional() @Matches(/^[A-Za-z0-9+/_-]{43}=?$/, { message: 'SECRETS_KEY must be 32 random bytes in base64 (e.g. openssl rand -base64 32)' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/_-]{43}=?$/, { message: 'SECRETS_KEY must be 32 random bytes in base64 (e.g. openssl rand -base64 32)' })
   SECRETS_KEY: string | undefined = undefined;
 
   /**
    * Ed25519 private key (PKCS8, PEM or base64 DER) that signs airtime checkpoints. Required in production (api);
    * elsewhere a fixed development key is used, with a warning.
    */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   AIRTIME_SIGNING_KEY: string | undefined = undefined;
 
   /**
    * Minutes between signed checkpoints of the airtime chains (one instance writes them, by lock); 0 = only on demand.
    * Fractions are allowed (0.05 = every 3 s), so a test can watch the timer sign one.
    */
-  @IsNumber() @Min(0) @Max(24 * 60)
+  @IsNumber()
+  @Min(0)
+  @Max(24 * 60)
   AIRTIME_CHECKPOINT_INTERVAL_MINUTES: number = 15;
 
   /** Where devices reach this service (gateways fetch audio from here); defaults to http://localhost:PORT. */
-  @IsOptional() @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_URL must be an http(s) URL' })
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_URL must be an http(s) URL' })
   PUBLIC_URL: string | undefined = undefined;
 
-  @IsInt() @Min(100) @Max(60_000)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
   SPEAKER_CONNECT_TIMEOUT_MS: number = 5000;
 
-  @IsInt() @Min(100) @Max(120_000)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
   SPEAKER_RESPONSE_TIMEOUT_MS: number = 10_000;
 
   /** How often every enabled speaker is checked; each speaker keeps its own offset inside the interval. */
-  @IsInt() @Min(5)
+  @IsInt()
+  @Min(5)
   SPEAKER_HEALTH_INTERVAL_SECONDS: number = 60;
 
   /** Whether this API process sweeps speaker health periodically (one instance at a time does, by lock). */
-  @Transform(toBoolean) @IsBoolean()
+  @Transform(toBoolean)
+  @IsBoolean()
   SPEAKER_HEALTH_MONITOR: boolean = true;
 
   /** Health checks in flight at once, whatever the number of speakers. */
-  @IsInt() @Min(1) @Max(1000)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   SPEAKER_HEALTH_CONCURRENCY: number = 20;
 
   /** Failed checks in a row after which a speaker is offline (fewer make it degraded). */
-  @IsInt() @Min(1) @Max(100)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   SPEAKER_OFFLINE_AFTER_FAILURES: number = 3;
 
   /** 1 for real speakers; an emulator's time scale when the demo or tests drive emulators faster than real time. */
-  @IsNumber() @Min(0.001) @Max(1)
+  @IsNumber()
+  @Min(0.001)
+  @Max(1)
   SPEAKER_TIME_SCALE: number = 1;
 
   /** Whether this API process plans schedules into playbacks every minute (one instance at a time does, by lock). */
-  @Transform(toBoolean) @IsBoolean()
+  @Transform(toBoolean)
+  @IsBoolean()
   PLANNER: boolean = true;
 
   /** How far ahead the planner turns schedules into playbacks and queued dispatches. */
-  @IsInt() @Min(1) @Max(24 * 31)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 31)
   PLANNER_HORIZON_HOURS: number = 48;
 
   /**
    * Longest a schedule's recurrence may be expanded for, in milliseconds of a worker thread's time: past it the
    * rule is refused (on save) or quarantined (by the planner). Normal rules take well under a millisecond.
    */
-  @IsInt() @Min(10) @Max(60_000)
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
   RECURRENCE_BUDGET_MS: number = 500;
 
   /** Worker threads that expand recurrences, so that no rule can hold the event loop. */
-  @IsInt() @Min(1) @Max(16)
+  @IsInt()
+  @Min(1)
+  @Max(16)
   RECURRENCE_THREADS: number = 2;
 
   /** Playback jobs a worker holds at once (each mostly waits for its instant or its speaker). */
-  @IsInt() @Min(1) @Max(10_000)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
   PLAYBACK_WORKER_CONCURRENCY: number = 200;
 
   /** A worker-only process serves its Prometheus metrics (dispatch lateness, outcomes) on this port; 0 turns it off. */
-  @IsInt() @Min(0) @Max(65_535)
+  @IsInt()
+  @Min(0)
+  @Max(65_535)
   WORKER_METRICS_PORT: number = 9464;
 }
 
@@ -252,9 +302,13 @@ export function parseEnvironment(source: NodeJS.ProcessEnv): Environment {
       .filter((key) => source[key] !== undefined && source[key] !== '')
       .map((key) => [key, source[key]]),
   );
-  const env = plainToInstance(Environment, { ...defaults, ...present }, {
-    enableImplicitConversion: true,
-  });
+  const env = plainToInstance(
+    Environment,
+    { ...defaults, ...present },
+    {
+      enableImplicitConversion: true,
+    },
+  );
   const errors = validateSync(env, { skipMissingProperties: false });
   if (errors.length > 0) {
     const lines = errors.map((error) => {

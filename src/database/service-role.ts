@@ -22,7 +22,9 @@ export async function ensureServiceRole(owner: Queryable, role: string, password
   try {
     await owner.query(sql);
   } catch (error) {
-    throw new Error(`The service role ${role} does not exist and the migration role may not create it (${(error as Error).message}); create it as in docs/airtime.md`);
+    throw new Error(
+      `The service role ${role} does not exist and the migration role may not create it (${(error as Error).message}); create it as in docs/airtime.md`,
+    );
   }
 }
 
@@ -33,7 +35,7 @@ export async function ensureServiceRole(owner: Queryable, role: string, password
  * grants, and this runs again after every migration run to take the append-only rights back on new tables.
  */
 export async function grantServiceRole(owner: Queryable, role: string): Promise<void> {
-  const [{ id }] = (await owner.query('SELECT format(\'%I\', $1::text) AS id', [role])) as [{ id: string }];
+  const [{ id }] = (await owner.query("SELECT format('%I', $1::text) AS id", [role])) as [{ id: string }];
   await owner.query(`GRANT USAGE ON SCHEMA public TO ${id}`);
   await owner.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${id}`);
   await owner.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${id}`);

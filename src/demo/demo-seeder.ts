@@ -49,11 +49,7 @@ export class DemoSeeder {
   async seed(): Promise<Emulator[]> {
     const { commune, villages } = await this.places();
     for (const account of DEMO_ACCOUNTS) await this.account(account, commune, villages);
-    const emulators = await startDemoSpeakers(
-      this.baseUrl,
-      await this.signIn('quantri'),
-      new Map([...villages].map(([name, village]) => [name, village.id])),
-    );
+    const emulators = await startDemoSpeakers(this.baseUrl, await this.signIn('quantri'), new Map([...villages].map(([name, village]) => [name, village.id])));
     const editor = await this.signIn('vanhoa');
     const approver = await this.signIn('lanhdao');
     const topics = ((await (await fetch(`${this.baseUrl}/api/topics`, { headers: editor })).json()) as { items: Topic[] }).items;

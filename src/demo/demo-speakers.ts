@@ -12,11 +12,7 @@ interface SpeakerView {
  * Starts an emulated Axis speaker for each IP speaker of the demo and registers (or re-points) it through the
  * API as the admin would. The emulators live as long as the demo process.
  */
-export async function startDemoSpeakers(
-  baseUrl: string,
-  admin: Record<string, string>,
-  villageIds: Map<string, string>,
-): Promise<Emulator[]> {
+export async function startDemoSpeakers(baseUrl: string, admin: Record<string, string>, villageIds: Map<string, string>): Promise<Emulator[]> {
   const logger = new Logger('DemoSpeakers');
   const headers = { ...admin, 'Content-Type': 'application/json' };
   // The demo commune is a handful of speakers: one page holds them.
@@ -34,7 +30,11 @@ export async function startDemoSpeakers(
     }
     const known = existing.find((candidate) => candidate.villageId === villageId && candidate.name === speaker.name);
     const response = known
-      ? await fetch(`${baseUrl}/api/speakers/${known.id}`, { method: 'PATCH', headers, body: JSON.stringify({ settings, ...(speaker.driver === 'manual' ? {} : { secrets }) }) })
+      ? await fetch(`${baseUrl}/api/speakers/${known.id}`, {
+          method: 'PATCH',
+          headers,
+          body: JSON.stringify({ settings, ...(speaker.driver === 'manual' ? {} : { secrets }) }),
+        })
       : await fetch(`${baseUrl}/api/speakers`, {
           method: 'POST',
           headers,

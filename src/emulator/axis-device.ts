@@ -88,9 +88,10 @@ export class AxisDevice implements EmulatedDevice {
 
   private listParameters(url: URL, response: ServerResponse, entry: EmulatedRequest): void {
     const group = url.searchParams.get('group') ?? '';
-    const body = url.searchParams.get('action') === 'list' && (group === 'Properties.Audio' || group === 'Properties')
-      ? `${AUDIO_PROPERTIES.join('\n')}\n`
-      : `# Error: Error -1 getting param in group '${group}'\n`;
+    const body =
+      url.searchParams.get('action') === 'list' && (group === 'Properties.Audio' || group === 'Properties')
+        ? `${AUDIO_PROPERTIES.join('\n')}\n`
+        : `# Error: Error -1 getting param in group '${group}'\n`;
     answer(response, entry, 200, body);
   }
 
@@ -172,9 +173,13 @@ export class AxisDevice implements EmulatedDevice {
       });
       // The response's close is the one signal a dropped connection always gives, even when the request had all its
       // bytes but its stream had not handed them all to the file yet (then it never ends, and the file never finishes).
-      interrupted.addEventListener('abort', () => {
-        if (!written) closed();
-      }, { once: true });
+      interrupted.addEventListener(
+        'abort',
+        () => {
+          if (!written) closed();
+        },
+        { once: true },
+      );
       file.on('finish', () => {
         written = true;
         resolve(path);

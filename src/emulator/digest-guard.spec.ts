@@ -38,7 +38,8 @@ describe('DigestGuard', () => {
   it('refuses a replayed nonce count but accepts the next one', () => {
     const device = guard();
     const challenge = parseDigestChallenge(device.challenge(false))!;
-    const withCount = (nonceCount: number) => digestAuthorization({ challenge, method: 'POST', uri: TRANSMIT, username: 'root', password: 'pass', nonceCount, cnonce: 'c' });
+    const withCount = (nonceCount: number) =>
+      digestAuthorization({ challenge, method: 'POST', uri: TRANSMIT, username: 'root', password: 'pass', nonceCount, cnonce: 'c' });
     expect(device.check('POST', TRANSMIT, withCount(1))).toBe('ok');
     expect(device.check('POST', TRANSMIT, withCount(1))).toBe('refused');
     expect(device.check('POST', TRANSMIT, withCount(2))).toBe('ok');

@@ -78,19 +78,25 @@ async function createDevice(options: EmulatorOptions, records: EmulatorRecords, 
     log,
   };
   if (options.driver === 'axis-vapix') {
-    return new AxisDevice({
-      ...common,
-      username: options.username ?? DEFAULTS.username,
-      password: required(options.password, 'a password', options.driver),
-      nonceTtlMs: options.nonceTtlMs ?? DEFAULTS.nonceTtlMs,
-    }, records);
+    return new AxisDevice(
+      {
+        ...common,
+        username: options.username ?? DEFAULTS.username,
+        password: required(options.password, 'a password', options.driver),
+        nonceTtlMs: options.nonceTtlMs ?? DEFAULTS.nonceTtlMs,
+      },
+      records,
+    );
   }
-  return new GatewayDevice({
-    ...common,
-    key: required(options.key, 'a key', options.driver),
-    eventsUrl: required(options.eventsUrl, 'an events URL', options.driver),
-    rangeChunkBytes: options.rangeChunkBytes ?? DEFAULTS.rangeChunkBytes,
-  }, records);
+  return new GatewayDevice(
+    {
+      ...common,
+      key: required(options.key, 'a key', options.driver),
+      eventsUrl: required(options.eventsUrl, 'an events URL', options.driver),
+      rangeChunkBytes: options.rangeChunkBytes ?? DEFAULTS.rangeChunkBytes,
+    },
+    records,
+  );
 }
 
 /**

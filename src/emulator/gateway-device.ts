@@ -76,9 +76,10 @@ export class GatewayDevice implements EmulatedDevice {
   private async serve(request: IncomingMessage, response: ServerResponse, entry: EmulatedRequest): Promise<void> {
     const body = await readBody(request, MAX_COMMAND_BYTES);
     if (body === null) return answerJson(response, entry, 413, { error: 'command too large' });
-    const verdict = this.options.fault === 'wrong-password'
-      ? { ok: false, reason: 'mismatch' }
-      : verifySignature({ key: this.options.key, timestamp: request.headers['x-loa-timestamp'], signature: request.headers['x-loa-signature'], body });
+    const verdict =
+      this.options.fault === 'wrong-password'
+        ? { ok: false, reason: 'mismatch' }
+        : verifySignature({ key: this.options.key, timestamp: request.headers['x-loa-timestamp'], signature: request.headers['x-loa-signature'], body });
     if (!verdict.ok) return answerJson(response, entry, 401, { error: `signature refused (${verdict.reason})` });
     entry.authorized = true;
     if (this.options.fault === 'drop') return void request.socket.destroy();

@@ -43,9 +43,8 @@ export class GatewayEventsService {
     const key = (this.targets.resolve(speaker).target.secrets as { key?: string }).key;
     if (!key) throw refused;
 
-    const verdict = await verifyGatewayEvent(
-      { key, timestamp: request.timestamp, signature: request.signature, body: request.body },
-      (nonce) => this.seen(speaker.id, nonce),
+    const verdict = await verifyGatewayEvent({ key, timestamp: request.timestamp, signature: request.signature, body: request.body }, (nonce) =>
+      this.seen(speaker.id, nonce),
     );
     if (!verdict.ok) {
       this.logger.warn({ speakerId: speaker.id, reason: verdict.reason }, 'Gateway event refused');

@@ -3,7 +3,13 @@ import { Role } from '../auth/role';
 import { audienceOf, sees } from './live-audience';
 
 const user = (role: Role, communeIds: string[], villageIds: string[]): AuthUser => ({
-  id: 'u', username: 'u', role, communeIds, villageIds, tokenId: 't', tokenExpiresAt: new Date(),
+  id: 'u',
+  username: 'u',
+  role,
+  communeIds,
+  villageIds,
+  tokenId: 't',
+  tokenExpiresAt: new Date(),
 });
 const here = { communeId: 'c1', villageId: 'v1' };
 const neighbour = { communeId: 'c1', villageId: 'v2' };

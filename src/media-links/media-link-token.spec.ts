@@ -18,7 +18,10 @@ describe('media link tokens', () => {
 
   it('refuse a token whose claims were changed, e.g. to another bulletin or a later expiry', () => {
     const [, signature] = signMediaLink(claims, KEY).split('.');
-    for (const forged of [{ ...claims, sha256: 'cd'.repeat(32) }, { ...claims, exp: NOW + 999_999 }]) {
+    for (const forged of [
+      { ...claims, sha256: 'cd'.repeat(32) },
+      { ...claims, exp: NOW + 999_999 },
+    ]) {
       const payload = Buffer.from(JSON.stringify(forged)).toString('base64url');
       expect(verifyMediaLink(`${payload}.${signature}`, KEY, NOW)).toEqual({ ok: false, reason: 'invalid' });
     }

@@ -32,7 +32,11 @@ export class MediaLinksController {
     await new Promise<void>((resolve, reject) =>
       response.sendFile(
         path,
-        { headers: { 'Content-Type': CONTENT_TYPES[format], ETag: `"${sha256}.${format}"`, 'Cache-Control': 'private, max-age=600' }, etag: false, lastModified: false },
+        {
+          headers: { 'Content-Type': CONTENT_TYPES[format], ETag: `"${sha256}.${format}"`, 'Cache-Control': 'private, max-age=600' },
+          etag: false,
+          lastModified: false,
+        },
         (error) => (error && !response.headersSent ? reject(error) : resolve()),
       ),
     );

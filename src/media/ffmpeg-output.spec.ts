@@ -1,11 +1,4 @@
-import {
-  parseEbur128Summary,
-  parseMaxVolumeDb,
-  parseProbe,
-  parseProcessedSeconds,
-  parseSilences,
-  RawProbe,
-} from './ffmpeg-output';
+import { parseEbur128Summary, parseMaxVolumeDb, parseProbe, parseProcessedSeconds, parseSilences, RawProbe } from './ffmpeg-output';
 
 // Samples below are trimmed from ffmpeg/ffprobe 5.1 (Debian 12) output; progress lines end in \r as ffmpeg writes them.
 
@@ -88,7 +81,7 @@ describe('parseProbe', () => {
 describe('parseProcessedSeconds', () => {
   it('reads the last progress line of a decode', () => {
     const stderr =
-      'Output #0, null, to \'pipe:\':\n' +
+      "Output #0, null, to 'pipe:':\n" +
       '  Stream #0:0: Audio: pcm_s16le, 44100 Hz, mono, s16, 705 kb/s\n' +
       'size=N/A time=00:00:00.02 bitrate=N/A speed=2.32e+04x    \r' +
       'size=N/A time=00:00:02.00 bitrate=N/A speed= 396x    \n' +

@@ -64,10 +64,7 @@ export class LoudnessPipeline {
   ) {}
 
   async normalise(source: SourceAudio, signal?: AbortSignal): Promise<Rendition> {
-    const analysis = await this.ffmpeg.run(
-      analysisInvocation(source.path, silenceThresholdDb(source.peakDbfs), MIN_SILENCE_SECONDS),
-      signal,
-    );
+    const analysis = await this.ffmpeg.run(analysisInvocation(source.path, silenceThresholdDb(source.peakDbfs), MIN_SILENCE_SECONDS), signal);
     const input = parseEbur128Summary(analysis);
     const trim = trimFromSilences(parseSilences(analysis), source.durationSeconds);
     const firstPlan = initialRenderPlan(input, this.config.audio.loudness, trim, {

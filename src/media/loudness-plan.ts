@@ -45,18 +45,10 @@ export interface RenderSettings {
 }
 
 /** First render from the analysis: linear gain to the target, compression only when the range is too wide. */
-export function initialRenderPlan(
-  measured: LoudnessMeasurement,
-  target: LoudnessTarget,
-  trim: Trim | null,
-  settings: RenderSettings,
-): RenderPlan {
+export function initialRenderPlan(measured: LoudnessMeasurement, target: LoudnessTarget, trim: Trim | null, settings: RenderSettings): RenderPlan {
   if (!(measured.integratedLufs > EBUR128_ABSOLUTE_GATE_LUFS)) throw new SilentAudioError();
   const gainDb = target.integratedLufs - measured.integratedLufs;
-  const compression =
-    measured.rangeLu > target.rangeLu
-      ? { thresholdDb: measured.integratedLufs, ratio: Math.min(4, measured.rangeLu / target.rangeLu) }
-      : null;
+  const compression = measured.rangeLu > target.rangeLu ? { thresholdDb: measured.integratedLufs, ratio: Math.min(4, measured.rangeLu / target.rangeLu) } : null;
   const ceiling = target.truePeakDbtp - LIMITER_MARGIN_DB;
   const peakAfterGain = measured.peakDb + gainDb;
   return {

@@ -177,19 +177,13 @@ describe('renderInvocation', () => {
   });
 
   it('compresses above the planned threshold, converted from dB to a linear level', () => {
-    const filter = filterStartingWith(
-      renderInvocation(UPLOAD, plan({ compression: { thresholdDb: -20, ratio: 1.6 } }), '/tmp/out.mp3'),
-      'acompressor',
-    );
+    const filter = filterStartingWith(renderInvocation(UPLOAD, plan({ compression: { thresholdDb: -20, ratio: 1.6 } }), '/tmp/out.mp3'), 'acompressor');
     expect(filter).toBe('acompressor=threshold=0.1:ratio=1.6:attack=20:release=250:detection=rms');
   });
 
   it('keeps the compressor threshold within what acompressor accepts for a very quiet recording', () => {
     // acompressor rejects thresholds under 0.000976563 ("Numerical result out of range") and the render fails.
-    const filter = filterStartingWith(
-      renderInvocation(UPLOAD, plan({ compression: { thresholdDb: -75, ratio: 2 } }), '/tmp/out.mp3'),
-      'acompressor',
-    );
+    const filter = filterStartingWith(renderInvocation(UPLOAD, plan({ compression: { thresholdDb: -75, ratio: 2 } }), '/tmp/out.mp3'), 'acompressor');
     const threshold = Number(/threshold=([^:]+)/.exec(filter)![1]);
     expect(threshold).toBeGreaterThanOrEqual(0.000976563);
   });

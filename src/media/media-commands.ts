@@ -5,8 +5,24 @@
 
 /** Demuxers an upload may use: audio files, and the video containers phones record in. */
 export const ACCEPTED_DEMUXERS = [
-  'aac', 'aiff', 'amr', 'amrnb', 'amrwb', 'asf', 'avi', 'caf', 'flac', 'matroska', 'mov', 'mp3',
-  'mpeg', 'mpegts', 'ogg', 'w64', 'wav', 'wv',
+  'aac',
+  'aiff',
+  'amr',
+  'amrnb',
+  'amrwb',
+  'asf',
+  'avi',
+  'caf',
+  'flac',
+  'matroska',
+  'mov',
+  'mp3',
+  'mpeg',
+  'mpegts',
+  'ogg',
+  'w64',
+  'wav',
+  'wv',
 ] as const;
 
 /**
@@ -136,9 +152,25 @@ export function renderInvocation(input: string, plan: RenderPlan, output: string
     inputOptions: safeInputOptions(),
     audioFilters: renderFilters(plan),
     outputOptions: [
-      '-map', '0:a:0', '-map_metadata', '-1', '-vn', '-sn', '-dn',
-      '-ac', '1', '-ar', String(plan.sampleRate),
-      '-c:a', 'libmp3lame', '-b:a', `${plan.bitrateKbps}k`, '-compression_level', MP3_COMPRESSION_LEVEL, '-f', 'mp3',
+      '-map',
+      '0:a:0',
+      '-map_metadata',
+      '-1',
+      '-vn',
+      '-sn',
+      '-dn',
+      '-ac',
+      '1',
+      '-ar',
+      String(plan.sampleRate),
+      '-c:a',
+      'libmp3lame',
+      '-b:a',
+      `${plan.bitrateKbps}k`,
+      '-compression_level',
+      MP3_COMPRESSION_LEVEL,
+      '-f',
+      'mp3',
     ],
     output,
   };
@@ -192,10 +224,7 @@ export function mulawInvocation(rendition: string, output: string): FfmpegInvoca
     input: rendition,
     inputOptions: ['-protocol_whitelist', 'file'],
     audioFilters: [],
-    outputOptions: [
-      '-map', '0:a:0', '-map_metadata', '-1', '-vn', '-sn', '-dn',
-      '-ac', '1', '-ar', '8000', '-c:a', 'pcm_mulaw', '-f', 'mulaw',
-    ],
+    outputOptions: ['-map', '0:a:0', '-map_metadata', '-1', '-vn', '-sn', '-dn', '-ac', '1', '-ar', '8000', '-c:a', 'pcm_mulaw', '-f', 'mulaw'],
     output,
   };
 }

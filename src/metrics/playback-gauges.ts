@@ -14,10 +14,7 @@ const OVERDUE_SECONDS = 30;
  */
 @Injectable()
 export class PlaybackGauges {
-  constructor(
-    @InjectDataSource() dataSource: DataSource,
-    @Inject(METRICS_REGISTRY) registry: Registry,
-  ) {
+  constructor(@InjectDataSource() dataSource: DataSource, @Inject(METRICS_REGISTRY) registry: Registry) {
     new Gauge({
       name: 'loa_playbacks',
       help: 'Playbacks scheduled from 24 h ago to 24 h ahead, by status',

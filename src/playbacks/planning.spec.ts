@@ -1,7 +1,20 @@
 import { occurrencesBetween } from '../schedules/recurrence';
 import {
-  DISPATCH_LEAD_MS, dispatchDelayMs, graceUntil, isPastGrace, msUntilNextMinute, occurrenceKey, planningWindow, planPlaybacks, PlanningSchedule, PlanningSpeaker,
-  RELEASE_MARGIN_MS, releasedCandidates, releasedUntil, villageJobId, withoutNewcomers,
+  DISPATCH_LEAD_MS,
+  dispatchDelayMs,
+  graceUntil,
+  isPastGrace,
+  msUntilNextMinute,
+  occurrenceKey,
+  planningWindow,
+  planPlaybacks,
+  PlanningSchedule,
+  PlanningSpeaker,
+  RELEASE_MARGIN_MS,
+  releasedCandidates,
+  releasedUntil,
+  villageJobId,
+  withoutNewcomers,
 } from './planning';
 
 const HOUR = 3_600_000;
@@ -65,8 +78,14 @@ describe('planning math', () => {
     expect(instants).toEqual(['2026-03-01T10:00:00.000Z', '2026-03-01T23:00:00.000Z', '2026-03-02T10:00:00.000Z', '2026-03-02T23:00:00.000Z']);
     expect(plan).toHaveLength(8);
     expect(plan[0]).toEqual({
-      scheduleId: 'sch-1', speakerId: 'spk-a', villageId: 'v-1', communeId: 'commune-1', priority: 'normal', programVersion: 1,
-      scheduledAt: new Date('2026-03-01T10:00:00Z'), graceUntil: new Date('2026-03-01T10:10:00Z'),
+      scheduleId: 'sch-1',
+      speakerId: 'spk-a',
+      villageId: 'v-1',
+      communeId: 'commune-1',
+      priority: 'normal',
+      programVersion: 1,
+      scheduledAt: new Date('2026-03-01T10:00:00Z'),
+      graceUntil: new Date('2026-03-01T10:10:00Z'),
     });
   });
 
@@ -114,7 +133,11 @@ describe('planning math', () => {
     const released = new Set([occurrenceKey('sch-1', new Date('2026-03-01T10:00:00Z'))]);
     const inserted = withoutNewcomers(plan, released);
     expect(inserted.filter((row) => row.scheduledAt.toISOString() === '2026-03-01T10:00:00.000Z')).toEqual([]);
-    expect(inserted.filter((row) => row.scheduledAt.toISOString() === '2026-03-01T23:00:00.000Z').map((row) => row.speakerId)).toEqual(['spk-a', 'spk-b', 'spk-new']);
+    expect(inserted.filter((row) => row.scheduledAt.toISOString() === '2026-03-01T23:00:00.000Z').map((row) => row.speakerId)).toEqual([
+      'spk-a',
+      'spk-b',
+      'spk-new',
+    ]);
     expect(withoutNewcomers(plan, new Set())).toEqual(plan);
   });
 

@@ -24,7 +24,13 @@ import { SpeakerLeasesModule } from './speaker-leases.module';
 @Module({
   imports: [
     TypeOrmModule.forFeature([Playback, Schedule, ScheduleBulletin, Bulletin, Speaker]),
-    MediaModule, MediaLinksModule, MetricsModule, ChimeModule, PlaybackAirtimeModule, SpeakerDriversModule, SpeakerLeasesModule,
+    MediaModule,
+    MediaLinksModule,
+    MetricsModule,
+    ChimeModule,
+    PlaybackAirtimeModule,
+    SpeakerDriversModule,
+    SpeakerLeasesModule,
   ],
   providers: [PlaybackDispatcher, PlaybackWrites, ProgramAudio, PlaybackStops],
   exports: [PlaybackDispatcher, PlaybackStops],

@@ -65,9 +65,7 @@ interface Started {
   ended: Promise<AttemptEnd>;
 }
 
-type AttemptEnd =
-  | { kind: 'finished'; played: ItemEvidence[] }
-  | { kind: 'error'; error: unknown; played: ItemEvidence[] };
+type AttemptEnd = { kind: 'finished'; played: ItemEvidence[] } | { kind: 'error'; error: unknown; played: ItemEvidence[] };
 
 /**
  * Plays one village's playbacks of one occurrence, staged ahead and released together on the instant:
@@ -107,9 +105,17 @@ export class PlaybackDispatcher {
 
     const now = new Date();
     const [late, live] = partition(rows, (row) => now.getTime() > row.graceUntil.getTime());
-    await this.missAll(late.filter((row) => row.status !== PlaybackStatus.Dispatching), playbackFailure('late'), count);
+    await this.missAll(
+      late.filter((row) => row.status !== PlaybackStatus.Dispatching),
+      playbackFailure('late'),
+      count,
+    );
     // An attempt whose worker died (the job stalled and came back) and whose grace ran out meanwhile.
-    await this.missAll(late.filter((row) => row.status === PlaybackStatus.Dispatching), playbackFailure('worker_lost', 'the attempt was interrupted and the grace ran out before another'), count);
+    await this.missAll(
+      late.filter((row) => row.status === PlaybackStatus.Dispatching),
+      playbackFailure('worker_lost', 'the attempt was interrupted and the grace ran out before another'),
+      count,
+    );
     const seats = await this.seats(slot, live, count);
     if (seats.length === 0) return report;
 
@@ -199,7 +205,11 @@ export class PlaybackDispatcher {
         programs.set(version, await this.programs.prepare({ scheduleId: slot.scheduleId, version }, slot.scheduledAt, needs));
       }
     } catch (error) {
-      await this.failAll(resolved.map((seat) => seat.playback), playbackFailure('audio_unavailable', (error as Error).message), count);
+      await this.failAll(
+        resolved.map((seat) => seat.playback),
+        playbackFailure('audio_unavailable', (error as Error).message),
+        count,
+      );
       return [];
     }
     return resolved.map((seat, index) => {
@@ -215,7 +225,11 @@ export class PlaybackDispatcher {
     for (const seat of fresh) byPriority.set(seat.playback.priority, [...(byPriority.get(seat.playback.priority) ?? []), seat]);
     for (const [priority, seats] of byPriority) {
       const ttlMs = Math.max(...seats.map((seat) => seat.programMs)) + LEASE_SLACK_MS + Math.max(0, instant - Date.now());
-      const leased = await leases.acquireMany(seats.map((seat) => ({ speakerId: seat.playback.speakerId, playbackId: seat.playback.id })), priority, ttlMs);
+      const leased = await leases.acquireMany(
+        seats.map((seat) => ({ speakerId: seat.playback.speakerId, playbackId: seat.playback.id })),
+        priority,
+        ttlMs,
+      );
       for (const seat of seats) {
         const lease = leased.get(seat.playback.speakerId);
         if (lease) granted.push({ seat, lease });
@@ -249,7 +263,9 @@ export class PlaybackDispatcher {
     const called = !signal.aborted;
     const answer = !called
       ? Promise.reject(signal.reason as Error)
-      : afterPreempting ? this.playAfterPreempting(seat.driver, seat.target, ready.request) : seat.driver.play(seat.target, ready.request);
+      : afterPreempting
+        ? this.playAfterPreempting(seat.driver, seat.target, ready.request)
+        : seat.driver.play(seat.target, ready.request);
     // Settled into a value at once, so that a rejection is never unhandled while the burst goes on.
     return { calledAt, called, answer: answer.then(asAnswer, asFailure) };
   }
@@ -273,7 +289,15 @@ export class PlaybackDispatcher {
   }
 
   /** A staged attempt's end; a transient error sends the playback down the careful path until its grace runs out. */
-  private async settleStaged(seat: Seat, attempt: number, lease: Lease, started: Started, leases: SpeakerLeases, watch: LeaseWatch, signal: AbortSignal): Promise<SeatOutcome> {
+  private async settleStaged(
+    seat: Seat,
+    attempt: number,
+    lease: Lease,
+    started: Started,
+    leases: SpeakerLeases,
+    watch: LeaseWatch,
+    signal: AbortSignal,
+  ): Promise<SeatOutcome> {
     const end = await started.ended;
     const settled = await this.settle(seat, attempt, lease, started, end, leases, signal, 0);
     if (settled !== 'retry') return settled;
@@ -287,7 +311,14 @@ export class PlaybackDispatcher {
    * transient, nothing was sent, and the grace leaves room for another attempt.
    */
   private async settle(
-    seat: Seat, attempt: number, lease: Lease, started: Started, end: AttemptEnd, leases: SpeakerLeases, signal: AbortSignal, retries: number,
+    seat: Seat,
+    attempt: number,
+    lease: Lease,
+    started: Started,
+    end: AttemptEnd,
+    leases: SpeakerLeases,
+    signal: AbortSignal,
+    retries: number,
   ): Promise<SeatOutcome | 'retry'> {
     const { calledAt } = started;
     try {
@@ -306,19 +337,29 @@ export class PlaybackDispatcher {
         // A take-over before the instant (a stop) means nothing went out; otherwise the audio was on air until cut.
         const aired = started.called;
         this.airtime.record(seat.playback, {
-          event: 'preempted', occurredAt: new Date(), actualAt: aired ? new Date(calledAt) : null, evidenceLevel: aired ? 'commanded' : null, evidence: { reason },
+          event: 'preempted',
+          occurredAt: new Date(),
+          actualAt: aired ? new Date(calledAt) : null,
+          evidenceLevel: aired ? 'commanded' : null,
+          evidence: { reason },
         });
         this.logger.warn({ playbackId: id }, 'Playback pre-empted by an emergency broadcast');
         return 'preempted';
       }
       const error = end.error;
-      if (end.played.length === 0 && isTransient(error) && !signal.aborted && retryDelayMs(retries + 1, seat.playback.graceUntil.getTime() - Date.now()) > 0) return 'retry';
-      const failure = error instanceof DriverError
-        ? playbackFailure(error.kind, `${error.message}${retries > 0 ? ` (after ${retries + 1} attempts, until the misfire grace)` : ''}`)
-        : playbackFailure('interrupted', (error as Error).message);
+      if (end.played.length === 0 && isTransient(error) && !signal.aborted && retryDelayMs(retries + 1, seat.playback.graceUntil.getTime() - Date.now()) > 0)
+        return 'retry';
+      const failure =
+        error instanceof DriverError
+          ? playbackFailure(error.kind, `${error.message}${retries > 0 ? ` (after ${retries + 1} attempts, until the misfire grace)` : ''}`)
+          : playbackFailure('interrupted', (error as Error).message);
       await this.writes.finish({ id, attempt, status: PlaybackStatus.Failed, failure, evidence, finishedAt: new Date() });
       this.airtime.record(seat.playback, {
-        event: 'failed', occurredAt: new Date(), actualAt: end.played.length ? new Date(calledAt) : null, evidenceLevel: end.played.length ? 'commanded' : null, evidence: failureEvidence(failure),
+        event: 'failed',
+        occurredAt: new Date(),
+        actualAt: end.played.length ? new Date(calledAt) : null,
+        evidenceLevel: end.played.length ? 'commanded' : null,
+        evidence: failureEvidence(failure),
       });
       this.logger.warn({ playbackId: id, reason: failure.code, detail: failure.detail }, 'Playback failed');
       return 'failed';
@@ -332,7 +373,11 @@ export class PlaybackDispatcher {
    * driver called; a busy speaker is waited for and a transient error retried with backoff, both within the grace.
    */
   private async contend(
-    seat: Seat, leases: SpeakerLeases, watch: LeaseWatch, signal: AbortSignal, previous?: { attempt: number; error: DriverError; retries: number },
+    seat: Seat,
+    leases: SpeakerLeases,
+    watch: LeaseWatch,
+    signal: AbortSignal,
+    previous?: { attempt: number; error: DriverError; retries: number },
   ): Promise<SeatOutcome> {
     let last = previous;
     const { playback } = seat;
@@ -408,7 +453,12 @@ export class PlaybackDispatcher {
   }
 
   private async missAll(rows: SlotPlayback[], failure: PlaybackFailure, count?: (outcome: SeatOutcome, priority: string) => void): Promise<number> {
-    const missed = new Set(await this.writes.miss(rows.map((row) => row.id), failure));
+    const missed = new Set(
+      await this.writes.miss(
+        rows.map((row) => row.id),
+        failure,
+      ),
+    );
     for (const row of rows.filter((candidate) => missed.has(candidate.id))) {
       count?.('missed', row.priority);
       this.airtime.record(row, { event: 'missed', occurredAt: new Date(), evidence: failureEvidence(failure) });
@@ -418,7 +468,12 @@ export class PlaybackDispatcher {
   }
 
   private async failAll(rows: SlotPlayback[], failure: PlaybackFailure, count: (outcome: SeatOutcome, priority: string) => void): Promise<void> {
-    const failed = new Set(await this.writes.failBeforeAttempt(rows.map((row) => row.id), failure));
+    const failed = new Set(
+      await this.writes.failBeforeAttempt(
+        rows.map((row) => row.id),
+        failure,
+      ),
+    );
     for (const row of rows.filter((candidate) => failed.has(candidate.id))) {
       count('failed', row.priority);
       this.airtime.record(row, { event: 'failed', occurredAt: new Date(), evidence: failureEvidence(failure) });

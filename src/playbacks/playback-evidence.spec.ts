@@ -17,7 +17,10 @@ describe('playback evidence record', () => {
 
   it('keeps the note of a manual cluster awaiting its operator', () => {
     const record = evidenceRecord([{ bulletinId: 'b1', evidence: { level: 'commanded', commandedAt, device: {}, note: 'Awaiting the operator' } }]);
-    expect(record).toEqual({ level: 'commanded', items: [{ bulletinId: 'b1', level: 'commanded', commandedAt: '2026-03-01T10:00:00.000Z', device: {}, note: 'Awaiting the operator' }] });
+    expect(record).toEqual({
+      level: 'commanded',
+      items: [{ bulletinId: 'b1', level: 'commanded', commandedAt: '2026-03-01T10:00:00.000Z', device: {}, note: 'Awaiting the operator' }],
+    });
   });
 
   it('locates each item of a one-stream program by its offset', () => {
@@ -27,6 +30,9 @@ describe('playback evidence record', () => {
       { bulletinId: 'b1', evidence: { level: 'device_reported', commandedAt, offsetMs: 5_000, finishedAt, device: { status: 200 } } },
     ]);
     expect(record.level).toBe('device_reported');
-    expect(record.items.map((item) => [item.bulletinId, item.offsetMs])).toEqual([['chime', 0], ['b1', 5_000]]);
+    expect(record.items.map((item) => [item.bulletinId, item.offsetMs])).toEqual([
+      ['chime', 0],
+      ['b1', 5_000],
+    ]);
   });
 });

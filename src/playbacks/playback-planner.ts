@@ -19,8 +19,18 @@ import { PlaybackStatus, WAITING_PLAYBACK_STATUSES } from './playback-status';
 import { AirtimeRecorder, AirtimeSubject } from './dispatch/airtime-recorder';
 import { LeaseRedis, SpeakerLeases } from './speaker-lease';
 import {
-  dispatchDelayMs, msUntilNextMinute, occurrenceKey, RETAKE_DELAY_MS, PlannedPlayback, planningWindow, planPlaybacks, PlanningSpeaker, releasedCandidates, releasedUntil,
-  villageJobId, withoutNewcomers,
+  dispatchDelayMs,
+  msUntilNextMinute,
+  occurrenceKey,
+  RETAKE_DELAY_MS,
+  PlannedPlayback,
+  planningWindow,
+  planPlaybacks,
+  PlanningSpeaker,
+  releasedCandidates,
+  releasedUntil,
+  villageJobId,
+  withoutNewcomers,
 } from './planning';
 
 /** Held by the one instance that plans; the others skip the tick. */
@@ -354,7 +364,9 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
       `UPDATE playbacks p SET status = 'missed', failure_code = 'service_down', failure_detail = NULL, finished_at = now(), updated_at = now()
         WHERE p.status = ANY($1) AND p.grace_until < now() - make_interval(secs => $2) ${scoped(3)}
         RETURNING p.id, p.commune_id, p.village_id, p.speaker_id, p.scheduled_at`,
-      options.communeIds ? [WAITING_PLAYBACK_STATUSES, SERVICE_DOWN_MARGIN_MS / 1000, options.communeIds] : [WAITING_PLAYBACK_STATUSES, SERVICE_DOWN_MARGIN_MS / 1000],
+      options.communeIds
+        ? [WAITING_PLAYBACK_STATUSES, SERVICE_DOWN_MARGIN_MS / 1000, options.communeIds]
+        : [WAITING_PLAYBACK_STATUSES, SERVICE_DOWN_MARGIN_MS / 1000],
     )) as [StaleRow[], number];
     const [lost] = (await this.dataSource.query(
       `UPDATE playbacks p SET status = 'failed', failure_code = 'worker_lost', failure_detail = 'the attempt never finished and its job is gone', finished_at = now(), updated_at = now()
@@ -404,7 +416,8 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
 
   /** Removes these dispatch jobs. A job already running keeps its lock and finds its playbacks withdrawn. */
   private async removeJobs(jobIds: Iterable<string>): Promise<void> {
-    for (const jobId of jobIds) await this.queue.remove(jobId).catch((error: unknown) => this.logger.warn({ err: error, jobId }, 'Could not withdraw a dispatch job'));
+    for (const jobId of jobIds)
+      await this.queue.remove(jobId).catch((error: unknown) => this.logger.warn({ err: error, jobId }, 'Could not withdraw a dispatch job'));
   }
 }
 

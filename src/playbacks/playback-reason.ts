@@ -28,4 +28,3 @@ export const PLAYBACK_REASONS = [
 ] as const;
 
 export type PlaybackReason = (typeof PLAYBACK_REASONS)[number];
-

@@ -30,10 +30,7 @@ export interface PlaybackEvidenceRecord {
 @Index('IDX_playbacks_commune_scheduled_at', ['communeId', 'scheduledAt'])
 @Index('IDX_playbacks_updated_at', ['updatedAt'])
 @Index('IDX_playbacks_problem_reported_at', ['problemReportedAt'], { where: '"problem_reported_at" IS NOT NULL' })
-@Check(
-  'CHK_playbacks_status',
-  `"status" IN ('planned', 'queued', 'dispatching', 'playing', 'played', 'failed', 'missed', 'preempted', 'cancelled')`,
-)
+@Check('CHK_playbacks_status', `"status" IN ('planned', 'queued', 'dispatching', 'playing', 'played', 'failed', 'missed', 'preempted', 'cancelled')`)
 @Check('CHK_playbacks_priority', `"priority" IN ('normal', 'priority', 'emergency')`)
 @Check('CHK_playbacks_evidence_level', `"evidence_level" IN ('commanded', 'acknowledged', 'device_reported', 'operator_confirmed')`)
 @Check('CHK_playbacks_failure_code', `"failure_code" IN (${PLAYBACK_FAILURE_CODES.map((code) => `'${code}'`).join(', ')})`)

@@ -33,7 +33,7 @@ export class PlaybacksController {
   @HttpCode(HttpStatus.OK)
   @Allow(Role.Operator)
   @ApiOperation({
-    summary: "Confirm that a playback of my village was heard (village operators; after its scheduled time; the first confirmation stands)",
+    summary: 'Confirm that a playback of my village was heard (village operators; after its scheduled time; the first confirmation stands)',
   })
   confirm(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ConfirmPlaybackDto, @CurrentUser() caller: AuthUser) {
     return this.operatorReports.confirm(id, dto, caller);

@@ -134,8 +134,15 @@ export class SpeakerLeases {
     const draft = JSON.stringify({ playbackId, priority, token: randomUUID() });
     const expiresAt = Date.now() + ttl(ttlMs);
     const value = await this.redis.eval(
-      ACQUIRE, 3, this.key(speakerId), this.waitKey(speakerId), this.fenceKey(speakerId),
-      draft, String(priorityRank(priority)), String(ttl(ttlMs)), String(this.waitMarkMs),
+      ACQUIRE,
+      3,
+      this.key(speakerId),
+      this.waitKey(speakerId),
+      this.fenceKey(speakerId),
+      draft,
+      String(priorityRank(priority)),
+      String(ttl(ttlMs)),
+      String(this.waitMarkMs),
     );
     return typeof value === 'string' ? parseLease(value, expiresAt) : null;
   }
@@ -151,7 +158,13 @@ export class SpeakerLeases {
     const drafts = claims.map(({ playbackId }) => JSON.stringify({ playbackId, priority, token: randomUUID() }));
     const expiresAt = Date.now() + ttl(ttlMs);
     const values = (await this.redis.eval(
-      ACQUIRE_MANY, keys.length, ...keys, String(priorityRank(priority)), String(ttl(ttlMs)), String(this.waitMarkMs), ...drafts,
+      ACQUIRE_MANY,
+      keys.length,
+      ...keys,
+      String(priorityRank(priority)),
+      String(ttl(ttlMs)),
+      String(this.waitMarkMs),
+      ...drafts,
     )) as unknown[];
     claims.forEach(({ speakerId }, index) => {
       const value = values[index];
@@ -171,10 +184,14 @@ export class SpeakerLeases {
     const values = await this.redis.mget(...held.map(({ speakerId }) => this.key(speakerId)));
     const mine = held.map(({ lease }, index) => values[index] === lease.value);
     const now = Date.now();
-    const missing = held.flatMap((entry, index) => (values[index] === null && entry.lease.expiresAt !== null && entry.lease.expiresAt > now ? [{ ...entry, index }] : []));
+    const missing = held.flatMap((entry, index) =>
+      values[index] === null && entry.lease.expiresAt !== null && entry.lease.expiresAt > now ? [{ ...entry, index }] : [],
+    );
     if (missing.length === 0) return mine;
     const restored = (await this.redis.eval(
-      RESTORE_LOST, missing.length * 2, ...missing.flatMap(({ speakerId }) => [this.key(speakerId), this.fenceKey(speakerId)]),
+      RESTORE_LOST,
+      missing.length * 2,
+      ...missing.flatMap(({ speakerId }) => [this.key(speakerId), this.fenceKey(speakerId)]),
       ...missing.flatMap(({ lease }) => [lease.value, String(lease.fence), String(ttl(lease.expiresAt! - now))]),
     )) as number[];
     for (const [position, { index }] of missing.entries()) mine[index] = restored[position] === 1;

@@ -42,7 +42,10 @@ export class QueueWorkers {
       prefix: this.config.redis.queuePrefix,
     });
     const label = `${queue[0].toUpperCase()}${queue.slice(1)} worker error`;
-    worker.on('error', repeatedErrorLog((error, repeats) => logger.error({ err: error, repeats }, label)));
+    worker.on(
+      'error',
+      repeatedErrorLog((error, repeats) => logger.error({ err: error, repeats }, label)),
+    );
     return new QueueConsumer(worker, this.config.shutdownGraceMs);
   }
 }

@@ -16,8 +16,7 @@ export const InjectRedis = () => Inject(REDIS_CLIENT);
     {
       provide: REDIS_CLIENT,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) =>
-        new Redis({ ...redisConnectionOptions(config.redis.url), maxRetriesPerRequest: 1, lazyConnect: false }),
+      useFactory: (config: AppConfig) => new Redis({ ...redisConnectionOptions(config.redis.url), maxRetriesPerRequest: 1, lazyConnect: false }),
     },
   ],
   exports: [REDIS_CLIENT],

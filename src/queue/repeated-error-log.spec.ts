@@ -8,7 +8,11 @@ describe('repeatedErrorLog', () => {
   beforeEach(() => {
     clock = 0;
     reports = [];
-    log = repeatedErrorLog((error, repeats) => reports.push({ message: error.message, repeats }), 30_000, () => clock);
+    log = repeatedErrorLog(
+      (error, repeats) => reports.push({ message: error.message, repeats }),
+      30_000,
+      () => clock,
+    );
   });
 
   it('reports the first occurrence at once', () => {

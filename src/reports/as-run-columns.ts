@@ -38,9 +38,7 @@ function reasonCell(record: AsRunRecord): string {
 /** One log line as cells of AS_RUN_COLUMNS. */
 export function asRunCells(record: AsRunRecord): Cell[] {
   const confirmed = record.confirmed_local || record.confirmation_note ? note(record.confirmed_local, record.confirmed_by, record.confirmation_note) : '';
-  const problem = record.problem_kind
-    ? `${problemLabel(record.problem_kind)} (${note(record.problem_local, record.problem_by, record.problem_note)})`
-    : '';
+  const problem = record.problem_kind ? `${problemLabel(record.problem_kind)} (${note(record.problem_local, record.problem_by, record.problem_note)})` : '';
   return [
     record.local_day,
     record.scheduled_local,

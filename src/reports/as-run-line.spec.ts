@@ -10,15 +10,32 @@ const RECORD: AsRunRecord = {
   scheduled_local: '2026-11-05 23:30:00',
   started_local: '2026-11-05 23:30:01',
   finished_local: '2026-11-05 23:35:01',
-  village_id: 'v', village_name: 'Thôn Phú Mỹ', speaker_id: 's', speaker_name: 'Cụm loa 1', schedule_id: 'sc', schedule_title: 'Cảnh báo đêm',
-  bulletins: 'Bản tin A + Bản tin B', topics: 'Chuyển đổi số, Đề án 06', program_ms: '300000', on_air_ms: '300000',
-  priority: 'emergency', status: 'played', failure_code: null, failure_detail: null, evidence_level: 'operator_confirmed',
-  confirmed_local: '2026-11-06 07:00:00', confirmed_by: 'Trưởng thôn', confirmation_note: 'Nghe rõ',
-  problem_kind: 'power_cut', problem_note: 'Mất điện 10 phút', problem_local: '2026-11-06 07:05:00', problem_by: 'Trưởng thôn',
+  village_id: 'v',
+  village_name: 'Thôn Phú Mỹ',
+  speaker_id: 's',
+  speaker_name: 'Cụm loa 1',
+  schedule_id: 'sc',
+  schedule_title: 'Cảnh báo đêm',
+  bulletins: 'Bản tin A + Bản tin B',
+  topics: 'Chuyển đổi số, Đề án 06',
+  program_ms: '300000',
+  on_air_ms: '300000',
+  priority: 'emergency',
+  status: 'played',
+  failure_code: null,
+  failure_detail: null,
+  evidence_level: 'operator_confirmed',
+  confirmed_local: '2026-11-06 07:00:00',
+  confirmed_by: 'Trưởng thôn',
+  confirmation_note: 'Nghe rõ',
+  problem_kind: 'power_cut',
+  problem_note: 'Mất điện 10 phút',
+  problem_local: '2026-11-06 07:05:00',
+  problem_by: 'Trưởng thôn',
 };
 
 describe('as-run lines', () => {
-  it('gives instants in the commune\'s zone with their offset', () => {
+  it("gives instants in the commune's zone with their offset", () => {
     const line = toAsRunLine(RECORD, 'Asia/Ho_Chi_Minh');
     expect(line.scheduledAt).toBe('2026-11-05T23:30:00.000+07:00');
     expect(line.confirmation).toEqual({ at: '2026-11-06T07:00:00.000+07:00', by: 'Trưởng thôn', note: 'Nghe rõ' });
@@ -26,7 +43,7 @@ describe('as-run lines', () => {
     expect(line.programMs).toBe(300_000);
   });
 
-  it('prints Vietnamese labels and the operator\'s words in the file columns', () => {
+  it("prints Vietnamese labels and the operator's words in the file columns", () => {
     const cells = asRunCells(RECORD);
     expect(cells).toContain('Khẩn cấp');
     expect(cells).toContain('Đã phát');

@@ -55,9 +55,7 @@ export function toAsRunLine(record: AsRunRecord, zone: string): AsRunLine {
     reasonDetail: record.failure_detail,
     evidenceLevel: record.evidence_level,
     confirmation: record.confirmed_local ? { at: instant(record.confirmed_local), by: record.confirmed_by, note: record.confirmation_note } : null,
-    problem: record.problem_kind
-      ? { kind: record.problem_kind, note: record.problem_note, at: instant(record.problem_local), by: record.problem_by }
-      : null,
+    problem: record.problem_kind ? { kind: record.problem_kind, note: record.problem_note, at: instant(record.problem_local), by: record.problem_by } : null,
   };
 }
 

@@ -56,7 +56,9 @@ export async function renderSummaryPdf(report: SummaryReport, preparedBy: string
   heading(doc, report, width, issued);
   doc.moveDown(1.5);
   doc.font('bold').fontSize(14).text(REPORT_TITLE, MARGIN.left, doc.y, { width, align: 'center' });
-  doc.font('regular').fontSize(11)
+  doc
+    .font('regular')
+    .fontSize(11)
     .text(`Kỳ báo cáo: từ ngày ${vietnameseDate(report.period.from)} đến ngày ${vietnameseDate(report.period.to)}`, { width, align: 'center' });
   doc.moveDown(1);
   doc.fontSize(10).text(`Số liệu lấy từ nhật ký phát sóng của hệ thống Loa, tính theo ngày lịch giờ ${report.commune.timezone}.`, MARGIN.left, doc.y, { width });
@@ -69,7 +71,10 @@ export async function renderSummaryPdf(report: SummaryReport, preparedBy: string
   for (let index = 0; index < pages.count; index++) {
     doc.switchToPage(pages.start + index);
     doc.page.margins.bottom = 0;
-    doc.font('regular').fontSize(8).text(`Trang ${index + 1}/${pages.count}`, MARGIN.left, doc.page.height - 36, { width, align: 'center' });
+    doc
+      .font('regular')
+      .fontSize(8)
+      .text(`Trang ${index + 1}/${pages.count}`, MARGIN.left, doc.page.height - 36, { width, align: 'center' });
     doc.page.margins.bottom = MARGIN.bottom;
   }
   doc.end();
@@ -85,15 +90,26 @@ function heading(doc: PDFKit.PDFDocument, report: SummaryReport, width: number, 
   doc.font('regular').fontSize(11).text('ỦY BAN NHÂN DÂN', MARGIN.left, top, { width: left, align: 'center' });
   doc.font('bold').text(report.commune.name.toLocaleUpperCase('vi'), { width: left, align: 'center' });
   const underUnit = doc.y + 2;
-  doc.moveTo(MARGIN.left + left / 2 - 30, underUnit).lineTo(MARGIN.left + left / 2 + 30, underUnit).stroke();
-  doc.font('regular').fontSize(10).text('Số:        /BC-UBND', MARGIN.left, underUnit + 8, { width: left, align: 'center' });
+  doc
+    .moveTo(MARGIN.left + left / 2 - 30, underUnit)
+    .lineTo(MARGIN.left + left / 2 + 30, underUnit)
+    .stroke();
+  doc
+    .font('regular')
+    .fontSize(10)
+    .text('Số:        /BC-UBND', MARGIN.left, underUnit + 8, { width: left, align: 'center' });
   const afterLeft = doc.y;
 
   doc.font('bold').fontSize(11).text('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', rightX, top, { width: right, align: 'center' });
   doc.text('Độc lập - Tự do - Hạnh phúc', { width: right, align: 'center' });
   const underMotto = doc.y + 2;
-  doc.moveTo(rightX + right / 2 - 75, underMotto).lineTo(rightX + right / 2 + 75, underMotto).stroke();
-  doc.font('regular').fontSize(10)
+  doc
+    .moveTo(rightX + right / 2 - 75, underMotto)
+    .lineTo(rightX + right / 2 + 75, underMotto)
+    .stroke();
+  doc
+    .font('regular')
+    .fontSize(10)
     .text(`${placeName(report.commune.name)}, ngày ${issued.toFormat('dd')} tháng ${issued.toFormat('MM')} năm ${issued.toFormat('yyyy')}`, rightX, underMotto + 8, {
       width: right,
       align: 'center',
@@ -121,7 +137,9 @@ function drawTable(doc: PDFKit.PDFDocument, table: ReportTable, width: number): 
       if (shade) doc.rect(x, y, widths[index], height).fillAndStroke('#e8eef7', '#000000').fillColor('#000000');
       else doc.rect(x, y, widths[index], height).stroke();
       const numeric = table.columns[index].kind !== 'text' && !shade;
-      doc.font(font).fontSize(TABLE_FONT_SIZE)
+      doc
+        .font(font)
+        .fontSize(TABLE_FONT_SIZE)
         .text(text, x + CELL_PADDING, y + CELL_PADDING, { width: widths[index] - 2 * CELL_PADDING, align: numeric ? 'right' : shade ? 'center' : 'left' });
       x += widths[index];
     });
@@ -136,7 +154,9 @@ function drawTable(doc: PDFKit.PDFDocument, table: ReportTable, width: number): 
   let y = doc.y + 4;
   drawRow(headers, 'bold', y, headerHeight, true);
   y += headerHeight;
-  const rows = table.rows.length ? table.rows.map((row) => row.map((cell, index) => vietnameseText(cell, table.columns[index].kind))) : [['Không có', ...headers.slice(1).map(() => '')]];
+  const rows = table.rows.length
+    ? table.rows.map((row) => row.map((cell, index) => vietnameseText(cell, table.columns[index].kind)))
+    : [['Không có', ...headers.slice(1).map(() => '')]];
   for (const texts of rows) {
     const height = rowHeight(texts, 'regular');
     if (y + height > bottom()) {
@@ -160,7 +180,10 @@ function signature(doc: PDFKit.PDFDocument, width: number, issued: DateTime, pre
   doc.font('bold').fontSize(10).text('Nơi nhận:', MARGIN.left, top, { width: half });
   doc.font('regular').fontSize(9).text('- UBND thành phố (để báo cáo);\n- Lãnh đạo UBND xã;\n- Lưu: VT, VHXH.', { width: half });
   doc.text(`Người lập: ${preparedBy}, lúc ${issued.toFormat('HH:mm dd/MM/yyyy')}`, { width: half });
-  doc.font('bold').fontSize(11).text('TM. ỦY BAN NHÂN DÂN', MARGIN.left + half, top, { width: half, align: 'center' });
+  doc
+    .font('bold')
+    .fontSize(11)
+    .text('TM. ỦY BAN NHÂN DÂN', MARGIN.left + half, top, { width: half, align: 'center' });
   doc.text('CHỦ TỊCH', { width: half, align: 'center' });
   doc.font('regular').fontSize(9).text('(Ký, ghi rõ họ tên và đóng dấu)', { width: half, align: 'center' });
   // Room for the signature and the seal.

@@ -1,15 +1,10 @@
-import {
-  EVIDENCE_LABELS,
-  FAILURE_CODE_LABELS,
-  Label,
-  labelOf,
-  PLAYBACK_STATUS_LABELS,
-  PRIORITY_LABELS,
-  PROBLEM_KIND_LABELS,
-} from '../playbacks/playback-labels';
+import { EVIDENCE_LABELS, FAILURE_CODE_LABELS, Label, labelOf, PLAYBACK_STATUS_LABELS, PRIORITY_LABELS, PROBLEM_KIND_LABELS } from '../playbacks/playback-labels';
 
 /** The Vietnamese words of the shared label table (the console's too), for every export. Unknown codes print as they are. */
-const label = (table: Record<string, Label>) => (code: string | null | undefined): string => labelOf(table, code, 'vi');
+const label =
+  (table: Record<string, Label>) =>
+  (code: string | null | undefined): string =>
+    labelOf(table, code, 'vi');
 
 export const statusLabel = label(PLAYBACK_STATUS_LABELS);
 export const priorityLabel = label(PRIORITY_LABELS);

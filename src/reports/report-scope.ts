@@ -31,7 +31,10 @@ export class ReportScope {
     const villageIds = filter.villageIds?.length ? [...new Set(filter.villageIds)] : operator ? allowed : null;
     const speakerIds = [...new Set(filter.speakerIds ?? [])];
     if (speakerIds.length) {
-      const rows = (await this.dataSource.query(`SELECT id, village_id FROM speakers WHERE id = ANY($1)`, [speakerIds])) as Array<{ id: string; village_id: string }>;
+      const rows = (await this.dataSource.query(`SELECT id, village_id FROM speakers WHERE id = ANY($1)`, [speakerIds])) as Array<{
+        id: string;
+        village_id: string;
+      }>;
       for (const id of speakerIds) {
         const speaker = rows.find((row) => row.id === id);
         if (!speaker || !allowed.includes(speaker.village_id)) throw new OutOfScopeException(`speakerIds: no speaker of this commune has id ${id}`);

@@ -6,15 +6,25 @@ const VILLAGES = [
 ];
 // A 5-minute program: 3 minutes of digital transformation, 2 of Đề án 06.
 const PROGRAMS = new Map<string, ProgramTopic[]>([
-  [programKey('morning', 1), [
-    { topicId: 'cds', topicName: 'Chuyển đổi số', durationMs: 180_000 },
-    { topicId: 'da06', topicName: 'Đề án 06', durationMs: 120_000 },
-  ]],
+  [
+    programKey('morning', 1),
+    [
+      { topicId: 'cds', topicName: 'Chuyển đổi số', durationMs: 180_000 },
+      { topicId: 'da06', topicName: 'Đề án 06', durationMs: 120_000 },
+    ],
+  ],
   [programKey('alert', 1), [{ topicId: 'pctt', topicName: 'Phòng chống thiên tai', durationMs: 60_000 }]],
 ]);
 
 const count = (localDay: string, villageId: string, scheduleId: string, status: string, playbacks: number, priority = 'normal'): PlaybackCount => ({
-  localDay, villageId, scheduleId, programVersion: 1, priority, status, playbacks, reason: null,
+  localDay,
+  villageId,
+  scheduleId,
+  programVersion: 1,
+  priority,
+  status,
+  playbacks,
+  reason: null,
 });
 
 function summary(counts: PlaybackCount[], topicIds: string[] = []) {
@@ -56,7 +66,10 @@ describe('summarise', () => {
     expect(result.periods.map((row) => row.period)).toEqual(['2026-10-26', '2026-11-02', '2026-11-09', '2026-11-16', '2026-11-23', '2026-11-30']);
     expect(result.periods[0]).toMatchObject({ played: 4, missed: 1, compliance: 0.8 });
     expect(result.periods[2]).toMatchObject({ playbacks: 0, compliance: null, onAirMs: 0 });
-    expect(result.villages.map((row) => [row.villageName, row.played])).toEqual([['Thôn Phú Mỹ', 4], ['Thôn Tân Phong', 3]]);
+    expect(result.villages.map((row) => [row.villageName, row.played])).toEqual([
+      ['Thôn Phú Mỹ', 4],
+      ['Thôn Tân Phong', 3],
+    ]);
   });
 
   it('takes grouping sets: totals from the day rows, villages from the village rows, reasons from the reason rows', () => {
@@ -76,11 +89,18 @@ describe('summarise', () => {
     expect(result.villages[0]).toMatchObject({ villageId: 'v1', played: 4, missed: 2 });
     expect(result.priorities[2]).toMatchObject({ priority: 'normal', played: 4, missed: 2 });
     expect(result.villageTopics).toHaveLength(2);
-    expect(result.problems).toEqual([{ status: 'missed', reason: 'late', count: 1 }, { status: 'missed', reason: 'speaker_busy', count: 1 }]);
+    expect(result.problems).toEqual([
+      { status: 'missed', reason: 'late', count: 1 },
+      { status: 'missed', reason: 'speaker_busy', count: 1 },
+    ]);
   });
 
   it('reports every priority, most urgent first', () => {
-    expect(summary(counts).priorities.map((row) => [row.priority, row.played])).toEqual([['emergency', 3], ['priority', 0], ['normal', 4]]);
+    expect(summary(counts).priorities.map((row) => [row.priority, row.played])).toEqual([
+      ['emergency', 3],
+      ['priority', 0],
+      ['normal', 4],
+    ]);
   });
 
   it('counts each playback with the program version it aired, not the program the schedule has today', () => {

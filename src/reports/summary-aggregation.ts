@@ -161,7 +161,14 @@ export function summarise(input: {
     totals: total.totals(),
     periods: [...periods].map(([period, tally]) => ({ period, ...tally.totals() })),
     villageTopics: [...villageTopics.values()]
-      .map((cell) => ({ villageId: cell.villageId, villageName: villageName.get(cell.villageId) ?? '', topicId: cell.topicId, topicName: cell.topicName, broadcasts: cell.broadcasts, onAirMs: cell.onAirMs }))
+      .map((cell) => ({
+        villageId: cell.villageId,
+        villageName: villageName.get(cell.villageId) ?? '',
+        topicId: cell.topicId,
+        topicName: cell.topicName,
+        broadcasts: cell.broadcasts,
+        onAirMs: cell.onAirMs,
+      }))
       .sort((a, b) => VIETNAMESE.compare(a.villageName, b.villageName) || VIETNAMESE.compare(a.topicName, b.topicName)),
     priorities: [...priorities].map(([priority, tally]) => ({ priority, ...tally.totals() })),
     villages: input.villages

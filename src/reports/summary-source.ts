@@ -68,10 +68,10 @@ export class SummarySource {
   }
 
   async villages(request: ReportRequest): Promise<Array<{ id: string; name: string }>> {
-    return (await this.dataSource.query(
-      `SELECT id, name FROM villages WHERE commune_id = $1 AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[])) ORDER BY name`,
-      [request.commune.id, request.villageIds],
-    )) as Array<{ id: string; name: string }>;
+    return (await this.dataSource.query(`SELECT id, name FROM villages WHERE commune_id = $1 AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[])) ORDER BY name`, [
+      request.commune.id,
+      request.villageIds,
+    ])) as Array<{ id: string; name: string }>;
   }
 
   private async rows(sql: string, params: unknown[]): Promise<PlaybackCount[]> {

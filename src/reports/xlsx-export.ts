@@ -78,7 +78,10 @@ export async function writeWorkbook(
       const title = sheet.addRow([table.title]);
       title.font = { bold: true };
       title.commit();
-      addHeader(sheet, table.columns.map((column) => column.header));
+      addHeader(
+        sheet,
+        table.columns.map((column) => column.header),
+      );
       for (const row of table.rows) addRow(sheet, row, table.columns);
     }
     sheet.commit();
@@ -90,7 +93,10 @@ export async function writeWorkbook(
     });
     sheet.columns = AS_RUN_COLUMNS.map((column) => ({ width: column.width }));
     addHeading(sheet, [`${content.title} - NHẬT KÝ PHÁT`, ...content.heading]);
-    addHeader(sheet, AS_RUN_COLUMNS.map((column) => column.header));
+    addHeader(
+      sheet,
+      AS_RUN_COLUMNS.map((column) => column.header),
+    );
     return sheet;
   };
   let part = 1;

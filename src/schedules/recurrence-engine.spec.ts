@@ -37,7 +37,9 @@ describe('RecurrenceEngine', () => {
 
   it('turns a refusal inside the thread into a RecurrenceError naming the part', async () => {
     const stored = timing('DTSTART:20260101T000000\nRRULE:FREQ=DAILY;INTERVAL=-1;BYHOUR=6');
-    await expect(engine.between(stored, from, to)).rejects.toThrow(new RecurrenceError('rrule INTERVAL=-1 must be a whole number from 1 to 1826 for FREQ=DAILY (one period may last at most five years)'));
+    await expect(engine.between(stored, from, to)).rejects.toThrow(
+      new RecurrenceError('rrule INTERVAL=-1 must be a whole number from 1 to 1826 for FREQ=DAILY (one period may last at most five years)'),
+    );
   });
 
   it.each([

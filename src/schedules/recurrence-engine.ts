@@ -61,7 +61,9 @@ export class RecurrenceEngine implements OnModuleDestroy {
   private async run(input: TaskInput): Promise<Occurrence[]> {
     const { startsAt, rrule, timezone, validFrom, validUntil } = input.timing;
     if (!rrule || EMERGENCY_REPEAT.test(rrule)) {
-      return input.kind === 'first' ? occurrencesBetween(input.timing, input.from, input.to).slice(0, 1) : occurrencesBetween(input.timing, input.from, input.to, input.limit);
+      return input.kind === 'first'
+        ? occurrencesBetween(input.timing, input.from, input.to).slice(0, 1)
+        : occurrencesBetween(input.timing, input.from, input.to, input.limit);
     }
     const id = ++this.nextId;
     // Only the timing crosses to the thread, whatever else the caller's object carries.

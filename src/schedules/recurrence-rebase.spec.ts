@@ -34,7 +34,10 @@ describe('occurrencesBetween from an old DTSTART', () => {
     const rrule = `DTSTART:${dtstart}\nRRULE:${rule}`;
     const reference = RRule.fromString(rrule);
     for (const [from, to] of WINDOWS) {
-      const expected = reference.between(new Date(from), new Date(to), true).filter((at) => at < new Date(to)).map((at) => at.toISOString());
+      const expected = reference
+        .between(new Date(from), new Date(to), true)
+        .filter((at) => at < new Date(to))
+        .map((at) => at.toISOString());
       const timing = { startsAt: null, rrule, timezone: 'UTC', validFrom: null, validUntil: null };
       expect(occurrencesBetween(timing, new Date(from), new Date(to)).map((occurrence) => occurrence.at.toISOString())).toEqual(expected);
     }

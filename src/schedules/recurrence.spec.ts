@@ -10,8 +10,7 @@ function recurring(rrule: string, timezone = HCM, anchor = '2026-01-01T00:00:00Z
 
 const instants = (timing: ScheduleTiming, from: string, to: string) =>
   occurrencesBetween(timing, new Date(from), new Date(to)).map((occurrence) => occurrence.at.toISOString());
-const locals = (timing: ScheduleTiming, from: string, to: string) =>
-  occurrencesBetween(timing, new Date(from), new Date(to)).map((occurrence) => occurrence.local);
+const locals = (timing: ScheduleTiming, from: string, to: string) => occurrencesBetween(timing, new Date(from), new Date(to)).map((occurrence) => occurrence.local);
 
 describe('recurrence', () => {
   describe('daily slots in Asia/Ho_Chi_Minh', () => {
@@ -49,8 +48,16 @@ describe('recurrence', () => {
     const found = occurrencesBetween(weekdays, new Date('2026-01-04T17:00:00Z'), new Date('2026-01-18T17:00:00Z'));
     expect(found).toHaveLength(10);
     expect(found.map((occurrence) => occurrence.local.slice(0, 10))).toEqual([
-      '2026-01-05', '2026-01-06', '2026-01-07', '2026-01-08', '2026-01-09',
-      '2026-01-12', '2026-01-13', '2026-01-14', '2026-01-15', '2026-01-16',
+      '2026-01-05',
+      '2026-01-06',
+      '2026-01-07',
+      '2026-01-08',
+      '2026-01-09',
+      '2026-01-12',
+      '2026-01-13',
+      '2026-01-14',
+      '2026-01-15',
+      '2026-01-16',
     ]);
   });
 
@@ -75,7 +82,9 @@ describe('recurrence', () => {
     it('COUNT counts from DTSTART, whatever window is asked', () => {
       const rule = recurring('DTSTART:20260101T000000\nRRULE:FREQ=DAILY;BYHOUR=6,17;BYMINUTE=0;BYSECOND=0;COUNT=3');
       expect(instants(rule, '2025-01-01T00:00:00Z', '2027-01-01T00:00:00Z')).toEqual([
-        '2025-12-31T23:00:00.000Z', '2026-01-01T10:00:00.000Z', '2026-01-01T23:00:00.000Z',
+        '2025-12-31T23:00:00.000Z',
+        '2026-01-01T10:00:00.000Z',
+        '2026-01-01T23:00:00.000Z',
       ]);
       expect(instants(rule, '2026-01-01T12:00:00Z', '2027-01-01T00:00:00Z')).toEqual(['2026-01-01T23:00:00.000Z']);
     });
@@ -90,7 +99,9 @@ describe('recurrence', () => {
 
     it('clips occurrences to validFrom and validUntil, both inclusive', () => {
       expect(instants(rule('2026-01-02T23:00:00Z', '2026-01-04T23:00:00Z'), '2025-12-01T00:00:00Z', '2026-02-01T00:00:00Z')).toEqual([
-        '2026-01-02T23:00:00.000Z', '2026-01-03T23:00:00.000Z', '2026-01-04T23:00:00.000Z',
+        '2026-01-02T23:00:00.000Z',
+        '2026-01-03T23:00:00.000Z',
+        '2026-01-04T23:00:00.000Z',
       ]);
     });
 
@@ -103,7 +114,9 @@ describe('recurrence', () => {
       expect(occurrencesBetween(oneOff, new Date('2026-03-01T00:00:00Z'), new Date('2026-03-02T00:00:00Z'))).toEqual([
         { at: new Date('2026-03-01T01:00:00Z'), local: '2026-03-01T08:00:00+07:00', shiftedByDst: false },
       ]);
-      expect(occurrencesBetween({ ...oneOff, validUntil: new Date('2026-02-28T00:00:00Z') }, new Date('2026-03-01T00:00:00Z'), new Date('2026-03-02T00:00:00Z'))).toEqual([]);
+      expect(
+        occurrencesBetween({ ...oneOff, validUntil: new Date('2026-02-28T00:00:00Z') }, new Date('2026-03-01T00:00:00Z'), new Date('2026-03-02T00:00:00Z')),
+      ).toEqual([]);
     });
   });
 
@@ -111,10 +124,14 @@ describe('recurrence', () => {
     it('06:00 stays 06:00 local across both changes', () => {
       const rule = recurring('FREQ=DAILY;BYHOUR=6;BYMINUTE=0;BYSECOND=0', LONDON);
       expect(instants(rule, '2026-03-28T00:00:00Z', '2026-03-31T00:00:00Z')).toEqual([
-        '2026-03-28T06:00:00.000Z', '2026-03-29T05:00:00.000Z', '2026-03-30T05:00:00.000Z',
+        '2026-03-28T06:00:00.000Z',
+        '2026-03-29T05:00:00.000Z',
+        '2026-03-30T05:00:00.000Z',
       ]);
       expect(instants(rule, '2026-10-24T00:00:00Z', '2026-10-27T00:00:00Z')).toEqual([
-        '2026-10-24T05:00:00.000Z', '2026-10-25T06:00:00.000Z', '2026-10-26T06:00:00.000Z',
+        '2026-10-24T05:00:00.000Z',
+        '2026-10-25T06:00:00.000Z',
+        '2026-10-26T06:00:00.000Z',
       ]);
       const all = locals(rule, '2026-03-27T00:00:00Z', '2026-10-28T00:00:00Z');
       expect(all.every((local) => local.slice(11, 19) === '06:00:00')).toBe(true);
@@ -134,14 +151,25 @@ describe('recurrence', () => {
     it('01:30 on the fall-back day (exists twice) airs once, at its first instant (BST)', () => {
       const rule = recurring('FREQ=DAILY;BYHOUR=1;BYMINUTE=30;BYSECOND=0', LONDON);
       expect(instants(rule, '2026-10-24T00:00:00Z', '2026-10-27T00:00:00Z')).toEqual([
-        '2026-10-24T00:30:00.000Z', '2026-10-25T00:30:00.000Z', '2026-10-26T01:30:00.000Z',
+        '2026-10-24T00:30:00.000Z',
+        '2026-10-25T00:30:00.000Z',
+        '2026-10-26T01:30:00.000Z',
       ]);
     });
 
     it('converts wall times explicitly', () => {
-      expect(wallToInstant({ year: 2026, month: 3, day: 29, hour: 1, minute: 0, second: 0 }, LONDON)).toEqual({ at: new Date('2026-03-29T01:00:00Z'), shiftedByDst: true });
-      expect(wallToInstant({ year: 2026, month: 3, day: 29, hour: 2, minute: 0, second: 0 }, LONDON)).toEqual({ at: new Date('2026-03-29T01:00:00Z'), shiftedByDst: false });
-      expect(wallToInstant({ year: 2026, month: 10, day: 25, hour: 1, minute: 0, second: 0 }, LONDON)).toEqual({ at: new Date('2026-10-25T00:00:00Z'), shiftedByDst: false });
+      expect(wallToInstant({ year: 2026, month: 3, day: 29, hour: 1, minute: 0, second: 0 }, LONDON)).toEqual({
+        at: new Date('2026-03-29T01:00:00Z'),
+        shiftedByDst: true,
+      });
+      expect(wallToInstant({ year: 2026, month: 3, day: 29, hour: 2, minute: 0, second: 0 }, LONDON)).toEqual({
+        at: new Date('2026-03-29T01:00:00Z'),
+        shiftedByDst: false,
+      });
+      expect(wallToInstant({ year: 2026, month: 10, day: 25, hour: 1, minute: 0, second: 0 }, LONDON)).toEqual({
+        at: new Date('2026-10-25T00:00:00Z'),
+        shiftedByDst: false,
+      });
     });
   });
 
@@ -178,8 +206,9 @@ describe('MINUTELY repeats of an emergency broadcast', () => {
 
   it('are refused from people and accepted for emergency use', () => {
     expect(() => normalise('FREQ=MINUTELY;INTERVAL=30', 'Asia/Ho_Chi_Minh', new Date())).toThrow(/YEARLY, MONTHLY, WEEKLY, DAILY or HOURLY/);
-    expect(normalise('DTSTART:20261126T194000\nRRULE:FREQ=MINUTELY;INTERVAL=30', 'Asia/Ho_Chi_Minh', new Date(), { allowMinutely: true }))
-      .toBe('DTSTART:20261126T194000\nRRULE:FREQ=MINUTELY;INTERVAL=30');
+    expect(normalise('DTSTART:20261126T194000\nRRULE:FREQ=MINUTELY;INTERVAL=30', 'Asia/Ho_Chi_Minh', new Date(), { allowMinutely: true })).toBe(
+      'DTSTART:20261126T194000\nRRULE:FREQ=MINUTELY;INTERVAL=30',
+    );
     expect(() => normalise('DTSTART:20261126T194000\nRRULE:FREQ=SECONDLY', 'Asia/Ho_Chi_Minh', new Date(), { allowMinutely: true })).toThrow(/FREQ/);
   });
 
@@ -187,7 +216,8 @@ describe('MINUTELY repeats of an emergency broadcast', () => {
     const rrule = 'DTSTART:20261126T194000\nRRULE:FREQ=MINUTELY;INTERVAL=30';
     const occurrences = between(
       { rrule, startsAt: null, timezone: 'Asia/Ho_Chi_Minh', validFrom: null, validUntil: new Date('2026-11-26T13:45:00Z') },
-      new Date('2026-11-26T00:00:00Z'), new Date('2026-11-27T00:00:00Z'),
+      new Date('2026-11-26T00:00:00Z'),
+      new Date('2026-11-27T00:00:00Z'),
     );
     expect(occurrences.map((o) => o.at.toISOString())).toEqual(['2026-11-26T12:40:00.000Z', '2026-11-26T13:10:00.000Z', '2026-11-26T13:40:00.000Z']);
   });

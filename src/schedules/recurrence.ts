@@ -182,7 +182,10 @@ export function localIso(at: Date, zone: string): string {
 }
 
 function parse(text: string): ParsedRule {
-  const lines = text.split(/\r?\n|\\n/).map((line) => line.trim()).filter(Boolean);
+  const lines = text
+    .split(/\r?\n|\\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
   let tzid: string | null = null;
   let dtstart: Date | null = null;
   let body: string | null = null;
@@ -191,7 +194,7 @@ function parse(text: string): ParsedRule {
     if (upper.startsWith('DTSTART')) {
       const match = /^DTSTART(?:;TZID=([^:;]+))?:(\d{8}T\d{6})(Z?)$/i.exec(line);
       if (!match) throw new RecurrenceError(`rrule's DTSTART "${line}" must read DTSTART:20260101T060000 or DTSTART;TZID=Asia/Ho_Chi_Minh:20260101T060000`);
-      if (match[3]) throw new RecurrenceError('rrule\'s DTSTART must be a local time (no trailing Z); the zone is given by timezone or TZID');
+      if (match[3]) throw new RecurrenceError("rrule's DTSTART must be a local time (no trailing Z); the zone is given by timezone or TZID");
       tzid = match[1] ?? null;
       if (tzid !== null && !isValidZone(tzid)) throw new RecurrenceError(`rrule's TZID "${tzid}" is not an IANA zone`);
       dtstart = parseWall(match[2]);
@@ -212,7 +215,8 @@ function parse(text: string): ParsedRule {
   }
   if (options.freq === undefined || options.freq === null) throw new RecurrenceError('rrule must give FREQ, e.g. FREQ=DAILY');
   // MINUTELY is stored only for emergency repeats (normaliseRrule refuses it from people); SECONDLY never.
-  if (!ALLOWED_FREQUENCIES.has(options.freq) && options.freq !== Frequency.MINUTELY) throw new RecurrenceError('rrule FREQ must be YEARLY, MONTHLY, WEEKLY, DAILY or HOURLY');
+  if (!ALLOWED_FREQUENCIES.has(options.freq) && options.freq !== Frequency.MINUTELY)
+    throw new RecurrenceError('rrule FREQ must be YEARLY, MONTHLY, WEEKLY, DAILY or HOURLY');
   if (options.tzid || options.dtstart) throw new RecurrenceError('put DTSTART on its own line before the RRULE, not inside it');
   if (options.until && options.count) throw new RecurrenceError('rrule may give UNTIL or COUNT, not both');
   const until = /UNTIL=(\d{8})(T\d{6})?(Z?)/i.exec(body);
@@ -249,7 +253,9 @@ function buildRule(parsed: ParsedRule, zone: string, wallFrom?: Date): RRule {
 function impliedByDtstart(options: Partial<Options>, dtstart: Date): Partial<Options> {
   const explicit = { ...options };
   const freq = options.freq!;
-  const dayChosen = [options.byweekno, options.byyearday, options.bymonthday, options.byweekday].some((part) => part != null && !(Array.isArray(part) && part.length === 0));
+  const dayChosen = [options.byweekno, options.byyearday, options.bymonthday, options.byweekday].some(
+    (part) => part != null && !(Array.isArray(part) && part.length === 0),
+  );
   if (!dayChosen) {
     if (freq === Frequency.YEARLY) {
       explicit.bymonth ??= dtstart.getUTCMonth() + 1;
@@ -312,11 +318,18 @@ function floating(local: DateTime): Date {
 
 function toWall(date: Date): Wall {
   return {
-    year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(),
-    hour: date.getUTCHours(), minute: date.getUTCMinutes(), second: date.getUTCSeconds(),
+    year: date.getUTCFullYear(),
+    month: date.getUTCMonth() + 1,
+    day: date.getUTCDate(),
+    hour: date.getUTCHours(),
+    minute: date.getUTCMinutes(),
+    second: date.getUTCSeconds(),
   };
 }
 
 function formatWall(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, '');
 }

@@ -24,7 +24,12 @@ describe('rule density', () => {
       const offsets = hours.flatMap((h) => minutes.flatMap((m) => seconds.map((s) => h * 3600 + m * 60 + s))).sort((a, b) => a - b);
       const gaps = offsets.slice(1).map((offset, index) => offset - offsets[index]);
       const listed = { perDay: offsets.length, minSpacingSeconds: Math.min(86_400 - (offsets[offsets.length - 1] - offsets[0]), ...gaps) };
-      expect({ hours, minutes, seconds, ...density(`FREQ=DAILY;BYHOUR=${hours};BYMINUTE=${minutes};BYSECOND=${seconds}`) }).toEqual({ hours, minutes, seconds, ...listed });
+      expect({ hours, minutes, seconds, ...density(`FREQ=DAILY;BYHOUR=${hours};BYMINUTE=${minutes};BYSECOND=${seconds}`) }).toEqual({
+        hours,
+        minutes,
+        seconds,
+        ...listed,
+      });
     }
   });
 
@@ -35,7 +40,9 @@ describe('rule density', () => {
 
   it('refuses a rule denser than the commune, or than its own program allows, naming the setting', () => {
     const limits = { minSpacingMinutes: 5, maxPerDay: 48, programMs: 60_000 };
-    expect(() => checkDensity({ perDay: 72, minSpacingSeconds: 1200 }, limits)).toThrow(/up to 72 times a day; this commune allows at most 48 \(maxOccurrencesPerDay\)/);
+    expect(() => checkDensity({ perDay: 72, minSpacingSeconds: 1200 }, limits)).toThrow(
+      /up to 72 times a day; this commune allows at most 48 \(maxOccurrencesPerDay\)/,
+    );
     expect(() => checkDensity({ perDay: 2, minSpacingSeconds: 120 }, limits)).toThrow(/2 min apart; this commune needs at least 5 min/);
     expect(() => checkDensity({ perDay: 2, minSpacingSeconds: 600 }, { ...limits, programMs: 900_000 })).toThrow(/10 min apart but its program lasts 15 min/);
     expect(() => checkDensity({ perDay: 288, minSpacingSeconds: 300 }, { ...limits, maxPerDay: null })).not.toThrow();

@@ -115,7 +115,8 @@ function checkByday(text: string, freq: Frequency, withWeekno: boolean): void {
     if (freq === 'YEARLY' && withWeekno) throw new RecurrenceError(`rrule BYDAY=${item} cannot number a weekday together with BYWEEKNO`);
     const ordinal = Math.abs(Number(match[1]));
     const max = freq === 'MONTHLY' ? 5 : 53;
-    if (ordinal < 1 || ordinal > max) throw new RecurrenceError(`rrule BYDAY=${item}: the number before the weekday must be 1 to ${max} or -${max} to -1 with FREQ=${freq}`);
+    if (ordinal < 1 || ordinal > max)
+      throw new RecurrenceError(`rrule BYDAY=${item}: the number before the weekday must be 1 to ${max} or -${max} to -1 with FREQ=${freq}`);
   }
 }
 

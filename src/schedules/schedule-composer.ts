@@ -62,7 +62,15 @@ export class ScheduleComposer {
     if (communeIds.size !== 1) {
       throw new BadRequestException(
         `targets and bulletinIds must all belong to one commune; they belong to ${communeIds.size}: ` +
-          [...communeIds].map((communeId) => `${communeId} (${[...communeOf].filter(([, id]) => id === communeId).map(([what]) => what).join(', ')})`).join('; '),
+          [...communeIds]
+            .map(
+              (communeId) =>
+                `${communeId} (${[...communeOf]
+                  .filter(([, id]) => id === communeId)
+                  .map(([what]) => what)
+                  .join(', ')})`,
+            )
+            .join('; '),
       );
     }
     const commune = await this.communes.findOneByOrFail({ id: [...communeIds][0] });
@@ -79,7 +87,9 @@ export class ScheduleComposer {
       const bulletin = bulletins.find((candidate) => candidate.id === id);
       if (!bulletin || !inScope(scope, bulletin.communeId)) throw new OutOfScopeException(`bulletinIds[${index}]: no bulletin has id ${id}`);
       if (bulletin.status !== BulletinStatus.Approved) {
-        throw new BadRequestException(`bulletinIds[${index}]: bulletin "${bulletin.title}" (${id}) is ${bulletin.status}, not approved; only approved bulletins can be scheduled`);
+        throw new BadRequestException(
+          `bulletinIds[${index}]: bulletin "${bulletin.title}" (${id}) is ${bulletin.status}, not approved; only approved bulletins can be scheduled`,
+        );
       }
       if (!bulletin.durationMs) throw new BadRequestException(`bulletinIds[${index}]: bulletin "${bulletin.title}" (${id}) has no rendition duration yet`);
       communeOf.set(`bulletin ${id}`, bulletin.communeId);

@@ -77,10 +77,16 @@ export class ScheduleOccurrences {
       for (const speaker of shared) {
         for (const overlap of found) {
           overlaps.push({
-            speakerId: speaker.id, speakerName: speaker.name, villageId: speaker.villageId,
-            at: overlap.at, local: localIso(overlap.at, schedule.timezone),
-            otherScheduleId: other.id, otherTitle: other.title, otherPriority: other.priority,
-            otherAt: overlap.otherAt, otherLocal: localIso(overlap.otherAt, schedule.timezone),
+            speakerId: speaker.id,
+            speakerName: speaker.name,
+            villageId: speaker.villageId,
+            at: overlap.at,
+            local: localIso(overlap.at, schedule.timezone),
+            otherScheduleId: other.id,
+            otherTitle: other.title,
+            otherPriority: other.priority,
+            otherAt: overlap.otherAt,
+            otherLocal: localIso(overlap.otherAt, schedule.timezone),
             overlapSeconds: overlap.overlapMs / 1000,
           });
         }

@@ -129,7 +129,9 @@ export class SchedulesService {
       const current = toScheduleView(schedule);
       program = await this.composer.compose({ bulletinIds: dto.bulletinIds ?? current.bulletinIds, targets: dto.targets ?? current.targets, chime }, caller);
       if (program.commune.id !== schedule.communeId) {
-        throw new BadRequestException(`targets and bulletinIds must stay in the schedule's commune ${schedule.communeId}; create a new schedule for another commune`);
+        throw new BadRequestException(
+          `targets and bulletinIds must stay in the schedule's commune ${schedule.communeId}; create a new schedule for another commune`,
+        );
       }
     }
     if (dto.title !== undefined) schedule.title = dto.title.trim();
@@ -141,7 +143,13 @@ export class SchedulesService {
     const timingGiven = dto.startsAt !== undefined || dto.rrule !== undefined || dto.timezone !== undefined;
     if (timingGiven || dto.validFrom !== undefined || dto.validUntil !== undefined || program !== null) {
       const commune = program?.commune ?? (await this.dataSource.getRepository(Commune).findOneByOrFail({ id: schedule.communeId }));
-      if (timingGiven) this.applyTiming(schedule, { startsAt: dto.startsAt, rrule: dto.rrule, timezone: dto.timezone }, commune, dto.startsAt !== undefined || dto.rrule !== undefined);
+      if (timingGiven)
+        this.applyTiming(
+          schedule,
+          { startsAt: dto.startsAt, rrule: dto.rrule, timezone: dto.timezone },
+          commune,
+          dto.startsAt !== undefined || dto.rrule !== undefined,
+        );
       await this.timingCheck.check(schedule, commune, program?.programMs ?? schedule.programMs);
       // A timing that passes the checks is planned again: an edit is how a quarantined schedule comes back.
       schedule.quarantinedAt = null;
@@ -181,7 +189,9 @@ export class SchedulesService {
       throw new BadRequestException('give either startsAt (a one-off) or rrule (recurring), not both');
     }
     if (timingGiven && input.startsAt === undefined && input.rrule === undefined) {
-      throw new BadRequestException('give exactly one of startsAt (a one-off instant) or rrule (an RFC 5545 rule such as FREQ=DAILY;BYHOUR=6,17;BYMINUTE=0;BYSECOND=0)');
+      throw new BadRequestException(
+        'give exactly one of startsAt (a one-off instant) or rrule (an RFC 5545 rule such as FREQ=DAILY;BYHOUR=6,17;BYMINUTE=0;BYSECOND=0)',
+      );
     }
     try {
       const tzid = input.rrule !== undefined ? rruleTzid(input.rrule) : null;
@@ -223,28 +233,30 @@ export class SchedulesService {
     const isNew = !schedule.id;
     const newProgram = program !== null && (isNew || !sameOrder(program.bulletinIds, currentBulletinIds(schedule)));
     if (newProgram && !isNew) schedule.programVersion += 1;
-    const id = await this.dataSource.transaction(async (manager) => {
-      const { bulletins: _items, targets: _targets, ...row } = schedule;
-      if (program) row.programMs = program.programMs;
-      const saved = await manager.getRepository(Schedule).save(row);
-      if (newProgram) {
-        await manager.insert(
-          ScheduleBulletin,
-          program.bulletinIds.map((bulletinId, position) => ({ scheduleId: saved.id, version: saved.programVersion, position, bulletinId })),
-        );
-      }
-      if (program) {
-        await manager.delete(ScheduleTarget, { scheduleId: saved.id });
-        await manager.insert(ScheduleTarget, [
-          ...program.targets.communeIds.map((communeId) => ({ scheduleId: saved.id, communeId })),
-          ...program.targets.villageIds.map((villageId) => ({ scheduleId: saved.id, villageId })),
-          ...program.targets.speakerIds.map((speakerId) => ({ scheduleId: saved.id, speakerId })),
-        ]);
-      }
-      return saved.id;
-    }).catch(async (error: unknown) => {
-      throw await this.duplicateOr(error, schedule);
-    });
+    const id = await this.dataSource
+      .transaction(async (manager) => {
+        const { bulletins: _items, targets: _targets, ...row } = schedule;
+        if (program) row.programMs = program.programMs;
+        const saved = await manager.getRepository(Schedule).save(row);
+        if (newProgram) {
+          await manager.insert(
+            ScheduleBulletin,
+            program.bulletinIds.map((bulletinId, position) => ({ scheduleId: saved.id, version: saved.programVersion, position, bulletinId })),
+          );
+        }
+        if (program) {
+          await manager.delete(ScheduleTarget, { scheduleId: saved.id });
+          await manager.insert(ScheduleTarget, [
+            ...program.targets.communeIds.map((communeId) => ({ scheduleId: saved.id, communeId })),
+            ...program.targets.villageIds.map((villageId) => ({ scheduleId: saved.id, villageId })),
+            ...program.targets.speakerIds.map((speakerId) => ({ scheduleId: saved.id, speakerId })),
+          ]);
+        }
+        return saved.id;
+      })
+      .catch(async (error: unknown) => {
+        throw await this.duplicateOr(error, schedule);
+      });
     await this.changes.publish({ kind, scheduleId: id, communeId: schedule.communeId });
     const saved = await this.schedules.findOneOrFail({ where: { id }, relations: { bulletins: true, targets: true } });
     return toScheduleView(saved);
@@ -260,7 +272,9 @@ export class SchedulesService {
     const existing = await this.schedules
       .createQueryBuilder('schedule')
       .where('schedule.commune_id = :communeId AND schedule.fingerprint = :fingerprint AND schedule.status = :active', {
-        communeId: schedule.communeId, fingerprint: schedule.fingerprint, active: ScheduleStatus.Active,
+        communeId: schedule.communeId,
+        fingerprint: schedule.fingerprint,
+        active: ScheduleStatus.Active,
       })
       .getOne();
     return new ConflictException({

@@ -63,7 +63,10 @@ export class AudioStore implements OnModuleInit {
   }
 
   async exists(kind: AudioKind, sha256: string): Promise<boolean> {
-    return stat(this.pathOf(kind, sha256)).then(() => true, () => false);
+    return stat(this.pathOf(kind, sha256)).then(
+      () => true,
+      () => false,
+    );
   }
 
   async size(kind: AudioKind, sha256: string): Promise<number> {

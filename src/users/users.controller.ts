@@ -40,7 +40,7 @@ export class UsersController {
   @Post(':id/password')
   @HttpCode(HttpStatus.NO_CONTENT)
   @Allow(Role.Admin)
-  @ApiOperation({ summary: "Set a new password for someone who lost theirs; their sessions end" })
+  @ApiOperation({ summary: 'Set a new password for someone who lost theirs; their sessions end' })
   resetPassword(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ResetPasswordDto) {
     return this.users.resetPassword(id, dto.password);
   }

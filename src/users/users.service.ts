@@ -80,10 +80,7 @@ export class UsersService {
     const user = await this.find(id);
     const problem = passwordProblem(password, user.username);
     if (problem) throw new BadRequestException(problem);
-    await this.users.update(
-      { id },
-      { passwordHash: await this.hasher.hash(password), tokenVersion: user.tokenVersion + 1, passwordChangedAt: new Date() },
-    );
+    await this.users.update({ id }, { passwordHash: await this.hasher.hash(password), tokenVersion: user.tokenVersion + 1, passwordChangedAt: new Date() });
   }
 
   private async find(id: string): Promise<User> {

@@ -51,7 +51,7 @@ describe('The airtime hash chain', () => {
     const writers = Array.from({ length: 8 }, () => new GroupCommitAirtimeLedger(db));
     await Promise.all(
       writers.map(async (writer, w) => {
-        for (let sent = 0; sent < 1250; ) {
+        for (let sent = 0; sent < 1250;) {
           const size = Math.min(1 + ((sent * 7 + w) % 40), 1250 - sent);
           await writer.append(Array.from({ length: size }, (_, i) => entryIn(place, { evidence: { writer: w, n: sent + i } })));
           sent += size;
@@ -63,17 +63,16 @@ describe('The airtime hash chain', () => {
     const [head] = await ledger.heads([place.communeId]);
     expect(head).toEqual({ communeId: place.communeId, length: 10_000, headHash: report.communes[0].headHash });
     // Each writer's records kept their order in the chain.
-    const rows = (await db.query(
-      `SELECT (evidence->>'writer')::int AS writer, (evidence->>'n')::int AS n FROM airtime_records WHERE commune_id = $1 ORDER BY seq`,
-      [place.communeId],
-    )) as Array<{ writer: number; n: number }>;
+    const rows = (await db.query(`SELECT (evidence->>'writer')::int AS writer, (evidence->>'n')::int AS n FROM airtime_records WHERE commune_id = $1 ORDER BY seq`, [
+      place.communeId,
+    ])) as Array<{ writer: number; n: number }>;
     for (let w = 0; w < 8; w += 1) {
       const mine = rows.filter((row) => row.writer === w).map((row) => row.n);
       expect(mine).toEqual(Array.from({ length: 1250 }, (_, n) => n));
     }
   });
 
-  it('keeps one chain when another writer appended behind the ledger\'s back (its remembered head is stale)', async () => {
+  it("keeps one chain when another writer appended behind the ledger's back (its remembered head is stale)", async () => {
     const place = await freshCommune(db);
     await ledger.append([entryIn(place, { evidence: { n: 1 } })]);
     await db.transaction((tx) => appendInTransaction(tx, [entryIn(place, { evidence: { n: 2 } })]));
@@ -85,7 +84,7 @@ describe('The airtime hash chain', () => {
     expect(order.map((row: { n: number }) => row.n)).toEqual([1, 2, 3, 4]);
   });
 
-  it("fails only the append that carries an invalid entry, never the others sharing its flush", async () => {
+  it('fails only the append that carries an invalid entry, never the others sharing its flush', async () => {
     const place = await freshCommune(db);
     const results = await Promise.allSettled([
       ledger.append([entryIn(place)]),
@@ -153,10 +152,20 @@ describe('The airtime hash chain', () => {
       for (const { seq } of rows.slice(1) as Array<{ seq: string }>) {
         const [row] = await tx.query(`SELECT * FROM airtime_records WHERE commune_id = $1 AND seq = $2`, [place.communeId, seq]);
         const hash = recordHash(prev, {
-          communeId: row.commune_id, seq: Number(row.seq), recordedAt: row.recorded_at.toISOString(), event: row.event, evidenceLevel: row.evidence_level,
-          occurredAt: row.occurred_at.toISOString(), villageId: row.village_id, speakerId: row.speaker_id, playbackId: row.playback_id,
-          audioSha256: row.audio_sha256, scheduledAt: row.scheduled_at.toISOString(), actualAt: row.actual_at?.toISOString() ?? null,
-          onAirMs: row.on_air_ms, evidence: row.evidence,
+          communeId: row.commune_id,
+          seq: Number(row.seq),
+          recordedAt: row.recorded_at.toISOString(),
+          event: row.event,
+          evidenceLevel: row.evidence_level,
+          occurredAt: row.occurred_at.toISOString(),
+          villageId: row.village_id,
+          speakerId: row.speaker_id,
+          playbackId: row.playback_id,
+          audioSha256: row.audio_sha256,
+          scheduledAt: row.scheduled_at.toISOString(),
+          actualAt: row.actual_at?.toISOString() ?? null,
+          onAirMs: row.on_air_ms,
+          evidence: row.evidence,
         });
         await tx.query(`UPDATE airtime_records SET prev_hash = $3, hash = $4 WHERE commune_id = $1 AND seq = $2`, [place.communeId, seq, prev, hash]);
         prev = hash;
@@ -172,7 +181,13 @@ describe('The airtime hash chain', () => {
     const signedAt = new Date().toISOString();
     const claim = { communeId: place.communeId, length: head.length, headHash: head.headHash, signedAt };
     const checkpoints = db.getRepository(AirtimeCheckpoint);
-    await checkpoints.save({ ...claim, length: String(claim.length), signedAt: new Date(signedAt), keyId: intruder.keyId, signature: signCheckpoint(intruder, claim) });
+    await checkpoints.save({
+      ...claim,
+      length: String(claim.length),
+      signedAt: new Date(signedAt),
+      keyId: intruder.keyId,
+      signature: signCheckpoint(intruder, claim),
+    });
     let report = await verifier.verify([place.communeId]);
     expect(report.ok).toBe(false);
     expect(report.communes[0].checkpoint).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/another|not by this service's key/) });

@@ -87,7 +87,10 @@ describe('Airtime checkpoints and verification', () => {
     await call(place.approver, 'POST', '/api/airtime/checkpoints', {});
     await loa.app.get(AirtimeLedger).append([entryIn(place), entryIn(place)]);
     const intact = await call<Body>(place.approver, 'GET', '/api/airtime/verify');
-    expect(intact.body).toMatchObject({ ok: true, communes: [{ communeId: place.communeId, ok: true, length: 6, unsignedRecords: 2, checkpoint: { status: 'valid', length: 4 } }] });
+    expect(intact.body).toMatchObject({
+      ok: true,
+      communes: [{ communeId: place.communeId, ok: true, length: 6, unsignedRecords: 2, checkpoint: { status: 'valid', length: 4 } }],
+    });
 
     await asSuperuserWithoutTriggers(loa.dataSource, (db) =>
       db.query(`UPDATE airtime_records SET on_air_ms = 1000 WHERE commune_id = $1 AND seq = 2`, [place.communeId]),
@@ -95,7 +98,11 @@ describe('Airtime checkpoints and verification', () => {
     const broken = await call<Body>(place.approver, 'GET', '/api/airtime/verify');
     expect(broken.status).toBe(200);
     expect(broken.body.ok).toBe(false);
-    expect(broken.body.communes[0].firstBroken).toMatchObject({ communeId: place.communeId, seq: 2, reason: 'record 2 was altered (its content no longer gives its hash)' });
+    expect(broken.body.communes[0].firstBroken).toMatchObject({
+      communeId: place.communeId,
+      seq: 2,
+      reason: 'record 2 was altered (its content no longer gives its hash)',
+    });
   });
 
   it('npm run airtime:verify exits 0 on an intact chain and 1 naming the first broken record', async () => {
@@ -105,7 +112,9 @@ describe('Airtime checkpoints and verification', () => {
     expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, communes: [{ communeId: intact.communeId, length: 2 }] });
 
     const tampered = await communeWith(3);
-    await asSuperuserWithoutTriggers(loa.dataSource, (db) => db.query(`UPDATE airtime_records SET event = 'failed' WHERE commune_id = $1 AND seq = 1`, [tampered.communeId]));
+    await asSuperuserWithoutTriggers(loa.dataSource, (db) =>
+      db.query(`UPDATE airtime_records SET event = 'failed' WHERE commune_id = $1 AND seq = 1`, [tampered.communeId]),
+    );
     const bad = await verifyCli(['--commune', tampered.communeId]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(`commune ${tampered.communeId}: record 1 was altered`);

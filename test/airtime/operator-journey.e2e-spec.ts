@@ -45,18 +45,35 @@ describe("Village operators' confirmations and problem reports", () => {
 
   async function schedule(speakerId: string, startsInMs: number): Promise<string> {
     const startsAt = new Date(Date.now() + startsInMs).toISOString();
-    const answer = await call<Body>(loa.people.editor, 'POST', '/api/schedules', { title: 'Phát thử', bulletinIds: [bulletinId], targets: { speakerIds: [speakerId] }, startsAt });
+    const answer = await call<Body>(loa.people.editor, 'POST', '/api/schedules', {
+      title: 'Phát thử',
+      bulletinIds: [bulletinId],
+      targets: { speakerIds: [speakerId] },
+      startsAt,
+    });
     if (answer.status !== 201) throw new Error(`could not schedule: ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body.id as string;
   }
 
   /** A playback written directly, as the dispatcher would have left it. */
-  async function playback(options: { village?: 'mine' | 'neighbour' | 'otherCommune'; status?: PlaybackStatus; inMs?: number; driver?: 'manual' | 'axis-vapix' } = {}) {
-    const place = { mine: [loa.places.village, loa.places.commune], neighbour: [loa.places.neighbourVillage, loa.places.commune], otherCommune: [loa.places.otherVillage, loa.places.otherCommune] }[options.village ?? 'mine'];
+  async function playback(
+    options: { village?: 'mine' | 'neighbour' | 'otherCommune'; status?: PlaybackStatus; inMs?: number; driver?: 'manual' | 'axis-vapix' } = {},
+  ) {
+    const place = {
+      mine: [loa.places.village, loa.places.commune],
+      neighbour: [loa.places.neighbourVillage, loa.places.commune],
+      otherCommune: [loa.places.otherVillage, loa.places.otherCommune],
+    }[options.village ?? 'mine'];
     const scheduledAt = new Date(Date.now() + (options.inMs ?? -120_000));
     const row = await loa.dataSource.getRepository(Playback).save({
-      scheduleId, speakerId: await speaker(place[0].id, options.driver ?? 'manual'), villageId: place[0].id, communeId: place[1].id,
-      priority: 'normal', scheduledAt, graceUntil: scheduledAt, status: options.status ?? PlaybackStatus.Playing,
+      scheduleId,
+      speakerId: await speaker(place[0].id, options.driver ?? 'manual'),
+      villageId: place[0].id,
+      communeId: place[1].id,
+      priority: 'normal',
+      scheduledAt,
+      graceUntil: scheduledAt,
+      status: options.status ?? PlaybackStatus.Playing,
       startedAt: options.status === PlaybackStatus.Queued ? null : scheduledAt,
     });
     return row.id;
@@ -85,7 +102,10 @@ describe("Village operators' confirmations and problem reports", () => {
     const confirmed = await call<Body>(loa.people.operator, 'POST', `/api/playbacks/${mine!.id}/confirm`, { note: 'Nghe rõ ở nhà văn hóa thôn' });
     expect(confirmed.status).toBe(200);
     expect(confirmed.body).toMatchObject({
-      status: PlaybackStatus.Played, evidenceLevel: 'operator_confirmed', confirmedBy: loa.people.operator.user.id, confirmationNote: 'Nghe rõ ở nhà văn hóa thôn',
+      status: PlaybackStatus.Played,
+      evidenceLevel: 'operator_confirmed',
+      confirmedBy: loa.people.operator.user.id,
+      confirmationNote: 'Nghe rõ ở nhà văn hóa thôn',
     });
     const events = (await recordsOf(mine!.id)).map((record) => record.event);
     expect(events[0]).toBe('commanded');

@@ -90,10 +90,19 @@ export class AxisSpeaker {
   private playingUntil = 0;
   private receiving = false;
 
-  private constructor(private readonly server: Server, readonly url: string, options: AxisSpeakerOptions) {
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+    options: AxisSpeakerOptions,
+  ) {
     this.mode = options.mode ?? { kind: 'answer-at-end' };
     this.timeScale = options.timeScale ?? SCALE_DEFAULT;
-    this.digest = new DigestRealm('AXIS_ACCC8E4F2A10', new Map([[options.username ?? 'root', options.password ?? 'pass']]), options.algorithm ?? 'MD5', options.nonceTtlMs ?? 300_000);
+    this.digest = new DigestRealm(
+      'AXIS_ACCC8E4F2A10',
+      new Map([[options.username ?? 'root', options.password ?? 'pass']]),
+      options.algorithm ?? 'MD5',
+      options.nonceTtlMs ?? 300_000,
+    );
   }
 
   static async start(options: AxisSpeakerOptions = {}): Promise<AxisSpeaker> {
@@ -178,7 +187,17 @@ export class AxisSpeaker {
   /** Receives and plays one transmit as the mode says; `answer` sends the HTTP answer. */
   private transmit(request: IncomingMessage, contentLength: number, answer: (status: number) => void): void {
     const transmission: Transmission = {
-      contentLength, bytes: 0, audio: Buffer.alloc(0), audioMs: 0, peakDbfs: -Infinity, firstByteAt: null, lastByteAt: null, heardUntil: null, answeredAt: null, closedAt: null, outcome: 'receiving',
+      contentLength,
+      bytes: 0,
+      audio: Buffer.alloc(0),
+      audioMs: 0,
+      peakDbfs: -Infinity,
+      firstByteAt: null,
+      lastByteAt: null,
+      heardUntil: null,
+      answeredAt: null,
+      closedAt: null,
+      outcome: 'receiving',
     };
     this.transmissions.push(transmission);
     this.receiving = true;
@@ -193,10 +212,13 @@ export class AxisSpeaker {
       this.playingUntil = Math.max(this.playingUntil, transmission.heardUntil ?? 0);
     };
     const later = (ms: number, work: () => void) => {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        work();
-      }, Math.max(0, ms));
+      const timer = setTimeout(
+        () => {
+          this.timers.delete(timer);
+          work();
+        },
+        Math.max(0, ms),
+      );
       this.timers.add(timer);
     };
 

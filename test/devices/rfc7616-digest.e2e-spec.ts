@@ -23,7 +23,13 @@ describe('the device model speaks RFC 7616 Digest', () => {
       'username="Mufasa", realm="http-auth@example.org", uri="/dir/index.html", algorithm=MD5, nonce="7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", ' +
       'nc=00000001, cnonce="f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ", qop=auth, response="8ca523f5e9506fed4657c9700eebdbec", opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS"';
     const params = parseAuthParams(header)!;
-    expect(Object.fromEntries(params)).toMatchObject({ username: 'Mufasa', nc: '00000001', qop: 'auth', algorithm: 'MD5', response: '8ca523f5e9506fed4657c9700eebdbec' });
+    expect(Object.fromEntries(params)).toMatchObject({
+      username: 'Mufasa',
+      nc: '00000001',
+      qop: 'auth',
+      algorithm: 'MD5',
+      response: '8ca523f5e9506fed4657c9700eebdbec',
+    });
   });
 
   it('unescapes quoted pairs and refuses what is not an auth-param list', () => {

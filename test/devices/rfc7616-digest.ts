@@ -38,7 +38,7 @@ export function parseAuthParams(text: string): Map<string, string> | null {
         if (at >= text.length) return null;
         const char = text[at++];
         if (char === '"') break;
-        value += char === '\\' ? text[at++] ?? '' : char;
+        value += char === '\\' ? (text[at++] ?? '') : char;
       }
     } else {
       const token = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+/.exec(text.slice(at));
@@ -70,7 +70,10 @@ export interface DigestInputs {
 
 /** The `response` value of RFC 7616 §3.4.1 for qop=auth: KD(H(A1), nonce:nc:cnonce:qop:H(A2)). */
 export function digestResponse(inputs: DigestInputs): string {
-  const hash = (text: string) => createHash(inputs.algorithm === 'MD5' ? 'md5' : 'sha256').update(text, 'utf8').digest('hex');
+  const hash = (text: string) =>
+    createHash(inputs.algorithm === 'MD5' ? 'md5' : 'sha256')
+      .update(text, 'utf8')
+      .digest('hex');
   const ha1 = hash(`${inputs.username}:${inputs.realm}:${inputs.password}`);
   const ha2 = hash(`${inputs.method}:${inputs.uri}`);
   return hash(`${ha1}:${inputs.nonce}:${inputs.nc}:${inputs.cnonce}:auth:${ha2}`);

@@ -7,7 +7,11 @@ import { connect, Socket } from 'node:net';
  * listens on, so the listener is a small Python process (listen(0), never accept).
  */
 export class SilentListener {
-  private constructor(private readonly child: ChildProcess, readonly port: number, private readonly fillers: Socket[]) {}
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+    private readonly fillers: Socket[],
+  ) {}
 
   static async start(): Promise<SilentListener> {
     const script = "import socket,sys\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\nsys.stdin.read()";

@@ -80,7 +80,10 @@ describe('axis-vapix driver against an Axis-style speaker modelled from VAPIX', 
   }
 
   async function failure(work: Promise<unknown>): Promise<DriverError> {
-    const error = await work.then(() => null, (caught: unknown) => caught);
+    const error = await work.then(
+      () => null,
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(DriverError);
     return error as DriverError;
   }
@@ -115,17 +118,23 @@ describe('axis-vapix driver against an Axis-style speaker modelled from VAPIX', 
       await expectWholeProgram(received);
       // The device answered once the program had been heard, and the evidence says how long after the first byte.
       const answeredAfterMs = items[0].evidence.device.answeredAfterMs as number;
-      expect(answeredAfterMs).toBeGreaterThanOrEqual((received.heardUntil! - received.firstByteAt!) - 50);
+      expect(answeredAfterMs).toBeGreaterThanOrEqual(received.heardUntil! - received.firstByteAt! - 50);
       expect(items[1].evidence.finishedAt!.getTime()).toBeGreaterThanOrEqual(received.answeredAt!);
       // The audio went out once, with credentials: an empty probe fetched the challenge.
-      expect(transmitStatuses(device)).toEqual([[false, 401], [true, 200]]);
+      expect(transmitStatuses(device)).toEqual([
+        [false, 401],
+        [true, 200],
+      ]);
     });
 
     it('answers a SHA-256 challenge as well as MD5', async () => {
       const device = await speaker({ algorithm: 'SHA-256' });
       const [{ evidence }] = await driver().play(target(device.url), single(short));
       expect(evidence.level).toBe('device_reported');
-      expect(transmitStatuses(device)).toEqual([[false, 401], [true, 200]]);
+      expect(transmitStatuses(device)).toEqual([
+        [false, 401],
+        [true, 200],
+      ]);
     });
 
     it('streams at the audio rate: the sound never runs ahead of the upload by more than the lead', async () => {
@@ -173,7 +182,10 @@ describe('axis-vapix driver against an Axis-style speaker modelled from VAPIX', 
       const error = await failure(driver().play(target(device.url), program()));
       expect(error.kind).toBe('rejected');
       expect(error.message).toMatch(/closed the connection without confirming the playback \(after \d+ of \d+ bytes\)/);
-      expect(error.evidence!.map(({ bulletinId, evidence }) => [bulletinId, evidence.level])).toEqual([['chime', 'commanded'], ['b-45', 'commanded']]);
+      expect(error.evidence!.map(({ bulletinId, evidence }) => [bulletinId, evidence.level])).toEqual([
+        ['chime', 'commanded'],
+        ['b-45', 'commanded'],
+      ]);
       const sentBytes = error.evidence![0].evidence.device.sentBytes as number;
       expect(sentBytes).toBeLessThan(programBytes());
       expect(isTransient(error)).toBe(false);
@@ -255,7 +267,11 @@ describe('axis-vapix driver against an Axis-style speaker modelled from VAPIX', 
       const error = await failure(axis.play(target(device.url), single(short)));
       expect(error.kind).toBe('busy');
       expect((await first).map(({ evidence }) => evidence.level)).toEqual(['device_reported', 'device_reported']);
-      expect(transmitStatuses(device)).toEqual([[false, 401], [true, 200], [true, 503]]);
+      expect(transmitStatuses(device)).toEqual([
+        [false, 401],
+        [true, 200],
+        [true, 503],
+      ]);
     });
   });
 
@@ -265,7 +281,11 @@ describe('axis-vapix driver against an Axis-style speaker modelled from VAPIX', 
       const axis = driver();
       await axis.play(target(device.url), single(short));
       await axis.play(target(device.url), single(short));
-      expect(transmitStatuses(device)).toEqual([[false, 401], [true, 200], [true, 200]]);
+      expect(transmitStatuses(device)).toEqual([
+        [false, 401],
+        [true, 200],
+        [true, 200],
+      ]);
       expect(device.played).toHaveLength(2);
     });
 
@@ -277,7 +297,12 @@ describe('axis-vapix driver against an Axis-style speaker modelled from VAPIX', 
       const [{ evidence }] = await axis.play(target(device.url), single(short));
       expect(evidence.level).toBe('device_reported');
       // The stale answer is refused before it is played; the renewed one plays.
-      expect(transmitStatuses(device)).toEqual([[false, 401], [true, 200], [false, 401], [true, 200]]);
+      expect(transmitStatuses(device)).toEqual([
+        [false, 401],
+        [true, 200],
+        [false, 401],
+        [true, 200],
+      ]);
       expect(device.played).toHaveLength(2);
     });
 
@@ -287,7 +312,10 @@ describe('axis-vapix driver against an Axis-style speaker modelled from VAPIX', 
       expect(error.kind).toBe('auth');
       expect(error.message).toMatch(/check the username and password/);
       expect(error.message).not.toContain('wrong-password');
-      expect(transmitStatuses(device)).toEqual([[false, 401], [false, 401]]);
+      expect(transmitStatuses(device)).toEqual([
+        [false, 401],
+        [false, 401],
+      ]);
       expect(device.transmissions).toHaveLength(0);
     });
   });

@@ -36,7 +36,9 @@ describe('DriverAudioCache: per-driver audio made from the rendition', () => {
   /** A rendition of `seconds` adopted into the store as the render worker leaves it; returns its SHA-256. */
   async function rendition(seconds: number): Promise<string> {
     const made = await makeAudio(audioDir, `source-${++seed}.mp3`, { source: speechLike(seconds, seed), output: ['-ac', '1', '-c:a', 'libmp3lame', '-b:a', '96k'] });
-    const sha256 = createHash('sha256').update(await readFile(made)).digest('hex');
+    const sha256 = createHash('sha256')
+      .update(await readFile(made))
+      .digest('hex');
     const temporary = store.temporaryPath('.mp3');
     await copyFile(made, temporary);
     await store.adopt(temporary, 'renditions', sha256);

@@ -55,13 +55,18 @@ describe('exchange: one bounded HTTP request to a device', () => {
   }
 
   async function failure(work: Promise<unknown>): Promise<DriverError> {
-    const error = await work.then(() => null, (caught: unknown) => caught);
+    const error = await work.then(
+      () => null,
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(DriverError);
     return error as DriverError;
   }
 
   it('returns status, headers (repeated ones kept apart) and body', async () => {
-    const url = await device(answering('HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm="a"\r\nWWW-Authenticate: Basic realm="a"\r\nContent-Length: 2\r\n\r\nno'));
+    const url = await device(
+      answering('HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm="a"\r\nWWW-Authenticate: Basic realm="a"\r\nContent-Length: 2\r\n\r\nno'),
+    );
     const response = await exchange(request(url));
     expect(response.status).toBe(401);
     expect(response.headersDistinct['www-authenticate']).toEqual(['Digest realm="a"', 'Basic realm="a"']);
@@ -87,7 +92,13 @@ describe('exchange: one bounded HTTP request to a device', () => {
       }),
     );
     const split = () => received.indexOf('\r\n\r\n');
-    return { url, head: () => received.subarray(0, split()).toString('latin1'), body: () => received.subarray(split() + 4), firstAt: () => firstAt, lastAt: () => lastAt };
+    return {
+      url,
+      head: () => received.subarray(0, split()).toString('latin1'),
+      body: () => received.subarray(split() + 4),
+      firstAt: () => firstAt,
+      lastAt: () => lastAt,
+    };
   }
 
   it('streams files one after the other as one body with its exact Content-Length', async () => {

@@ -69,7 +69,13 @@ describe('http-gateway driver against the emulated gateway, with a stub playing 
   function item(bulletinId: string, audio: BulletinAudio, overrides: Partial<PlaybackAudio> = {}): ProgramItem {
     return {
       bulletinId,
-      audio: { path: audio.rendition, sha256: audio.sha256, durationMs: Math.round(audio.durationSeconds * 1000), url: loa.mediaUrl(randomUUID(), audio.rendition), ...overrides },
+      audio: {
+        path: audio.rendition,
+        sha256: audio.sha256,
+        durationMs: Math.round(audio.durationSeconds * 1000),
+        url: loa.mediaUrl(randomUUID(), audio.rendition),
+        ...overrides,
+      },
     };
   }
 
@@ -78,7 +84,10 @@ describe('http-gateway driver against the emulated gateway, with a stub playing 
   }
 
   async function failure(work: Promise<unknown>): Promise<DriverError> {
-    const error = await work.then(() => null, (caught: unknown) => caught);
+    const error = await work.then(
+      () => null,
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(DriverError);
     return error as DriverError;
   }
@@ -110,9 +119,14 @@ describe('http-gateway driver against the emulated gateway, with a stub playing 
     const gateway = await emulate();
     const playback: PlaybackRequest = { ...request(short), program: [item('chime', short), item('b-1', long)] };
     const items = await driver.play(target(gateway), playback);
-    expect(items.map(({ bulletinId, evidence }) => [bulletinId, evidence.level])).toEqual([['chime', 'acknowledged'], ['b-1', 'acknowledged']]);
+    expect(items.map(({ bulletinId, evidence }) => [bulletinId, evidence.level])).toEqual([
+      ['chime', 'acknowledged'],
+      ['b-1', 'acknowledged'],
+    ]);
     // The bulletin was commanded no earlier than the chime's end: a gateway playing one thing at a time is never sent two.
-    expect(items[1].evidence.commandedAt.getTime() - items[0].evidence.acknowledgedAt!.getTime()).toBeGreaterThanOrEqual(short.durationSeconds * 1000 * TIME_SCALE - 5);
+    expect(items[1].evidence.commandedAt.getTime() - items[0].evidence.acknowledgedAt!.getTime()).toBeGreaterThanOrEqual(
+      short.durationSeconds * 1000 * TIME_SCALE - 5,
+    );
     await until(() => gateway.playbacks.length === 2 && gateway.playbacks.every((played) => played.outcome === 'played'), 10_000, 'both items played');
     expect(loa.events(playback.playbackId).map((event) => event.event)).toEqual(['started', 'finished', 'started', 'finished']);
   });

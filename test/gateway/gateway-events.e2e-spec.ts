@@ -37,8 +37,11 @@ describe('HTTP gateways and POST /api/gateway/events', () => {
     loa = await startTestApp();
     fixtures = await mkdtemp(join(tmpdir(), 'loa-gateway-'));
     const created = await call<{ id: string }>(loa.people.admin, 'POST', '/api/speakers', {
-      villageId: loa.places.village.id, name: `Cổng ${randomUUID().slice(0, 6)}`, driver: 'http-gateway',
-      settings: { url: 'http://127.0.0.1:9' }, secrets: { key: KEY },
+      villageId: loa.places.village.id,
+      name: `Cổng ${randomUUID().slice(0, 6)}`,
+      driver: 'http-gateway',
+      settings: { url: 'http://127.0.0.1:9' },
+      secrets: { key: KEY },
     });
     speakerId = created.body.id;
     eventsUrl = `${loa.url}/api/gateway/events?speaker=${speakerId}`;
@@ -64,7 +67,11 @@ describe('HTTP gateways and POST /api/gateway/events', () => {
   }
 
   const event = (overrides: Record<string, unknown> = {}) => ({
-    playbackId: randomUUID(), event: 'started', at: new Date().toISOString(), nonce: randomUUID().replace(/-/g, ''), ...overrides,
+    playbackId: randomUUID(),
+    event: 'started',
+    at: new Date().toISOString(),
+    nonce: randomUUID().replace(/-/g, ''),
+    ...overrides,
   });
 
   it('plays a real bulletin through a gateway: it fetches the audio by signed link and reports started and finished', async () => {
@@ -79,7 +86,9 @@ describe('HTTP gateways and POST /api/gateway/events', () => {
     const playbackId = randomUUID();
     const audioUrl = loa.app.get(MediaLinks).urlFor(sha256, 'mp3').replace(loa.config.publicUrl, loa.url);
     const [{ evidence }] = await driver.play(target, {
-      playbackId, priority: 'normal', program: [{ bulletinId: bulletin.id as string, audio: { path: '', sha256, durationMs: bulletin.durationMs as number, url: audioUrl } }],
+      playbackId,
+      priority: 'normal',
+      program: [{ bulletinId: bulletin.id as string, audio: { path: '', sha256, durationMs: bulletin.durationMs as number, url: audioUrl } }],
       signal: new AbortController().signal,
     });
     expect(evidence.level).toBe('acknowledged');

@@ -66,13 +66,18 @@ describe('Live feed: GET /api/live as server-sent events', () => {
     await waitUntilProcessed(editor, uploaded.body.id as string);
     expect((await call(loa.people.approver, 'POST', `/api/bulletins/${uploaded.body.id as string}/approve`)).status).toBe(200);
     const schedule = await call<Body>(editor, 'POST', '/api/schedules', {
-      title: 'Bản tin chiều', bulletinIds: [uploaded.body.id], targets: { speakerIds: [speakerId] }, startsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      title: 'Bản tin chiều',
+      bulletinIds: [uploaded.body.id],
+      targets: { speakerIds: [speakerId] },
+      startsAt: new Date(Date.now() + 3_600_000).toISOString(),
     });
     expect(schedule.status).toBe(201);
     await loa.app.get(PlaybackPlanner).planOnce({ communeIds: [loa.places.commune.id] });
 
     // The planner inserts the playback, then queues it: a poll may see either step, but always the last one.
-    const planned = await operatorFeed.next((message) => message.event === 'playback' && message.data.scheduleId === schedule.body.id && message.data.status === 'queued');
+    const planned = await operatorFeed.next(
+      (message) => message.event === 'playback' && message.data.scheduleId === schedule.body.id && message.data.status === 'queued',
+    );
     expect(planned.data).toMatchObject({ speakerId, villageId: loa.places.village.id, status: 'queued' });
     const [listed] = (await call<{ items: Body[] }>(operator, 'GET', `/api/playbacks?scheduleId=${schedule.body.id as string}`)).body.items;
     expect(planned.data).toEqual(listed);

@@ -56,14 +56,25 @@ describe('Dispatch: village slots staged ahead, retries, chime, airtime and metr
   }
 
   async function register(body: Body): Promise<string> {
-    const answer = await call<Body>(loa.people.admin, 'POST', '/api/speakers', { villageId: loa.places.village.id, name: `Cụm loa ${randomUUID().slice(0, 6)}`, ...body });
+    const answer = await call<Body>(loa.people.admin, 'POST', '/api/speakers', {
+      villageId: loa.places.village.id,
+      name: `Cụm loa ${randomUUID().slice(0, 6)}`,
+      ...body,
+    });
     if (answer.status !== 201) throw new Error(`could not register a speaker: ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body.id as string;
   }
 
   async function schedule(speakerIds: string[], startsInMs: number, extra: Body = {}): Promise<string> {
     const startsAt = new Date(Date.now() + startsInMs).toISOString();
-    const answer = await call<Body>(loa.people.editor, 'POST', '/api/schedules', { title: 'Phát thôn', bulletinIds: [bulletinId], targets: { speakerIds }, startsAt, misfireGraceSeconds: 60, ...extra });
+    const answer = await call<Body>(loa.people.editor, 'POST', '/api/schedules', {
+      title: 'Phát thôn',
+      bulletinIds: [bulletinId],
+      targets: { speakerIds },
+      startsAt,
+      misfireGraceSeconds: 60,
+      ...extra,
+    });
     if (answer.status !== 201) throw new Error(`could not schedule: ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body.id as string;
   }
@@ -86,13 +97,14 @@ describe('Dispatch: village slots staged ahead, retries, chime, airtime and metr
     }
   }
 
-  async function airtimeEvents(playbackId: string): Promise<Array<{ event: string; audio_sha256: string | null; actual_at: Date | null; evidence_level: string | null }>> {
+  async function airtimeEvents(
+    playbackId: string,
+  ): Promise<Array<{ event: string; audio_sha256: string | null; actual_at: Date | null; evidence_level: string | null }>> {
     // Appends are batched after the calls: give them a moment.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    return (await loa.dataSource.query(
-      'SELECT event, audio_sha256, actual_at, evidence_level FROM airtime_records WHERE playback_id = $1 ORDER BY seq',
-      [playbackId],
-    )) as Array<{ event: string; audio_sha256: string | null; actual_at: Date | null; evidence_level: string | null }>;
+    return (await loa.dataSource.query('SELECT event, audio_sha256, actual_at, evidence_level FROM airtime_records WHERE playback_id = $1 ORDER BY seq', [
+      playbackId,
+    ])) as Array<{ event: string; audio_sha256: string | null; actual_at: Date | null; evidence_level: string | null }>;
   }
 
   it('carries a village slot in one job, commits the attempts ahead, plays every speaker and logs the airtime', async () => {
@@ -109,7 +121,10 @@ describe('Dispatch: village slots staged ahead, retries, chime, airtime and metr
     expect(axis).toMatchObject({ status: 'played', attempts: 1, failureCode: null });
     expect(playbacks.filter((p) => p.speakerId !== speakers[0]).map((p) => p.status)).toEqual(['playing', 'playing']);
     for (const playback of playbacks) expect(playback.latenessMs).toBeGreaterThanOrEqual(0);
-    const [row] = (await loa.dataSource.query('SELECT started_at, evidence_level FROM playbacks WHERE id = $1', [axis.id])) as Array<{ started_at: Date; evidence_level: string }>;
+    const [row] = (await loa.dataSource.query('SELECT started_at, evidence_level FROM playbacks WHERE id = $1', [axis.id])) as Array<{
+      started_at: Date;
+      evidence_level: string;
+    }>;
     expect(row.evidence_level).toBe('device_reported');
     expect(row.started_at.getTime()).toBeGreaterThanOrEqual(new Date(axis.scheduledAt).getTime());
 
@@ -155,7 +170,10 @@ describe('Dispatch: village slots staged ahead, retries, chime, airtime and metr
     const [{ evidence }] = (await loa.dataSource.query('SELECT evidence FROM playbacks WHERE id = $1', [playback.id])) as Array<{
       evidence: { items: Array<{ bulletinId: string; level: string; offsetMs: number; device: { audioMs: number } }> };
     }>;
-    expect(evidence.items.map((item) => [item.bulletinId, item.level])).toEqual([[CHIME_ITEM, 'device_reported'], [bulletinId, 'device_reported']]);
+    expect(evidence.items.map((item) => [item.bulletinId, item.level])).toEqual([
+      [CHIME_ITEM, 'device_reported'],
+      [bulletinId, 'device_reported'],
+    ]);
     // One transmit: the bulletin starts in it where the chime ends, and the device heard the whole program.
     expect(device.transmissions.map((p) => p.outcome)).toEqual(['played']);
     const [received] = device.transmissions;

@@ -52,14 +52,24 @@ describe('Dispatch: planner and playback worker on an Axis-style speaker modelle
   });
 
   async function register(body: Body): Promise<string> {
-    const answer = await call<Body>(loa.people.admin, 'POST', '/api/speakers', { villageId: loa.places.village.id, name: `Cụm loa ${randomUUID().slice(0, 6)}`, ...body });
+    const answer = await call<Body>(loa.people.admin, 'POST', '/api/speakers', {
+      villageId: loa.places.village.id,
+      name: `Cụm loa ${randomUUID().slice(0, 6)}`,
+      ...body,
+    });
     if (answer.status !== 201) throw new Error(`could not register a speaker: ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body.id as string;
   }
 
   async function schedule(speakerIds: string[], startsInMs: number, extra: Body = {}): Promise<string> {
     const startsAt = new Date(Date.now() + startsInMs).toISOString();
-    const answer = await call<Body>(loa.people.editor, 'POST', '/api/schedules', { title: 'Phát thử', bulletinIds: [bulletinId], targets: { speakerIds }, startsAt, ...extra });
+    const answer = await call<Body>(loa.people.editor, 'POST', '/api/schedules', {
+      title: 'Phát thử',
+      bulletinIds: [bulletinId],
+      targets: { speakerIds },
+      startsAt,
+      ...extra,
+    });
     if (answer.status !== 201) throw new Error(`could not schedule: ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body.id as string;
   }
@@ -156,7 +166,12 @@ describe('Dispatch: planner and playback worker on an Axis-style speaker modelle
       const speakerId = await register({ driver: 'axis-vapix', settings: { url: buffered.url }, secrets: { username: 'root', password: AXIS_PASSWORD } });
       const startsAt = new Date(Date.now() + 4_000).toISOString();
       const created = await call<Body>(loa.people.editor, 'POST', '/api/schedules', {
-        title: 'Chương trình có nhạc hiệu', bulletinIds: [longBulletin], targets: { speakerIds: [speakerId] }, startsAt, chime: true, misfireGraceSeconds: 60,
+        title: 'Chương trình có nhạc hiệu',
+        bulletinIds: [longBulletin],
+        targets: { speakerIds: [speakerId] },
+        startsAt,
+        chime: true,
+        misfireGraceSeconds: 60,
       });
       expect(created.status).toBe(201);
       await planOnce();
@@ -165,7 +180,10 @@ describe('Dispatch: planner and playback worker on an Axis-style speaker modelle
       expect(playback).toMatchObject({ status: 'played', attempts: 1, failureCode: null });
       expect(playback.evidence.level).toBe('device_reported');
       const items = playback.evidence.items as Array<{ bulletinId: string; level: string; offsetMs: number; device: Body }>;
-      expect(items.map((item) => [item.bulletinId, item.level])).toEqual([['chime', 'device_reported'], [longBulletin, 'device_reported']]);
+      expect(items.map((item) => [item.bulletinId, item.level])).toEqual([
+        ['chime', 'device_reported'],
+        [longBulletin, 'device_reported'],
+      ]);
       // One transmit carried the whole program: the device heard the chime and all 45 s of the bulletin after it.
       expect(buffered.transmissions).toHaveLength(1);
       const [received] = buffered.transmissions;
@@ -187,8 +205,14 @@ describe('Dispatch: planner and playback worker on an Axis-style speaker modelle
     const repository = loa.dataSource.getRepository(Playback);
     const stale = await repository.save(
       repository.create({
-        scheduleId, speakerId: axisSpeaker, villageId: loa.places.village.id, communeId: loa.places.commune.id, priority: 'normal',
-        scheduledAt: new Date(Date.now() - 30 * 60_000), graceUntil: new Date(Date.now() - 20 * 60_000), status: PlaybackStatus.Planned,
+        scheduleId,
+        speakerId: axisSpeaker,
+        villageId: loa.places.village.id,
+        communeId: loa.places.commune.id,
+        priority: 'normal',
+        scheduledAt: new Date(Date.now() - 30 * 60_000),
+        graceUntil: new Date(Date.now() - 20 * 60_000),
+        status: PlaybackStatus.Planned,
       }),
     );
     const before = device.transmissions.length;
@@ -225,7 +249,10 @@ describe('Dispatch: planner and playback worker on an Axis-style speaker modelle
     expect((await call(loa.people.editor, 'POST', `/api/schedules/${scheduleId}/cancel`)).status).toBe(200);
     expect(await tick()).toMatchObject({ planned: true });
     const cancelled = await playbacksOf(scheduleId);
-    expect(cancelled.map((p) => [p.status, p.failureCode])).toEqual([['cancelled', 'schedule_cancelled'], ['cancelled', 'schedule_cancelled']]);
+    expect(cancelled.map((p) => [p.status, p.failureCode])).toEqual([
+      ['cancelled', 'schedule_cancelled'],
+      ['cancelled', 'schedule_cancelled'],
+    ]);
     for (const playback of planned) expect(await queue.getJob(jobIdOf(playback))).toBeUndefined();
     // Cancelled is final: another tick neither queues nor changes them.
     expect(await tick()).toMatchObject({ inserted: 0, cancelled: 0 });

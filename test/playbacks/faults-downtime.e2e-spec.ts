@@ -38,10 +38,14 @@ describe('Fault: the service down across a slot', () => {
 
   /** Until the queue holds no job of the schedule that is still to run (a worker process starting from source can take a minute on two busy cores). */
   const drained = (scheduleId: string, worker: WorkerProcess) =>
-    until(async () => {
-      const jobs = await queue.getJobs(['delayed', 'waiting', 'prioritized', 'active']);
-      return jobs.some((job) => job && JSON.stringify(job.data).includes(scheduleId)) ? null : true;
-    }, 150_000, `the jobs of ${scheduleId} to be done`).catch((error: Error) => {
+    until(
+      async () => {
+        const jobs = await queue.getJobs(['delayed', 'waiting', 'prioritized', 'active']);
+        return jobs.some((job) => job && JSON.stringify(job.data).includes(scheduleId)) ? null : true;
+      },
+      150_000,
+      `the jobs of ${scheduleId} to be done`,
+    ).catch((error: Error) => {
       throw new Error(`${error.message}\n--- worker log ---\n${worker.log.slice(-4000)}`);
     });
 
@@ -74,11 +78,16 @@ describe('Fault: the service down across a slot', () => {
     await passed(new Date(at.getTime() + 2_000));
 
     // The API's ticks find the slot still waiting well past its grace.
-    const [missed] = await until(async () => {
-      await stage.plan();
-      const rows = await stage.playbacks([scheduleId]);
-      return rows.every((row) => row.status !== 'planned' && row.status !== 'queued') ? rows : null;
-    }, 120_000, 'a tick to end the stale playback', 2_000);
+    const [missed] = await until(
+      async () => {
+        await stage.plan();
+        const rows = await stage.playbacks([scheduleId]);
+        return rows.every((row) => row.status !== 'planned' && row.status !== 'queued') ? rows : null;
+      },
+      120_000,
+      'a tick to end the stale playback',
+      2_000,
+    );
     expect(missed).toMatchObject({ status: 'missed', failureCode: 'service_down', attempts: 0, latenessMs: null });
 
     const worker = stage.startWorker();

@@ -76,7 +76,11 @@ export class FaultStage {
       : await startEmulator({ driver: 'axis-vapix', password: AXIS_PASSWORD, timeScale: this.timeScale });
     this.devices.push(device);
     const answer = await call<Body>(this.loa.people.admin, 'POST', '/api/speakers', {
-      villageId, name: `Cụm loa ${randomUUID().slice(0, 6)}`, driver: 'axis-vapix', settings: { url: device.url }, secrets: { username: 'root', password: AXIS_PASSWORD },
+      villageId,
+      name: `Cụm loa ${randomUUID().slice(0, 6)}`,
+      driver: 'axis-vapix',
+      settings: { url: device.url },
+      secrets: { username: 'root', password: AXIS_PASSWORD },
     });
     if (answer.status !== 201) throw new Error(`could not register a speaker: ${answer.status} ${JSON.stringify(answer.body)}`);
     return { id: answer.body.id as string, device };
@@ -85,7 +89,11 @@ export class FaultStage {
   /** A one-off through the API, as the culture office schedules it. */
   async schedule(bulletinIds: string[], speakerIds: string[], startsAt: Date, extra: Body = {}): Promise<string> {
     const answer = await call<Body>(this.loa.people.editor, 'POST', '/api/schedules', {
-      title: `Thử lỗi ${randomUUID().slice(0, 6)}`, bulletinIds, targets: { speakerIds }, startsAt: startsAt.toISOString(), ...extra,
+      title: `Thử lỗi ${randomUUID().slice(0, 6)}`,
+      bulletinIds,
+      targets: { speakerIds },
+      startsAt: startsAt.toISOString(),
+      ...extra,
     });
     if (answer.status !== 201) throw new Error(`could not schedule: ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body.id as string;
@@ -121,10 +129,14 @@ export class FaultStage {
 
   /** Polls PostgreSQL until every playback of the schedules satisfies `done`. */
   async waitForPlaybacks(scheduleIds: string[], done: (rows: PlaybackRow[]) => boolean, timeoutMs: number, what: string): Promise<PlaybackRow[]> {
-    return until(async () => {
-      const rows = await this.playbacks(scheduleIds);
-      return rows.length > 0 && done(rows) ? rows : null;
-    }, timeoutMs, `${what} (playbacks: ${scheduleIds.join(', ')})`);
+    return until(
+      async () => {
+        const rows = await this.playbacks(scheduleIds);
+        return rows.length > 0 && done(rows) ? rows : null;
+      },
+      timeoutMs,
+      `${what} (playbacks: ${scheduleIds.join(', ')})`,
+    );
   }
 
   /** Until every playback of the schedules is terminal. */

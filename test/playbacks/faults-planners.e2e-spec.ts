@@ -33,11 +33,21 @@ describe('Fault: two planners at once, and the same schedule submitted twice', (
 
   it('two planners planning the same commune at once insert each playback once, and each speaker plays once', async () => {
     const speakers = [
-      await stage.axisSpeaker(undefined, VAPIX_SPEAKER), await stage.axisSpeaker(undefined, VAPIX_SPEAKER), await stage.axisSpeaker(loa.places.neighbourVillage.id, VAPIX_SPEAKER),
+      await stage.axisSpeaker(undefined, VAPIX_SPEAKER),
+      await stage.axisSpeaker(undefined, VAPIX_SPEAKER),
+      await stage.axisSpeaker(loa.places.neighbourVillage.id, VAPIX_SPEAKER),
     ];
-    const soon = await stage.schedule([bulletinId], speakers.map((speaker) => speaker.id), new Date(Date.now() + 20_000), { misfireGraceSeconds: 120 });
+    const soon = await stage.schedule(
+      [bulletinId],
+      speakers.map((speaker) => speaker.id),
+      new Date(Date.now() + 20_000),
+      { misfireGraceSeconds: 120 },
+    );
     const daily = await call<Body>(loa.people.editor, 'POST', '/api/schedules', {
-      title: 'Bản tin sáng chiều', bulletinIds: [bulletinId], targets: { speakerIds: speakers.map((speaker) => speaker.id) }, rrule: 'FREQ=DAILY;BYHOUR=6,17;BYMINUTE=0;BYSECOND=0',
+      title: 'Bản tin sáng chiều',
+      bulletinIds: [bulletinId],
+      targets: { speakerIds: speakers.map((speaker) => speaker.id) },
+      rrule: 'FREQ=DAILY;BYHOUR=6,17;BYMINUTE=0;BYSECOND=0',
     });
     expect(daily.status).toBe(201);
     const scheduleIds = [soon, daily.body.id as string];
@@ -71,8 +81,12 @@ describe('Fault: two planners at once, and the same schedule submitted twice', (
   it('the same schedule sent to two instances at once is saved once, and plays once', async () => {
     const speaker = await stage.axisSpeaker(undefined, VAPIX_SPEAKER);
     const content = {
-      title: 'Thông báo bấm hai lần', bulletinIds: [bulletinId], targets: { speakerIds: [speaker.id] },
-      startsAt: new Date(Date.now() + 12_000).toISOString(), misfireGraceSeconds: 120, chime: false,
+      title: 'Thông báo bấm hai lần',
+      bulletinIds: [bulletinId],
+      targets: { speakerIds: [speaker.id] },
+      startsAt: new Date(Date.now() + 12_000).toISOString(),
+      misfireGraceSeconds: 120,
+      chime: false,
     };
     // The same editor's double tap, its two requests landing on two instances behind the load balancer.
     const sessions = [loa.people.editor, { ...loa.people.editor, url: twin.url }];
@@ -80,7 +94,10 @@ describe('Fault: two planners at once, and the same schedule submitted twice', (
     expect(answers.map((answer) => answer.status).sort()).toEqual([201, 409]);
     const saved = answers.find((answer) => answer.status === 201)!.body.id as string;
     expect(answers.find((answer) => answer.status === 409)!.body.scheduleId).toBe(saved);
-    const [{ count }] = (await loa.dataSource.query(`SELECT count(*)::int AS count FROM schedules WHERE title = $1 AND commune_id = $2`, [content.title, loa.places.commune.id])) as [{ count: number }];
+    const [{ count }] = (await loa.dataSource.query(`SELECT count(*)::int AS count FROM schedules WHERE title = $1 AND commune_id = $2`, [
+      content.title,
+      loa.places.commune.id,
+    ])) as [{ count: number }];
     expect(count).toBe(1);
 
     const settled = await stage.settled([saved], 60_000);

@@ -77,13 +77,17 @@ describe('Fault: Redis emptied shortly before a commune-wide slot (detector on, 
       expect(row.latenessMs).toBeLessThanOrEqual(1000);
       expect(row.startedAt!.getTime() - slot.getTime()).toBeLessThanOrEqual(1000);
     }
-    const commanded = await until(async () => {
-      const entries = (await loa.dataSource.query(
-        `SELECT speaker_id AS "speakerId", actual_at AS "actualAt" FROM airtime_records WHERE playback_id = ANY($1) AND event = 'commanded'`,
-        [rows.map((row) => row.id)],
-      )) as Array<{ speakerId: string; actualAt: Date }>;
-      return entries.length >= rows.length ? entries : null;
-    }, 10_000, 'the commanded entries of the slot');
+    const commanded = await until(
+      async () => {
+        const entries = (await loa.dataSource.query(
+          `SELECT speaker_id AS "speakerId", actual_at AS "actualAt" FROM airtime_records WHERE playback_id = ANY($1) AND event = 'commanded'`,
+          [rows.map((row) => row.id)],
+        )) as Array<{ speakerId: string; actualAt: Date }>;
+        return entries.length >= rows.length ? entries : null;
+      },
+      10_000,
+      'the commanded entries of the slot',
+    );
     expect(commanded.map((entry) => entry.speakerId).sort()).toEqual(speakers.map((speaker) => speaker.id).sort());
     for (const entry of commanded) expect(entry.actualAt.getTime() - slot.getTime()).toBeLessThanOrEqual(1000);
     for (const { device } of speakers) {

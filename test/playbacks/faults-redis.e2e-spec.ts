@@ -43,7 +43,12 @@ describe('Fault: Redis loses all of this service’s data', () => {
 
   it('before the instant: one planner tick queues every future playback again, and each plays once', async () => {
     const speakers = [await stage.axisSpeaker(undefined, VAPIX_SPEAKER), await stage.axisSpeaker(loa.places.neighbourVillage.id, VAPIX_SPEAKER)];
-    const scheduleId = await stage.schedule([bulletinId], speakers.map((speaker) => speaker.id), new Date(Date.now() + 25_000), { misfireGraceSeconds: 120 });
+    const scheduleId = await stage.schedule(
+      [bulletinId],
+      speakers.map((speaker) => speaker.id),
+      new Date(Date.now() + 25_000),
+      { misfireGraceSeconds: 120 },
+    );
     expect(await loseEverything()).toBeGreaterThan(0);
     expect(await keysLeft()).toBe(0);
 
@@ -58,7 +63,11 @@ describe('Fault: Redis loses all of this service’s data', () => {
     const later = await stage.axisSpeaker(undefined, VAPIX_SPEAKER);
     const now = await stage.schedule([bulletinId], [onAir.id], new Date(Date.now() + 8_000), { misfireGraceSeconds: 120 });
     const next = await stage.schedule([bulletinId], [later.id], new Date(Date.now() + 30_000), { misfireGraceSeconds: 120 });
-    await until(async () => (onAir.device.transmissions.some((transmission) => transmission.outcome === 'receiving') ? true : null), 60_000, 'the first speaker on air');
+    await until(
+      async () => (onAir.device.transmissions.some((transmission) => transmission.outcome === 'receiving') ? true : null),
+      60_000,
+      'the first speaker on air',
+    );
 
     expect(await loseEverything()).toBeGreaterThan(0);
     expect(await stage.plan()).toMatchObject({ planned: true });

@@ -34,13 +34,26 @@ describe('Fault: a worker killed with SIGKILL mid-playback', () => {
     const bulletinId = await stage.approvedBulletin(24);
     const speakers = [await stage.axisSpeaker(), await stage.axisSpeaker()];
     const instant = new Date(Date.now() + 8_000);
-    const scheduleId = await stage.schedule([bulletinId], speakers.map((speaker) => speaker.id), instant, { misfireGraceSeconds });
+    const scheduleId = await stage.schedule(
+      [bulletinId],
+      speakers.map((speaker) => speaker.id),
+      instant,
+      { misfireGraceSeconds },
+    );
 
     // Both speakers are on air: the devices are receiving audio from the doomed worker.
-    await until(async () => (speakers.every(({ device }) => device.playbacks.some((playback) => playback.outcome === 'playing')) ? true : null), 60_000, 'both speakers on air');
+    await until(
+      async () => (speakers.every(({ device }) => device.playbacks.some((playback) => playback.outcome === 'playing')) ? true : null),
+      60_000,
+      'both speakers on air',
+    );
     expect(await doomed.stop('SIGKILL')).toBe('SIGKILL');
     const killedAt = Date.now();
-    await until(async () => (speakers.every(({ device }) => device.playbacks.every((playback) => playback.outcome !== 'playing')) ? true : null), 30_000, 'the devices to notice');
+    await until(
+      async () => (speakers.every(({ device }) => device.playbacks.every((playback) => playback.outcome !== 'playing')) ? true : null),
+      30_000,
+      'the devices to notice',
+    );
     for (const { device } of speakers) expect(device.playbacks.map((playback) => playback.outcome)).not.toContain('played');
     return { scheduleId, speakers, instant, killedAt, successor: stage.startWorker() };
   }

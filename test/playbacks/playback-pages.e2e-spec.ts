@@ -28,32 +28,57 @@ describe('GET /api/playbacks pages to its end', () => {
     const topic = await loa.dataSource.getRepository(Topic).findOneByOrFail({ name: 'Khác' });
     const sha = randomUUID().replace(/-/g, '').padEnd(64, '0');
     const bulletin = await loa.dataSource.getRepository(Bulletin).save({
-      title: 'Bản tin trang', communeId: commune.id, topicId: topic.id, status: BulletinStatus.Approved, durationMs: 60_000,
-      originalSha256: sha, originalFilename: 'x.mp3', originalBytes: 1, originalFormat: 'mp3', originalCodec: 'mp3',
-      originalDurationMs: 60_000, originalSampleRate: 44100, originalChannels: 1, originalPeakDbfs: -3, renditionSha256: sha,
+      title: 'Bản tin trang',
+      communeId: commune.id,
+      topicId: topic.id,
+      status: BulletinStatus.Approved,
+      durationMs: 60_000,
+      originalSha256: sha,
+      originalFilename: 'x.mp3',
+      originalBytes: 1,
+      originalFormat: 'mp3',
+      originalCodec: 'mp3',
+      originalDurationMs: 60_000,
+      originalSampleRate: 44100,
+      originalChannels: 1,
+      originalPeakDbfs: -3,
+      renditionSha256: sha,
     });
     const schedule = await loa.dataSource.getRepository(Schedule).save({
-      communeId: commune.id, title: 'Lịch nhiều lượt', status: ScheduleStatus.Active, rrule: 'DTSTART:20260101T000000\nRRULE:FREQ=DAILY;BYHOUR=6',
-      startsAt: null, timezone: 'Asia/Ho_Chi_Minh', programMs: bulletin.durationMs,
+      communeId: commune.id,
+      title: 'Lịch nhiều lượt',
+      status: ScheduleStatus.Active,
+      rrule: 'DTSTART:20260101T000000\nRRULE:FREQ=DAILY;BYHOUR=6',
+      startsAt: null,
+      timezone: 'Asia/Ho_Chi_Minh',
+      programMs: bulletin.durationMs,
     });
     scheduleId = schedule.id;
-    const speakers = await loa.dataSource.getRepository(Speaker).save(
-      [1, 2].map((n) => ({ villageId: village.id, name: `Cụm loa trang ${n} ${randomUUID().slice(0, 8)}`, driver: 'manual', settings: {}, secretsSealed: null })),
-    );
+    const speakers = await loa.dataSource
+      .getRepository(Speaker)
+      .save(
+        [1, 2].map((n) => ({ villageId: village.id, name: `Cụm loa trang ${n} ${randomUUID().slice(0, 8)}`, driver: 'manual', settings: {}, secretsSealed: null })),
+      );
     // Four days × two speakers: pairs share an instant, so the id must order them.
     const rows = [0, 1, 2, 3].flatMap((day) =>
       speakers.map((speaker) => {
         const scheduledAt = new Date(Date.UTC(2026, 0, 1 + day, 23));
         return {
-          scheduleId, speakerId: speaker.id, villageId: village.id, communeId: commune.id, priority: 'normal', scheduledAt, graceUntil: scheduledAt,
-          status: PlaybackStatus.Played, problemKind: 'not_heard' as const, problemReportedAt: new Date(Date.UTC(2026, 0, 10 - day, 8)),
+          scheduleId,
+          speakerId: speaker.id,
+          villageId: village.id,
+          communeId: commune.id,
+          priority: 'normal',
+          scheduledAt,
+          graceUntil: scheduledAt,
+          status: PlaybackStatus.Played,
+          problemKind: 'not_heard' as const,
+          problemReportedAt: new Date(Date.UTC(2026, 0, 10 - day, 8)),
         };
       }),
     );
     const saved = await loa.dataSource.getRepository(Playback).save(rows);
-    inOrder = saved
-      .sort((a, b) => a.scheduledAt.getTime() - b.scheduledAt.getTime() || a.id.localeCompare(b.id))
-      .map((playback) => playback.id);
+    inOrder = saved.sort((a, b) => a.scheduledAt.getTime() - b.scheduledAt.getTime() || a.id.localeCompare(b.id)).map((playback) => playback.id);
   });
 
   afterAll(async () => {

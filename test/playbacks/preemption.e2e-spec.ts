@@ -36,8 +36,11 @@ describe('Dispatch: an emergency pre-empts a normal broadcast on an Axis-style s
     shortBulletin = await approvedBulletin('bao-bao.mp3', 4, 'Cảnh báo bão');
     device = await AxisSpeaker.start({ password: AXIS_PASSWORD, timeScale: TIME_SCALE });
     const answer = await call<Body>(loa.people.admin, 'POST', '/api/speakers', {
-      villageId: loa.places.village.id, name: `Cụm loa ${randomUUID().slice(0, 6)}`, driver: 'axis-vapix',
-      settings: { url: device.url }, secrets: { username: 'root', password: AXIS_PASSWORD },
+      villageId: loa.places.village.id,
+      name: `Cụm loa ${randomUUID().slice(0, 6)}`,
+      driver: 'axis-vapix',
+      settings: { url: device.url },
+      secrets: { username: 'root', password: AXIS_PASSWORD },
     });
     expect(answer.status).toBe(201);
     axisSpeaker = answer.body.id as string;
@@ -58,7 +61,12 @@ describe('Dispatch: an emergency pre-empts a normal broadcast on an Axis-style s
   async function schedule(bulletinId: string, startsInMs: number, priority: string): Promise<string> {
     const startsAt = new Date(Date.now() + startsInMs).toISOString();
     const answer = await call<Body>(loa.people.editor, 'POST', '/api/schedules', {
-      title: `Phát ${priority}`, bulletinIds: [bulletinId], targets: { speakerIds: [axisSpeaker] }, startsAt, priority, misfireGraceSeconds: 60,
+      title: `Phát ${priority}`,
+      bulletinIds: [bulletinId],
+      targets: { speakerIds: [axisSpeaker] },
+      startsAt,
+      priority,
+      misfireGraceSeconds: 60,
     });
     if (answer.status !== 201) throw new Error(`could not schedule: ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body.id as string;
@@ -152,9 +160,17 @@ describe('Dispatch: an emergency pre-empts a normal broadcast on an Axis-style s
       expect(played).toMatchObject({ status: 'played', attempts: 1 });
       expect(device.transmissions.slice(before).map((p) => p.outcome)).toEqual(['played']);
 
-      const until = await call<Body>(loa.people.editor, 'POST', '/api/broadcasts/emergency', { bulletinId: shortBulletin, targets: { speakerIds: [axisSpeaker] }, until: new Date(Date.now() + 3_600_000).toISOString() });
+      const until = await call<Body>(loa.people.editor, 'POST', '/api/broadcasts/emergency', {
+        bulletinId: shortBulletin,
+        targets: { speakerIds: [axisSpeaker] },
+        until: new Date(Date.now() + 3_600_000).toISOString(),
+      });
       expect(until.status).toBe(400);
-      const tooOften = await call<Body>(loa.people.editor, 'POST', '/api/broadcasts/emergency', { bulletinId: shortBulletin, targets: { speakerIds: [axisSpeaker] }, repeatEveryMinutes: 0 });
+      const tooOften = await call<Body>(loa.people.editor, 'POST', '/api/broadcasts/emergency', {
+        bulletinId: shortBulletin,
+        targets: { speakerIds: [axisSpeaker] },
+        repeatEveryMinutes: 0,
+      });
       expect(tooOften.status).toBe(400);
       const noTargets = await call<Body>(loa.people.editor, 'POST', '/api/broadcasts/emergency', { bulletinId: shortBulletin, targets: {} });
       expect(noTargets.status).toBe(400);
@@ -163,7 +179,12 @@ describe('Dispatch: an emergency pre-empts a normal broadcast on an Axis-style s
     it('repeats every N minutes until `until`, and a stop cuts the one on air and cancels the repeats', async () => {
       const before = device.transmissions.length;
       const until = new Date(Date.now() + 150 * 60_000).toISOString();
-      const answer = await call<Body>(loa.people.editor, 'POST', '/api/broadcasts/emergency', { bulletinId: longBulletin, targets: { speakerIds: [axisSpeaker] }, repeatEveryMinutes: 60, until });
+      const answer = await call<Body>(loa.people.editor, 'POST', '/api/broadcasts/emergency', {
+        bulletinId: longBulletin,
+        targets: { speakerIds: [axisSpeaker] },
+        repeatEveryMinutes: 60,
+        until,
+      });
       expect(answer.status).toBe(201);
       const id = answer.body.id as string;
       const instants = answer.body.playbacks.map((p: Body) => new Date(p.scheduledAt).getTime());
@@ -184,7 +205,9 @@ describe('Dispatch: an emergency pre-empts a normal broadcast on an Axis-style s
       expect(stopped.status).toBe(200);
       expect(stopped.body.id).toBe(id);
       expect(stopped.body.playbacks.map((p: Body) => [p.status, p.failureCode])).toEqual([
-        ['preempted', 'broadcast_stopped'], ['cancelled', 'schedule_cancelled'], ['cancelled', 'schedule_cancelled'],
+        ['preempted', 'broadcast_stopped'],
+        ['cancelled', 'schedule_cancelled'],
+        ['cancelled', 'schedule_cancelled'],
       ]);
       const settle = Date.now() + 5_000;
       while (device.transmissions.length === before || device.transmissions[device.transmissions.length - 1].outcome === 'receiving') {

@@ -42,17 +42,19 @@ describe('Slots belong to the speakers that were there', () => {
   async function hourlySlot(villageId: string, aheadMs: number): Promise<{ scheduleId: string; slot: Date }> {
     const slot = new Date(Math.ceil((Date.now() + aheadMs) / 1000) * 1000);
     const scheduleId = await stage.schedule([bulletinId], [], slot, {
-      startsAt: undefined, rrule: `FREQ=HOURLY;BYMINUTE=${slot.getUTCMinutes()};BYSECOND=${slot.getUTCSeconds()}`, targets: { villageIds: [villageId] },
+      startsAt: undefined,
+      rrule: `FREQ=HOURLY;BYMINUTE=${slot.getUTCMinutes()};BYSECOND=${slot.getUTCSeconds()}`,
+      targets: { villageIds: [villageId] },
     });
     return { scheduleId, slot };
   }
 
   /** The speakers with a playback of the schedule at `instant`, with its status. */
   async function playbacksAt(scheduleId: string, instant: Date): Promise<Array<{ speakerId: string; status: string }>> {
-    return (await loa.dataSource.query(
-      `SELECT speaker_id AS "speakerId", status FROM playbacks WHERE schedule_id = $1 AND scheduled_at = $2 ORDER BY speaker_id`,
-      [scheduleId, instant],
-    )) as Array<{ speakerId: string; status: string }>;
+    return (await loa.dataSource.query(`SELECT speaker_id AS "speakerId", status FROM playbacks WHERE schedule_id = $1 AND scheduled_at = $2 ORDER BY speaker_id`, [
+      scheduleId,
+      instant,
+    ])) as Array<{ speakerId: string; status: string }>;
   }
 
   async function speakerTotals(day: Date, speakerIds: string[]): Promise<Body> {
@@ -100,7 +102,12 @@ describe('Slots belong to the speakers that were there', () => {
     await plan();
     expect((await playbacksAt(scheduleId, slot)).map((row) => row.speakerId)).toEqual([there.id]);
 
-    const rows = await stage.waitForPlaybacks([scheduleId], (all) => all.some((row) => row.scheduledAt.getTime() === slot.getTime() && row.status === 'played'), 60_000, 'the slot aired');
+    const rows = await stage.waitForPlaybacks(
+      [scheduleId],
+      (all) => all.some((row) => row.scheduledAt.getTime() === slot.getTime() && row.status === 'played'),
+      60_000,
+      'the slot aired',
+    );
     const aired = rows.filter((row) => row.scheduledAt.getTime() === slot.getTime());
     expect(aired).toEqual([expect.objectContaining({ speakerId: there.id, status: 'played', attempts: 1 })]);
     expect(aired[0].latenessMs).toBeLessThanOrEqual(1000);

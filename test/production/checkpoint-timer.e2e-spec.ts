@@ -42,15 +42,23 @@ describe('Production path: the airtime checkpoint timer', () => {
     const ledger = loa.app.get(AirtimeLedger);
 
     await ledger.append(Array.from({ length: 3 }, (_, n) => entryIn(place, { evidence: { n } })));
-    const first = await until(async () => {
-      const body = await checkpointsOf(approver, place.communeId);
-      return body.checkpoints.length > 0 ? body : null;
-    }, 30_000, 'a checkpoint signed by the timer');
+    const first = await until(
+      async () => {
+        const body = await checkpointsOf(approver, place.communeId);
+        return body.checkpoints.length > 0 ? body : null;
+      },
+      30_000,
+      'a checkpoint signed by the timer',
+    );
     await ledger.append(Array.from({ length: 2 }, (_, n) => entryIn(place, { evidence: { n: 3 + n } })));
-    const second = await until(async () => {
-      const body = await checkpointsOf(approver, place.communeId);
-      return body.checkpoints.some((checkpoint: Body) => checkpoint.length === 5) ? body : null;
-    }, 30_000, 'a checkpoint of the grown chain');
+    const second = await until(
+      async () => {
+        const body = await checkpointsOf(approver, place.communeId);
+        return body.checkpoints.some((checkpoint: Body) => checkpoint.length === 5) ? body : null;
+      },
+      30_000,
+      'a checkpoint of the grown chain',
+    );
 
     expect(first.checkpoints).toEqual([expect.objectContaining({ communeId: place.communeId, length: 3 })]);
     // Nothing grew between rounds but those two appends: one checkpoint per growth, none repeated.
@@ -61,7 +69,10 @@ describe('Production path: the airtime checkpoint timer', () => {
       expect(verify(null, Buffer.from(statement), key, Buffer.from(checkpoint.signature, 'base64'))).toBe(true);
     }
     const verified = await call<Body>(approver, 'GET', `/api/airtime/verify?communeId=${place.communeId}`);
-    expect(verified.body).toMatchObject({ ok: true, communes: [{ communeId: place.communeId, ok: true, length: 5, unsignedRecords: 0, checkpoint: { status: 'valid', length: 5 } }] });
+    expect(verified.body).toMatchObject({
+      ok: true,
+      communes: [{ communeId: place.communeId, ok: true, length: 5, unsignedRecords: 0, checkpoint: { status: 'valid', length: 5 } }],
+    });
   }, 90_000);
 
   it('is off when the interval is 0, and gone from the registry once the app closes', async () => {

@@ -46,13 +46,17 @@ describe('Production path: a bulletin left processing is rendered at the next st
 
     // The next start: same database and audio store, the API and the workers in one process.
     restarted = await startTestApp({ ROLE: 'all', AUDIO_DIR: uploader.audioDir });
-    const ready = await until(async () => {
-      const [row] = (await restarted!.dataSource.query(
-        'SELECT status, rendition_sha256 AS "renditionSha256", duration_ms AS "durationMs" FROM bulletins WHERE id = $1',
-        [id],
-      )) as Array<{ status: string; renditionSha256: string | null; durationMs: number | null }>;
-      return row.status === 'processing' ? null : row;
-    }, 90_000, 'the bulletin rendered after the restart');
+    const ready = await until(
+      async () => {
+        const [row] = (await restarted!.dataSource.query(
+          'SELECT status, rendition_sha256 AS "renditionSha256", duration_ms AS "durationMs" FROM bulletins WHERE id = $1',
+          [id],
+        )) as Array<{ status: string; renditionSha256: string | null; durationMs: number | null }>;
+        return row.status === 'processing' ? null : row;
+      },
+      90_000,
+      'the bulletin rendered after the restart',
+    );
 
     expect(ready.status).toBe('ready');
     expect(ready.durationMs).toBeGreaterThan(5_000);

@@ -44,9 +44,21 @@ async function bulletin(dataSource: DataSource, communeId: string, topicId: stri
   const sha = randomUUID().replace(/-/g, '').padEnd(64, '0');
   const saved = await repository.save(
     repository.create({
-      title, communeId, topicId, status: BulletinStatus.Approved, originalSha256: sha, originalFilename: 'x.mp3', originalBytes: 1,
-      originalFormat: 'mp3', originalCodec: 'mp3', originalDurationMs: durationMs, originalSampleRate: 44100, originalChannels: 1,
-      originalPeakDbfs: -3, renditionSha256: sha, durationMs,
+      title,
+      communeId,
+      topicId,
+      status: BulletinStatus.Approved,
+      originalSha256: sha,
+      originalFilename: 'x.mp3',
+      originalBytes: 1,
+      originalFormat: 'mp3',
+      originalCodec: 'mp3',
+      originalDurationMs: durationMs,
+      originalSampleRate: 44100,
+      originalChannels: 1,
+      originalPeakDbfs: -3,
+      renditionSha256: sha,
+      durationMs,
     }),
   );
   return saved.id;
@@ -75,15 +87,32 @@ export async function insertPlaybacks(dataSource: DataSource, communeId: string,
        CASE WHEN status IN ('played', 'preempted') THEN 'device_reported' END
      FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::timestamptz[], $8::text[], $9::text[])
        AS t(id, schedule_id, speaker_id, village_id, priority, at, status, reason)`,
-    [communeId, column('id'), column('scheduleId'), column('speakerId'), column('villageId'), column('priority'), column('scheduledAt'),
-      column('status'), column('reason')],
+    [
+      communeId,
+      column('id'),
+      column('scheduleId'),
+      column('speakerId'),
+      column('villageId'),
+      column('priority'),
+      column('scheduledAt'),
+      column('status'),
+      column('reason'),
+    ],
   );
 }
 
 /** Ten statuses in turn: mostly played, and each way a broadcast can go wrong. */
 const OUTCOMES: Array<[string, string | null]> = [
-  ['played', null], ['played', null], ['played', null], ['played', null], ['played', null], ['played', null],
-  ['failed', 'speaker_busy'], ['missed', 'late'], ['preempted', 'preempted_by_emergency'], ['cancelled', 'schedule_cancelled'],
+  ['played', null],
+  ['played', null],
+  ['played', null],
+  ['played', null],
+  ['played', null],
+  ['played', null],
+  ['failed', 'speaker_busy'],
+  ['missed', 'late'],
+  ['preempted', 'preempted_by_emergency'],
+  ['cancelled', 'schedule_cancelled'],
 ];
 
 /**
@@ -111,13 +140,24 @@ export async function seedReportWorld(dataSource: DataSource, places: Places): P
   const playbacks: SeededPlayback[] = [];
   let turn = 0;
   for (let day = DateTime.fromISO('2026-10-31', { zone: ZONE }); day <= DateTime.fromISO('2026-12-01', { zone: ZONE }); day = day.plus({ days: 1 })) {
-    for (const [hour, minute, slot] of [[0, 15, morning], [6, 0, morning], [23, 30, night]] as const) {
+    for (const [hour, minute, slot] of [
+      [0, 15, morning],
+      [6, 0, morning],
+      [23, 30, night],
+    ] as const) {
       const at = day.set({ hour, minute });
       for (const speaker of speakers) {
         const [status, reason] = OUTCOMES[turn++ % OUTCOMES.length];
         playbacks.push({
-          id: randomUUID(), scheduleId: slot.id, speakerId: speaker.id, villageId: speaker.villageId,
-          priority: slot === night ? 'emergency' : 'normal', scheduledAt: at.toJSDate(), localDay: at.toISODate()!, status, reason,
+          id: randomUUID(),
+          scheduleId: slot.id,
+          speakerId: speaker.id,
+          villageId: speaker.villageId,
+          priority: slot === night ? 'emergency' : 'normal',
+          scheduledAt: at.toJSDate(),
+          localDay: at.toISODate()!,
+          status,
+          reason,
         });
       }
     }

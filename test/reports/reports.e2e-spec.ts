@@ -37,14 +37,24 @@ describe('Reports for leadership', () => {
 
     // The worker's path, through the rollup's update and delete triggers: queued, then dispatched and played, one deleted.
     const late: SeededPlayback[] = Array.from({ length: 5 }, () => ({
-      id: randomUUID(), scheduleId: world.morning.id, speakerId: world.speakers[0].id, villageId: world.speakers[0].villageId,
-      priority: 'normal', scheduledAt: new Date('2026-11-29T23:10:00Z'), localDay: '2026-11-30', status: 'queued', reason: null,
+      id: randomUUID(),
+      scheduleId: world.morning.id,
+      speakerId: world.speakers[0].id,
+      villageId: world.speakers[0].villageId,
+      priority: 'normal',
+      scheduledAt: new Date('2026-11-29T23:10:00Z'),
+      localDay: '2026-11-30',
+      status: 'queued',
+      reason: null,
     }));
     late.forEach((playback, index) => (playback.scheduledAt = new Date(Date.parse('2026-11-29T23:10:00Z') + index * 60_000)));
     await insertPlaybacks(loa.dataSource, loa.places.commune.id, late);
     const [first, second, third, , gone] = late;
     await loa.dataSource.query(`UPDATE playbacks SET status = 'dispatching' WHERE id = ANY($1)`, [[first.id, second.id, third.id]]);
-    await loa.dataSource.query(`UPDATE playbacks SET status = 'played', started_at = scheduled_at, finished_at = scheduled_at + interval '5 minutes' WHERE id = ANY($1)`, [[first.id, second.id]]);
+    await loa.dataSource.query(
+      `UPDATE playbacks SET status = 'played', started_at = scheduled_at, finished_at = scheduled_at + interval '5 minutes' WHERE id = ANY($1)`,
+      [[first.id, second.id]],
+    );
     await loa.dataSource.query(`UPDATE playbacks SET lateness_ms = 12 WHERE id = $1`, [first.id]);
     await loa.dataSource.query(`DELETE FROM playbacks WHERE id = $1`, [gone.id]);
     first.status = 'played';
@@ -56,9 +66,18 @@ describe('Reports for leadership', () => {
     const played = playbacks.filter((playback) => playback.status === 'played');
     await loa.app.get(AirtimeLedger).append(
       played.map((playback) => ({
-        communeId: loa.places.commune.id, villageId: playback.villageId, speakerId: playback.speakerId, playbackId: playback.id,
-        event: 'finished', occurredAt: playback.scheduledAt, audioSha256: null, scheduledAt: playback.scheduledAt,
-        actualAt: playback.scheduledAt, onAirMs: 60_000, evidenceLevel: 'device_reported', evidence: null,
+        communeId: loa.places.commune.id,
+        villageId: playback.villageId,
+        speakerId: playback.speakerId,
+        playbackId: playback.id,
+        event: 'finished',
+        occurredAt: playback.scheduledAt,
+        audioSha256: null,
+        scheduledAt: playback.scheduledAt,
+        actualAt: playback.scheduledAt,
+        onAirMs: 60_000,
+        evidenceLevel: 'device_reported',
+        evidence: null,
       })),
     );
     recordsAppended = played.length;
@@ -103,7 +122,12 @@ describe('Reports for leadership', () => {
     expect(project06).toMatchObject({ broadcasts: playedIn(village, world.morning.id), onAirMs: playedIn(village, world.morning.id) * 120_000 });
 
     const villageRow = body.villages.find((row: any) => row.villageId === village);
-    expect(villageRow).toMatchObject(expectedTotals(inNovember().filter((playback) => playback.villageId === village), world));
+    expect(villageRow).toMatchObject(
+      expectedTotals(
+        inNovember().filter((playback) => playback.villageId === village),
+        world,
+      ),
+    );
     const missedLate = inNovember().filter((playback) => playback.status === 'missed').length;
     expect(body.problems).toContainEqual({ status: 'missed', reason: 'late', count: missedLate });
     expect(body.periods).toEqual([expect.objectContaining({ period: '2026-11', ...expectedTotals(inNovember(), world) })]);
@@ -120,10 +144,15 @@ describe('Reports for leadership', () => {
     expect(raw.body.problems).toEqual(rollup.body.problems);
 
     const emergency = await call(loa.people.editor, 'GET', `/api/reports/summary?${NOVEMBER}&priorities=emergency`);
-    expect(emergency.body.totals).toEqual(expectedTotals(inNovember().filter((playback) => playback.priority === 'emergency'), world));
+    expect(emergency.body.totals).toEqual(
+      expectedTotals(
+        inNovember().filter((playback) => playback.priority === 'emergency'),
+        world,
+      ),
+    );
   });
 
-  it('pages the as-run log in scheduled order, every playback once, instants in the commune\'s zone', async () => {
+  it("pages the as-run log in scheduled order, every playback once, instants in the commune's zone", async () => {
     const seen: string[] = [];
     let after: string | null = null;
     do {
@@ -132,7 +161,11 @@ describe('Reports for leadership', () => {
       seen.push(...page.body.rows.map((row: any) => row.playbackId));
       after = page.body.next;
     } while (after);
-    expect(seen.sort()).toEqual(inNovember().map((playback) => playback.id).sort());
+    expect(seen.sort()).toEqual(
+      inNovember()
+        .map((playback) => playback.id)
+        .sort(),
+    );
 
     const first: any = await call(loa.people.approver, 'GET', `/api/reports/as-run?${NOVEMBER}&limit=3`);
     expect(first.body.rows[0]).toMatchObject({ localDay: '2026-11-01', scheduledAt: '2026-11-01T00:15:00.000+07:00', scheduleTitle: 'Bản tin sáng' });
@@ -169,8 +202,17 @@ describe('Reports for leadership', () => {
     });
     expect(totalRow).toBeDefined();
     const values = (totalRow!.values as ExcelJS.CellValue[]).slice(2);
-    expect(values).toEqual([expected.planned, expected.played, expected.failed, expected.missed, expected.preempted, expected.cancelled,
-      expected.pending, expected.compliance, expected.onAirMs / 60_000]);
+    expect(values).toEqual([
+      expected.planned,
+      expected.played,
+      expected.failed,
+      expected.missed,
+      expected.preempted,
+      expected.cancelled,
+      expected.pending,
+      expected.compliance,
+      expected.onAirMs / 60_000,
+    ]);
     expect(totalRow!.getCell(9).numFmt).toBe('0.0%');
 
     const header = log.views[0] as { state: string; ySplit: number };
@@ -215,7 +257,12 @@ describe('Reports for leadership', () => {
     const summary: any = await call(operator, 'GET', `/api/reports/summary?${NOVEMBER}`);
     expect(summary.status).toBe(200);
     expect(summary.body.villages.map((row: any) => row.villageId)).toEqual([loa.places.village.id]);
-    expect(summary.body.totals).toEqual(expectedTotals(inNovember().filter((playback) => playback.villageId === loa.places.village.id), world));
+    expect(summary.body.totals).toEqual(
+      expectedTotals(
+        inNovember().filter((playback) => playback.villageId === loa.places.village.id),
+        world,
+      ),
+    );
 
     const page: any = await call(operator, 'GET', `/api/reports/as-run?${NOVEMBER}&limit=5000`);
     expect(page.body.rows.length).toBeGreaterThan(0);
@@ -253,7 +300,9 @@ describe('Reports for leadership', () => {
   it('closes the cursor and frees its connection when the client goes away mid-file', async () => {
     // 89,280 lines (about 25 MB) in the other commune: many FETCHes, far more than the sockets and the client buffer.
     const other = loa.places.otherCommune.id;
-    const [speaker] = await loa.dataSource.query(`INSERT INTO speakers (village_id, name, driver) VALUES ($1, 'Cụm loa xa', 'manual') RETURNING id`, [loa.places.otherVillage.id]);
+    const [speaker] = await loa.dataSource.query(`INSERT INTO speakers (village_id, name, driver) VALUES ($1, 'Cụm loa xa', 'manual') RETURNING id`, [
+      loa.places.otherVillage.id,
+    ]);
     const [schedule] = await loa.dataSource.query(
       `INSERT INTO schedules (commune_id, title, status, rrule, timezone, priority, program_ms)
        VALUES ($1, 'Lịch dày', 'paused', 'DTSTART:20260101T060000\nRRULE:FREQ=MINUTELY', $2, 'normal', 60000) RETURNING id`,
@@ -266,14 +315,19 @@ describe('Reports for leadership', () => {
     );
     // A connection whose transaction holds the as-run cursor (its last statement declared or fetched it).
     const cursors = async () =>
-      Number((await loa.dataSource.query(
-        `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state <> 'idle'
+      Number(
+        (
+          await loa.dataSource.query(
+            `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state <> 'idle'
            AND (query LIKE 'DECLARE as_run %' OR query LIKE 'FETCH % FROM as_run')`,
-      ))[0].count);
+          )
+        )[0].count,
+      );
 
     const abort = new AbortController();
     const response = await fetch(`${loa.url}/api/reports/as-run?communeId=${other}&from=2026-10-01&to=2026-10-31&format=csv`, {
-      headers: authHeader(loa.people.admin), signal: abort.signal,
+      headers: authHeader(loa.people.admin),
+      signal: abort.signal,
     });
     const reader = response.body!.getReader();
     let received = 0;
@@ -285,7 +339,7 @@ describe('Reports for leadership', () => {
     expect(await cursors()).toBe(0);
   });
 
-  it('regroups a commune\'s days when its zone changes', async () => {
+  it("regroups a commune's days when its zone changes", async () => {
     const day = `communeId=${loa.places.commune.id}&from=2026-11-05&to=2026-11-05`;
     // 23:30 on 4 November in Hanoi is 01:30 on 5 November in Tokyo: mark those so the two days cannot look alike.
     const lateEvening = playbacks.filter((playback) => playback.localDay === '2026-11-04' && playback.scheduleId === world.night.id);

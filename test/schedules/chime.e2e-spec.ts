@@ -15,7 +15,13 @@ import { measure } from '../support/audio-fixtures';
 
 /** A process that plays programs, as far as the chime is concerned: configuration, database, the chime. */
 async function chimeProcess(audioDir: string): Promise<INestApplicationContext> {
-  const config = AppConfig.fromEnvironment({ ...process.env, MIGRATIONS_RUN: 'false', DATABASE_CREATE_IF_MISSING: 'false', AUDIO_DIR: audioDir, LOG_LEVEL: 'error' });
+  const config = AppConfig.fromEnvironment({
+    ...process.env,
+    MIGRATIONS_RUN: 'false',
+    DATABASE_CREATE_IF_MISSING: 'false',
+    AUDIO_DIR: audioDir,
+    LOG_LEVEL: 'error',
+  });
   @Module({ imports: [ConfigModule.forRoot(config), DatabaseModule, ChimeModule] })
   class ChimeHost {}
   return NestFactory.createApplicationContext(ChimeHost, { logger: false });
@@ -47,7 +53,10 @@ describe('The pre-announcement chime', () => {
     expect(a.sha256).toMatch(/^[0-9a-f]{64}$/);
 
     const dataSource = first.get(DataSource);
-    const records = (await dataSource.query('SELECT sha256, duration_ms FROM chime_renditions WHERE recipe = $1', [first.get(ChimeAudio).recipe])) as Array<{ sha256: string; duration_ms: number }>;
+    const records = (await dataSource.query('SELECT sha256, duration_ms FROM chime_renditions WHERE recipe = $1', [first.get(ChimeAudio).recipe])) as Array<{
+      sha256: string;
+      duration_ms: number;
+    }>;
     expect(records).toEqual([{ sha256: a.sha256, duration_ms: a.durationMs }]);
 
     // Measured back from the stored file, independently of Loa's own parsing.
@@ -66,7 +75,9 @@ describe('The pre-announcement chime', () => {
 
   it('is found, not rendered again, by a later process; and rendered again, identically, where the file is missing', async () => {
     const known = await (await start(dirs[0])).get(ChimeAudio).rendition();
-    const [{ created }] = (await contexts[0].get(DataSource).query('SELECT created_at::text AS created FROM chime_renditions WHERE sha256 = $1', [known.sha256])) as [{ created: string }];
+    const [{ created }] = (await contexts[0]
+      .get(DataSource)
+      .query('SELECT created_at::text AS created FROM chime_renditions WHERE sha256 = $1', [known.sha256])) as [{ created: string }];
 
     const elsewhere = await start();
     const again = await elsewhere.get(ChimeAudio).rendition();
@@ -74,7 +85,9 @@ describe('The pre-announcement chime', () => {
     expect(again).toEqual(known);
     expect(await elsewhere.get(AudioStore).exists('renditions', again.sha256)).toBe(true);
     // Its record was not replaced: still the first one.
-    const after = (await contexts[0].get(DataSource).query('SELECT created_at::text AS created FROM chime_renditions WHERE sha256 = $1', [known.sha256])) as Array<{ created: string }>;
+    const after = (await contexts[0].get(DataSource).query('SELECT created_at::text AS created FROM chime_renditions WHERE sha256 = $1', [known.sha256])) as Array<{
+      created: string;
+    }>;
     expect(after).toEqual([{ created }]);
   });
 });

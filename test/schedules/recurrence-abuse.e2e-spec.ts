@@ -58,7 +58,10 @@ describe('Recurrences that cannot take the service down', () => {
 
   it('refuses the same rules on PATCH and keeps the schedule as it was', async () => {
     const created = await call<Body>(loa.people.editor, 'POST', '/api/schedules', {
-      title: 'Bản tin sáng', bulletinIds: [bulletinId], targets: { speakerIds: [speaker.id] }, rrule: 'FREQ=DAILY;BYHOUR=6',
+      title: 'Bản tin sáng',
+      bulletinIds: [bulletinId],
+      targets: { speakerIds: [speaker.id] },
+      rrule: 'FREQ=DAILY;BYHOUR=6',
     });
     expect(created.status).toBe(201);
     for (const [, rrule, message] of HOSTILE_RULES) {
@@ -75,7 +78,12 @@ describe('Recurrences that cannot take the service down', () => {
     ['more often a day than the commune allows', 'FREQ=HOURLY;BYMINUTE=0,20,40', /up to 72 times a day; this commune allows at most 48/],
     ['with no occurrence in the next five years', 'DTSTART:20200101T060000\nRRULE:FREQ=DAILY;COUNT=3', /no occurrence between/],
   ])('refuses a rule %s', async (_, rrule, message) => {
-    const answer = await call<Body>(loa.people.editor, 'POST', '/api/schedules', { title: 'Lịch dày', bulletinIds: [bulletinId], targets: { speakerIds: [speaker.id] }, rrule });
+    const answer = await call<Body>(loa.people.editor, 'POST', '/api/schedules', {
+      title: 'Lịch dày',
+      bulletinIds: [bulletinId],
+      targets: { speakerIds: [speaker.id] },
+      rrule,
+    });
     expect(answer.status).toBe(400);
     expect(answer.body.message).toMatch(message);
   });
@@ -86,12 +94,21 @@ describe('Recurrences that cannot take the service down', () => {
     try {
       // Every two minutes fits a 4 s program; every second... is refused by spacing, not by rrule running away.
       const every2 = await call<Body>(loa.people.editor, 'POST', '/api/schedules', {
-        title: 'Hai phút một lần', bulletinIds: [bulletinId], targets: { speakerIds: [speaker.id] }, rrule: `FREQ=HOURLY;BYMINUTE=${range(30).split(',').map((m) => Number(m) * 2).join(',')}`,
+        title: 'Hai phút một lần',
+        bulletinIds: [bulletinId],
+        targets: { speakerIds: [speaker.id] },
+        rrule: `FREQ=HOURLY;BYMINUTE=${range(30)
+          .split(',')
+          .map((m) => Number(m) * 2)
+          .join(',')}`,
       });
       expect(every2.status).toBe(201);
       await call(loa.people.editor, 'POST', `/api/schedules/${every2.body.id}/cancel`);
       const everySecond = await call<Body>(loa.people.editor, 'POST', '/api/schedules', {
-        title: 'Mỗi giây', bulletinIds: [bulletinId], targets: { speakerIds: [speaker.id] }, rrule: 'FREQ=HOURLY;BYMINUTE=0;BYSECOND=0,1',
+        title: 'Mỗi giây',
+        bulletinIds: [bulletinId],
+        targets: { speakerIds: [speaker.id] },
+        rrule: 'FREQ=HOURLY;BYMINUTE=0;BYSECOND=0,1',
       });
       expect(everySecond.body.message).toMatch(/1 s apart; this commune needs at least 1 min/);
     } finally {
@@ -102,7 +119,6 @@ describe('Recurrences that cannot take the service down', () => {
   describe('a bad rule already stored (a migration bug, an old version)', () => {
     let planning: TestApp;
     const bad: Record<string, string> = {};
-
 
     it('is quarantined by the production planner at start, while the service starts normally and the commune airs on time', async () => {
       // A good one-off 25 s from now, through the API; then two bad rules written straight into the table.
@@ -120,10 +136,7 @@ describe('Recurrences that cannot take the service down', () => {
           [good, `Lịch hỏng ${name}`, rule],
         )) as [{ id: string }];
         await loa.dataSource.query(`INSERT INTO schedule_targets (schedule_id, speaker_id) VALUES ($1, $2)`, [id, speaker.id]);
-        await loa.dataSource.query(
-          `INSERT INTO schedule_bulletins (schedule_id, version, position, bulletin_id) VALUES ($1, 1, 0, $2)`,
-          [id, bulletinId],
-        );
+        await loa.dataSource.query(`INSERT INTO schedule_bulletins (schedule_id, version, position, bulletin_id) VALUES ($1, 1, 0, $2)`, [id, bulletinId]);
         bad[name] = id;
       }
 
@@ -133,18 +146,28 @@ describe('Recurrences that cannot take the service down', () => {
       loa = planning;
       expect((await call(planning.url, 'GET', '/api/health')).status).toBe(200);
 
-      const quarantined = await until(async () => {
-        const rows = (await planning.dataSource.query(`SELECT id, quarantine_reason FROM schedules WHERE id = ANY($1) AND quarantined_at IS NOT NULL`, [Object.values(bad)])) as unknown[];
-        return rows.length === 2 ? rows : null;
-      }, 30_000, 'both bad schedules to be quarantined');
+      const quarantined = await until(
+        async () => {
+          const rows = (await planning.dataSource.query(`SELECT id, quarantine_reason FROM schedules WHERE id = ANY($1) AND quarantined_at IS NOT NULL`, [
+            Object.values(bad),
+          ])) as unknown[];
+          return rows.length === 2 ? rows : null;
+        },
+        30_000,
+        'both bad schedules to be quarantined',
+      );
       expect(quarantined).toHaveLength(2);
 
-      const views = await Promise.all(Object.entries(bad).map(async ([name, id]) => [name, (await call<Body>(planning.people.admin, 'GET', `/api/schedules/${id}`)).body] as const));
+      const views = await Promise.all(
+        Object.entries(bad).map(async ([name, id]) => [name, (await call<Body>(planning.people.admin, 'GET', `/api/schedules/${id}`)).body] as const),
+      );
       expect(Object.fromEntries(views.map(([name, view]) => [name, view.quarantine?.reason]))).toEqual({
         refused: expect.stringMatching(/INTERVAL=-1 must be a whole number from 1/),
         runaway: expect.stringMatching(/longer than 300 ms to expand/),
       });
-      const audit = (await planning.dataSource.query(`SELECT resource_id FROM audit_log WHERE action = 'schedule.quarantine' AND resource_id = ANY($1)`, [Object.values(bad)])) as unknown[];
+      const audit = (await planning.dataSource.query(`SELECT resource_id FROM audit_log WHERE action = 'schedule.quarantine' AND resource_id = ANY($1)`, [
+        Object.values(bad),
+      ])) as unknown[];
       expect(audit).toHaveLength(2);
       const metrics = await call<Body>(planning.people.admin, 'GET', '/api/metrics');
       expect(metrics.body.raw).toMatch(/^loa_schedules_quarantined [1-9]\d*$/m);

@@ -136,7 +136,12 @@ describe('Re-planning a schedule when it changes', () => {
     expect(edited.body).toMatchObject({ bulletinIds: [replacement], programVersion: 2 });
     // Only a change of bulletins makes a version.
     expect((await patch(scheduleId, { title: 'Đổi tên lần nữa', bulletinIds: [replacement] })).body).toMatchObject({ programVersion: 2 });
-    const played = await stage.waitForPlaybacks([scheduleId], (rows) => rows.length === 2 && rows.every((row) => row.status === 'played'), 60_000, 'both slots played');
+    const played = await stage.waitForPlaybacks(
+      [scheduleId],
+      (rows) => rows.length === 2 && rows.every((row) => row.status === 'played'),
+      60_000,
+      'both slots played',
+    );
     expect(played.map((row) => iso(row.scheduledAt))).toEqual([first.toISOString(), second.toISOString()]);
     expect(speaker.device.playbacks.map((playback) => Math.round(playback.decodedSeconds ?? 0))).toEqual([4, 8]);
 

@@ -38,10 +38,21 @@ describe('Schedules', () => {
     const sha = randomUUID().replace(/-/g, '').padEnd(64, '0');
     const saved = await repository.save(
       repository.create({
-        title: options.title, communeId: options.communeId ?? loa.places.commune.id, topicId, status: options.status ?? BulletinStatus.Approved,
-        originalSha256: sha, originalFilename: 'x.mp3', originalBytes: 1, originalFormat: 'mp3', originalCodec: 'mp3',
-        originalDurationMs: options.durationMs, originalSampleRate: 44100, originalChannels: 1, originalPeakDbfs: -3,
-        renditionSha256: sha, durationMs: options.durationMs,
+        title: options.title,
+        communeId: options.communeId ?? loa.places.commune.id,
+        topicId,
+        status: options.status ?? BulletinStatus.Approved,
+        originalSha256: sha,
+        originalFilename: 'x.mp3',
+        originalBytes: 1,
+        originalFormat: 'mp3',
+        originalCodec: 'mp3',
+        originalDurationMs: options.durationMs,
+        originalSampleRate: 44100,
+        originalChannels: 1,
+        originalPeakDbfs: -3,
+        renditionSha256: sha,
+        durationMs: options.durationMs,
       }),
     );
     return saved.id;
@@ -49,13 +60,21 @@ describe('Schedules', () => {
 
   async function speaker(villageId: string, name: string): Promise<string> {
     const repository = loa.dataSource.getRepository(Speaker);
-    return (await repository.save(repository.create({ villageId, name: `${name} ${randomUUID().slice(0, 4)}`, driver: 'manual', settings: {}, secretsSealed: null }))).id;
+    return (
+      await repository.save(repository.create({ villageId, name: `${name} ${randomUUID().slice(0, 4)}`, driver: 'manual', settings: {}, secretsSealed: null }))
+    ).id;
   }
 
   const daily = 'FREQ=DAILY;BYHOUR=6,17;BYMINUTE=0;BYSECOND=0';
   // Each title its own: the same content twice is refused as a double submission.
   let made = 0;
-  const body = (extra: Body = {}): Body => ({ title: `Bản tin sáng và chiều ${++made}`, bulletinIds: [morning, news], targets: { villageIds: [loa.places.village.id] }, rrule: daily, ...extra });
+  const body = (extra: Body = {}): Body => ({
+    title: `Bản tin sáng và chiều ${++made}`,
+    bulletinIds: [morning, news],
+    targets: { villageIds: [loa.places.village.id] },
+    rrule: daily,
+    ...extra,
+  });
   const create = (as: Session, extra: Body = {}) => call<Body>(as, 'POST', '/api/schedules', body(extra));
 
   describe('create, read and scope', () => {
@@ -63,10 +82,21 @@ describe('Schedules', () => {
       const created = await create(loa.people.editor, { title: 'Bản tin sáng và chiều', bulletinIds: [news, morning] });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({
-        communeId: loa.places.commune.id, title: 'Bản tin sáng và chiều', status: 'active',
-        bulletinIds: [news, morning], targets: { communeIds: [], villageIds: [loa.places.village.id], speakerIds: [] },
-        startsAt: null, timezone: 'Asia/Ho_Chi_Minh', priority: 'normal', misfireGraceSeconds: 600, chime: false,
-        validFrom: null, validUntil: null, programSeconds: 600, revision: 1, createdBy: loa.people.editor.user.id,
+        communeId: loa.places.commune.id,
+        title: 'Bản tin sáng và chiều',
+        status: 'active',
+        bulletinIds: [news, morning],
+        targets: { communeIds: [], villageIds: [loa.places.village.id], speakerIds: [] },
+        startsAt: null,
+        timezone: 'Asia/Ho_Chi_Minh',
+        priority: 'normal',
+        misfireGraceSeconds: 600,
+        chime: false,
+        validFrom: null,
+        validUntil: null,
+        programSeconds: 600,
+        revision: 1,
+        createdBy: loa.people.editor.user.id,
       });
       expect(created.body.rrule).toMatch(/^DTSTART:\d{8}T000000\nRRULE:FREQ=DAILY;BYHOUR=6,17;BYMINUTE=0;BYSECOND=0$/);
     });
@@ -74,11 +104,24 @@ describe('Schedules', () => {
     it('keeps a one-off with its options, and counts the chime in the program', async () => {
       const startsAt = new Date(Date.now() + 3_600_000).toISOString();
       const created = await create(loa.people.admin, {
-        rrule: undefined, startsAt, priority: 'priority', misfireGraceSeconds: 120, chime: true, timezone: 'Asia/Bangkok',
+        rrule: undefined,
+        startsAt,
+        priority: 'priority',
+        misfireGraceSeconds: 120,
+        chime: true,
+        timezone: 'Asia/Bangkok',
         targets: { speakerIds: [speakerHere], communeIds: [loa.places.commune.id] },
       });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ startsAt, rrule: null, priority: 'priority', misfireGraceSeconds: 120, chime: true, timezone: 'Asia/Bangkok', programSeconds: 605 });
+      expect(created.body).toMatchObject({
+        startsAt,
+        rrule: null,
+        priority: 'priority',
+        misfireGraceSeconds: 120,
+        chime: true,
+        timezone: 'Asia/Bangkok',
+        programSeconds: 605,
+      });
     });
 
     it('shows a schedule to its commune readers only; operators may not read schedules', async () => {
@@ -174,7 +217,9 @@ describe('Schedules', () => {
         "bulletinIds: the program lasts 48 min, longer than the commune's session cap of 45 min; remove bulletins or ask an admin to raise maxSessionSeconds of the commune",
       );
       expect((await create(loa.people.editor, { bulletinIds: [long, news], chime: true })).status).toBe(201);
-      expect((await create(loa.people.editor, { bulletinIds: [long, news, news, news], chime: true })).body.message).toMatch(/46 min 5 s \(bulletins 46 min \+ chime 5 s\)/);
+      expect((await create(loa.people.editor, { bulletinIds: [long, news, news, news], chime: true })).body.message).toMatch(
+        /46 min 5 s \(bulletins 46 min \+ chime 5 s\)/,
+      );
       expect((await call(loa.people.admin, 'PATCH', `/api/communes/${commune.id}`, { maxSessionSeconds: 3600 })).status).toBe(200);
       expect((await create(loa.people.editor, { bulletinIds: [long, morning] })).status).toBe(201);
     });
@@ -194,12 +239,23 @@ describe('Schedules', () => {
       const { body: schedule } = await create(loa.people.editor);
       const startsAt = new Date(Date.now() + 86_400_000).toISOString();
       const edited = await call<Body>(loa.people.editor, 'PATCH', `/api/schedules/${schedule.id}`, {
-        title: 'Đổi', bulletinIds: [news], targets: { speakerIds: [speakerAlsoHere] }, startsAt, priority: 'emergency',
+        title: 'Đổi',
+        bulletinIds: [news],
+        targets: { speakerIds: [speakerAlsoHere] },
+        startsAt,
+        priority: 'emergency',
       });
       expect(edited.status).toBe(200);
       expect(edited.body).toMatchObject({
-        title: 'Đổi', bulletinIds: [news], targets: { communeIds: [], villageIds: [], speakerIds: [speakerAlsoHere] },
-        startsAt, rrule: null, priority: 'emergency', programSeconds: 120, revision: 2, updatedBy: loa.people.editor.user.id,
+        title: 'Đổi',
+        bulletinIds: [news],
+        targets: { communeIds: [], villageIds: [], speakerIds: [speakerAlsoHere] },
+        startsAt,
+        rrule: null,
+        priority: 'emergency',
+        programSeconds: 120,
+        revision: 2,
+        updatedBy: loa.people.editor.user.id,
       });
       const back = await call<Body>(loa.people.admin, 'PATCH', `/api/schedules/${schedule.id}`, { rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=6' });
       expect(back.body).toMatchObject({ startsAt: null, revision: 3, bulletinIds: [news] });
@@ -209,7 +265,10 @@ describe('Schedules', () => {
     it('keeps a schedule in its commune', async () => {
       const { body: schedule } = await create(loa.people.admin);
       const foreign = await bulletin({ title: 'Tin xã khác', durationMs: 60_000, communeId: loa.places.otherCommune.id });
-      const moved = await call<Body>(loa.people.admin, 'PATCH', `/api/schedules/${schedule.id}`, { bulletinIds: [foreign], targets: { villageIds: [loa.places.otherVillage.id] } });
+      const moved = await call<Body>(loa.people.admin, 'PATCH', `/api/schedules/${schedule.id}`, {
+        bulletinIds: [foreign],
+        targets: { villageIds: [loa.places.otherVillage.id] },
+      });
       expect(moved.status).toBe(400);
       expect(moved.body.message).toMatch(/must stay in the schedule's commune/);
       const cleared = await call<Body>(loa.people.admin, 'PATCH', `/api/schedules/${schedule.id}`, { rrule: null, title: null });
@@ -228,13 +287,29 @@ describe('Schedules', () => {
       const { body: schedule } = await create(loa.people.editor, { targets: { villageIds: [loa.places.village.id] } });
       const lateSpeaker = await speaker(loa.places.village.id, 'Cụm loa mới lắp');
       const from = tomorrow();
-      const preview = await call<Body>(loa.people.viewer, 'GET', `/api/schedules/${schedule.id}/occurrences?from=${encodeURIComponent(from.toISO()!)}&to=${encodeURIComponent(from.plus({ days: 2 }).toISO()!)}`);
+      const preview = await call<Body>(
+        loa.people.viewer,
+        'GET',
+        `/api/schedules/${schedule.id}/occurrences?from=${encodeURIComponent(from.toISO()!)}&to=${encodeURIComponent(from.plus({ days: 2 }).toISO()!)}`,
+      );
       expect(preview.status).toBe(200);
       const day = (offset: number) => from.plus({ days: offset });
-      expect(preview.body.occurrences).toEqual([0, 1].flatMap((offset) => [
-        { at: day(offset).set({ hour: 6 }).toUTC().toISO(), local: day(offset).set({ hour: 6 }).toISO({ suppressMilliseconds: true }), endsAt: day(offset).set({ hour: 6, minute: 10 }).toUTC().toISO(), shiftedByDst: false },
-        { at: day(offset).set({ hour: 17 }).toUTC().toISO(), local: day(offset).set({ hour: 17 }).toISO({ suppressMilliseconds: true }), endsAt: day(offset).set({ hour: 17, minute: 10 }).toUTC().toISO(), shiftedByDst: false },
-      ]));
+      expect(preview.body.occurrences).toEqual(
+        [0, 1].flatMap((offset) => [
+          {
+            at: day(offset).set({ hour: 6 }).toUTC().toISO(),
+            local: day(offset).set({ hour: 6 }).toISO({ suppressMilliseconds: true }),
+            endsAt: day(offset).set({ hour: 6, minute: 10 }).toUTC().toISO(),
+            shiftedByDst: false,
+          },
+          {
+            at: day(offset).set({ hour: 17 }).toUTC().toISO(),
+            local: day(offset).set({ hour: 17 }).toISO({ suppressMilliseconds: true }),
+            endsAt: day(offset).set({ hour: 17, minute: 10 }).toUTC().toISO(),
+            shiftedByDst: false,
+          },
+        ]),
+      );
       expect(preview.body.occurrences[0].at).toMatch(/T23:00:00\.000Z$/);
       expect(preview.body.occurrences[0].local).toMatch(/T06:00:00\+07:00$/);
       expect(preview.body.speakers.map((item: Body) => item.id)).toEqual(expect.arrayContaining([speakerHere, speakerAlsoHere, lateSpeaker]));
@@ -243,9 +318,17 @@ describe('Schedules', () => {
 
     it('lists per-speaker overlaps with other active schedules whose programs intersect, and none once they are paused', async () => {
       const solo = await speaker(loa.places.neighbourVillage.id, 'Cụm loa riêng');
-      const { body: mine } = await create(loa.people.editor, { title: 'Sáng', targets: { speakerIds: [speakerHere, solo] }, rrule: 'FREQ=DAILY;BYHOUR=6;BYMINUTE=0' });
+      const { body: mine } = await create(loa.people.editor, {
+        title: 'Sáng',
+        targets: { speakerIds: [speakerHere, solo] },
+        rrule: 'FREQ=DAILY;BYHOUR=6;BYMINUTE=0',
+      });
       const { body: theirs } = await create(loa.people.editor, {
-        title: 'Tin xen', bulletinIds: [news], targets: { villageIds: [loa.places.village.id] }, rrule: 'FREQ=DAILY;BYHOUR=6;BYMINUTE=5', priority: 'priority',
+        title: 'Tin xen',
+        bulletinIds: [news],
+        targets: { villageIds: [loa.places.village.id] },
+        rrule: 'FREQ=DAILY;BYHOUR=6;BYMINUTE=5',
+        priority: 'priority',
       });
       // Ends at 06:00 exactly when "Sáng" starts: touching is not overlapping.
       await create(loa.people.editor, { title: 'Trước', bulletinIds: [news], targets: { speakerIds: [speakerHere] }, rrule: 'FREQ=DAILY;BYHOUR=5;BYMINUTE=58' });
@@ -254,13 +337,21 @@ describe('Schedules', () => {
       const preview = await call<Body>(loa.people.approver, 'GET', path);
       expect(preview.status).toBe(200);
       const ours = preview.body.overlaps.filter((overlap: Body) => overlap.otherScheduleId === theirs.id);
-      expect(ours).toEqual([0, 1].map((offset) => ({
-        speakerId: speakerHere, speakerName: expect.any(String), villageId: loa.places.village.id,
-        at: from.plus({ days: offset }).set({ hour: 6 }).toUTC().toISO(), local: from.plus({ days: offset }).set({ hour: 6 }).toISO({ suppressMilliseconds: true }),
-        otherScheduleId: theirs.id, otherTitle: 'Tin xen', otherPriority: 'priority',
-        otherAt: from.plus({ days: offset }).set({ hour: 6, minute: 5 }).toUTC().toISO(), otherLocal: from.plus({ days: offset }).set({ hour: 6, minute: 5 }).toISO({ suppressMilliseconds: true }),
-        overlapSeconds: 120,
-      })));
+      expect(ours).toEqual(
+        [0, 1].map((offset) => ({
+          speakerId: speakerHere,
+          speakerName: expect.any(String),
+          villageId: loa.places.village.id,
+          at: from.plus({ days: offset }).set({ hour: 6 }).toUTC().toISO(),
+          local: from.plus({ days: offset }).set({ hour: 6 }).toISO({ suppressMilliseconds: true }),
+          otherScheduleId: theirs.id,
+          otherTitle: 'Tin xen',
+          otherPriority: 'priority',
+          otherAt: from.plus({ days: offset }).set({ hour: 6, minute: 5 }).toUTC().toISO(),
+          otherLocal: from.plus({ days: offset }).set({ hour: 6, minute: 5 }).toISO({ suppressMilliseconds: true }),
+          overlapSeconds: 120,
+        })),
+      );
       expect(preview.body.overlaps.some((overlap: Body) => overlap.speakerId === solo)).toBe(false);
       expect(preview.body.overlaps.some((overlap: Body) => overlap.otherTitle === 'Trước')).toBe(false);
 
@@ -292,20 +383,31 @@ describe('Schedules', () => {
   });
 
   describe('the same schedule submitted twice (a double tap on "Lưu")', () => {
-    const twin = (extra: Body = {}) => body({ title: 'Lịch bấm hai lần', targets: { villageIds: [loa.places.village.id], speakerIds: [speakerHere, speakerAlsoHere] }, chime: true, ...extra });
+    const twin = (extra: Body = {}) =>
+      body({ title: 'Lịch bấm hai lần', targets: { villageIds: [loa.places.village.id], speakerIds: [speakerHere, speakerAlsoHere] }, chime: true, ...extra });
 
     async function activeTwins(title: string): Promise<string[]> {
-      const rows = (await loa.dataSource.query(`SELECT id FROM schedules WHERE commune_id = $1 AND title = $2 AND status = 'active'`, [loa.places.commune.id, title])) as Array<{ id: string }>;
+      const rows = (await loa.dataSource.query(`SELECT id FROM schedules WHERE commune_id = $1 AND title = $2 AND status = 'active'`, [
+        loa.places.commune.id,
+        title,
+      ])) as Array<{ id: string }>;
       return rows.map((row) => row.id);
     }
 
     it('answers 409 naming the schedule that exists, whatever the order of the targets, and saves nothing', async () => {
       const first = await call<Body>(loa.people.editor, 'POST', '/api/schedules', twin());
       expect(first.status).toBe(201);
-      const again = await call<Body>(loa.people.admin, 'POST', '/api/schedules', twin({ targets: { speakerIds: [speakerAlsoHere, speakerHere], villageIds: [loa.places.village.id] } }));
+      const again = await call<Body>(
+        loa.people.admin,
+        'POST',
+        '/api/schedules',
+        twin({ targets: { speakerIds: [speakerAlsoHere, speakerHere], villageIds: [loa.places.village.id] } }),
+      );
       expect(again.status).toBe(409);
       expect(again.body).toEqual({
-        statusCode: 409, error: 'Conflict', scheduleId: first.body.id,
+        statusCode: 409,
+        error: 'Conflict',
+        scheduleId: first.body.id,
         message: expect.stringMatching(new RegExp(`already active as "Lịch bấm hai lần" \\(${first.body.id}\\).*nothing was saved`)),
       });
       expect(await activeTwins('Lịch bấm hai lần')).toEqual([first.body.id]);
@@ -317,7 +419,9 @@ describe('Schedules', () => {
 
     it('lets exactly one of many identical requests racing each other through', async () => {
       const content = twin({ title: 'Lịch gửi cùng lúc', rrule: 'FREQ=DAILY;BYHOUR=17;BYMINUTE=30' });
-      const answers = await Promise.all(Array.from({ length: 6 }, (_, index) => call<Body>(index % 2 ? loa.people.admin : loa.people.editor, 'POST', '/api/schedules', content)));
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, (_, index) => call<Body>(index % 2 ? loa.people.admin : loa.people.editor, 'POST', '/api/schedules', content)),
+      );
       const created = answers.filter((answer) => answer.status === 201);
       expect(created).toHaveLength(1);
       const refused = answers.filter((answer) => answer.status === 409);
@@ -337,7 +441,9 @@ describe('Schedules', () => {
       expect(saved.length + refused.length).toBe(programs.length);
       expect(saved.length).toBeGreaterThanOrEqual(1);
       for (const answer of refused) expect(answer.body.message).toMatch(/at the same moment; nothing was saved/);
-      const versions = (await loa.dataSource.query('SELECT DISTINCT version FROM schedule_bulletins WHERE schedule_id = $1 ORDER BY version', [id])) as Array<{ version: number }>;
+      const versions = (await loa.dataSource.query('SELECT DISTINCT version FROM schedule_bulletins WHERE schedule_id = $1 ORDER BY version', [id])) as Array<{
+        version: number;
+      }>;
       expect(versions.map((row) => row.version)).toEqual(Array.from({ length: 1 + saved.length }, (_, index) => index + 1));
       const now = (await call<Body>(loa.people.editor, 'GET', `/api/schedules/${id}`)).body;
       expect(now.programVersion).toBe(1 + saved.length);

@@ -128,7 +128,10 @@ describe('Speaker health monitor', () => {
     const health = await healthOf(id);
     expect(health).toMatchObject({ status: 'offline', consecutiveFailures: offlineAfter, lastSeenAt: null });
     // The history keeps the changes: the first miss (degraded) and the one that made it offline.
-    expect(health.history.map((check) => [check.status, check.errorKind])).toEqual([['offline', 'unreachable'], ['degraded', 'unreachable']]);
+    expect(health.history.map((check) => [check.status, check.errorKind])).toEqual([
+      ['offline', 'unreachable'],
+      ['degraded', 'unreachable'],
+    ]);
   });
 
   it('keeps each change in the history, and one check an hour while nothing changes', async () => {
@@ -143,13 +146,20 @@ describe('Speaker health monitor', () => {
     // An hour later with nothing new, the sweep writes its heartbeat.
     await loa.dataSource.query(`UPDATE speaker_health_checks SET at = at - interval '61 minutes' WHERE speaker_id = $1`, [id]);
     await sweep();
-    expect(await checksOf()).toEqual([[true, 'online'], [true, 'online']]);
+    expect(await checksOf()).toEqual([
+      [true, 'online'],
+      [true, 'online'],
+    ]);
 
     // A refused password is news; the same refusal again, still degraded, is not; a check someone asks for is kept.
     expect((await call(loa.people.admin, 'PATCH', `/api/speakers/${id}`, { secrets: { username: 'root', password: 'đã-đổi-ở-thiết-bị' } })).status).toBe(200);
     await sweep();
     await sweep();
-    expect(await checksOf()).toEqual([[false, 'degraded'], [true, 'online'], [true, 'online']]);
+    expect(await checksOf()).toEqual([
+      [false, 'degraded'],
+      [true, 'online'],
+      [true, 'online'],
+    ]);
     const asked = await call<{ id?: string }>(loa.people.admin, 'POST', `/api/speakers/${id}/check`);
     expect((await healthOf(id)).history[0].id).toBe(asked.body.id);
   });
@@ -246,10 +256,12 @@ describe('Speaker health monitor', () => {
     const device = await emulate();
     const id = await register(device.url);
     const insertCheck = (ageMs: number) =>
-      loa.dataSource.query(
-        `INSERT INTO speaker_health_checks (speaker_id, at, ok, latency_ms, detail, status) VALUES ($1, $2, false, 0, 'old', 'degraded') RETURNING id`,
-        [id, new Date(Date.now() - ageMs)],
-      ).then((rows: { id: string }[]) => rows[0].id);
+      loa.dataSource
+        .query(`INSERT INTO speaker_health_checks (speaker_id, at, ok, latency_ms, detail, status) VALUES ($1, $2, false, 0, 'old', 'degraded') RETURNING id`, [
+          id,
+          new Date(Date.now() - ageMs),
+        ])
+        .then((rows: { id: string }[]) => rows[0].id);
     const remaining = async (checkIds: string[]) =>
       ((await loa.dataSource.query('SELECT id FROM speaker_health_checks WHERE id = ANY($1) ORDER BY id', [checkIds])) as { id: string }[]).map((row) => row.id);
     const old = await insertCheck(40 * DAY_MS);

@@ -132,7 +132,13 @@ describe('Speaker registry: register, scope, check and play', () => {
         secrets: { key: GATEWAY_KEY },
       });
       expect(gateway.status).toBe(201);
-      expect(gateway.body).toMatchObject({ driver: 'http-gateway', settings: { url: 'https://gateway.example.vn/loa' }, secretsSet: true, location: null, tags: [] });
+      expect(gateway.body).toMatchObject({
+        driver: 'http-gateway',
+        settings: { url: 'https://gateway.example.vn/loa' },
+        secretsSet: true,
+        location: null,
+        tags: [],
+      });
 
       const manual = await register(manualBody(village.id, 'Cụm loa FM thôn Phú Mỹ'));
       expect(manual.status).toBe(201);
@@ -157,7 +163,11 @@ describe('Speaker registry: register, scope, check and play', () => {
       }
       const listed = (answers[5].body as unknown as { items: Record<string, unknown>[] }).items;
       expect(listed.map((speaker) => [speaker.name, speaker.secretsSet])).toEqual(
-        expect.arrayContaining([['Cụm loa chợ Việt An', true], ['Cụm loa qua cổng nhà văn hóa', true], ['Cụm loa FM thôn Phú Mỹ', false]]),
+        expect.arrayContaining([
+          ['Cụm loa chợ Việt An', true],
+          ['Cụm loa qua cổng nhà văn hóa', true],
+          ['Cụm loa FM thôn Phú Mỹ', false],
+        ]),
       );
       expect(answers[7].body).toMatchObject({ tags: ['ven biển', 'chợ'], secretsSet: true });
       expect(answers[8].body).toMatchObject({ secretsSet: true });
@@ -199,17 +209,57 @@ describe('Speaker registry: register, scope, check and play', () => {
   describe('validation', () => {
     const axisUrl = { url: 'http://10.0.0.5' };
     const cases: [string, () => Record<string, unknown>, number, RegExp][] = [
-      ['an unknown driver', () => axisBody({ driver: 'sonos', secrets: { username: 'root', password: SECRET } }), 400, /driver must be one of axis-vapix, http-gateway, manual/],
-      ['an Axis speaker without url', () => axisBody({ settings: {}, secrets: { username: 'root', password: SECRET } }), 400, /settings\.url must be an http or https base URL/],
-      ['a url without protocol', () => axisBody({ settings: { url: '10.0.0.5' }, secrets: { username: 'root', password: SECRET } }), 400, /settings\.url must be an http or https base URL/],
-      ['a url carrying the password', () => axisBody({ settings: { url: `http://root:${SECRET}@10.0.0.5` } }), 400, /settings\.url must be an http or https base URL without credentials/],
+      [
+        'an unknown driver',
+        () => axisBody({ driver: 'sonos', secrets: { username: 'root', password: SECRET } }),
+        400,
+        /driver must be one of axis-vapix, http-gateway, manual/,
+      ],
+      [
+        'an Axis speaker without url',
+        () => axisBody({ settings: {}, secrets: { username: 'root', password: SECRET } }),
+        400,
+        /settings\.url must be an http or https base URL/,
+      ],
+      [
+        'a url without protocol',
+        () => axisBody({ settings: { url: '10.0.0.5' }, secrets: { username: 'root', password: SECRET } }),
+        400,
+        /settings\.url must be an http or https base URL/,
+      ],
+      [
+        'a url carrying the password',
+        () => axisBody({ settings: { url: `http://root:${SECRET}@10.0.0.5` } }),
+        400,
+        /settings\.url must be an http or https base URL without credentials/,
+      ],
       ['a misspelt password field', () => axisBody({ settings: axisUrl, secrets: { username: 'root', passwd: SECRET } }), 400, /secrets\.password must be/],
-      ['a gateway key too short to be safe', () => axisBody({ driver: 'http-gateway', settings: axisUrl, secrets: { key: SECRET } }), 400, /secrets\.key must be 32 to 512 characters/],
+      [
+        'a gateway key too short to be safe',
+        () => axisBody({ driver: 'http-gateway', settings: axisUrl, secrets: { key: SECRET } }),
+        400,
+        /secrets\.key must be 32 to 512 characters/,
+      ],
       ['secrets for a manual speaker', () => ({ ...manualBody(), secrets: { password: SECRET } }), 400, /secrets must be empty: the manual driver takes no secrets/],
       ['an unknown setting field', () => axisBody({ settings: { url: 'http://10.0.0.5', password: SECRET } }), 400, /settings\.password is not a known field/],
-      ['a latitude off the globe', () => axisBody({ location: { lat: 95, lng: 108.2 }, secrets: { username: 'root', password: SECRET } }), 400, /location\.lat must be a latitude between -90 and 90/],
-      ['a longitude off the globe', () => axisBody({ location: { lat: 15.9, lng: 200 }, secrets: { username: 'root', password: SECRET } }), 400, /location\.lng must be a longitude between -180 and 180/],
-      ['a village id that is not an id', () => axisBody({ villageId: 'thon-phu-my', secrets: { username: 'root', password: SECRET } }), 400, /villageId must be the id of a village/],
+      [
+        'a latitude off the globe',
+        () => axisBody({ location: { lat: 95, lng: 108.2 }, secrets: { username: 'root', password: SECRET } }),
+        400,
+        /location\.lat must be a latitude between -90 and 90/,
+      ],
+      [
+        'a longitude off the globe',
+        () => axisBody({ location: { lat: 15.9, lng: 200 }, secrets: { username: 'root', password: SECRET } }),
+        400,
+        /location\.lng must be a longitude between -180 and 180/,
+      ],
+      [
+        'a village id that is not an id',
+        () => axisBody({ villageId: 'thon-phu-my', secrets: { username: 'root', password: SECRET } }),
+        400,
+        /villageId must be the id of a village/,
+      ],
       ['an unknown village', () => axisBody({ villageId: randomUUID(), secrets: { username: 'root', password: SECRET } }), 404, /No village has id/],
       ['a secret sent at the top level', () => axisBody({ password: SECRET }), 400, /property password should not exist/],
     ];
@@ -326,8 +376,10 @@ describe('Speaker registry: register, scope, check and play', () => {
       expect(new Date(speaker.lastSeenAt as string).getTime()).toBeGreaterThanOrEqual(before - 1000);
       expect(speaker.lastCheckedAt).toBe(speaker.lastSeenAt);
       // The device was asked for its audio properties with Digest credentials.
-      expect(device.requests.filter((request) => request.target.startsWith('/axis-cgi/param.cgi')).map((request) => [request.authorized, request.status]))
-        .toEqual([[false, 401], [true, 200]]);
+      expect(device.requests.filter((request) => request.target.startsWith('/axis-cgi/param.cgi')).map((request) => [request.authorized, request.status])).toEqual([
+        [false, 401],
+        [true, 200],
+      ]);
     });
 
     it('calls a refused password an auth error, never repeating it, and does not mark the speaker seen', async () => {
@@ -347,7 +399,13 @@ describe('Speaker registry: register, scope, check and play', () => {
 
     it('checks a gateway with its signed health request', async () => {
       const device = await emulate({ driver: 'http-gateway', key: GATEWAY_KEY, eventsUrl: `${loa.url}/api/gateway/events` });
-      const id = await registered({ villageId: loa.places.village.id, name: `Cổng loa ${unique()}`, driver: 'http-gateway', settings: { url: device.url }, secrets: { key: GATEWAY_KEY } });
+      const id = await registered({
+        villageId: loa.places.village.id,
+        name: `Cổng loa ${unique()}`,
+        driver: 'http-gateway',
+        settings: { url: device.url },
+        secrets: { key: GATEWAY_KEY },
+      });
       const check = await call(loa.people.admin, 'POST', `/api/speakers/${id}/check`);
       expect(check.body).toMatchObject({ ok: true, status: 'online', errorKind: null });
       expectNoSecret(check, [GATEWAY_KEY]);
@@ -410,7 +468,12 @@ describe('Speaker registry: register, scope, check and play', () => {
       const url = `http://127.0.0.1:${port}`;
       try {
         const deadline = Date.now() + 60_000;
-        while ((await fetch(`${url}/api/health`).then((r) => r.status, () => 0)) !== 200) {
+        while (
+          (await fetch(`${url}/api/health`).then(
+            (r) => r.status,
+            () => 0,
+          )) !== 200
+        ) {
           if (Date.now() > deadline) throw new Error(`service did not start:\n${service.log}`);
           await new Promise((resolve) => setTimeout(resolve, 200));
         }
@@ -420,7 +483,11 @@ describe('Speaker registry: register, scope, check and play', () => {
 
         const axis = await call(admin, 'POST', '/api/speakers', axisBody({ settings: { url: axisDevice.url }, secrets: { username: 'root', password } }));
         const gateway = await call(admin, 'POST', '/api/speakers', {
-          villageId: loa.places.village.id, name: `Cổng loa ${unique()}`, driver: 'http-gateway', settings: { url: gatewayDevice.url }, secrets: { key },
+          villageId: loa.places.village.id,
+          name: `Cổng loa ${unique()}`,
+          driver: 'http-gateway',
+          settings: { url: gatewayDevice.url },
+          secrets: { key },
         });
         expect([axis.status, gateway.status]).toEqual([201, 201]);
         expect((await call(admin, 'POST', `/api/speakers/${axis.body.id}/check`)).body).toMatchObject({ ok: true });

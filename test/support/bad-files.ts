@@ -55,9 +55,14 @@ export async function lyingWav(dir: string): Promise<string> {
  * first 4 KB. Its data chunk declares 600 s of audio; the file holds 5 s.
  */
 export async function wavWithLongListChunk(dir: string): Promise<string> {
-  const honest = await readFile(await makeAudio(dir, 'five-seconds.wav', { source: speechLike(5, 903), output: ['-ac', '1', '-c:a', 'pcm_s16le', '-map_metadata', '-1', '-fflags', '+bitexact'] }));
+  const honest = await readFile(
+    await makeAudio(dir, 'five-seconds.wav', {
+      source: speechLike(5, 903),
+      output: ['-ac', '1', '-c:a', 'pcm_s16le', '-map_metadata', '-1', '-fflags', '+bitexact'],
+    }),
+  );
   const chunks = new Map<string, Buffer>();
-  for (let offset = 12; offset + 8 <= honest.length; ) {
+  for (let offset = 12; offset + 8 <= honest.length;) {
     const size = honest.readUInt32LE(offset + 4);
     chunks.set(honest.toString('ascii', offset, offset + 4), honest.subarray(offset + 8, offset + 8 + size));
     offset += 8 + size + (size % 2);
@@ -82,8 +87,17 @@ export async function hlsPlaylist(dir: string, port: number): Promise<string> {
   const path = join(dir, 'playlist.m3u8');
   await writeFile(
     path,
-    ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-TARGETDURATION:10', '#EXTINF:10.0,', `http://127.0.0.1:${port}/segment0.ts`,
-      '#EXTINF:10.0,', `tcp://127.0.0.1:${port}`, '#EXT-X-ENDLIST', ''].join('\n'),
+    [
+      '#EXTM3U',
+      '#EXT-X-VERSION:3',
+      '#EXT-X-TARGETDURATION:10',
+      '#EXTINF:10.0,',
+      `http://127.0.0.1:${port}/segment0.ts`,
+      '#EXTINF:10.0,',
+      `tcp://127.0.0.1:${port}`,
+      '#EXT-X-ENDLIST',
+      '',
+    ].join('\n'),
   );
   return path;
 }

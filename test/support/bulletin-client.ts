@@ -13,12 +13,7 @@ export async function firstTopicId(session: Session): Promise<string> {
 }
 
 /** Uploads a file as a browser form would. `filename` overrides the name sent to the server. */
-export async function uploadBulletin(
-  session: Session,
-  filePath: string,
-  fields: Record<string, string>,
-  filename = basename(filePath),
-): Promise<ApiAnswer> {
+export async function uploadBulletin(session: Session, filePath: string, fields: Record<string, string>, filename = basename(filePath)): Promise<ApiAnswer> {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
   form.append('file', await openAsBlob(filePath), filename);

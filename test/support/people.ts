@@ -57,12 +57,7 @@ export async function login(url: string, username: string, password: string): Pr
 }
 
 /** Creates an account through the service (as the admin CLI does) and signs it in over HTTP. */
-export async function createSession(
-  app: INestApplication,
-  url: string,
-  role: Role,
-  scope: { communeIds?: string[]; villageIds?: string[] } = {},
-): Promise<Session> {
+export async function createSession(app: INestApplication, url: string, role: Role, scope: { communeIds?: string[]; villageIds?: string[] } = {}): Promise<Session> {
   const username = `${role}-${randomUUID().slice(0, 8)}`;
   const password = `Loa-${randomUUID()}`;
   const user = await app.get(UsersService).create({ username, displayName: username, role, password, ...scope });

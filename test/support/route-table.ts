@@ -13,7 +13,10 @@ export interface Route {
 }
 
 function joinPath(...parts: string[]): string {
-  return `/${parts.flatMap((part) => part.split('/')).filter(Boolean).join('/')}`;
+  return `/${parts
+    .flatMap((part) => part.split('/'))
+    .filter(Boolean)
+    .join('/')}`;
 }
 
 /** Every HTTP route the application serves, read from Nest's own controller metadata, with its access rule. */

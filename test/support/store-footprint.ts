@@ -13,7 +13,9 @@ export interface StoreFootprint {
 const CONTENT_ADDRESSED = /^(originals\/([0-9a-f]{2})\/\2[0-9a-f]{62}|renditions\/([0-9a-f]{2})\/\3[0-9a-f]{62}\.mp3)$/;
 
 export async function sha256Of(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 }
 
 /** Every file under `dir`, as paths relative to it, sorted; [] when `dir` does not exist. */
@@ -66,6 +68,10 @@ export function placesNamedAfter(clientName: string, dirs: string[]): string[] {
 /** Modification time of each path, or null when it does not exist (or cannot exist: too long, holds a NUL). */
 export async function pathStates(paths: string[]): Promise<Record<string, number | null>> {
   const states: Record<string, number | null> = {};
-  for (const path of paths) states[path] = await lstat(path).then((info) => info.mtimeMs, () => null);
+  for (const path of paths)
+    states[path] = await lstat(path).then(
+      (info) => info.mtimeMs,
+      () => null,
+    );
   return states;
 }

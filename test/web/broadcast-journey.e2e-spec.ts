@@ -45,7 +45,11 @@ describe('web console: a broadcast from upload to report', () => {
     ]);
     people = new People(browser, loa.url);
     const speaker = await call<Body>(loa.people.admin, 'POST', '/api/speakers', {
-      villageId: loa.places.village.id, name: speakerName, driver: 'axis-vapix', settings: { url: device.url }, secrets: { username: 'root', password: AXIS_PASSWORD },
+      villageId: loa.places.village.id,
+      name: speakerName,
+      driver: 'axis-vapix',
+      settings: { url: device.url },
+      secrets: { username: 'root', password: AXIS_PASSWORD },
     });
     expect(speaker.status).toBe(201);
   });
@@ -92,7 +96,15 @@ describe('web console: a broadcast from upload to report', () => {
     await editor.getByRole('heading', { name: 'Tạo lịch phát' }).waitFor();
     // The next whole minute at least a minute from now, on the commune's clock.
     const at = new Date(Math.ceil((Date.now() + 60_000) / 60_000) * 60_000);
-    const local = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    const local = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Asia/Ho_Chi_Minh',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
       .formatToParts(at)
       .reduce<Record<string, string>>((parts, part) => ({ ...parts, [part.type]: part.value }), {});
 
@@ -103,7 +115,10 @@ describe('web console: a broadcast from upload to report', () => {
     await editor.getByLabel('Giờ phát').fill(`${local.hour}:${local.minute}`);
     await editor.getByLabel(`${loa.places.village.name} (1 cụm loa)`).check();
     await editor.getByRole('button', { name: 'Kiểm tra và lưu lịch' }).click();
-    await editor.getByRole('status').filter({ hasText: `Đã lưu lịch “${scheduleTitle}”` }).waitFor();
+    await editor
+      .getByRole('status')
+      .filter({ hasText: `Đã lưu lịch “${scheduleTitle}”` })
+      .waitFor();
     await editor.locator('.chip', { hasText: scheduleTitle }).waitFor();
     await shot(editor, 'journey-schedules');
 

@@ -104,7 +104,13 @@ describe('web console', () => {
     const player = card(page).locator('audio');
     await player.waitFor();
     const seeked = await player.evaluate(async (element) => {
-      type Audio = { readyState: number; currentTime: number; duration: number; src: string; addEventListener(type: string, listener: () => void, options: object): void };
+      type Audio = {
+        readyState: number;
+        currentTime: number;
+        duration: number;
+        src: string;
+        addEventListener(type: string, listener: () => void, options: object): void;
+      };
       const audio = element as unknown as Audio;
       if (audio.readyState < 1) await new Promise<void>((resolve) => audio.addEventListener('loadedmetadata', resolve, { once: true }));
       audio.currentTime = 3;
@@ -185,7 +191,10 @@ describe('web console', () => {
     };
     const morning = `Bản tin sáng chiều ${randomUUID().slice(0, 4)}`;
     await create(morning);
-    await page.getByRole('status').filter({ hasText: `Đã lưu lịch “${morning}”` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Đã lưu lịch “${morning}”` })
+      .waitFor();
     const saved = await listAll<{ title: string; rrule: string }>(loa.people.editor, '/api/schedules');
     expect(saved.find((schedule) => schedule.title === morning)?.rrule).toContain('RRULE:FREQ=DAILY;BYHOUR=6,17;BYMINUTE=0;BYSECOND=0');
 
@@ -199,7 +208,10 @@ describe('web console', () => {
     expect(before).toHaveLength(saved.length);
     await shot(page, 'schedules-overlap-warning');
     await page.getByRole('button', { name: 'Vẫn lưu lịch' }).click();
-    await page.getByRole('status').filter({ hasText: `Đã lưu lịch “${again}”` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Đã lưu lịch “${again}”` })
+      .waitFor();
     await page.getByText('Máy chủ báo lịch này trùng giờ với:').waitFor();
 
     const row = page.locator('li.schedule', { hasText: again });
@@ -226,7 +238,13 @@ describe('web console', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     // A viewer lands on the reports.
     await page.getByRole('heading', { name: 'Reports', level: 1 }).waitFor();
-    expect(await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link').allTextContents()).toEqual(['Overview', 'Bulletins', 'Schedules', 'Speakers', 'Reports']);
+    expect(await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link').allTextContents()).toEqual([
+      'Overview',
+      'Bulletins',
+      'Schedules',
+      'Speakers',
+      'Reports',
+    ]);
     await page.reload();
     await page.getByRole('heading', { name: 'Reports', level: 1 }).waitFor();
     expect(await page.evaluate('document.documentElement.lang')).toBe('en');

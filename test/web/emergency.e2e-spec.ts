@@ -40,7 +40,11 @@ describe('web console: an emergency broadcast pre-empts a running one', () => {
       devices.push(device);
       const name = `Cụm loa ${label} ${randomUUID().slice(0, 4)}`;
       const answer = await call<Body>(loa.people.admin, 'POST', '/api/speakers', {
-        villageId: loa.places.village.id, name, driver: 'axis-vapix', settings: { url: device.url }, secrets: { username: 'root', password: AXIS_PASSWORD },
+        villageId: loa.places.village.id,
+        name,
+        driver: 'axis-vapix',
+        settings: { url: device.url },
+        secrets: { username: 'root', password: AXIS_PASSWORD },
       });
       expect(answer.status).toBe(201);
       speakers.push({ id: answer.body.id as string, name });
@@ -96,15 +100,22 @@ describe('web console: an emergency broadcast pre-empts a running one', () => {
 
     // The normal program goes on air on both speakers.
     const program = await call<Body>(loa.people.editor, 'POST', '/api/schedules', {
-      title: 'Chương trình thời sự', bulletinIds: [longBulletin], targets: { speakerIds: speakers.map((speaker) => speaker.id) },
-      startsAt: new Date(Date.now() + 3000).toISOString(), misfireGraceSeconds: 60,
+      title: 'Chương trình thời sự',
+      bulletinIds: [longBulletin],
+      targets: { speakerIds: speakers.map((speaker) => speaker.id) },
+      startsAt: new Date(Date.now() + 3000).toISOString(),
+      misfireGraceSeconds: 60,
     });
     expect(program.status).toBe(201);
     await loa.app.get(PlaybackPlanner).planOnce({ communeIds: [loa.places.commune.id] });
     // An Axis speaker is on air from the command until it answers: `dispatching`, or `playing` for other drivers.
     const onAir = ['dispatching', 'playing'];
     await waitUntil(program.body.id as string, (playbacks) => playbacks.length === 2 && playbacks.every((p) => onAir.includes(p.status)));
-    await dashboard.locator('li.slot', { hasText: 'Chương trình thời sự' }).locator('li.slot-speaker:is([data-status="dispatching"], [data-status="playing"])').nth(1).waitFor();
+    await dashboard
+      .locator('li.slot', { hasText: 'Chương trình thời sự' })
+      .locator('li.slot-speaker:is([data-status="dispatching"], [data-status="playing"])')
+      .nth(1)
+      .waitFor();
 
     // Step one, then the confirmation, with the keyboard.
     await page.getByRole('button', { name: 'Tiếp tục…' }).click();
@@ -137,9 +148,7 @@ describe('web console: an emergency broadcast pre-empts a running one', () => {
     // An admin's dashboard lists every commune's emergencies in force (other test files leave theirs): find this one.
     const listed = await listAll<Body>(loa.people.editor, '/api/schedules');
     const emergency = listed.find((schedule) => schedule.priority === 'emergency' && schedule.status === 'active')!;
-    await dashboard
-      .locator(`[data-emergency="${emergency.id}"] .next-repeat`, { hasText: 'Lần phát lại tiếp theo' })
-      .waitFor({ timeout: 70_000 });
+    await dashboard.locator(`[data-emergency="${emergency.id}"] .next-repeat`, { hasText: 'Lần phát lại tiếp theo' }).waitFor({ timeout: 70_000 });
     expect(await sameDocument(dashboard)).toBe(true);
     await shot(dashboard, 'emergency-dashboard');
 

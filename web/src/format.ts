@@ -1,11 +1,4 @@
-import {
-  EVIDENCE_LABELS,
-  FAILURE_CODE_LABELS,
-  Label,
-  PLAYBACK_STATUS_LABELS,
-  PRIORITY_LABELS,
-  PROBLEM_KIND_LABELS,
-} from '../../src/playbacks/playback-labels';
+import { EVIDENCE_LABELS, FAILURE_CODE_LABELS, Label, PLAYBACK_STATUS_LABELS, PRIORITY_LABELS, PROBLEM_KIND_LABELS } from '../../src/playbacks/playback-labels';
 
 /** Vietnamese labels and the commune's clock: every time is shown in the commune's zone, whatever the device's. */
 let zone = 'Asia/Ho_Chi_Minh';
@@ -16,7 +9,16 @@ function makeFormats(timeZone: string) {
   return {
     dateTime: new Intl.DateTimeFormat('vi-VN', { ...base, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }),
     time: new Intl.DateTimeFormat('vi-VN', { ...base, hour: '2-digit', minute: '2-digit' }),
-    parts: new Intl.DateTimeFormat('en-CA', { ...base, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }),
+    parts: new Intl.DateTimeFormat('en-CA', {
+      ...base,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    }),
   };
 }
 

@@ -116,14 +116,29 @@ function route(): void {
     entries.map((entry) =>
       h(
         'a',
-        { href: `#/${entry.path}`, class: `${entry === current ? 'active' : ''} ${entry.path === 'phat-khan-cap' ? 'menu-emergency' : ''}`, 'aria-current': entry === current ? 'page' : undefined },
+        {
+          href: `#/${entry.path}`,
+          class: `${entry === current ? 'active' : ''} ${entry.path === 'phat-khan-cap' ? 'menu-emergency' : ''}`,
+          'aria-current': entry === current ? 'page' : undefined,
+        },
         entry.label,
       ),
     ),
   );
   replace(
     root,
-    h('a', { href: '#main', class: 'skip', onclick: (event: Event) => { event.preventDefault(); main.focus(); } }, 'Bỏ qua menu'),
+    h(
+      'a',
+      {
+        href: '#main',
+        class: 'skip',
+        onclick: (event: Event) => {
+          event.preventDefault();
+          main.focus();
+        },
+      },
+      'Bỏ qua menu',
+    ),
     h(
       'header',
       { class: 'top' },

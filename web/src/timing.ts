@@ -17,11 +17,14 @@ export class TimingError extends Error {}
 const WEEKDAYS = 'MO,TU,WE,TH,FR';
 
 export function parseTimes(text: string): string[] {
-  const times = text.split(/[,;\s]+/).filter(Boolean).map((item) => {
-    const match = /^(\d{1,2})[:hg](\d{2})$/i.exec(item);
-    if (!match || +match[1] > 23 || +match[2] > 59) throw new TimingError(t('“{item}” không phải giờ hợp lệ; hãy viết dạng 06:00.', { item }));
-    return `${match[1].padStart(2, '0')}:${match[2]}`;
-  });
+  const times = text
+    .split(/[,;\s]+/)
+    .filter(Boolean)
+    .map((item) => {
+      const match = /^(\d{1,2})[:hg](\d{2})$/i.exec(item);
+      if (!match || +match[1] > 23 || +match[2] > 59) throw new TimingError(t('“{item}” không phải giờ hợp lệ; hãy viết dạng 06:00.', { item }));
+      return `${match[1].padStart(2, '0')}:${match[2]}`;
+    });
   if (!times.length) throw new TimingError(t('Hãy nhập ít nhất một giờ phát, ví dụ 06:00.'));
   return [...new Set(times)].sort();
 }
@@ -78,9 +81,15 @@ export function describeTiming(schedule: { startsAt: string | null; rrule: strin
   if (parts.FREQ === 'MINUTELY') return t('Mỗi {n} phút', { n: parts.INTERVAL ?? '1' });
   const hours = (parts.BYHOUR ?? '').split(',').filter(Boolean);
   const minutes = (parts.BYMINUTE ?? '0').split(',');
-  const times = hours.flatMap((hour) => minutes.map((minute) => `${hour.padStart(2, '0')}:${minute.padStart(2, '0')}`)).sort().join(', ');
+  const times = hours
+    .flatMap((hour) => minutes.map((minute) => `${hour.padStart(2, '0')}:${minute.padStart(2, '0')}`))
+    .sort()
+    .join(', ');
   if (parts.FREQ === 'DAILY' && !parts.BYDAY && times) return t('Hằng ngày {times}', { times });
   if (parts.FREQ === 'WEEKLY' && parts.BYDAY === WEEKDAYS && times) return t('Thứ Hai – Thứ Sáu {times}', { times });
-  if (parts.FREQ === 'WEEKLY' && parts.BYDAY && times) return `${parts.BYDAY.split(',').map((day) => t(DAY_NAMES[day] ?? day)).join(', ')} ${times}`;
+  if (parts.FREQ === 'WEEKLY' && parts.BYDAY && times)
+    return `${parts.BYDAY.split(',')
+      .map((day) => t(DAY_NAMES[day] ?? day))
+      .join(', ')} ${times}`;
   return body;
 }

@@ -3,6 +3,7 @@ import { IsIn, IsOptional } from 'class-validator';
 
 export class AudioVariantDto {
   @ApiPropertyOptional({ enum: ['rendition', 'original'], default: 'rendition' })
-  @IsOptional() @IsIn(['rendition', 'original'], { message: 'variant must be rendition or original' })
+  @IsOptional()
+  @IsIn(['rendition', 'original'], { message: 'variant must be rendition or original' })
   variant: 'rendition' | 'original' = 'rendition';
 }

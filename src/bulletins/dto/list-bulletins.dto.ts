@@ -5,19 +5,24 @@ import { BulletinStatus } from '../bulletin-status';
 
 export class ListBulletinsDto {
   @ApiPropertyOptional({ enum: BulletinStatus })
-  @IsOptional() @IsEnum(BulletinStatus)
+  @IsOptional()
+  @IsEnum(BulletinStatus)
   status?: BulletinStatus;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   topic?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Only this commune (within my scope)' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   communeId?: string;
 
   @ApiPropertyOptional({ description: 'Words to find in the title (case and accent insensitive)' })
-  @IsOptional() @IsString() @Length(1, 200)
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
   q?: string;
 
   @PageNumber()

@@ -1,10 +1,4 @@
-import {
-  BadRequestException,
-  HttpException,
-  PayloadTooLargeException,
-  RequestTimeoutException,
-  UnsupportedMediaTypeException,
-} from '@nestjs/common';
+import { BadRequestException, HttpException, PayloadTooLargeException, RequestTimeoutException, UnsupportedMediaTypeException } from '@nestjs/common';
 import Busboy from 'busboy';
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -59,9 +53,7 @@ function stalled(limits: UploadLimits): RequestTimeoutException {
 export function receiveUpload(request: Request, tempPath: string, limits: UploadLimits): Promise<ReceivedUpload> {
   const contentType = request.headers['content-type'] ?? '';
   if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
-    return Promise.reject(
-      new UnsupportedMediaTypeException(`Send the bulletin as multipart/form-data with the audio in a field named "${limits.fileField}"`),
-    );
+    return Promise.reject(new UnsupportedMediaTypeException(`Send the bulletin as multipart/form-data with the audio in a field named "${limits.fileField}"`));
   }
   const declaredLength = Number(request.headers['content-length']);
   if (Number.isFinite(declaredLength) && declaredLength > limits.maxFileBytes + MULTIPART_OVERHEAD_BYTES) {

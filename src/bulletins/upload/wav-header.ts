@@ -13,11 +13,7 @@ const RIFF_HEADER_BYTES = 12;
 const CHUNK_HEADER_BYTES = 8;
 
 /** What a WAV's RIFF chunk list says about its audio, from the chunk headers alone. */
-export type WavLayout =
-  | { kind: 'not-wav' }
-  | { kind: 'complete' }
-  | { kind: 'truncated'; missingBytes: number }
-  | { kind: 'malformed'; reason: string };
+export type WavLayout = { kind: 'not-wav' } | { kind: 'complete' } | { kind: 'truncated'; missingBytes: number } | { kind: 'malformed'; reason: string };
 
 /** Reads `length` bytes at `offset` of a file of `size` bytes (fewer at its end). */
 export interface ByteSource {

@@ -4,15 +4,19 @@ import { PageNumber, PageSize } from '../../common/query-integer';
 
 export class CreateCommuneDto {
   @ApiProperty({ example: 'Xã Việt An' })
-  @IsString() @Length(1, 200)
+  @IsString()
+  @Length(1, 200)
   name: string;
 
   @ApiPropertyOptional({ example: '20434', description: 'Administrative code, unique' })
-  @IsOptional() @IsString() @Length(1, 32)
+  @IsOptional()
+  @IsString()
+  @Length(1, 32)
   code?: string;
 
   @ApiPropertyOptional({ example: 'Asia/Ho_Chi_Minh', default: 'Asia/Ho_Chi_Minh' })
-  @IsOptional() @IsTimeZone({ message: 'timezone must be an IANA zone such as Asia/Ho_Chi_Minh' })
+  @IsOptional()
+  @IsTimeZone({ message: 'timezone must be an IANA zone such as Asia/Ho_Chi_Minh' })
   timezone?: string;
 
   @ApiPropertyOptional({ example: 2700, default: 2700, description: 'Longest program of one session, in seconds (default 45 min)' })
@@ -45,21 +49,28 @@ export class CreateVillageDto {
   communeId: string;
 
   @ApiProperty({ example: 'Thôn Phú Mỹ' })
-  @IsString() @Length(1, 200)
+  @IsString()
+  @Length(1, 200)
   name: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsString() @Length(1, 32)
+  @IsOptional()
+  @IsString()
+  @Length(1, 32)
   code?: string;
 }
 
 export class UpdateVillageDto {
   @ApiPropertyOptional({ example: 'Thôn Phú Mỹ' })
-  @IsOptional() @IsString() @Length(1, 200)
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
   name?: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsString() @Length(1, 32)
+  @IsOptional()
+  @IsString()
+  @Length(1, 32)
   code?: string;
 }
 
@@ -73,7 +84,8 @@ export class ListCommunesDto {
 
 export class ListVillagesDto {
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   communeId?: string;
 
   @PageNumber()

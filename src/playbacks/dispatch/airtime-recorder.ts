@@ -66,15 +66,23 @@ export class AirtimeRecorder {
     const acknowledged = evidence.items.find((item) => item.acknowledgedAt);
     if (acknowledged) {
       this.record(subject, {
-        event: 'acknowledged', occurredAt: new Date(acknowledged.acknowledgedAt!), actualAt, evidenceLevel: 'acknowledged', evidence: { device: acknowledged.device },
+        event: 'acknowledged',
+        occurredAt: new Date(acknowledged.acknowledgedAt!),
+        actualAt,
+        evidenceLevel: 'acknowledged',
+        evidence: { device: acknowledged.device },
       });
     }
     const finished = evidence.items.length > 0 && evidence.items.every((item) => item.finishedAt);
     if (finished) {
       const endedAt = new Date(evidence.items[evidence.items.length - 1].finishedAt!);
       this.record(subject, {
-        event: 'finished', occurredAt: endedAt, actualAt, onAirMs: actualAt ? endedAt.getTime() - actualAt.getTime() : null,
-        evidenceLevel: evidence.level as AirtimeEvidenceLevel, evidence: { items: evidence.items },
+        event: 'finished',
+        occurredAt: endedAt,
+        actualAt,
+        onAirMs: actualAt ? endedAt.getTime() - actualAt.getTime() : null,
+        evidenceLevel: evidence.level as AirtimeEvidenceLevel,
+        evidence: { items: evidence.items },
       });
     }
   }

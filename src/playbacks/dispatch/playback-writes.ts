@@ -122,19 +122,21 @@ export class PlaybackWrites {
   /** The driver calls' instants: `started_at`, `lateness_ms` (call − scheduled instant) and evidence `commanded`. */
   async recordCalls(calls: Array<{ id: string; attempt: number; calledAt: number; scheduledAt: Date }>): Promise<void> {
     if (calls.length === 0) return;
-    await persistently(() => this.dataSource.query(
-      `UPDATE playbacks p SET started_at = to_timestamp(v.called_at / 1000.0), lateness_ms = v.lateness_ms,
+    await persistently(() =>
+      this.dataSource.query(
+        `UPDATE playbacks p SET started_at = to_timestamp(v.called_at / 1000.0), lateness_ms = v.lateness_ms,
               evidence_level = ${strongerLevel("'commanded'", '$5')}, updated_at = now()
          FROM unnest($1::uuid[], $2::int[], $3::float8[], $4::int[]) AS v(id, attempt, called_at, lateness_ms)
         WHERE p.id = v.id AND p.attempts = v.attempt`,
-      [
-        calls.map((call) => call.id),
-        calls.map((call) => call.attempt),
-        calls.map((call) => call.calledAt),
-        calls.map((call) => Math.round(call.calledAt - call.scheduledAt.getTime())),
-        EVIDENCE_LEVELS,
-      ],
-    ));
+        [
+          calls.map((call) => call.id),
+          calls.map((call) => call.attempt),
+          calls.map((call) => call.calledAt),
+          calls.map((call) => Math.round(call.calledAt - call.scheduledAt.getTime())),
+          EVIDENCE_LEVELS,
+        ],
+      ),
+    );
   }
 
   /**
@@ -163,12 +165,22 @@ export class PlaybackWrites {
    * the status and its reason already); answers the reason code recorded.
    */
   async recordPreempted(id: string, attempt: number, code: PlaybackFailureCode, evidence: PlaybackEvidenceRecord): Promise<PlaybackFailureCode> {
-    const [rows] = (await persistently(() => this.dataSource.query(
-      `UPDATE playbacks p SET status = 'preempted', failure_code = COALESCE(failure_code, $3), evidence = $4,
+    const [rows] = (await persistently(() =>
+      this.dataSource.query(
+        `UPDATE playbacks p SET status = 'preempted', failure_code = COALESCE(failure_code, $3), evidence = $4,
               evidence_level = ${strongerLevel('$6', '$7')}, finished_at = COALESCE(finished_at, now()), updated_at = now()
         WHERE id = $1 AND attempts = $2 AND status = ANY($5) RETURNING failure_code`,
-      [id, attempt, code, JSON.stringify(evidence), [...playbackStatusesBefore(PlaybackStatus.Preempted), PlaybackStatus.Preempted], evidence.items.length ? evidence.level : null, EVIDENCE_LEVELS],
-    ))) as [Array<{ failure_code: PlaybackFailureCode | null }>, number];
+        [
+          id,
+          attempt,
+          code,
+          JSON.stringify(evidence),
+          [...playbackStatusesBefore(PlaybackStatus.Preempted), PlaybackStatus.Preempted],
+          evidence.items.length ? evidence.level : null,
+          EVIDENCE_LEVELS,
+        ],
+      ),
+    )) as [Array<{ failure_code: PlaybackFailureCode | null }>, number];
     return rows[0]?.failure_code ?? code;
   }
 
@@ -182,7 +194,9 @@ export class PlaybackWrites {
   }
 
   async isPreempted(id: string, attempt: number): Promise<boolean> {
-    const rows = (await persistently(() => this.dataSource.query(`SELECT 1 FROM playbacks WHERE id = $1 AND attempts = $2 AND status = 'preempted'`, [id, attempt]))) as unknown[];
+    const rows = (await persistently(() =>
+      this.dataSource.query(`SELECT 1 FROM playbacks WHERE id = $1 AND attempts = $2 AND status = 'preempted'`, [id, attempt]),
+    )) as unknown[];
     return rows.length > 0;
   }
 

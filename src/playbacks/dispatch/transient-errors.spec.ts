@@ -5,7 +5,9 @@ describe('transient driver errors', () => {
   it('retries unreachable, timeout and busy, but never auth, rejected, protocol nor a play whose audio went out', () => {
     for (const kind of ['unreachable', 'timeout', 'busy'] as const) expect(isTransient(new DriverError(kind, 'x'))).toBe(true);
     for (const kind of ['auth', 'rejected', 'protocol'] as const) expect(isTransient(new DriverError(kind, 'x'))).toBe(false);
-    const sent = new DriverError('timeout', 'no answer').withEvidence([{ bulletinId: 'b-1', evidence: { level: 'commanded', commandedAt: new Date(), device: {} } }]);
+    const sent = new DriverError('timeout', 'no answer').withEvidence([
+      { bulletinId: 'b-1', evidence: { level: 'commanded', commandedAt: new Date(), device: {} } },
+    ]);
     expect(isTransient(sent)).toBe(false);
     expect(isTransient(new Error('boom'))).toBe(false);
   });

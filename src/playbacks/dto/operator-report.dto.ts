@@ -6,7 +6,9 @@ export const OPERATOR_NOTE_MAX = 500;
 
 export class ConfirmPlaybackDto {
   @ApiPropertyOptional({ maxLength: OPERATOR_NOTE_MAX, description: 'What the operator heard, e.g. "nghe rõ ở nhà văn hóa"' })
-  @IsOptional() @IsString({ message: 'note must be text' }) @MaxLength(OPERATOR_NOTE_MAX, { message: `note must be at most ${OPERATOR_NOTE_MAX} characters` })
+  @IsOptional()
+  @IsString({ message: 'note must be text' })
+  @MaxLength(OPERATOR_NOTE_MAX, { message: `note must be at most ${OPERATOR_NOTE_MAX} characters` })
   note?: string;
 }
 
@@ -16,6 +18,8 @@ export class ReportProblemDto {
   kind: OperatorProblemKind;
 
   @ApiPropertyOptional({ maxLength: OPERATOR_NOTE_MAX })
-  @IsOptional() @IsString({ message: 'note must be text' }) @MaxLength(OPERATOR_NOTE_MAX, { message: `note must be at most ${OPERATOR_NOTE_MAX} characters` })
+  @IsOptional()
+  @IsString({ message: 'note must be text' })
+  @MaxLength(OPERATOR_NOTE_MAX, { message: `note must be at most ${OPERATOR_NOTE_MAX} characters` })
   note?: string;
 }

@@ -25,39 +25,48 @@ const asList = ({ value }: { value: unknown }): unknown =>
 /** Filters shared by every report. */
 export class ReportFilterDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'The reporting commune; optional when the caller sees only one' })
-  @IsOptional() @IsUUID('all', { message: 'communeId must be the id of a commune' })
+  @IsOptional()
+  @IsUUID('all', { message: 'communeId must be the id of a commune' })
   communeId?: string;
 
-  @ApiProperty({ example: '2026-11-01', description: 'First calendar day, in the commune\'s zone' })
+  @ApiProperty({ example: '2026-11-01', description: "First calendar day, in the commune's zone" })
   @Matches(DAY, { message: 'from must be a calendar day YYYY-MM-DD' })
   from: string;
 
-  @ApiProperty({ example: '2026-11-30', description: 'Last calendar day (included), in the commune\'s zone' })
+  @ApiProperty({ example: '2026-11-30', description: "Last calendar day (included), in the commune's zone" })
   @Matches(DAY, { message: 'to must be a calendar day YYYY-MM-DD' })
   to: string;
 
   @ApiPropertyOptional({ type: [String], description: 'Village ids, comma-separated or repeated' })
-  @IsOptional() @Transform(asList) @ArrayMaxSize(MAX_LIST, { message: `villageIds: at most ${MAX_LIST}` })
+  @IsOptional()
+  @Transform(asList)
+  @ArrayMaxSize(MAX_LIST, { message: `villageIds: at most ${MAX_LIST}` })
   @IsUUID('all', { each: true, message: 'villageIds must hold ids of villages' })
   villageIds?: string[];
 
   @ApiPropertyOptional({ type: [String], description: 'Speaker ids, comma-separated or repeated' })
-  @IsOptional() @Transform(asList) @ArrayMaxSize(MAX_LIST, { message: `speakerIds: at most ${MAX_LIST}` })
+  @IsOptional()
+  @Transform(asList)
+  @ArrayMaxSize(MAX_LIST, { message: `speakerIds: at most ${MAX_LIST}` })
   @IsUUID('all', { each: true, message: 'speakerIds must hold ids of speakers' })
   speakerIds?: string[];
 
   @ApiPropertyOptional({ type: [String], description: 'Topic ids, comma-separated or repeated' })
-  @IsOptional() @Transform(asList) @ArrayMaxSize(MAX_LIST, { message: `topicIds: at most ${MAX_LIST}` })
+  @IsOptional()
+  @Transform(asList)
+  @ArrayMaxSize(MAX_LIST, { message: `topicIds: at most ${MAX_LIST}` })
   @IsUUID('all', { each: true, message: 'topicIds must hold ids of topics' })
   topicIds?: string[];
 
   @ApiPropertyOptional({ type: [String], enum: PRIORITIES })
-  @IsOptional() @Transform(asList)
+  @IsOptional()
+  @Transform(asList)
   @IsIn(PRIORITIES, { each: true, message: `priorities must be among ${PRIORITIES.join(', ')}` })
   priorities?: string[];
 
   @ApiPropertyOptional({ type: [String], enum: PLAYBACK_STATUSES })
-  @IsOptional() @Transform(asList)
+  @IsOptional()
+  @Transform(asList)
   @IsIn(PLAYBACK_STATUSES, { each: true, message: `statuses must be among ${PLAYBACK_STATUSES.join(', ')}` })
   statuses?: PlaybackStatus[];
 }
@@ -69,11 +78,13 @@ export type AsRunFormat = (typeof AS_RUN_FORMATS)[number];
 
 export class SummaryQueryDto extends ReportFilterDto {
   @ApiPropertyOptional({ enum: GROUPINGS, default: 'day' })
-  @IsOptional() @IsIn(GROUPINGS, { message: `groupBy must be one of ${GROUPINGS.join(', ')}` })
+  @IsOptional()
+  @IsIn(GROUPINGS, { message: `groupBy must be one of ${GROUPINGS.join(', ')}` })
   groupBy?: Grouping;
 
   @ApiPropertyOptional({ enum: SUMMARY_FORMATS, default: 'json' })
-  @IsOptional() @IsIn(SUMMARY_FORMATS, { message: `format must be one of ${SUMMARY_FORMATS.join(', ')}` })
+  @IsOptional()
+  @IsIn(SUMMARY_FORMATS, { message: `format must be one of ${SUMMARY_FORMATS.join(', ')}` })
   format?: SummaryFormat;
 }
 
@@ -87,6 +98,7 @@ export class AsRunQueryDto extends ReportFilterDto {
   limit = DEFAULT_AS_RUN_PAGE;
 
   @ApiPropertyOptional({ description: 'json only: the `next` cursor of the previous page' })
-  @IsOptional() @IsKeysetCursor({ message: 'after must be the next cursor of a previous page' })
+  @IsOptional()
+  @IsKeysetCursor({ message: 'after must be the next cursor of a previous page' })
   after?: string;
 }

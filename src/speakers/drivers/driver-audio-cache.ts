@@ -10,7 +10,10 @@ import type { DriverAudioFormat } from './speaker-driver';
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**

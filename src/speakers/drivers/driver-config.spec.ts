@@ -55,7 +55,9 @@ describe('validateDriverSecrets', () => {
 
   it('refuses usernames that Digest cannot carry', () => {
     for (const username of ['ro:ot', 'ro"ot', 'ro ot', '', 'x'.repeat(65), 'người']) {
-      expect(problems(() => validateDriverSecrets(axis, { username, password: 'p' }))).toEqual([expect.stringMatching(/^secrets\.username must be 1 to 64 printable ASCII/)]);
+      expect(problems(() => validateDriverSecrets(axis, { username, password: 'p' }))).toEqual([
+        expect.stringMatching(/^secrets\.username must be 1 to 64 printable ASCII/),
+      ]);
     }
   });
 

@@ -25,8 +25,15 @@ describe('verifyGatewayEvent', () => {
 
   it('requires a reason for a failed playback', async () => {
     const failed = { ...FINISHED, event: 'failed', nonce: 'a'.repeat(32) };
-    expect(await verifyGatewayEvent(message(failed), nonceStore())).toMatchObject({ ok: false, reason: 'invalid', problems: [expect.stringMatching(/^body\.reason/)] });
-    expect(await verifyGatewayEvent(message({ ...failed, reason: 'amplifier has no power' }), nonceStore())).toMatchObject({ ok: true, event: { reason: 'amplifier has no power' } });
+    expect(await verifyGatewayEvent(message(failed), nonceStore())).toMatchObject({
+      ok: false,
+      reason: 'invalid',
+      problems: [expect.stringMatching(/^body\.reason/)],
+    });
+    expect(await verifyGatewayEvent(message({ ...failed, reason: 'amplifier has no power' }), nonceStore())).toMatchObject({
+      ok: true,
+      event: { reason: 'amplifier has no power' },
+    });
   });
 
   it.each([
@@ -43,7 +50,10 @@ describe('verifyGatewayEvent', () => {
 
   it('refuses a body that is not JSON', async () => {
     const headers = signedHeaders(KEY, 'not json');
-    const verdict = await verifyGatewayEvent({ key: KEY, timestamp: headers[TIMESTAMP_HEADER], signature: headers[SIGNATURE_HEADER], body: 'not json' }, nonceStore());
+    const verdict = await verifyGatewayEvent(
+      { key: KEY, timestamp: headers[TIMESTAMP_HEADER], signature: headers[SIGNATURE_HEADER], body: 'not json' },
+      nonceStore(),
+    );
     expect(verdict).toEqual({ ok: false, reason: 'invalid', problems: ['the body must be JSON'] });
   });
 

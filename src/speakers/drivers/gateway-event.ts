@@ -26,9 +26,7 @@ export class GatewayEvent {
 }
 
 export type GatewayEventVerdict =
-  | { ok: true; event: GatewayEvent }
-  | { ok: false; reason: 'invalid'; problems: string[] }
-  | Extract<SignatureVerdict, { ok: false }>;
+  { ok: true; event: GatewayEvent } | { ok: false; reason: 'invalid'; problems: string[] } | Extract<SignatureVerdict, { ok: false }>;
 
 /**
  * Everything Loa checks before believing a gateway's event: its shape, its signature and timestamp under the

@@ -87,7 +87,13 @@ export function exchange(request: ExchangeRequest): Promise<ExchangeResponse> {
     signal?.addEventListener('abort', onAbort, { once: true });
 
     connectTimer = setTimeout(
-      () => fail(new DriverError('unreachable', `${device} did not accept a connection within ${seconds(request.connectTimeoutMs)}: check that the device is powered and on the network`)),
+      () =>
+        fail(
+          new DriverError(
+            'unreachable',
+            `${device} did not accept a connection within ${seconds(request.connectTimeoutMs)}: check that the device is powered and on the network`,
+          ),
+        ),
       request.connectTimeoutMs,
     );
     const onConnect = () => {
@@ -120,7 +126,13 @@ export function exchange(request: ExchangeRequest): Promise<ExchangeResponse> {
         cleanUp();
         // The answer is complete: stop any upload still in progress (a 401 or 503 can come before the body is sent).
         outgoing.destroy();
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, headersDistinct: response.headersDistinct, body: Buffer.concat(chunks), bodyBytesSent: bytesSent });
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          headersDistinct: response.headersDistinct,
+          body: Buffer.concat(chunks),
+          bodyBytesSent: bytesSent,
+        });
       });
       response.on('close', () => {
         if (!response.complete) fail(new DriverError('protocol', `${device} closed the connection in the middle of its answer`));
@@ -143,7 +155,10 @@ export function exchange(request: ExchangeRequest): Promise<ExchangeResponse> {
     // Files go out from the connection on, so that a paced body's clock starts with its first byte.
     const sendFiles = (body: FileBody): void => {
       const stopped = new AbortController();
-      const files = Readable.from(pacedFiles(body, stopped.signal, (bytes) => (bytesSent += bytes)), { objectMode: false });
+      const files = Readable.from(
+        pacedFiles(body, stopped.signal, (bytes) => (bytesSent += bytes)),
+        { objectMode: false },
+      );
       files.on('error', (error) => fail(stopped.signal.aborted ? error : new Error(`Cannot read the audio to send: ${error.message}`)));
       // pipe() leaves the files open when the connection ends first (an early 401 or 503, a stop).
       outgoing.on('close', () => {

@@ -60,13 +60,23 @@ describe('SpeakerHealthMonitor timer', () => {
     await jest.advanceTimersByTimeAsync(54_500 + INTERVAL_SECONDS * 1000);
 
     expect(sweepOnce).toHaveBeenCalledTimes(2);
-    expect(logged.error).toHaveBeenCalledWith(expect.objectContaining({ err: expect.objectContaining({ message: 'database restarting' }) }), 'Speaker health sweep failed');
+    expect(logged.error).toHaveBeenCalledWith(
+      expect.objectContaining({ err: expect.objectContaining({ message: 'database restarting' }) }),
+      'Speaker health sweep failed',
+    );
     await monitor.beforeApplicationShutdown();
   });
 
   it('does not start when switched off', async () => {
     const off = { speakers: { healthMonitor: false, healthIntervalSeconds: INTERVAL_SECONDS, healthConcurrency: 20 } } as AppConfig;
-    monitor = new SpeakerHealthMonitor({} as Repository<Speaker>, {} as Repository<SpeakerHealthCheck>, {} as DataSource, {} as SpeakerHealthService, off, scheduler);
+    monitor = new SpeakerHealthMonitor(
+      {} as Repository<Speaker>,
+      {} as Repository<SpeakerHealthCheck>,
+      {} as DataSource,
+      {} as SpeakerHealthService,
+      off,
+      scheduler,
+    );
     sweepOnce = jest.spyOn(monitor, 'sweepOnce').mockResolvedValue({ swept: false, reason: 'another instance is sweeping' });
     monitor.onApplicationBootstrap();
 

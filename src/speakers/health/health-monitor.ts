@@ -25,8 +25,7 @@ export interface SweepRequest {
 }
 
 export type HealthSweepReport =
-  | { swept: false; reason: 'another instance is sweeping' | 'shutting down' }
-  | (SweepSummary & { swept: true; ok: number; failing: number; pruned: number });
+  { swept: false; reason: 'another instance is sweeping' | 'shutting down' } | (SweepSummary & { swept: true; ok: number; failing: number; pruned: number });
 
 /**
  * Every `SPEAKER_HEALTH_INTERVAL_SECONDS`, checks each enabled speaker once, spread over the interval with bounded

@@ -135,7 +135,11 @@ describe('runSweep over 1,000 stub speakers', () => {
   it('uses the offsets it is given', async () => {
     const items = speakers(3);
     const order: string[] = [];
-    const offsets = new Map([[items[0].id, 60], [items[1].id, 0], [items[2].id, 30]]);
+    const offsets = new Map([
+      [items[0].id, 60],
+      [items[1].id, 0],
+      [items[2].id, 30],
+    ]);
 
     await runSweep(items, async (item) => void order.push(item.id), { concurrency: 1, spreadMs: 100, offsetOf: (item) => offsets.get(item.id)! });
 

@@ -54,14 +54,18 @@ export class SpeakerHealthService {
     const changed = next.status !== speaker.status;
     const kept = keeping === 'every' || changed || this.isNews(speaker, result) || (await this.heartbeatDue(speaker.id, now));
     const entry = await this.speakers.manager.transaction(async (manager) => {
-      await manager.update(Speaker, { id: speaker.id }, {
-        status: next.status,
-        consecutiveFailures: next.consecutiveFailures,
-        statusDetail: result.detail,
-        lastCheckedAt: now,
-        ...(result.ok ? { lastSeenAt: now } : {}),
-        ...(changed ? { statusChangedAt: now } : {}),
-      });
+      await manager.update(
+        Speaker,
+        { id: speaker.id },
+        {
+          status: next.status,
+          consecutiveFailures: next.consecutiveFailures,
+          statusDetail: result.detail,
+          lastCheckedAt: now,
+          ...(result.ok ? { lastSeenAt: now } : {}),
+          ...(changed ? { statusChangedAt: now } : {}),
+        },
+      );
       const check = manager.create(SpeakerHealthCheck, {
         speakerId: speaker.id,
         // One clock for the history and the speaker's lastCheckedAt, so the two never disagree.

@@ -4,27 +4,35 @@ import { PageNumber, PageSize } from '../../common/query-integer';
 
 export class CreateTopicDto {
   @ApiProperty({ example: 'Chuyển đổi số trong doanh nghiệp' })
-  @IsString() @Length(1, 200)
+  @IsString()
+  @Length(1, 200)
   name: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsString() @Length(0, 2000)
+  @IsOptional()
+  @IsString()
+  @Length(0, 2000)
   description?: string;
 
   @ApiPropertyOptional({ description: 'Position in lists; lower comes first' })
-  @IsOptional() @IsInt() @Min(0) @Max(10_000)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
   sortOrder?: number;
 }
 
 export class UpdateTopicDto extends PartialType(CreateTopicDto) {
   @ApiPropertyOptional({ description: 'An inactive topic is kept for old bulletins but cannot be chosen for new ones' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   active?: boolean;
 }
 
 export class ListTopicsDto {
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: inactive topics too' })
-  @IsOptional() @IsIn(['true', 'false'], { message: 'includeInactive must be true or false' })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'includeInactive must be true or false' })
   includeInactive?: 'true' | 'false';
 
   @PageNumber()

@@ -9,7 +9,8 @@ export class CreateUserDto {
   username: string;
 
   @ApiProperty({ example: 'Nguyễn Thị Hoa' })
-  @IsString() @Length(1, 200)
+  @IsString()
+  @Length(1, 200)
   displayName: string;
 
   @ApiProperty({ enum: Role })
@@ -17,57 +18,78 @@ export class CreateUserDto {
   role: Role;
 
   @ApiProperty({ format: 'password', description: '8 to 128 characters, not a commonly used password' })
-  @IsString() @Length(1, 1024)
+  @IsString()
+  @Length(1, 1024)
   password: string;
 
   @ApiPropertyOptional({ type: [String], description: 'For editors, approvers and viewers' })
-  @IsOptional() @IsArray() @ArrayMaxSize(500) @IsUUID('all', { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @IsUUID('all', { each: true })
   communeIds?: string[];
 
   @ApiPropertyOptional({ type: [String], description: 'For operators' })
-  @IsOptional() @IsArray() @ArrayMaxSize(500) @IsUUID('all', { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @IsUUID('all', { each: true })
   villageIds?: string[];
 }
 
 export class UpdateUserDto {
   @ApiPropertyOptional()
-  @IsOptional() @IsString() @Length(1, 200)
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
   displayName?: string;
 
   @ApiPropertyOptional({ enum: Role })
-  @IsOptional() @IsEnum(Role, { message: `role must be one of ${Object.values(Role).join(', ')}` })
+  @IsOptional()
+  @IsEnum(Role, { message: `role must be one of ${Object.values(Role).join(', ')}` })
   role?: Role;
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional() @IsArray() @ArrayMaxSize(500) @IsUUID('all', { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @IsUUID('all', { each: true })
   communeIds?: string[];
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional() @IsArray() @ArrayMaxSize(500) @IsUUID('all', { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @IsUUID('all', { each: true })
   villageIds?: string[];
 
   @ApiPropertyOptional({ description: 'A disabled account cannot sign in and its tokens stop working at once' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   disabled?: boolean;
 }
 
 export class ResetPasswordDto {
   @ApiProperty({ format: 'password' })
-  @IsString() @Length(1, 1024)
+  @IsString()
+  @Length(1, 1024)
   password: string;
 }
 
 export class ListUsersDto {
   @ApiPropertyOptional({ enum: Role })
-  @IsOptional() @IsEnum(Role)
+  @IsOptional()
+  @IsEnum(Role)
   role?: Role;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   communeId?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   villageId?: string;
 
   @PageNumber()

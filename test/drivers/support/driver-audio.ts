@@ -34,7 +34,9 @@ export async function bulletinAudio(ffmpeg: FfmpegAdapter, dir: string, name: st
     rendition,
     mulaw,
     mulawBytes: (await stat(mulaw)).size,
-    sha256: createHash('sha256').update(await readFile(rendition)).digest('hex'),
+    sha256: createHash('sha256')
+      .update(await readFile(rendition))
+      .digest('hex'),
     durationSeconds: (await measure(rendition)).durationSeconds,
   };
 }

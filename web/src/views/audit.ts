@@ -19,7 +19,12 @@ interface Entry {
 export function renderAudit(main: HTMLElement): void {
   const actor = h('input', { name: 'actor', autocomplete: 'off' });
   const action = h('input', { name: 'action', placeholder: 'vd. approve, auth.login' });
-  const outcome = h('select', { name: 'outcome' }, option('', 'Tất cả'), Object.entries(OUTCOME_LABEL).map(([value, entry]) => option(value, entry.label)));
+  const outcome = h(
+    'select',
+    { name: 'outcome' },
+    option('', 'Tất cả'),
+    Object.entries(OUTCOME_LABEL).map(([value, entry]) => option(value, entry.label)),
+  );
   const message = h('div', { class: 'message' });
   const body = h('tbody', {});
   const pager = h('div', { class: 'pager' });
@@ -52,9 +57,31 @@ export function renderAudit(main: HTMLElement): void {
       const pages = Math.max(1, Math.ceil(answer.total / answer.pageSize));
       replace(
         pager,
-        h('button', { type: 'button', disabled: page <= 1, onclick: () => { page -= 1; void refresh(); } }, '‹ Mới hơn'),
+        h(
+          'button',
+          {
+            type: 'button',
+            disabled: page <= 1,
+            onclick: () => {
+              page -= 1;
+              void refresh();
+            },
+          },
+          '‹ Mới hơn',
+        ),
         h('span', {}, `Trang ${page}/${pages} · ${answer.total} mục`),
-        h('button', { type: 'button', disabled: page >= pages, onclick: () => { page += 1; void refresh(); } }, 'Cũ hơn ›'),
+        h(
+          'button',
+          {
+            type: 'button',
+            disabled: page >= pages,
+            onclick: () => {
+              page += 1;
+              void refresh();
+            },
+          },
+          'Cũ hơn ›',
+        ),
       );
     } catch (error) {
       message.replaceChildren(notice('error', (error as Error).message));
@@ -69,14 +96,35 @@ export function renderAudit(main: HTMLElement): void {
       { class: 'card' },
       h(
         'form',
-        { class: 'filters', role: 'search', onsubmit: (event: Event) => { event.preventDefault(); page = 1; void refresh(); } },
+        {
+          class: 'filters',
+          role: 'search',
+          onsubmit: (event: Event) => {
+            event.preventDefault();
+            page = 1;
+            void refresh();
+          },
+        },
         field('Tài khoản', actor),
         field('Hành động', action),
         field('Kết quả', outcome),
         h('button', { type: 'submit', class: 'secondary' }, 'Lọc'),
       ),
       message,
-      h('table', { class: 'table' }, h('thead', {}, h('tr', {}, ['Thời gian', 'Người làm', 'Hành động', 'Đối tượng', 'Kết quả', 'Địa chỉ IP'].map((text) => h('th', { scope: 'col' }, text)))), body),
+      h(
+        'table',
+        { class: 'table' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['Thời gian', 'Người làm', 'Hành động', 'Đối tượng', 'Kết quả', 'Địa chỉ IP'].map((text) => h('th', { scope: 'col' }, text)),
+          ),
+        ),
+        body,
+      ),
       pager,
     ),
   );

@@ -79,9 +79,35 @@ export function renderBulletins(main: HTMLElement, me: Me): () => void {
       const pages = Math.max(1, Math.ceil(answer.total / answer.pageSize));
       replace(
         pager,
-        pages > 1 ? h('button', { type: 'button', disabled: page <= 1, onclick: () => { page -= 1; void refresh(); } }, '‹ Trang trước') : null,
+        pages > 1
+          ? h(
+              'button',
+              {
+                type: 'button',
+                disabled: page <= 1,
+                onclick: () => {
+                  page -= 1;
+                  void refresh();
+                },
+              },
+              '‹ Trang trước',
+            )
+          : null,
         h('span', {}, `${answer.total} bản tin${pages > 1 ? ` · trang ${page}/${pages}` : ''}`),
-        pages > 1 ? h('button', { type: 'button', disabled: page >= pages, onclick: () => { page += 1; void refresh(); } }, 'Trang sau ›') : null,
+        pages > 1
+          ? h(
+              'button',
+              {
+                type: 'button',
+                disabled: page >= pages,
+                onclick: () => {
+                  page += 1;
+                  void refresh();
+                },
+              },
+              'Trang sau ›',
+            )
+          : null,
       );
       // Processing happens in the background: keep asking until nothing on screen is still waiting or processing.
       if (answer.items.some((item) => inProgress(item.status))) timer = window.setTimeout(() => void refresh(), REFRESH_MS);
@@ -101,12 +127,7 @@ export function renderBulletins(main: HTMLElement, me: Me): () => void {
     const element = h(
       'li',
       { class: 'card bulletin', 'data-id': bulletin.id },
-      h(
-        'div',
-        { class: 'card-head' },
-        h('h3', {}, bulletin.title),
-        badge(BULLETIN_STATUS, bulletin.status),
-      ),
+      h('div', { class: 'card-head' }, h('h3', {}, bulletin.title), badge(BULLETIN_STATUS, bulletin.status)),
       h(
         'dl',
         { class: 'facts' },
@@ -115,9 +136,20 @@ export function renderBulletins(main: HTMLElement, me: Me): () => void {
         h('div', {}, h('dt', {}, 'Độ lớn'), h('dd', { class: 'loudness' }, lufs(bulletin.outputLufs))),
         h('div', {}, h('dt', {}, 'Tải lên'), h('dd', {}, when(bulletin.createdAt))),
       ),
-      bulletin.status === 'queued' ? h('p', { class: 'progress-note' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Đang chờ đến lượt xử lý: các bản tin khác đang được chuẩn hóa trước…') : null,
-      bulletin.status === 'processing' ? h('p', { class: 'progress-note' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Đang chuẩn hóa âm lượng, vui lòng chờ…') : null,
-      bulletin.status === 'failed' ? notice('error', `Không xử lý được tệp âm thanh${bulletin.statusReason ? `: ${bulletin.statusReason}` : ''}. Hãy tải lên tệp khác.`) : null,
+      bulletin.status === 'queued'
+        ? h(
+            'p',
+            { class: 'progress-note' },
+            h('span', { class: 'spinner', 'aria-hidden': 'true' }),
+            'Đang chờ đến lượt xử lý: các bản tin khác đang được chuẩn hóa trước…',
+          )
+        : null,
+      bulletin.status === 'processing'
+        ? h('p', { class: 'progress-note' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Đang chuẩn hóa âm lượng, vui lòng chờ…')
+        : null,
+      bulletin.status === 'failed'
+        ? notice('error', `Không xử lý được tệp âm thanh${bulletin.statusReason ? `: ${bulletin.statusReason}` : ''}. Hãy tải lên tệp khác.`)
+        : null,
       bulletin.status === 'rejected' && bulletin.statusReason ? notice('error', `Lý do từ chối: ${bulletin.statusReason}`) : null,
       !inProgress(bulletin.status) && bulletin.status !== 'failed' ? toggle : null,
       detail,
@@ -189,7 +221,18 @@ export function renderBulletins(main: HTMLElement, me: Me): () => void {
         h('button', { type: 'submit', class: 'danger' }, 'Xác nhận từ chối'),
       );
       actions.append(
-        h('button', { type: 'button', class: 'danger-outline', onclick: () => { rejectForm.hidden = false; reason.focus(); } }, 'Từ chối…'),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'danger-outline',
+            onclick: () => {
+              rejectForm.hidden = false;
+              reason.focus();
+            },
+          },
+          'Từ chối…',
+        ),
       );
       return h('div', {}, playerBox, facts(bulletin), actions, rejectForm, message);
     }
@@ -202,7 +245,12 @@ export function renderBulletins(main: HTMLElement, me: Me): () => void {
       { class: 'facts small' },
       h('div', {}, h('dt', {}, 'Tệp gốc'), h('dd', {}, bulletin.originalFilename)),
       h('div', {}, h('dt', {}, 'Độ lớn gốc'), h('dd', {}, lufs(bulletin.inputLufs))),
-      h('div', {}, h('dt', {}, 'Đỉnh thực'), h('dd', {}, bulletin.outputTruePeakDbtp === null ? '—' : `${bulletin.outputTruePeakDbtp.toFixed(1).replace('.', ',')} dBTP`)),
+      h(
+        'div',
+        {},
+        h('dt', {}, 'Đỉnh thực'),
+        h('dd', {}, bulletin.outputTruePeakDbtp === null ? '—' : `${bulletin.outputTruePeakDbtp.toFixed(1).replace('.', ',')} dBTP`),
+      ),
       h('div', {}, h('dt', {}, 'Xử lý xong'), h('dd', {}, when(bulletin.processedAt))),
       h('div', {}, h('dt', {}, 'Duyệt lúc'), h('dd', {}, when(bulletin.approvedAt))),
     );
@@ -238,7 +286,12 @@ export function renderBulletins(main: HTMLElement, me: Me): () => void {
   replace(
     main,
     h('h1', {}, 'Bản tin'),
-    canUpload ? uploadCard(me, topics, () => { page = 1; void refresh(); }) : null,
+    canUpload
+      ? uploadCard(me, topics, () => {
+          page = 1;
+          void refresh();
+        })
+      : null,
     h('section', { class: 'card', 'aria-labelledby': 'library-title' }, h('h2', { id: 'library-title' }, 'Thư viện bản tin'), filters, listMessage, list, pager),
   );
 
@@ -272,13 +325,23 @@ function uploadCard(me: Me, topics: Map<string, string>, uploaded: () => void): 
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Tải lên');
 
   void allPageItems<Named>('/topics').then((items) => {
-    replace(topic, option('', '— Chọn chủ đề —'), items.map((item) => option(item.id, item.name)));
+    replace(
+      topic,
+      option('', '— Chọn chủ đề —'),
+      items.map((item) => option(item.id, item.name)),
+    );
     items.forEach((item) => topics.set(item.id, item.name));
   });
   // Someone who works for one commune need not choose it; the others (admins, several communes) must.
   if (me.communeIds.length !== 1) {
     communeField.hidden = false;
-    void allPageItems<Named>('/communes').then((items) => replace(commune, option('', '— Chọn xã —'), items.map((item) => option(item.id, item.name))));
+    void allPageItems<Named>('/communes').then((items) =>
+      replace(
+        commune,
+        option('', '— Chọn xã —'),
+        items.map((item) => option(item.id, item.name)),
+      ),
+    );
   }
 
   const form: HTMLFormElement = h(
@@ -316,9 +379,7 @@ function uploadCard(me: Me, topics: Map<string, string>, uploaded: () => void): 
         } catch (error) {
           progress.hidden = true;
           const text =
-            error instanceof ApiError && error.status === 409
-              ? 'Tệp âm thanh này đã có trong thư viện, không cần tải lên lại.'
-              : (error as Error).message;
+            error instanceof ApiError && error.status === 409 ? 'Tệp âm thanh này đã có trong thư viện, không cần tải lên lại.' : (error as Error).message;
           message.replaceChildren(notice('error', text));
         } finally {
           submit.disabled = false;

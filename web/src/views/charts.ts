@@ -37,7 +37,12 @@ export function barChart(title: string, bars: Bar[], options: { max?: number; to
     return figure;
   }
   const max = options.max ?? Math.max(...bars.map((bar) => bar.value), 1);
-  const drawing = svg('svg', { width: '100%', height: bars.length * ROW, role: 'img', 'aria-label': `${t(title)}: ${bars.map((bar) => `${bar.label} ${bar.text}`).join('; ')}` });
+  const drawing = svg('svg', {
+    width: '100%',
+    height: bars.length * ROW,
+    role: 'img',
+    'aria-label': `${t(title)}: ${bars.map((bar) => `${bar.label} ${bar.text}`).join('; ')}`,
+  });
   bars.forEach((bar, index) => {
     const y = index * ROW;
     const width = max > 0 ? (Math.max(bar.value, 0) / max) * SPAN : 0;

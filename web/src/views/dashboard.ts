@@ -68,7 +68,10 @@ export function renderDashboard(main: HTMLElement, me: Me): () => void {
     await Promise.all(
       active.map(async (schedule) => {
         try {
-          const preview = await api<{ occurrences: { at: string }[] }>('GET', `/schedules/${schedule.id}/occurrences${query({ from: now.toISOString(), to: horizon.toISOString() })}`);
+          const preview = await api<{ occurrences: { at: string }[] }>(
+            'GET',
+            `/schedules/${schedule.id}/occurrences${query({ from: now.toISOString(), to: horizon.toISOString() })}`,
+          );
           nextRepeat.set(schedule.id, preview.occurrences[0]?.at ?? null);
         } catch {
           nextRepeat.set(schedule.id, null);
@@ -159,7 +162,9 @@ export function renderDashboard(main: HTMLElement, me: Me): () => void {
             'ol',
             { class: 'slots' },
             keys.map((key) => {
-              const items = groups.get(key)!.sort((a, b) => speakerLabel(dir, a.speakerId, a.villageId).localeCompare(speakerLabel(dir, b.speakerId, b.villageId), 'vi'));
+              const items = groups
+                .get(key)!
+                .sort((a, b) => speakerLabel(dir, a.speakerId, a.villageId).localeCompare(speakerLabel(dir, b.speakerId, b.villageId), 'vi'));
               const first = items[0];
               const schedule = schedules.get(first.scheduleId);
               const played = items.filter((item) => item.status === 'played').length;
@@ -170,7 +175,13 @@ export function renderDashboard(main: HTMLElement, me: Me): () => void {
                   'div',
                   { class: 'card-head' },
                   h('h3', {}, h('span', { class: 'slot-time' }, clock(first.scheduledAt)), ' ', schedule?.title ?? t('Lịch phát')),
-                  h('span', { class: 'slot-tally' }, first.priority !== 'normal' ? badge(PRIORITY, first.priority) : null, ' ', t('{done}/{all} cụm loa đã phát', { done: played, all: items.length })),
+                  h(
+                    'span',
+                    { class: 'slot-tally' },
+                    first.priority !== 'normal' ? badge(PRIORITY, first.priority) : null,
+                    ' ',
+                    t('{done}/{all} cụm loa đã phát', { done: played, all: items.length }),
+                  ),
                 ),
                 h(
                   'ul',
@@ -186,7 +197,9 @@ export function renderDashboard(main: HTMLElement, me: Me): () => void {
                         badge(PLAYBACK_STATUS, item.status),
                         item.failureCode ? h('small', { class: 'muted' }, t(FAILURE_REASON[item.failureCode] ?? item.failureCode)) : null,
                         item.confirmedAt ? h('small', { class: 'confirmed' }, t('Thôn xác nhận đã nghe lúc {time}', { time: clock(item.confirmedAt) })) : null,
-                        item.problemKind ? h('small', { class: 'problem' }, t('Thôn báo: {kind}', { kind: t(PROBLEM_KIND[item.problemKind] ?? item.problemKind) })) : null,
+                        item.problemKind
+                          ? h('small', { class: 'problem' }, t('Thôn báo: {kind}', { kind: t(PROBLEM_KIND[item.problemKind] ?? item.problemKind) }))
+                          : null,
                       ),
                     ),
                   ),
@@ -215,7 +228,13 @@ export function renderDashboard(main: HTMLElement, me: Me): () => void {
                 'li',
                 { class: `village-tile ${offline ? 'has-offline' : online === speakers.length ? 'all-online' : ''}`, 'data-village': village.id },
                 h('strong', {}, village.name),
-                h('span', { class: 'tally' }, h('span', { class: 'online' }, t('{n} trực tuyến', { n: online })), ' · ', h('span', { class: 'offline' }, t('{n} mất kết nối', { n: offline }))),
+                h(
+                  'span',
+                  { class: 'tally' },
+                  h('span', { class: 'online' }, t('{n} trực tuyến', { n: online })),
+                  ' · ',
+                  h('span', { class: 'offline' }, t('{n} mất kết nối', { n: offline })),
+                ),
                 h(
                   'ul',
                   { class: 'speaker-dots' },
@@ -248,7 +267,12 @@ export function renderDashboard(main: HTMLElement, me: Me): () => void {
                   h('span', {}, speakerLabel(dir, item.speakerId, item.villageId)),
                   item.problemNote ? h('span', { class: 'muted' }, `“${item.problemNote}”`) : null,
                 ),
-                h('div', { class: 'row-side' }, h('small', {}, t('Buổi phát {time}', { time: when(item.scheduledAt) })), h('small', {}, t('Báo lúc {time}', { time: when(item.problemReportedAt) }))),
+                h(
+                  'div',
+                  { class: 'row-side' },
+                  h('small', {}, t('Buổi phát {time}', { time: when(item.scheduledAt) })),
+                  h('small', {}, t('Báo lúc {time}', { time: when(item.problemReportedAt) })),
+                ),
               ),
             ),
           )
@@ -284,7 +308,14 @@ export function renderDashboard(main: HTMLElement, me: Me): () => void {
     },
   });
 
-  replace(main, h('div', { class: 'title-row' }, h('h1', {}, 'Tổng quan'), liveBadge), message, emergencies, slots, h('div', { class: 'grid2 wide-cards' }, villages, problems));
+  replace(
+    main,
+    h('div', { class: 'title-row' }, h('h1', {}, 'Tổng quan'), liveBadge),
+    message,
+    emergencies,
+    slots,
+    h('div', { class: 'grid2 wide-cards' }, villages, problems),
+  );
   return () => {
     stopped = true;
     window.clearTimeout(drawTimer);

@@ -38,7 +38,10 @@ export function renderEmergency(main: HTMLElement): () => void {
 
   async function load(): Promise<void> {
     try {
-      const [dir, schedules] = await Promise.all([directory ? Promise.resolve(directory) : loadDirectory(), allPageItems<ScheduleSummary>('/schedules', { status: 'active' })]);
+      const [dir, schedules] = await Promise.all([
+        directory ? Promise.resolve(directory) : loadDirectory(),
+        allPageItems<ScheduleSummary>('/schedules', { status: 'active' }),
+      ]);
       if (stopped) return;
       const firstLoad = !directory;
       directory = dir;
@@ -46,7 +49,9 @@ export function renderEmergency(main: HTMLElement): () => void {
       const lists = await Promise.all(emergencies.map((broadcast) => allItems<Playback>('/playbacks', { scheduleId: broadcast.id })));
       for (const playback of lists.flat()) playbacks.set(playback.id, playback);
       // A one-off that aired long ago stays `active` until stopped; only broadcasts still going or recent are shown.
-      broadcasts = emergencies.filter((broadcast, index) => lists[index].some((item) => !TERMINAL.includes(item.status) || Date.now() - new Date(item.scheduledAt).getTime() < RECENT_MS));
+      broadcasts = emergencies.filter((broadcast, index) =>
+        lists[index].some((item) => !TERMINAL.includes(item.status) || Date.now() - new Date(item.scheduledAt).getTime() < RECENT_MS),
+      );
       if (firstLoad) replace(formBox, emergencyForm(dir, started));
       loadProblem.replaceChildren();
       drawProgress();
@@ -141,10 +146,34 @@ function progressCard(broadcast: ScheduleSummary, stop: (broadcast: ScheduleSumm
       'div',
       { class: 'actions' },
       confirm,
-      h('button', { type: 'button', class: 'secondary', onclick: () => { confirmBox.hidden = true; opener.hidden = false; opener.focus(); } }, 'Không dừng'),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary',
+          onclick: () => {
+            confirmBox.hidden = true;
+            opener.hidden = false;
+            opener.focus();
+          },
+        },
+        'Không dừng',
+      ),
     ),
   );
-  const opener = h('button', { type: 'button', class: 'danger', onclick: () => { confirmBox.hidden = false; opener.hidden = true; confirmBox.querySelector('button')?.focus(); } }, 'Dừng phát');
+  const opener = h(
+    'button',
+    {
+      type: 'button',
+      class: 'danger',
+      onclick: () => {
+        confirmBox.hidden = false;
+        opener.hidden = true;
+        confirmBox.querySelector('button')?.focus();
+      },
+    },
+    'Dừng phát',
+  );
   const element = h(
     'article',
     { class: 'card emergency-progress', 'data-broadcast': broadcast.id },
@@ -198,7 +227,11 @@ function emergencyForm(directory: Directory, started: (answer: BroadcastAnswer) 
   const bulletin = h('select', { name: 'bulletinId', required: true }, option('', t('Đang tải bản tin…')));
   const picker = targetPicker(directory);
   const repeat = h('input', { type: 'checkbox', name: 'repeat', id: 'emergency-repeat' });
-  const every = h('select', { name: 'repeatEveryMinutes' }, REPEATS.map((minutes) => option(String(minutes), t('Mỗi {hours} giờ', { hours: minutes / 60 }))));
+  const every = h(
+    'select',
+    { name: 'repeatEveryMinutes' },
+    REPEATS.map((minutes) => option(String(minutes), t('Mỗi {hours} giờ', { hours: minutes / 60 }))),
+  );
   const untilDate = h('input', { type: 'date', name: 'untilDate', value: localDay(new Date()) });
   const untilTime = h('input', { type: 'time', name: 'untilTime', value: '23:59' });
   const repeatFields = h('div', { class: 'grid3', hidden: true }, field('Phát lại', every), field('Đến ngày', untilDate), field('Đến giờ', untilTime));
@@ -208,7 +241,13 @@ function emergencyForm(directory: Directory, started: (answer: BroadcastAnswer) 
   const stepTwo = h('div', { class: 'confirm-panel', hidden: true, role: 'alertdialog', 'aria-labelledby': 'confirm-title' });
 
   void allPageItems<Named>('/bulletins', { status: 'approved', pageSize: '100' })
-    .then((answer) => replace(bulletin, option('', t('— Chọn bản tin đã duyệt —')), answer.map((item) => option(item.id, item.title))))
+    .then((answer) =>
+      replace(
+        bulletin,
+        option('', t('— Chọn bản tin đã duyệt —')),
+        answer.map((item) => option(item.id, item.title)),
+      ),
+    )
     .catch((error: Error) => message.replaceChildren(notice('error', error.message)));
 
   function request(): Record<string, unknown> {
@@ -252,7 +291,16 @@ function emergencyForm(directory: Directory, started: (answer: BroadcastAnswer) 
           h('h2', { id: 'confirm-title', tabIndex: -1 }, 'Xác nhận phát khẩn cấp'),
           h('p', {}, t('Phát “{title}” NGAY BÂY GIỜ trên {n} cụm loa ({where}).', { title, n: speakers, where: picker.summary() })),
           h('p', {}, h('strong', {}, 'Mọi chương trình đang phát trên các loa này sẽ bị ngắt.')),
-          pending.repeatEveryMinutes ? h('p', {}, t('Phát lại mỗi {minutes} phút đến {until}.', { minutes: String(pending.repeatEveryMinutes), until: `${untilTime.value} ${untilDate.value.split('-').reverse().join('/')}` })) : null,
+          pending.repeatEveryMinutes
+            ? h(
+                'p',
+                {},
+                t('Phát lại mỗi {minutes} phút đến {until}.', {
+                  minutes: String(pending.repeatEveryMinutes),
+                  until: `${untilTime.value} ${untilDate.value.split('-').reverse().join('/')}`,
+                }),
+              )
+            : null,
           h('div', { class: 'actions' }, go, back),
         );
         stepOne.hidden = true;

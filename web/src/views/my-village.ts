@@ -40,7 +40,9 @@ export function renderMyVillage(main: HTMLElement): () => void {
 
   function draw(): void {
     if (!directory) return;
-    const shown = [...playbacks.values()].filter((item) => item.status !== 'cancelled').sort((a, b) => a.scheduledAt.localeCompare(b.scheduledAt) || a.speakerId.localeCompare(b.speakerId));
+    const shown = [...playbacks.values()]
+      .filter((item) => item.status !== 'cancelled')
+      .sort((a, b) => a.scheduledAt.localeCompare(b.scheduledAt) || a.speakerId.localeCompare(b.speakerId));
     if (!shown.length) {
       replace(list, h('li', { class: 'empty' }, 'Hôm nay thôn của bạn không có buổi phát nào.'));
       cards.clear();
@@ -94,10 +96,21 @@ export function renderMyVillage(main: HTMLElement): () => void {
       }
     };
     if (!item.confirmedAt) {
-      actions.append(h('button', { type: 'button', class: 'primary', 'data-focus-key': `confirm-${item.id}`, onclick: () => void send('confirm', {}, t('Đã ghi nhận: đã nghe.')) }, 'Đã nghe'));
+      actions.append(
+        h(
+          'button',
+          { type: 'button', class: 'primary', 'data-focus-key': `confirm-${item.id}`, onclick: () => void send('confirm', {}, t('Đã ghi nhận: đã nghe.')) },
+          'Đã nghe',
+        ),
+      );
     }
     if (!item.problemKind) {
-      const kind = h('select', { name: 'kind', required: true }, option('', '— Chọn lý do —'), Object.entries(PROBLEM_KIND).map(([value, label]) => option(value, t(label))));
+      const kind = h(
+        'select',
+        { name: 'kind', required: true },
+        option('', '— Chọn lý do —'),
+        Object.entries(PROBLEM_KIND).map(([value, label]) => option(value, t(label))),
+      );
       const note = h('textarea', { name: 'note', rows: 2, maxLength: 500 });
       const form = h(
         'form',
@@ -120,12 +133,35 @@ export function renderMyVillage(main: HTMLElement): () => void {
           'div',
           { class: 'actions' },
           h('button', { type: 'submit', class: 'danger' }, 'Gửi báo sự cố'),
-          h('button', { type: 'button', class: 'secondary', onclick: () => { form.hidden = true; editing.delete(item.id); opener.hidden = false; opener.focus(); } }, 'Thôi'),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'secondary',
+              onclick: () => {
+                form.hidden = true;
+                editing.delete(item.id);
+                opener.hidden = false;
+                opener.focus();
+              },
+            },
+            'Thôi',
+          ),
         ),
       );
       const opener = h(
         'button',
-        { type: 'button', class: 'danger-outline', 'data-focus-key': `problem-${item.id}`, onclick: () => { form.hidden = false; opener.hidden = true; editing.add(item.id); kind.focus(); } },
+        {
+          type: 'button',
+          class: 'danger-outline',
+          'data-focus-key': `problem-${item.id}`,
+          onclick: () => {
+            form.hidden = false;
+            opener.hidden = true;
+            editing.add(item.id);
+            kind.focus();
+          },
+        },
         'Báo sự cố',
       );
       actions.append(opener);

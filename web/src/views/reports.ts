@@ -57,7 +57,12 @@ export function renderReports(main: HTMLElement): void {
   const to = h('input', { type: 'date', name: 'to', required: true });
   const village = h('select', { name: 'villageId' }, option('', t('Tất cả các thôn')));
   const topic = h('select', { name: 'topicId' }, option('', t('Tất cả chủ đề')));
-  const priority = h('select', { name: 'priority' }, option('', t('Mọi mức ưu tiên')), Object.entries(PRIORITY).map(([value, entry]) => option(value, t(entry.label))));
+  const priority = h(
+    'select',
+    { name: 'priority' },
+    option('', t('Mọi mức ưu tiên')),
+    Object.entries(PRIORITY).map(([value, entry]) => option(value, t(entry.label))),
+  );
   const message = h('div', { class: 'message' });
   const results = h('div', { 'aria-live': 'polite' });
 
@@ -104,12 +109,17 @@ export function renderReports(main: HTMLElement): void {
     const totals = summary.totals;
     const byTopic = new Map<string, number>();
     for (const row of summary.villageTopics) byTopic.set(row.topicName, (byTopic.get(row.topicName) ?? 0) + row.onAirMs);
-    const minuteBars = (rows: [string, number][]) => rows.sort((a, b) => b[1] - a[1]).map(([label, ms]) => ({ label, value: ms, text: t('{n} phút', { n: minutes(ms) }) }));
+    const minuteBars = (rows: [string, number][]) =>
+      rows.sort((a, b) => b[1] - a[1]).map(([label, ms]) => ({ label, value: ms, text: t('{n} phút', { n: minutes(ms) }) }));
     return [
       h(
         'section',
         { class: 'card', 'aria-labelledby': 'totals-title' },
-        h('h2', { id: 'totals-title' }, t('{commune}: từ {from} đến {to}', { commune: summary.commune.name, from: dmy(summary.period.from), to: dmy(summary.period.to) })),
+        h(
+          'h2',
+          { id: 'totals-title' },
+          t('{commune}: từ {from} đến {to}', { commune: summary.commune.name, from: dmy(summary.period.from), to: dmy(summary.period.to) }),
+        ),
         h(
           'dl',
           { class: 'facts totals' },
@@ -121,7 +131,16 @@ export function renderReports(main: HTMLElement): void {
           fact('Tỷ lệ thực hiện', percent(totals.compliance)),
           fact('Thời lượng phát', t('{n} phút', { n: minutes(totals.onAirMs) })),
         ),
-        summary.checkpoint ? h('p', { class: 'muted small' }, t('Lập từ nhật ký phát sóng gồm {n} bản ghi (mã kiểm tra {hash}).', { n: summary.checkpoint.length, hash: (summary.checkpoint.headHash ?? '—').slice(0, 16) })) : null,
+        summary.checkpoint
+          ? h(
+              'p',
+              { class: 'muted small' },
+              t('Lập từ nhật ký phát sóng gồm {n} bản ghi (mã kiểm tra {hash}).', {
+                n: summary.checkpoint.length,
+                hash: (summary.checkpoint.headHash ?? '—').slice(0, 16),
+              }),
+            )
+          : null,
       ),
       h(
         'section',
@@ -130,7 +149,9 @@ export function renderReports(main: HTMLElement): void {
         barChart('Số phút phát theo chủ đề', minuteBars([...byTopic.entries()])),
         barChart(
           'Tỷ lệ thực hiện theo thôn (đã phát ÷ đến giờ phát)',
-          summary.villages.filter((row) => row.compliance !== null).map((row) => ({ label: row.villageName, value: row.compliance!, text: percent(row.compliance) })),
+          summary.villages
+            .filter((row) => row.compliance !== null)
+            .map((row) => ({ label: row.villageName, value: row.compliance!, text: percent(row.compliance) })),
           { max: 1, tone: 'compliance' },
         ),
         summary.problems.length
@@ -138,7 +159,17 @@ export function renderReports(main: HTMLElement): void {
               'div',
               {},
               h('h3', {}, 'Không phát được và lý do'),
-              h('ul', {}, summary.problems.map((problem) => h('li', {}, `${t(PLAYBACK_STATUS[problem.status]?.label ?? problem.status)}: ${t(FAILURE_REASON[problem.reason ?? ''] ?? problem.reason ?? '—')} — ${problem.count}`))),
+              h(
+                'ul',
+                {},
+                summary.problems.map((problem) =>
+                  h(
+                    'li',
+                    {},
+                    `${t(PLAYBACK_STATUS[problem.status]?.label ?? problem.status)}: ${t(FAILURE_REASON[problem.reason ?? ''] ?? problem.reason ?? '—')} — ${problem.count}`,
+                  ),
+                ),
+              ),
             )
           : null,
       ),
@@ -161,8 +192,18 @@ export function renderReports(main: HTMLElement): void {
             h('td', { 'data-label': 'Bản tin' }, row.bulletins || row.scheduleTitle),
             h('td', { 'data-label': 'Chủ đề' }, row.topics),
             h('td', { 'data-label': 'Thời lượng' }, row.onAirMs === null ? '—' : t('{n} phút', { n: minutes(row.onAirMs) })),
-            h('td', { 'data-label': 'Trạng thái' }, badge(PLAYBACK_STATUS, row.status), row.reason ? h('small', { class: 'muted' }, ` ${t(FAILURE_REASON[row.reason] ?? row.reason)}`) : null),
-            h('td', { 'data-label': 'Bằng chứng' }, row.evidenceLevel ? t(EVIDENCE[row.evidenceLevel] ?? row.evidenceLevel) : '—', row.problem ? h('small', { class: 'problem' }, ` ${t('Thôn báo: {kind}', { kind: t(PROBLEM_KIND[row.problem.kind] ?? row.problem.kind) })}`) : null),
+            h(
+              'td',
+              { 'data-label': 'Trạng thái' },
+              badge(PLAYBACK_STATUS, row.status),
+              row.reason ? h('small', { class: 'muted' }, ` ${t(FAILURE_REASON[row.reason] ?? row.reason)}`) : null,
+            ),
+            h(
+              'td',
+              { 'data-label': 'Bằng chứng' },
+              row.evidenceLevel ? t(EVIDENCE[row.evidenceLevel] ?? row.evidenceLevel) : '—',
+              row.problem ? h('small', { class: 'problem' }, ` ${t('Thôn báo: {kind}', { kind: t(PROBLEM_KIND[row.problem.kind] ?? row.problem.kind) })}`) : null,
+            ),
           ),
         ),
       );
@@ -186,7 +227,20 @@ export function renderReports(main: HTMLElement): void {
       { class: 'card', 'aria-labelledby': 'asrun-title' },
       h('h2', { id: 'asrun-title' }, 'Nhật ký phát sóng'),
       first.rows.length
-        ? h('table', { class: 'table' }, h('thead', {}, h('tr', {}, ['Giờ phát', 'Thôn', 'Cụm loa', 'Bản tin', 'Chủ đề', 'Thời lượng', 'Trạng thái', 'Bằng chứng'].map((text) => h('th', { scope: 'col' }, text)))), body)
+        ? h(
+            'table',
+            { class: 'table' },
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ['Giờ phát', 'Thôn', 'Cụm loa', 'Bản tin', 'Chủ đề', 'Thời lượng', 'Trạng thái', 'Bằng chứng'].map((text) => h('th', { scope: 'col' }, text)),
+              ),
+            ),
+            body,
+          )
         : h('p', { class: 'empty' }, 'Không có lượt phát nào trong kỳ này.'),
       h('div', { class: 'pager' }, more),
     );
@@ -214,7 +268,14 @@ export function renderReports(main: HTMLElement): void {
     h('h1', {}, 'Báo cáo'),
     h(
       'form',
-      { class: 'card filters report-filters', role: 'search', onsubmit: (event: Event) => { event.preventDefault(); void show(); } },
+      {
+        class: 'card filters report-filters',
+        role: 'search',
+        onsubmit: (event: Event) => {
+          event.preventDefault();
+          void show();
+        },
+      },
       communeField,
       field('Từ ngày', from),
       field('Đến ngày', to),
@@ -224,8 +285,30 @@ export function renderReports(main: HTMLElement): void {
       h(
         'div',
         { class: 'actions' },
-        h('button', { type: 'button', class: 'secondary small', onclick: () => { setMonth(0); void show(); } }, 'Tháng này'),
-        h('button', { type: 'button', class: 'secondary small', onclick: () => { setMonth(-1); void show(); } }, 'Tháng trước'),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary small',
+            onclick: () => {
+              setMonth(0);
+              void show();
+            },
+          },
+          'Tháng này',
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary small',
+            onclick: () => {
+              setMonth(-1);
+              void show();
+            },
+          },
+          'Tháng trước',
+        ),
         h('button', { type: 'submit', class: 'primary' }, 'Lập báo cáo'),
       ),
     ),
@@ -233,7 +316,13 @@ export function renderReports(main: HTMLElement): void {
       'section',
       { class: 'card downloads', 'aria-labelledby': 'downloads-title' },
       h('h2', { id: 'downloads-title' }, 'Tải về'),
-      h('div', { class: 'actions' }, downloadButton('Báo cáo tổng hợp (XLSX)', 'summary', 'xlsx'), downloadButton('Báo cáo tổng hợp (PDF)', 'summary', 'pdf'), downloadButton('Báo cáo tổng hợp (CSV)', 'summary', 'csv')),
+      h(
+        'div',
+        { class: 'actions' },
+        downloadButton('Báo cáo tổng hợp (XLSX)', 'summary', 'xlsx'),
+        downloadButton('Báo cáo tổng hợp (PDF)', 'summary', 'pdf'),
+        downloadButton('Báo cáo tổng hợp (CSV)', 'summary', 'csv'),
+      ),
       h('div', { class: 'actions' }, downloadButton('Nhật ký phát sóng (XLSX)', 'as-run', 'xlsx'), downloadButton('Nhật ký phát sóng (CSV)', 'as-run', 'csv')),
     ),
     message,
@@ -242,13 +331,25 @@ export function renderReports(main: HTMLElement): void {
 
   void Promise.all([loadDirectory(), allPageItems<{ id: string; name: string }>('/topics').catch(() => [])])
     .then(([dir, topics]) => {
-      replace(commune, dir.communes.map((item) => option(item.id, item.name)));
+      replace(
+        commune,
+        dir.communes.map((item) => option(item.id, item.name)),
+      );
       communeField.hidden = dir.communes.length < 2;
       const villagesOf = () => dir.villages.filter((item) => !commune.value || item.communeId === commune.value);
-      const fillVillages = () => replace(village, option('', t('Tất cả các thôn')), villagesOf().map((item) => option(item.id, item.name)));
+      const fillVillages = () =>
+        replace(
+          village,
+          option('', t('Tất cả các thôn')),
+          villagesOf().map((item) => option(item.id, item.name)),
+        );
       fillVillages();
       commune.addEventListener('change', fillVillages);
-      replace(topic, option('', t('Tất cả chủ đề')), topics.map((item) => option(item.id, item.name)));
+      replace(
+        topic,
+        option('', t('Tất cả chủ đề')),
+        topics.map((item) => option(item.id, item.name)),
+      );
       void show();
     })
     .catch((error: Error) => message.replaceChildren(notice('error', error.message)));

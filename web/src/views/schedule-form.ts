@@ -40,13 +40,7 @@ const PRESETS: { label: string; repeat: Repeat; times: string }[] = [
 /** Tạo lịch phát: program, timing by preset, targets, priority, chime; session-length and overlap warnings before saving. */
 export function scheduleForm(directory: Directory, schedules: () => ScheduleSummary[], saved: (created: ScheduleSummary) => void): HTMLElement {
   const title = h('input', { name: 'title', required: true, maxLength: 200 });
-  const repeat = h(
-    'select',
-    { name: 'repeat' },
-    option('daily', t('Hằng ngày')),
-    option('weekdays', t('Thứ Hai – Thứ Sáu')),
-    option('once', t('Một lần')),
-  );
+  const repeat = h('select', { name: 'repeat' }, option('daily', t('Hằng ngày')), option('weekdays', t('Thứ Hai – Thứ Sáu')), option('once', t('Một lần')));
   const times = h('input', { name: 'times', autocomplete: 'off' });
   const date = h('input', { name: 'date', type: 'date' });
   const dateField = field('Ngày phát', date);
@@ -54,7 +48,12 @@ export function scheduleForm(directory: Directory, schedules: () => ScheduleSumm
   const untilField = field('Áp dụng đến hết ngày (không bắt buộc)', until);
   const priority = h('select', { name: 'priority' }, option('normal', t('Thông thường')), option('priority', t('Ưu tiên (phát trước lịch thông thường)')));
   const chime = h('input', { name: 'chime', type: 'checkbox', id: 'schedule-chime' });
-  const bulletinBox = h('fieldset', { class: 'program' }, h('legend', {}, 'Bản tin sẽ phát (theo thứ tự chọn)'), h('p', { class: 'muted' }, 'Đang tải bản tin đã duyệt…'));
+  const bulletinBox = h(
+    'fieldset',
+    { class: 'program' },
+    h('legend', {}, 'Bản tin sẽ phát (theo thứ tự chọn)'),
+    h('p', { class: 'muted' }, 'Đang tải bản tin đã duyệt…'),
+  );
   const order: string[] = [];
   const bulletins = new Map<string, ApprovedBulletin>();
   const orderNote = h('p', { class: 'muted program-order' });
@@ -156,7 +155,10 @@ export function scheduleForm(directory: Directory, schedules: () => ScheduleSumm
     const others = schedules().filter((schedule) => schedule.status === 'active' && schedule.targets);
     await Promise.all(
       others.map(async (other) => {
-        const preview = await api<Preview>('GET', `/schedules/${other.id}/occurrences${query({ from: new Date(from.getTime() - other.programSeconds * 1000).toISOString(), to: to.toISOString() })}`);
+        const preview = await api<Preview>(
+          'GET',
+          `/schedules/${other.id}/occurrences${query({ from: new Date(from.getTime() - other.programSeconds * 1000).toISOString(), to: to.toISOString() })}`,
+        );
         const shared = preview.speakers.filter((speaker) => speakers.has(speaker.id));
         if (!shared.length) return;
         for (const start of mine) {
@@ -179,7 +181,16 @@ export function scheduleForm(directory: Directory, schedules: () => ScheduleSumm
       'ul',
       { class: 'overlap-list' },
       shown.map((item) =>
-        h('li', {}, t('{speaker}: {at} trùng với “{other}” lúc {otherAt}', { speaker: item.speaker, at: when(String(item.at instanceof Date ? item.at.toISOString() : item.at)), other: item.other, otherAt: clock(item.otherAt) })),
+        h(
+          'li',
+          {},
+          t('{speaker}: {at} trùng với “{other}” lúc {otherAt}', {
+            speaker: item.speaker,
+            at: when(String(item.at instanceof Date ? item.at.toISOString() : item.at)),
+            other: item.other,
+            otherAt: clock(item.otherAt),
+          }),
+        ),
       ),
       items.length > shown.length ? h('li', {}, t('… và {n} chỗ trùng khác', { n: items.length - shown.length })) : null,
     );
@@ -222,7 +233,10 @@ export function scheduleForm(directory: Directory, schedules: () => ScheduleSumm
             if (lengthMs > capMs) {
               replace(
                 warnings,
-                notice('error', t('Chương trình dài {length}, vượt giới hạn một buổi phát của xã ({cap}). Hãy bớt bản tin.', { length: duration(lengthMs), cap: duration(capMs) })),
+                notice(
+                  'error',
+                  t('Chương trình dài {length}, vượt giới hạn một buổi phát của xã ({cap}). Hãy bớt bản tin.', { length: duration(lengthMs), cap: duration(capMs) }),
+                ),
               );
               return;
             }
@@ -234,7 +248,14 @@ export function scheduleForm(directory: Directory, schedules: () => ScheduleSumm
                 h(
                   'div',
                   { class: 'notice notice-info', role: 'alert' },
-                  h('p', {}, t('Lịch này sẽ trùng giờ với lịch khác trên {n} lượt loa trong {days} ngày tới. Lịch ưu tiên cao hơn phát trước; lịch thông thường chờ đến lượt trong thời gian cho phép.', { n: found.length, days: CHECK_DAYS })),
+                  h(
+                    'p',
+                    {},
+                    t(
+                      'Lịch này sẽ trùng giờ với lịch khác trên {n} lượt loa trong {days} ngày tới. Lịch ưu tiên cao hơn phát trước; lịch thông thường chờ đến lượt trong thời gian cho phép.',
+                      { n: found.length, days: CHECK_DAYS },
+                    ),
+                  ),
                   overlapList(found),
                 ),
               );
@@ -254,7 +275,12 @@ export function scheduleForm(directory: Directory, schedules: () => ScheduleSumm
             message,
             notice('ok', t('Đã lưu lịch “{title}”.', { title: created.title })),
             preview?.overlaps.length
-              ? h('div', { class: 'notice notice-info' }, h('p', {}, 'Máy chủ báo lịch này trùng giờ với:'), overlapList(preview.overlaps.map((item) => ({ speaker: item.speakerName, at: item.at, other: item.otherTitle, otherAt: item.otherAt }))))
+              ? h(
+                  'div',
+                  { class: 'notice notice-info' },
+                  h('p', {}, 'Máy chủ báo lịch này trùng giờ với:'),
+                  overlapList(preview.overlaps.map((item) => ({ speaker: item.speakerName, at: item.at, other: item.otherTitle, otherAt: item.otherAt }))),
+                )
               : null,
           );
           saved(created);

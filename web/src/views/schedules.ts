@@ -36,7 +36,15 @@ export function renderSchedules(main: HTMLElement, me: Me): () => void {
       message.replaceChildren();
       drawList();
       await drawWeek();
-      if (canWrite && !formBox.firstChild) replace(formBox, scheduleForm(dir, () => schedules, () => void load()));
+      if (canWrite && !formBox.firstChild)
+        replace(
+          formBox,
+          scheduleForm(
+            dir,
+            () => schedules,
+            () => void load(),
+          ),
+        );
     } catch (error) {
       if (!stopped) message.replaceChildren(notice('error', (error as Error).message));
     }
@@ -56,7 +64,10 @@ export function renderSchedules(main: HTMLElement, me: Me): () => void {
     const shown = schedules.filter((schedule) => schedule.status !== 'cancelled');
     const perSchedule = await Promise.all(
       shown.map(async (schedule) => {
-        const preview = await api<{ occurrences: Occurrence[] }>('GET', `/schedules/${schedule.id}/occurrences${query({ from: start.toISOString(), to: end.toISOString() })}`).catch(() => ({ occurrences: [] }));
+        const preview = await api<{ occurrences: Occurrence[] }>(
+          'GET',
+          `/schedules/${schedule.id}/occurrences${query({ from: start.toISOString(), to: end.toISOString() })}`,
+        ).catch(() => ({ occurrences: [] }));
         return preview.occurrences.map((occurrence) => ({ schedule, at: new Date(occurrence.at) }));
       }),
     );
@@ -99,7 +110,10 @@ export function renderSchedules(main: HTMLElement, me: Me): () => void {
                   items.map((entry) =>
                     h(
                       'li',
-                      { class: `chip priority-${entry.schedule.priority} ${entry.schedule.status === 'paused' ? 'paused' : ''}`, title: entry.schedule.status === 'paused' ? t('Tạm dừng') : undefined },
+                      {
+                        class: `chip priority-${entry.schedule.priority} ${entry.schedule.status === 'paused' ? 'paused' : ''}`,
+                        title: entry.schedule.status === 'paused' ? t('Tạm dừng') : undefined,
+                      },
                       h('strong', {}, clock(entry.at)),
                       ' ',
                       entry.schedule.title,
@@ -137,8 +151,10 @@ export function renderSchedules(main: HTMLElement, me: Me): () => void {
         for (const button of actions.querySelectorAll('button')) button.disabled = false;
       }
     };
-    if (canWrite && schedule.status === 'active') actions.append(h('button', { type: 'button', class: 'secondary small', onclick: () => void act('pause', 'Đã tạm dừng lịch “{title}”.') }, 'Tạm dừng'));
-    if (canWrite && schedule.status === 'paused') actions.append(h('button', { type: 'button', class: 'secondary small', onclick: () => void act('resume', 'Đã tiếp tục lịch “{title}”.') }, 'Tiếp tục'));
+    if (canWrite && schedule.status === 'active')
+      actions.append(h('button', { type: 'button', class: 'secondary small', onclick: () => void act('pause', 'Đã tạm dừng lịch “{title}”.') }, 'Tạm dừng'));
+    if (canWrite && schedule.status === 'paused')
+      actions.append(h('button', { type: 'button', class: 'secondary small', onclick: () => void act('resume', 'Đã tiếp tục lịch “{title}”.') }, 'Tiếp tục'));
     if (canWrite && schedule.status !== 'cancelled') {
       const confirmBox = h(
         'span',
@@ -146,9 +162,33 @@ export function renderSchedules(main: HTMLElement, me: Me): () => void {
         h('span', {}, 'Hủy hẳn lịch này? Không thể hoàn tác.'),
         ' ',
         h('button', { type: 'button', class: 'danger small', onclick: () => void act('cancel', 'Đã hủy lịch “{title}”.') }, 'Xác nhận hủy'),
-        h('button', { type: 'button', class: 'secondary small', onclick: () => { confirmBox.hidden = true; opener.hidden = false; opener.focus(); } }, 'Không'),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary small',
+            onclick: () => {
+              confirmBox.hidden = true;
+              opener.hidden = false;
+              opener.focus();
+            },
+          },
+          'Không',
+        ),
       );
-      const opener = h('button', { type: 'button', class: 'danger-outline small', onclick: () => { confirmBox.hidden = false; opener.hidden = true; confirmBox.querySelector('button')?.focus(); } }, 'Hủy lịch…');
+      const opener = h(
+        'button',
+        {
+          type: 'button',
+          class: 'danger-outline small',
+          onclick: () => {
+            confirmBox.hidden = false;
+            opener.hidden = true;
+            confirmBox.querySelector('button')?.focus();
+          },
+        },
+        'Hủy lịch…',
+      );
       actions.append(opener, confirmBox);
     }
     return h(
@@ -161,7 +201,9 @@ export function renderSchedules(main: HTMLElement, me: Me): () => void {
         h('span', {}, describeTiming(schedule)),
         h('span', { class: 'muted' }, targetText(schedule)),
         schedule.validUntil ? h('small', { class: 'muted' }, t('Áp dụng đến {time}', { time: when(schedule.validUntil) })) : null,
-        schedule.quarantine ? notice('error', t('Lịch này đang bị tạm giữ và không được phát: {reason}. Hãy sửa thời gian phát.', { reason: schedule.quarantine.reason })) : null,
+        schedule.quarantine
+          ? notice('error', t('Lịch này đang bị tạm giữ và không được phát: {reason}. Hãy sửa thời gian phát.', { reason: schedule.quarantine.reason }))
+          : null,
       ),
       h(
         'div',

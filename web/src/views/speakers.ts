@@ -54,7 +54,11 @@ export function renderSpeakers(main: HTMLElement, me: Me): () => void {
       for (const speaker of speakers) byVillage.set(speaker.villageId, [...(byVillage.get(speaker.villageId) ?? []), speaker]);
       const shown = villages.filter((village) => byVillage.has(village.id) || isAdmin);
       if (!shown.length) replace(groups, h('p', { class: 'empty' }, 'Chưa có cụm loa nào trong phạm vi của bạn.'));
-      else replace(groups, shown.map((village) => villageGroup(village, byVillage.get(village.id) ?? [])));
+      else
+        replace(
+          groups,
+          shown.map((village) => villageGroup(village, byVillage.get(village.id) ?? [])),
+        );
     } catch (error) {
       if (!stopped) message.replaceChildren(notice('error', (error as Error).message));
     }
@@ -66,9 +70,18 @@ export function renderSpeakers(main: HTMLElement, me: Me): () => void {
     return h(
       'section',
       { class: 'card village' },
-      h('div', { class: 'card-head' }, h('div', {}, h('h2', {}, village.name), communeNames.has(village.communeId) ? h('small', { class: 'muted' }, communeNames.get(village.communeId)) : null), h('span', { class: 'count' }, `${online}/${speakers.length} trực tuyến`)),
+      h(
+        'div',
+        { class: 'card-head' },
+        h('div', {}, h('h2', {}, village.name), communeNames.has(village.communeId) ? h('small', { class: 'muted' }, communeNames.get(village.communeId)) : null),
+        h('span', { class: 'count' }, `${online}/${speakers.length} trực tuyến`),
+      ),
       speakers.length
-        ? h('ul', { class: 'rows' }, speakers.map((speaker) => speakerRow(speaker)))
+        ? h(
+            'ul',
+            { class: 'rows' },
+            speakers.map((speaker) => speakerRow(speaker)),
+          )
         : h('p', { class: 'muted' }, 'Chưa có cụm loa.'),
     );
   }
@@ -82,7 +95,13 @@ export function renderSpeakers(main: HTMLElement, me: Me): () => void {
         { class: 'row-main' },
         h('strong', {}, speaker.name),
         h('span', { class: 'muted' }, DRIVER_LABEL[speaker.driver] ?? speaker.driver),
-        speaker.tags.length ? h('span', { class: 'tags' }, speaker.tags.map((tag) => h('span', { class: 'tag' }, tag))) : null,
+        speaker.tags.length
+          ? h(
+              'span',
+              { class: 'tags' },
+              speaker.tags.map((tag) => h('span', { class: 'tag' }, tag)),
+            )
+          : null,
       ),
       h(
         'div',
@@ -96,14 +115,31 @@ export function renderSpeakers(main: HTMLElement, me: Me): () => void {
   }
 
   function openEditor(speaker?: Speaker): void {
-    replace(editor, speakerForm(villages, communeNames, speaker, () => { editor.replaceChildren(); void refresh(); }, () => editor.replaceChildren()));
+    replace(
+      editor,
+      speakerForm(
+        villages,
+        communeNames,
+        speaker,
+        () => {
+          editor.replaceChildren();
+          void refresh();
+        },
+        () => editor.replaceChildren(),
+      ),
+    );
     editor.scrollIntoView({ block: 'start' });
     editor.querySelector<HTMLElement>('input, select')?.focus();
   }
 
   replace(
     main,
-    h('div', { class: 'title-row' }, h('h1', {}, 'Thiết bị'), isAdmin ? h('button', { type: 'button', class: 'primary', onclick: () => openEditor() }, '+ Thêm cụm loa') : null),
+    h(
+      'div',
+      { class: 'title-row' },
+      h('h1', {}, 'Thiết bị'),
+      isAdmin ? h('button', { type: 'button', class: 'primary', onclick: () => openEditor() }, '+ Thêm cụm loa') : null,
+    ),
     editor,
     message,
     groups,
@@ -116,9 +152,20 @@ export function renderSpeakers(main: HTMLElement, me: Me): () => void {
 }
 
 function speakerForm(villages: Village[], communeNames: Map<string, string>, speaker: Speaker | undefined, saved: () => void, cancel: () => void): HTMLElement {
-  const village = h('select', { name: 'villageId', required: true, disabled: Boolean(speaker) }, option('', '— Chọn thôn —'), villages.map((item) => option(item.id, communeNames.has(item.communeId) ? `${item.name} — ${communeNames.get(item.communeId)}` : item.name, item.id === speaker?.villageId)));
+  const village = h(
+    'select',
+    { name: 'villageId', required: true, disabled: Boolean(speaker) },
+    option('', '— Chọn thôn —'),
+    villages.map((item) =>
+      option(item.id, communeNames.has(item.communeId) ? `${item.name} — ${communeNames.get(item.communeId)}` : item.name, item.id === speaker?.villageId),
+    ),
+  );
   const name = h('input', { name: 'name', required: true, maxLength: 200, value: speaker?.name ?? '' });
-  const driver = h('select', { name: 'driver', disabled: Boolean(speaker) }, Object.entries(DRIVER_LABEL).map(([value, label]) => option(value, label, value === (speaker?.driver ?? 'axis-vapix'))));
+  const driver = h(
+    'select',
+    { name: 'driver', disabled: Boolean(speaker) },
+    Object.entries(DRIVER_LABEL).map(([value, label]) => option(value, label, value === (speaker?.driver ?? 'axis-vapix'))),
+  );
   const url = h('input', { name: 'url', type: 'url', placeholder: 'http://10.0.0.5', value: speaker?.settings.url ?? '' });
   const username = h('input', { name: 'username', autocomplete: 'off' });
   const password = h('input', { name: 'password', type: 'password', autocomplete: 'new-password' });
@@ -151,7 +198,10 @@ function speakerForm(villages: Village[], communeNames: Map<string, string>, spe
         const body: Record<string, unknown> = {
           name: name.value.trim(),
           settings,
-          tags: tags.value.split(',').map((tag) => tag.trim()).filter(Boolean),
+          tags: tags.value
+            .split(',')
+            .map((tag) => tag.trim())
+            .filter(Boolean),
           enabled: enabled.checked,
           ...(secrets ? { secrets } : {}),
         };
@@ -173,6 +223,11 @@ function speakerForm(villages: Village[], communeNames: Map<string, string>, spe
     field('Nhãn (cách nhau bởi dấu phẩy)', tags),
     h('div', { class: 'check' }, enabled, h('label', { htmlFor: (enabled.id = `enabled-${Math.random().toString(36).slice(2)}`) }, 'Đang hoạt động')),
     message,
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Lưu'), h('button', { type: 'button', class: 'secondary', onclick: cancel }, 'Hủy')),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary' }, 'Lưu'),
+      h('button', { type: 'button', class: 'secondary', onclick: cancel }, 'Hủy'),
+    ),
   );
 }

@@ -86,7 +86,10 @@ export function targetPicker(directory: Directory, changed: () => void = () => u
       return new Set(
         directory.speakers
           .filter((speaker) => speaker.enabled)
-          .filter((speaker) => speakerIds.has(speaker.id) || villageIds.has(speaker.villageId) || communeIds.has(directory.village.get(speaker.villageId)?.communeId ?? ''))
+          .filter(
+            (speaker) =>
+              speakerIds.has(speaker.id) || villageIds.has(speaker.villageId) || communeIds.has(directory.village.get(speaker.villageId)?.communeId ?? ''),
+          )
           .map((speaker) => speaker.id),
       );
     },

@@ -54,22 +54,23 @@ export function renderUsers(main: HTMLElement, me: Me): void {
         h('span', { class: `badge tone-${user.disabled ? 'bad' : 'good'}` }, user.disabled ? 'Đã khóa' : 'Đang hoạt động'),
         ' ',
         // Locking oneself out is never what an admin means to do here.
-        user.id !== me.id && h(
-          'button',
-          {
-            type: 'button',
-            class: 'secondary small',
-            onclick: async () => {
-              try {
-                await api('PATCH', `/users/${user.id}`, { disabled: !user.disabled });
-                await refresh();
-              } catch (error) {
-                message.replaceChildren(notice('error', (error as Error).message));
-              }
+        user.id !== me.id &&
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'secondary small',
+              onclick: async () => {
+                try {
+                  await api('PATCH', `/users/${user.id}`, { disabled: !user.disabled });
+                  await refresh();
+                } catch (error) {
+                  message.replaceChildren(notice('error', (error as Error).message));
+                }
+              },
             },
-          },
-          user.disabled ? 'Mở khóa' : 'Khóa',
-        ),
+            user.disabled ? 'Mở khóa' : 'Khóa',
+          ),
       ),
     );
   }
@@ -78,10 +79,24 @@ export function renderUsers(main: HTMLElement, me: Me): void {
   function createForm(communes: Named[], villages: Named[]): HTMLElement[] {
     const username = h('input', { name: 'username', required: true, autocomplete: 'off', pattern: '[A-Za-z0-9._-]{3,64}' });
     const displayName = h('input', { name: 'displayName', required: true });
-    const role = h('select', { name: 'role' }, Object.entries(ROLE_LABEL).map(([value, label]) => option(value, label, value === 'editor')));
+    const role = h(
+      'select',
+      { name: 'role' },
+      Object.entries(ROLE_LABEL).map(([value, label]) => option(value, label, value === 'editor')),
+    );
     const password = h('input', { name: 'password', type: 'password', required: true, autocomplete: 'new-password', minLength: 8 });
-    const commune = h('select', { name: 'communeId' }, option('', '— Chọn xã —'), communes.map((item) => option(item.id, item.name)));
-    const village = h('select', { name: 'villageId' }, option('', '— Chọn thôn —'), villages.map((item) => option(item.id, item.name)));
+    const commune = h(
+      'select',
+      { name: 'communeId' },
+      option('', '— Chọn xã —'),
+      communes.map((item) => option(item.id, item.name)),
+    );
+    const village = h(
+      'select',
+      { name: 'villageId' },
+      option('', '— Chọn thôn —'),
+      villages.map((item) => option(item.id, item.name)),
+    );
     const communeField = field('Xã / phường', commune);
     const villageField = field('Thôn', village);
     const scope = () => {
@@ -125,7 +140,20 @@ export function renderUsers(main: HTMLElement, me: Me): void {
       'section',
       { class: 'card' },
       h('h2', {}, 'Danh sách tài khoản'),
-      h('table', { class: 'table' }, h('thead', {}, h('tr', {}, ['Tài khoản', 'Vai trò', 'Phạm vi', 'Đăng nhập gần nhất', 'Trạng thái'].map((text) => h('th', { scope: 'col' }, text)))), body),
+      h(
+        'table',
+        { class: 'table' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['Tài khoản', 'Vai trò', 'Phạm vi', 'Đăng nhập gần nhất', 'Trạng thái'].map((text) => h('th', { scope: 'col' }, text)),
+          ),
+        ),
+        body,
+      ),
     ),
   );
   void refresh();

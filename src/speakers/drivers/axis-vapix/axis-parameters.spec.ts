@@ -48,7 +48,10 @@ describe('audioCapability', () => {
   });
 
   it('is not ready when the device has audio switched off', () => {
-    expect(audioCapability(parameters(SPEAKER.replace('Audio.Audio=yes', 'Audio.Audio=no')))).toMatchObject({ ready: false, detail: expect.stringMatching(/Audio=no/) });
+    expect(audioCapability(parameters(SPEAKER.replace('Audio.Audio=yes', 'Audio.Audio=no')))).toMatchObject({
+      ready: false,
+      detail: expect.stringMatching(/Audio=no/),
+    });
   });
 
   it('is not ready when the device cannot decode G.711', () => {

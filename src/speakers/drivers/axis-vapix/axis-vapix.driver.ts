@@ -93,11 +93,12 @@ export class AxisVapixDriver implements SpeakerDriver<AxisVapixSettings, AxisVap
         credentials: target.secrets,
         method: 'GET',
         uri: url.pathname + url.search,
-        send: (authorization) => exchange({
-          ...this.requestBase(url, 'GET'),
-          headers: authorization ? { Authorization: authorization } : {},
-          answerTimeoutMs: this.options.responseTimeoutMs,
-        }),
+        send: (authorization) =>
+          exchange({
+            ...this.requestBase(url, 'GET'),
+            headers: authorization ? { Authorization: authorization } : {},
+            answerTimeoutMs: this.options.responseTimeoutMs,
+          }),
       });
       if (response.status !== 200) throw statusError(url, response);
       const list = parseParameterList(response.body.toString('latin1'), 'Properties.Audio');
@@ -139,26 +140,28 @@ export class AxisVapixDriver implements SpeakerDriver<AxisVapixSettings, AxisVap
         credentials: target.secrets,
         method: 'POST',
         uri: url.pathname,
-        probe: () => exchange({
-          ...this.requestBase(url, 'POST', signal),
-          headers: { 'Content-Type': 'audio/basic' },
-          body: Buffer.alloc(0),
-          answerTimeoutMs: this.options.responseTimeoutMs,
-        }),
-        send: (authorization) => exchange({
-          ...this.requestBase(url, 'POST', signal),
-          headers: { 'Content-Type': 'audio/basic', ...(authorization ? { Authorization: authorization } : {}) },
-          body: { paths: stream.paths, bytes: stream.bytes, pace: realTimePace(this.options.deviceTimeScale) },
-          answerTimeoutMs: playMs + this.options.responseTimeoutMs,
-          onSent: (at) => (commandedAt = at),
-          closedWithoutAnswer: (sent) => {
-            const error = new DriverError(
-              'rejected',
-              `${url.host} closed the connection without confirming the playback (after ${sent} of ${stream.bytes} bytes): the program did not play, or not to the end`,
-            );
-            return error.withEvidence(evidence('commanded', { sentBytes: sent }, sentItems(sent)));
-          },
-        }),
+        probe: () =>
+          exchange({
+            ...this.requestBase(url, 'POST', signal),
+            headers: { 'Content-Type': 'audio/basic' },
+            body: Buffer.alloc(0),
+            answerTimeoutMs: this.options.responseTimeoutMs,
+          }),
+        send: (authorization) =>
+          exchange({
+            ...this.requestBase(url, 'POST', signal),
+            headers: { 'Content-Type': 'audio/basic', ...(authorization ? { Authorization: authorization } : {}) },
+            body: { paths: stream.paths, bytes: stream.bytes, pace: realTimePace(this.options.deviceTimeScale) },
+            answerTimeoutMs: playMs + this.options.responseTimeoutMs,
+            onSent: (at) => (commandedAt = at),
+            closedWithoutAnswer: (sent) => {
+              const error = new DriverError(
+                'rejected',
+                `${url.host} closed the connection without confirming the playback (after ${sent} of ${stream.bytes} bytes): the program did not play, or not to the end`,
+              );
+              return error.withEvidence(evidence('commanded', { sentBytes: sent }, sentItems(sent)));
+            },
+          }),
       });
     } catch (error) {
       // The audio went out: a timeout may still have reached listeners.
@@ -222,7 +225,12 @@ async function programStream(program: ProgramItem[]): Promise<{ paths: string[];
   const items: StreamItem[] = [];
   let bytes = 0;
   program.forEach((item, index) => {
-    items.push({ bulletinId: item.bulletinId, offsetBytes: bytes, offsetMs: Math.round(bytes / MULAW_BYTES_PER_MS), durationMs: Math.round(sizes[index] / MULAW_BYTES_PER_MS) });
+    items.push({
+      bulletinId: item.bulletinId,
+      offsetBytes: bytes,
+      offsetMs: Math.round(bytes / MULAW_BYTES_PER_MS),
+      durationMs: Math.round(sizes[index] / MULAW_BYTES_PER_MS),
+    });
     bytes += sizes[index];
   });
   return { paths: program.map((item) => item.audio.path), bytes, items };

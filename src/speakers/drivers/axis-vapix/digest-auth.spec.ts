@@ -17,7 +17,15 @@ describe('digestAuthorization', () => {
       algorithm: 'MD5',
       stale: false,
     };
-    const header = digestAuthorization({ challenge, method: 'GET', uri: '/dir/index.html', username: 'Mufasa', password: 'Circle Of Life', nonceCount: 1, cnonce: '0a4f113b' });
+    const header = digestAuthorization({
+      challenge,
+      method: 'GET',
+      uri: '/dir/index.html',
+      username: 'Mufasa',
+      password: 'Circle Of Life',
+      nonceCount: 1,
+      cnonce: '0a4f113b',
+    });
     const sent = fields(header);
     expect(sent.get('response')).toBe('6629fae49393a05397450978507c4ef1');
     expect(sent.get('nc')).toBe('00000001');
@@ -53,7 +61,17 @@ describe('digestAuthorization', () => {
 
   it('writes the nonce count as 8 hex digits and changes the response with it', () => {
     const answer = (nonceCount: number) =>
-      fields(digestAuthorization({ challenge: { ...rfc7616, algorithm: 'MD5' }, method: 'POST', uri: '/axis-cgi/audio/transmit.cgi', username: 'root', password: 'pass', nonceCount, cnonce: 'abc' }));
+      fields(
+        digestAuthorization({
+          challenge: { ...rfc7616, algorithm: 'MD5' },
+          method: 'POST',
+          uri: '/axis-cgi/audio/transmit.cgi',
+          username: 'root',
+          password: 'pass',
+          nonceCount,
+          cnonce: 'abc',
+        }),
+      );
     expect(answer(26).get('nc')).toBe('0000001a');
     expect(answer(1).get('response')).not.toBe(answer(2).get('response'));
   });
@@ -75,14 +93,18 @@ describe('digestAuthorization', () => {
 
   it('hashes a password containing colons and non-ASCII text as UTF-8, whole', () => {
     const answer = (password: string) =>
-      fields(digestAuthorization({ challenge: { ...rfc7616, algorithm: 'MD5' }, method: 'GET', uri: '/', username: 'root', password, nonceCount: 1, cnonce: 'c' })).get('response');
+      fields(
+        digestAuthorization({ challenge: { ...rfc7616, algorithm: 'MD5' }, method: 'GET', uri: '/', username: 'root', password, nonceCount: 1, cnonce: 'c' }),
+      ).get('response');
     expect(answer('a:b:c')).not.toBe(answer('a'));
     expect(answer('mật-khẩu')).toMatch(/^[0-9a-f]{32}$/);
   });
 
   it('derives the session key for -sess algorithms from the nonce and cnonce', () => {
     const answer = (algorithm: 'MD5' | 'MD5-sess', cnonce: string) =>
-      fields(digestAuthorization({ challenge: { ...rfc7616, algorithm }, method: 'GET', uri: '/', username: 'u', password: 'p', nonceCount: 1, cnonce })).get('response');
+      fields(digestAuthorization({ challenge: { ...rfc7616, algorithm }, method: 'GET', uri: '/', username: 'u', password: 'p', nonceCount: 1, cnonce })).get(
+        'response',
+      );
     expect(answer('MD5-sess', 'c1')).not.toBe(answer('MD5', 'c1'));
     expect(answer('MD5-sess', 'c1')).not.toBe(answer('MD5-sess', 'c2'));
   });
@@ -116,10 +138,7 @@ describe('parseChallenges', () => {
 
 describe('parseDigestChallenge', () => {
   it('reads an Axis challenge sent beside a Basic one', () => {
-    const challenge = parseDigestChallenge([
-      'Digest realm="AXIS_ACCC8E012345", nonce="0013ab=", algorithm=MD5, qop="auth"',
-      'Basic realm="AXIS_ACCC8E012345"',
-    ]);
+    const challenge = parseDigestChallenge(['Digest realm="AXIS_ACCC8E012345", nonce="0013ab=", algorithm=MD5, qop="auth"', 'Basic realm="AXIS_ACCC8E012345"']);
     expect(challenge).toEqual({ realm: 'AXIS_ACCC8E012345', nonce: '0013ab=', opaque: null, qop: 'auth', algorithm: 'MD5', stale: false });
   });
 

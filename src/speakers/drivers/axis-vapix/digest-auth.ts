@@ -62,7 +62,10 @@ function asDigestChallenge(challenge: AuthChallenge): DigestChallenge | null {
   const nonce = params.get('nonce');
   if (challenge.scheme.toLowerCase() !== 'digest' || realm === undefined || !nonce) return null;
   const algorithm = DIGEST_ALGORITHMS.find((name) => name.toLowerCase() === (params.get('algorithm') ?? 'MD5').toLowerCase());
-  const qopOptions = params.get('qop')?.split(',').map((option) => option.trim().toLowerCase());
+  const qopOptions = params
+    .get('qop')
+    ?.split(',')
+    .map((option) => option.trim().toLowerCase());
   // Only qop=auth is answered: auth-int would need the hash of the whole audio before sending it.
   if (!algorithm || (qopOptions && !qopOptions.includes('auth'))) return null;
   return {
@@ -86,7 +89,9 @@ export function parseDigestChallenge(headerLines: string[]): DigestChallenge | n
 }
 
 export function digestHash(algorithm: DigestAlgorithm, text: string): string {
-  return createHash(algorithm.startsWith('SHA-256') ? 'sha256' : 'md5').update(text, 'utf8').digest('hex');
+  return createHash(algorithm.startsWith('SHA-256') ? 'sha256' : 'md5')
+    .update(text, 'utf8')
+    .digest('hex');
 }
 
 export interface DigestAnswer {
@@ -113,9 +118,7 @@ export function digestAuthorization(answer: DigestAnswer): string {
   let ha1 = hash(`${username}:${challenge.realm}:${password}`);
   if (challenge.algorithm.endsWith('-sess')) ha1 = hash(`${ha1}:${challenge.nonce}:${cnonce}`);
   const ha2 = hash(`${answer.method.toUpperCase()}:${answer.uri}`);
-  const response = challenge.qop
-    ? hash(`${ha1}:${challenge.nonce}:${nc}:${cnonce}:${challenge.qop}:${ha2}`)
-    : hash(`${ha1}:${challenge.nonce}:${ha2}`);
+  const response = challenge.qop ? hash(`${ha1}:${challenge.nonce}:${nc}:${cnonce}:${challenge.qop}:${ha2}`) : hash(`${ha1}:${challenge.nonce}:${ha2}`);
   const parts = [
     `username=${quoted(username)}`,
     `realm=${quoted(challenge.realm)}`,

@@ -31,7 +31,14 @@ function device(...answers: ExchangeResponse[]) {
 }
 
 function request(send: DigestRequest['send'], probe?: DigestRequest['probe']): DigestRequest {
-  return { sessionKey: 'http://10.0.0.5|root', credentials: { username: 'root', password: 'Tr0ub4dor&3' }, method: 'POST', uri: '/axis-cgi/audio/transmit.cgi', send, probe };
+  return {
+    sessionKey: 'http://10.0.0.5|root',
+    credentials: { username: 'root', password: 'Tr0ub4dor&3' },
+    method: 'POST',
+    uri: '/axis-cgi/audio/transmit.cgi',
+    send,
+    probe,
+  };
 }
 
 describe('DigestClient', () => {
@@ -71,7 +78,10 @@ describe('DigestClient', () => {
     await client.request(request(device(challenge('n1'), response(200)).send));
     const renewed = device(challenge('n2', true), response(200));
     expect((await client.request(request(renewed.send))).status).toBe(200);
-    expect(renewed.sent.map(answered)).toEqual([{ nonce: 'n1', nc: '00000002' }, { nonce: 'n2', nc: '00000001' }]);
+    expect(renewed.sent.map(answered)).toEqual([
+      { nonce: 'n1', nc: '00000002' },
+      { nonce: 'n2', nc: '00000001' },
+    ]);
 
     const looping = device(challenge('n3', true), challenge('n4', true), challenge('n5', true), response(200));
     await expect(client.request(request(looping.send))).rejects.toMatchObject({ kind: 'auth' });
@@ -83,7 +93,10 @@ describe('DigestClient', () => {
     await client.request(request(device(challenge('n1'), response(200)).send));
     const changed = device(challenge('n2'), challenge('n3'));
     await expect(client.request(request(changed.send))).rejects.toMatchObject({ kind: 'auth' });
-    expect(changed.sent.map(answered)).toEqual([{ nonce: 'n1', nc: '00000002' }, { nonce: 'n2', nc: '00000001' }]);
+    expect(changed.sent.map(answered)).toEqual([
+      { nonce: 'n1', nc: '00000002' },
+      { nonce: 'n2', nc: '00000001' },
+    ]);
 
     const after = device(challenge('n4'), response(200));
     await client.request(request(after.send));

@@ -59,7 +59,10 @@ export class DigestClient {
       const next = this.challengeOf(response, request);
       if (answeredFresh && !(next.stale && !renewedStale)) {
         this.sessions.delete(request.sessionKey);
-        throw new DriverError('auth', `${request.credentials.username} was refused by the device (HTTP Digest): check the username and password stored for this speaker`);
+        throw new DriverError(
+          'auth',
+          `${request.credentials.username} was refused by the device (HTTP Digest): check the username and password stored for this speaker`,
+        );
       }
       if (answeredFresh) renewedStale = true;
       answeredFresh = true;
@@ -70,7 +73,10 @@ export class DigestClient {
   private challengeOf(response: ExchangeResponse, request: DigestRequest): DigestChallenge {
     const challenge = parseDigestChallenge(response.headersDistinct['www-authenticate'] ?? []);
     if (!challenge) {
-      throw new DriverError('protocol', `The device asked for credentials (401) without a Digest challenge Loa can answer (MD5 or SHA-256 with qop=auth) for ${request.method} ${request.uri}`);
+      throw new DriverError(
+        'protocol',
+        `The device asked for credentials (401) without a Digest challenge Loa can answer (MD5 or SHA-256 with qop=auth) for ${request.method} ${request.uri}`,
+      );
     }
     return challenge;
   }

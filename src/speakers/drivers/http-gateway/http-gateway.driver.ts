@@ -107,7 +107,13 @@ export class HttpGatewayDriver implements SpeakerDriver<HttpGatewaySettings, Htt
   }
 
   /** A follow-on item may find the gateway still finishing the one before: a `busy` answer is tried again briefly. */
-  private async commandFollowing(target: GatewayTarget, request: PlaybackRequest, item: ProgramItem, signal: AbortSignal, following: boolean): Promise<ItemEvidence> {
+  private async commandFollowing(
+    target: GatewayTarget,
+    request: PlaybackRequest,
+    item: ProgramItem,
+    signal: AbortSignal,
+    following: boolean,
+  ): Promise<ItemEvidence> {
     // Real time, not scaled: what it covers is the gateway fetching and preparing the audio.
     const deadline = Date.now() + FOLLOW_ON_BUSY_MS;
     for (;;) {
@@ -201,7 +207,10 @@ function jsonAnswer(url: URL, response: ExchangeResponse): Record<string, unknow
   const status = `HTTP ${response.status}${response.body.length ? `: ${excerpt(response.body)}` : ''}`;
   if (response.status === 503) throw new DriverError('busy', `${url.host} is already playing something (${status})`);
   if (response.status === 401 || response.status === 403) {
-    throw new DriverError('auth', `${url.host} refused Loa's signature (${status}): check that the gateway and Loa share this speaker's key and that both clocks are right`);
+    throw new DriverError(
+      'auth',
+      `${url.host} refused Loa's signature (${status}): check that the gateway and Loa share this speaker's key and that both clocks are right`,
+    );
   }
   if (response.status >= 400) throw new DriverError('rejected', `${url.host} refused the request (${status})`);
   if (!isSuccess(response.status)) throw new DriverError('protocol', `${url.host} answered ${status} where 2xx was expected`);
