@@ -34,8 +34,8 @@ export function renderSchedules(main: HTMLElement, me: Me): () => void {
       directory = dir;
       schedules = items;
       message.replaceChildren();
-      drawList();
-      await drawWeek();
+      // The list and the week change together, so a cancelled schedule never shows in one and not the other.
+      await drawWeek(drawList);
       if (canWrite && !formBox.firstChild)
         replace(
           formBox,
@@ -58,7 +58,8 @@ export function renderSchedules(main: HTMLElement, me: Me): () => void {
     return startOfLocalDay(today, weekOffset * 7 - weekday);
   }
 
-  async function drawWeek(): Promise<void> {
+  /** Draws the shown week once its occurrences are read; `alongside` draws anything that must change with it. */
+  async function drawWeek(alongside?: () => void): Promise<void> {
     const start = weekStart();
     const end = startOfLocalDay(start, 7);
     const shown = schedules.filter((schedule) => schedule.status !== 'cancelled');
@@ -72,6 +73,7 @@ export function renderSchedules(main: HTMLElement, me: Me): () => void {
       }),
     );
     if (stopped) return;
+    alongside?.();
     const days = Array.from({ length: 7 }, (_, index) => startOfLocalDay(start, index));
     const entries = perSchedule.flat().sort((a, b) => a.at.getTime() - b.at.getTime());
     const todayStart = startOfLocalDay(new Date()).getTime();
