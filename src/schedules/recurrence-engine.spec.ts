@@ -31,6 +31,9 @@ describe('RecurrenceEngine', () => {
     const threadless = new RecurrenceEngine({ recurrence: { budgetMs: 300, threads: 0 } } as AppConfig);
     const repeats = timing(normaliseRrule('DTSTART:20261201T063000\nRRULE:FREQ=MINUTELY;INTERVAL=15', HCM, from, { allowMinutely: true }));
     await expect(threadless.between(repeats, from, to)).resolves.toEqual(occurrencesBetween(repeats, from, to));
+    // As a save checks it: the first within five years, though that window holds far more than a list may.
+    const fiveYears = new Date(from.getTime() + 5 * 365 * 86_400_000);
+    await expect(threadless.first(repeats, from, fiveYears)).resolves.toEqual(occurrencesBetween(repeats, from, to)[0]);
     await expect(threadless.first(timing(normaliseRrule('FREQ=DAILY;BYHOUR=6', HCM, from)), from, to)).rejects.toThrow();
     await threadless.onModuleDestroy();
   });

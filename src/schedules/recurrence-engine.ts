@@ -2,7 +2,7 @@ import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { extname, join } from 'node:path';
 import Piscina from 'piscina';
 import { AppConfig } from '../config/app-config';
-import { MAX_OCCURRENCES, Occurrence, occurrencesBetween, ScheduleTiming } from './recurrence';
+import { firstOccurrence, MAX_OCCURRENCES, Occurrence, occurrencesBetween, ScheduleTiming } from './recurrence';
 import { RecurrenceError } from './recurrence-error';
 import type { RecurrenceAnswer, RecurrenceTask, TaskStarted } from './recurrence.worker';
 
@@ -61,9 +61,9 @@ export class RecurrenceEngine implements OnModuleDestroy {
   private async run(input: TaskInput): Promise<Occurrence[]> {
     const { startsAt, rrule, timezone, validFrom, validUntil } = input.timing;
     if (!rrule || EMERGENCY_REPEAT.test(rrule)) {
-      return input.kind === 'first'
-        ? occurrencesBetween(input.timing, input.from, input.to).slice(0, 1)
-        : occurrencesBetween(input.timing, input.from, input.to, input.limit);
+      if (input.kind === 'between') return occurrencesBetween(input.timing, input.from, input.to, input.limit);
+      const first = firstOccurrence(input.timing, input.from, input.to);
+      return first ? [first] : [];
     }
     const id = ++this.nextId;
     // Only the timing crosses to the thread, whatever else the caller's object carries.
