@@ -128,6 +128,8 @@ describe('http-gateway driver against the emulated gateway, with a stub playing 
       short.durationSeconds * 1000 * TIME_SCALE - 5,
     );
     await until(() => gateway.playbacks.length === 2 && gateway.playbacks.every((played) => played.outcome === 'played'), 10_000, 'both items played');
+    // The last event is posted after the gateway has played: wait for it to reach Loa too.
+    await until(() => loa.events(playback.playbackId).length === 4, 10_000, 'the four events');
     expect(loa.events(playback.playbackId).map((event) => event.event)).toEqual(['started', 'finished', 'started', 'finished']);
   });
 

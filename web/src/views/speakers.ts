@@ -36,6 +36,8 @@ export function renderSpeakers(main: HTMLElement, me: Me): () => void {
   let communeNames = new Map<string, string>();
   let timer: number | undefined;
   let stopped = false;
+  // A new speaker needs its village: the button waits for the villages to be read.
+  const addButton = h('button', { type: 'button', class: 'primary', disabled: true, onclick: () => openEditor() }, '+ Thêm cụm loa');
 
   async function refresh(): Promise<void> {
     window.clearTimeout(timer);
@@ -47,6 +49,7 @@ export function renderSpeakers(main: HTMLElement, me: Me): () => void {
       ]);
       if (stopped) return;
       villages = villageList;
+      addButton.disabled = false;
       // Someone who sees several communes needs to know which commune a village belongs to.
       communeNames = communes.length > 1 ? new Map(communes.map((commune) => [commune.id, commune.name])) : new Map();
       message.replaceChildren();
@@ -132,18 +135,7 @@ export function renderSpeakers(main: HTMLElement, me: Me): () => void {
     editor.querySelector<HTMLElement>('input, select')?.focus();
   }
 
-  replace(
-    main,
-    h(
-      'div',
-      { class: 'title-row' },
-      h('h1', {}, 'Thiết bị'),
-      isAdmin ? h('button', { type: 'button', class: 'primary', onclick: () => openEditor() }, '+ Thêm cụm loa') : null,
-    ),
-    editor,
-    message,
-    groups,
-  );
+  replace(main, h('div', { class: 'title-row' }, h('h1', {}, 'Thiết bị'), isAdmin ? addButton : null), editor, message, groups);
   void refresh();
   return () => {
     stopped = true;
