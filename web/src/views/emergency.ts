@@ -36,17 +36,23 @@ export function renderEmergency(main: HTMLElement): () => void {
   const progress = h('section', { class: 'progress-list', 'aria-live': 'polite', 'aria-label': 'Tiến độ phát khẩn cấp' });
   const liveBadge = h('span', { class: 'badge tone-wait live-badge', role: 'status' }, 'Đang kết nối…');
 
+  /** Loads overlap (live updates, a stop): only the latest one started may draw, so an older answer never brings back a stopped broadcast. */
+  let latestLoad = 0;
+
   async function load(): Promise<void> {
+    const mine = ++latestLoad;
+    const superseded = () => stopped || mine !== latestLoad;
     try {
       const [dir, schedules] = await Promise.all([
         directory ? Promise.resolve(directory) : loadDirectory(),
         allPageItems<ScheduleSummary>('/schedules', { status: 'active' }),
       ]);
-      if (stopped) return;
+      if (superseded()) return;
       const firstLoad = !directory;
       directory = dir;
       const emergencies = schedules.filter((schedule) => schedule.priority === 'emergency');
       const lists = await Promise.all(emergencies.map((broadcast) => allItems<Playback>('/playbacks', { scheduleId: broadcast.id })));
+      if (superseded()) return;
       for (const playback of lists.flat()) playbacks.set(playback.id, playback);
       // A one-off that aired long ago stays `active` until stopped; only broadcasts still going or recent are shown.
       broadcasts = emergencies.filter((broadcast, index) =>
