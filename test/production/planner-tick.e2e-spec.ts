@@ -2,7 +2,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { Client } from 'pg';
 import { PLANNER_LOCK, PLANNER_TICK } from '../../src/playbacks/playback-planner';
 import { startTestApp, TestApp } from '../support/test-app';
-import { FaultStage } from '../playbacks/faults-kit';
+import { FaultStage, until } from '../playbacks/faults-kit';
 
 /** A 4 s bulletin is 2 s on air on the emulated speaker. */
 const TIME_SCALE = 0.5;
@@ -38,7 +38,9 @@ describe('Production path: the planner minute tick plans and airs a slot', () =>
   });
 
   it('plans the slot at the whole minute and airs it on its instant', async () => {
-    expect(loa.app.get(SchedulerRegistry).getTimeouts()).toContain(PLANNER_TICK);
+    // The run at start ends by arming the next whole minute's tick.
+    const registry = loa.app.get(SchedulerRegistry);
+    await until(async () => (registry.getTimeouts().includes(PLANNER_TICK) ? true : null), 30_000, 'the planner tick to be armed');
     const bulletinId = await stage.approvedBulletin(4);
     const speaker = await stage.axisSpeaker();
 
