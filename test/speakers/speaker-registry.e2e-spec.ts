@@ -358,7 +358,7 @@ describe('Speaker registry: register, scope, check and play', () => {
     });
   });
 
-  describe('health checks against emulated speakers', () => {
+  describe('health checks against modelled speakers', () => {
     async function speakerView(id: string): Promise<Record<string, unknown>> {
       return (await call(loa.people.admin, 'GET', `/api/speakers/${id}`)).body;
     }
