@@ -6,7 +6,7 @@ import { IncomingHttpHeaders } from 'node:http';
  * from Loa. `X-Loa-Signature: sha256=<hex HMAC-SHA256 under the key of "<timestamp>." and the raw body>`, with the
  * sender's Unix milliseconds in `X-Loa-Timestamp`; a receiver refuses a timestamp more than 5 minutes off its clock.
  */
-export const WINDOW_MS = 5 * 60 * 1000;
+const WINDOW_MS = 5 * 60 * 1000;
 
 export type SignatureCheck = 'ok' | 'missing' | 'malformed' | 'expired' | 'mismatch';
 
