@@ -129,6 +129,11 @@ export class AxisSpeaker {
     return this.transmissions.filter((transmission) => transmission.outcome === 'played');
   }
 
+  /** A transmission is under way: its audio has begun to arrive and the device has not answered or lost it yet. */
+  get onAir(): boolean {
+    return this.transmissions.some((transmission) => transmission.outcome === 'receiving' && transmission.firstByteAt !== null);
+  }
+
   /** The next Digest answer with a nonce issued so far is stale (401 with stale=true). */
   expireNonces(): void {
     this.digest.expireNonces();

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Emulator, startEmulator } from '../../src/emulator/emulator';
 import { GatewayEventRecord } from '../../src/gateway/gateway-event-record.entity';
 import { MediaLinks } from '../../src/media-links/media-links.service';
 import { SpeakerDriverRegistry } from '../../src/speakers/drivers/drivers';
-import { signedHeaders } from '../../src/speakers/drivers/gateway-signature';
 import { SpeakerTargets } from '../../src/speakers/speaker-targets';
 import { Speaker } from '../../src/speakers/speaker.entity';
+import { gatewaySignature as signedHeaders } from '../devices/gateway-signature';
+import { HttpGateway, HttpGatewayOptions } from '../devices/http-gateway';
 import { call } from '../support/api';
 import { makeAudio, speechLike } from '../support/audio-fixtures';
 import { firstTopicId, uploadBulletin, waitUntilProcessed } from '../support/bulletin-client';
@@ -25,13 +25,16 @@ async function until(condition: () => Promise<boolean>, what: string, timeoutMs 
   }
 }
 
-/** A gateway speaker end to end: Loa commands, the gateway fetches by signed link and reports back signed events. */
+/**
+ * A gateway speaker end to end: Loa commands, the gateway (modelled from docs/gateway.md, sharing no code with Loa)
+ * fetches by signed link and reports back signed events.
+ */
 describe('HTTP gateways and POST /api/gateway/events', () => {
   let loa: TestApp;
   let fixtures: string;
   let speakerId: string;
-  let emulator: Emulator;
   let eventsUrl: string;
+  const gateways: HttpGateway[] = [];
 
   beforeAll(async () => {
     loa = await startTestApp();
@@ -45,12 +48,10 @@ describe('HTTP gateways and POST /api/gateway/events', () => {
     });
     speakerId = created.body.id;
     eventsUrl = `${loa.url}/api/gateway/events?speaker=${speakerId}`;
-    emulator = await startEmulator({ driver: 'http-gateway', key: KEY, eventsUrl, timeScale: TIME_SCALE });
-    expect((await call(loa.people.admin, 'PATCH', `/api/speakers/${speakerId}`, { settings: { url: emulator.url } })).status).toBe(200);
   });
 
   afterAll(async () => {
-    await emulator?.close();
+    await Promise.all(gateways.map((gateway) => gateway.close()));
     await loa?.close();
     await rm(fixtures, { recursive: true, force: true });
   });
@@ -74,29 +75,79 @@ describe('HTTP gateways and POST /api/gateway/events', () => {
     ...overrides,
   });
 
-  it('plays a real bulletin through a gateway: it fetches the audio by signed link and reports started and finished', async () => {
-    const file = await makeAudio(fixtures, 'bulletin.mp3', { source: speechLike(5, 777), output: ['-c:a', 'libmp3lame'] });
-    const uploaded = await uploadBulletin(loa.people.editor, file, { title: 'Bản tin qua cổng', topic: await firstTopicId(loa.people.editor) });
+  /** A gateway model in `options`' modes, now behind the speaker. */
+  async function gatewayModel(options: Partial<HttpGatewayOptions> = {}): Promise<HttpGateway> {
+    const gateway = await HttpGateway.start({ key: KEY, eventsUrl, timeScale: TIME_SCALE, ...options });
+    gateways.push(gateway);
+    expect((await call(loa.people.admin, 'PATCH', `/api/speakers/${speakerId}`, { settings: { url: gateway.url } })).status).toBe(200);
+    return gateway;
+  }
+
+  /** Processed bulletin audio of `seconds`, as the dispatcher hands it to the gateway driver. */
+  async function bulletinAudio(seconds: number, seed: number) {
+    const file = await makeAudio(fixtures, `bulletin-${seed}.mp3`, { source: speechLike(seconds, seed), output: ['-c:a', 'libmp3lame'] });
+    const uploaded = await uploadBulletin(loa.people.editor, file, { title: `Bản tin qua cổng ${seed}`, topic: await firstTopicId(loa.people.editor) });
     const bulletin = await waitUntilProcessed(loa.people.editor, uploaded.body.id as string);
     const sha256 = bulletin.renditionSha256 as string;
+    const url = loa.app.get(MediaLinks).urlFor(sha256, 'mp3').replace(loa.config.publicUrl, loa.url);
+    return { bulletinId: bulletin.id as string, audio: { path: '', sha256, durationMs: bulletin.durationMs as number, url } };
+  }
 
+  /** Loa's own http-gateway driver plays `item` to the speaker's gateway; answers the playback id. */
+  async function playThrough(item: Awaited<ReturnType<typeof bulletinAudio>>): Promise<string> {
     const speaker = await loa.dataSource.getRepository(Speaker).findOneByOrFail({ id: speakerId });
     const { target } = loa.app.get(SpeakerTargets).resolve(speaker);
     const driver = SpeakerDriverRegistry.create({ deviceTimeScale: TIME_SCALE }).get('http-gateway');
     const playbackId = randomUUID();
-    const audioUrl = loa.app.get(MediaLinks).urlFor(sha256, 'mp3').replace(loa.config.publicUrl, loa.url);
-    const [{ evidence }] = await driver.play(target, {
-      playbackId,
-      priority: 'normal',
-      program: [{ bulletinId: bulletin.id as string, audio: { path: '', sha256, durationMs: bulletin.durationMs as number, url: audioUrl } }],
-      signal: new AbortController().signal,
-    });
+    const [{ evidence }] = await driver.play(target, { playbackId, priority: 'normal', program: [item], signal: new AbortController().signal });
     expect(evidence.level).toBe('acknowledged');
+    return playbackId;
+  }
+
+  it('plays a real bulletin through a gateway: it fetches the audio by signed link and reports started and finished', async () => {
+    const gateway = await gatewayModel();
+    const item = await bulletinAudio(5, 777);
+    const playbackId = await playThrough(item);
 
     await until(async () => (await eventsOf(playbackId)).length === 2, 'started and finished');
     expect((await eventsOf(playbackId)).map((record) => record.event)).toEqual(['started', 'finished']);
+    await gateway.settled();
+    expect(gateway.events.map((posted) => [posted.body.event, posted.status])).toEqual([
+      ['started', 202],
+      ['finished', 202],
+    ]);
+    // The gateway played what Loa rendered, for its whole length by the gateway's own decoding.
+    const [played] = gateway.playbacks;
+    expect(played).toMatchObject({ playbackId, outcome: 'played' });
+    expect(Math.abs(played.audioMs! - item.audio.durationMs)).toBeLessThan(150);
     const seen = await loa.dataSource.getRepository(Speaker).findOneByOrFail({ id: speakerId });
     expect(seen.lastSeenAt).not.toBeNull();
+  });
+
+  it('keeps one record of an event a gateway sends twice, answering the copy 409', async () => {
+    const gateway = await gatewayModel({ events: { kind: 'duplicated' } });
+    const playbackId = await playThrough(await bulletinAudio(2, 778));
+    await until(async () => gateway.playbacks[0]?.outcome === 'played', 'the playback to end');
+    await gateway.settled();
+    expect(gateway.events.map((posted) => [posted.body.event, posted.status])).toEqual([
+      ['started', 202],
+      ['started', 409],
+      ['finished', 202],
+      ['finished', 409],
+    ]);
+    expect((await eventsOf(playbackId)).map((record) => record.event)).toEqual(['started', 'finished']);
+  });
+
+  it('keeps events that arrive out of order as they came, each with the instant the gateway gave', async () => {
+    const gateway = await gatewayModel({ events: { kind: 'out-of-order' } });
+    const playbackId = await playThrough(await bulletinAudio(2, 779));
+    await until(async () => (await eventsOf(playbackId)).length === 2, 'both events');
+    await gateway.settled();
+    const records = await eventsOf(playbackId);
+    expect(records.map((record) => record.event)).toEqual(['finished', 'started']);
+    const [finished, started] = records;
+    expect(started.deviceAt.getTime()).toBeLessThan(finished.deviceAt.getTime());
+    expect(started.deviceAt.toISOString()).toBe(gateway.events.find((posted) => posted.body.event === 'started')!.body.at);
   });
 
   it('accepts a well-signed event once, and refuses the same event replayed', async () => {

@@ -45,7 +45,7 @@ describe('Dispatch: village slots staged ahead, retries, chime, airtime and metr
   });
 
   /** An Axis-style speaker modelled from VAPIX (test/devices), answering at the end of playback. */
-  async function emulator(port = 0): Promise<AxisSpeaker> {
+  async function speakerModel(port = 0): Promise<AxisSpeaker> {
     const device = await AxisSpeaker.start({ password: AXIS_PASSWORD, timeScale: TIME_SCALE, port });
     devices.push(device);
     return device;
@@ -108,7 +108,7 @@ describe('Dispatch: village slots staged ahead, retries, chime, airtime and metr
   }
 
   it('carries a village slot in one job, commits the attempts ahead, plays every speaker and logs the airtime', async () => {
-    const device = await emulator();
+    const device = await speakerModel();
     const speakers = [await axisSpeaker(device.url), await register({ driver: 'manual' }), await register({ driver: 'manual' })];
     const scheduleId = await schedule(speakers, 8_000);
     await plan();
@@ -142,7 +142,7 @@ describe('Dispatch: village slots staged ahead, retries, chime, airtime and metr
     await plan();
     // The speaker comes up a few seconds after its instant.
     await new Promise((resolve) => setTimeout(resolve, 5_000));
-    const device = await emulator(port);
+    const device = await speakerModel(port);
     const [playback] = await settled(scheduleId);
     expect(playback.status).toBe('played');
     expect(playback.attempts).toBeGreaterThanOrEqual(2);
@@ -150,7 +150,7 @@ describe('Dispatch: village slots staged ahead, retries, chime, airtime and metr
   });
 
   it('fails a permanent driver error (wrong credentials) at once, with one attempt', async () => {
-    const device = await emulator();
+    const device = await speakerModel();
     const speaker = await axisSpeaker(device.url, 'not-the-password');
     const scheduleId = await schedule([speaker], 3_000);
     await plan();
@@ -161,7 +161,7 @@ describe('Dispatch: village slots staged ahead, retries, chime, airtime and metr
   });
 
   it('plays the pre-announcement chime and the bulletin as one transmit when the schedule asks for it', async () => {
-    const device = await emulator();
+    const device = await speakerModel();
     const speaker = await axisSpeaker(device.url);
     const scheduleId = await schedule([speaker], 3_000, { chime: true });
     await plan();

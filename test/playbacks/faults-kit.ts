@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Emulator, startEmulator } from '../../src/emulator/emulator';
 import { PlaybackPlanner, PlanReport } from '../../src/playbacks/playback-planner';
 import { TERMINAL_PLAYBACK_STATUSES } from '../../src/playbacks/playback-status';
 import { call } from '../support/api';
@@ -15,14 +14,14 @@ import { AxisSpeaker, AxisSpeakerOptions } from '../devices/axis-speaker';
 /** An Axis speaker modelled from VAPIX that answers once it has played the audio. */
 export const VAPIX_SPEAKER: AxisSpeakerOptions = { mode: { kind: 'answer-at-end' } };
 
-/** A registered speaker and the device behind it: Loa's own emulator, or the VAPIX model of test/devices. */
-export interface StageSpeaker<Device extends Emulator | AxisSpeaker = Emulator | AxisSpeaker> {
+/** A registered speaker and the device behind it: the VAPIX model of test/devices, which shares no code with Loa. */
+export interface StageSpeaker {
   id: string;
-  device: Device;
+  device: AxisSpeaker;
 }
 
 /**
- * What the fault tests share: real bulletins, Axis speakers (emulated, or modelled from VAPIX), schedules through the public API, and the
+ * What the fault tests share: real bulletins, Axis speakers modelled from VAPIX, schedules through the public API, and the
  * checks by SQL that every fault must leave true. Nothing here depends on how dispatch works inside.
  */
 
@@ -43,7 +42,7 @@ export interface PlaybackRow {
 }
 
 export class FaultStage {
-  private readonly devices: Array<Emulator | AxisSpeaker> = [];
+  private readonly devices: AxisSpeaker[] = [];
   private readonly workers: WorkerProcess[] = [];
   private seed = 1000;
 
@@ -65,15 +64,11 @@ export class FaultStage {
   }
 
   /**
-   * A new Axis speaker registered in `villageId` (default: the first village): Loa's emulator, or, given `model`,
-   * the speaker modelled from VAPIX (test/devices) in that mode, sharing no code with Loa.
+   * A new Axis speaker registered in `villageId` (default: the first village): the speaker modelled from VAPIX
+   * (test/devices) in the mode `model` gives (default: it answers once it has played the audio).
    */
-  async axisSpeaker(villageId: string | undefined, model: AxisSpeakerOptions): Promise<StageSpeaker<AxisSpeaker>>;
-  async axisSpeaker(villageId?: string): Promise<StageSpeaker<Emulator>>;
-  async axisSpeaker(villageId = this.loa.places.village.id, model?: AxisSpeakerOptions): Promise<StageSpeaker> {
-    const device = model
-      ? await AxisSpeaker.start({ ...model, password: AXIS_PASSWORD, timeScale: this.timeScale })
-      : await startEmulator({ driver: 'axis-vapix', password: AXIS_PASSWORD, timeScale: this.timeScale });
+  async axisSpeaker(villageId = this.loa.places.village.id, model: AxisSpeakerOptions = VAPIX_SPEAKER): Promise<StageSpeaker> {
+    const device = await AxisSpeaker.start({ ...model, password: AXIS_PASSWORD, timeScale: this.timeScale });
     this.devices.push(device);
     const answer = await call<Body>(this.loa.people.admin, 'POST', '/api/speakers', {
       villageId,
@@ -165,7 +160,7 @@ export class FaultStage {
     const rows = await this.playbacks(scheduleIds);
     for (const { id, device } of speakers) {
       const recorded = rows.filter((row) => row.speakerId === id && row.status === 'played').length;
-      const transmitted = device instanceof AxisSpeaker ? device.played.length : device.playbacks.filter((playback) => playback.outcome === 'played').length;
+      const transmitted = device.played.length;
       expect({ speaker: id, transmitted }).toEqual({ speaker: id, transmitted: recorded });
     }
   }

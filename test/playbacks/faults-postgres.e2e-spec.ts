@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { startTestApp, TestApp } from '../support/test-app';
 import { FaultStage, until } from './faults-kit';
 
-/** A 16 s bulletin is 8 s on air on the emulated speakers. */
+/** A 16 s bulletin is 8 s on air on the modelled speakers. */
 const TIME_SCALE = 0.5;
 const OUTAGE_MS = 5_000;
 const ADMIN_URL = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -62,7 +62,7 @@ describe('Fault: PostgreSQL restarts during dispatch', () => {
     const second = await stage.schedule([bulletinId], [released.id], new Date(start + 12_000), { misfireGraceSeconds: 120 });
     // Its job arrives (10 s ahead) inside the outage and fails on the database; the next planner tick queues it again.
     const third = await stage.schedule([bulletinId], [staged.id], new Date(start + 22_000), { misfireGraceSeconds: 120 });
-    await until(async () => (onAir.device.playbacks.some((playback) => playback.outcome === 'playing') ? true : null), 60_000, 'the first speaker on air');
+    await until(async () => (onAir.device.onAir ? true : null), 60_000, 'the first speaker on air');
 
     const outageStart = Date.now();
     await restartDatabase();
@@ -85,6 +85,8 @@ describe('Fault: PostgreSQL restarts during dispatch', () => {
     expect(secondRow.scheduledAt.getTime()).toBeGreaterThan(outageStart);
     expect(secondRow.scheduledAt.getTime()).toBeLessThan(outageEnd);
     await stage.expectSound([first, second, third], [onAir, released, staged]);
+    // Each device heard exactly one transmission, to its end: none was cut by the outage, none repeated after it.
+    for (const { device } of [onAir, released, staged]) expect(device.transmissions.map((transmission) => transmission.outcome)).toEqual(['played']);
     // And the broadcast log kept the proof of each, though the outage fell between the driver calls and their entries.
     const logged = (await loa.dataSource.query(
       `SELECT playback_id AS "playbackId", array_agg(event ORDER BY event) AS events FROM airtime_records WHERE playback_id = ANY($1) GROUP BY playback_id`,

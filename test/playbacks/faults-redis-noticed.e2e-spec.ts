@@ -1,11 +1,10 @@
 import Redis from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Emulator } from '../../src/emulator/emulator';
 import { startTestApp, TestApp } from '../support/test-app';
-import { FaultStage, PlaybackRow, until } from './faults-kit';
+import { FaultStage, PlaybackRow, StageSpeaker, until } from './faults-kit';
 import { ownDatabase } from './own-database';
 
-/** A 4 s bulletin is 2 s on air on the emulated speakers. */
+/** A 4 s bulletin is 2 s on air on the modelled speakers. */
 const TIME_SCALE = 0.5;
 
 /**
@@ -21,7 +20,7 @@ describe('Fault: Redis emptied shortly before a commune-wide slot (detector on, 
   let stage: FaultStage;
   let redis: Redis;
   let bulletinId: string;
-  let speakers: Array<{ id: string; device: Emulator }>;
+  let speakers: StageSpeaker[];
   /** Every slot played so far: the devices count every transmission they heard. */
   const scheduleIds: string[] = [];
 
@@ -91,10 +90,10 @@ describe('Fault: Redis emptied shortly before a commune-wide slot (detector on, 
     expect(commanded.map((entry) => entry.speakerId).sort()).toEqual(speakers.map((speaker) => speaker.id).sort());
     for (const entry of commanded) expect(entry.actualAt.getTime() - slot.getTime()).toBeLessThanOrEqual(1000);
     for (const { device } of speakers) {
-      const heard = device.playbacks.filter((playback) => Math.abs(playback.startedAt.getTime() - slot.getTime()) < 30_000);
-      expect(heard.map((playback) => playback.outcome)).toEqual(['played']);
-      expect(heard[0].startedAt.getTime() - slot.getTime()).toBeGreaterThanOrEqual(0);
-      expect(heard[0].startedAt.getTime() - slot.getTime()).toBeLessThanOrEqual(1000);
+      const heard = device.transmissions.filter((transmission) => Math.abs(transmission.firstByteAt! - slot.getTime()) < 30_000);
+      expect(heard.map((transmission) => transmission.outcome)).toEqual(['played']);
+      expect(heard[0].firstByteAt! - slot.getTime()).toBeGreaterThanOrEqual(0);
+      expect(heard[0].firstByteAt! - slot.getTime()).toBeLessThanOrEqual(1000);
     }
     await stage.expectSound(scheduleIds, speakers);
   }

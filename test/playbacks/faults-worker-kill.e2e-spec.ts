@@ -2,7 +2,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 import { WorkerProcess } from '../support/worker-process';
 import { FaultStage, PlaybackRow, until } from './faults-kit';
 
-/** A 24 s bulletin is 12 s on air on the emulated speakers: long enough to kill its worker halfway. */
+/** A 24 s bulletin is 12 s on air on the modelled speakers: long enough to kill its worker halfway. */
 const TIME_SCALE = 0.5;
 /** The dead holder's lease outlives the program by this much (docs/dispatch.md, "Faults"): no retry comes sooner. */
 const LEASE_SLACK_MS = 60_000;
@@ -42,19 +42,12 @@ describe('Fault: a worker killed with SIGKILL mid-playback', () => {
     );
 
     // Both speakers are on air: the devices are receiving audio from the doomed worker.
-    await until(
-      async () => (speakers.every(({ device }) => device.playbacks.some((playback) => playback.outcome === 'playing')) ? true : null),
-      60_000,
-      'both speakers on air',
-    );
+    await until(async () => (speakers.every(({ device }) => device.onAir) ? true : null), 60_000, 'both speakers on air');
     expect(await doomed.stop('SIGKILL')).toBe('SIGKILL');
     const killedAt = Date.now();
-    await until(
-      async () => (speakers.every(({ device }) => device.playbacks.every((playback) => playback.outcome !== 'playing')) ? true : null),
-      30_000,
-      'the devices to notice',
-    );
-    for (const { device } of speakers) expect(device.playbacks.map((playback) => playback.outcome)).not.toContain('played');
+    await until(async () => (speakers.every(({ device }) => !device.onAir) ? true : null), 30_000, 'the devices to notice');
+    // The sender hung up mid-stream: each device was cut, and nothing was answered as played.
+    for (const { device } of speakers) expect(device.transmissions.map((transmission) => transmission.outcome)).toEqual(['cut']);
     return { scheduleId, speakers, instant, killedAt, successor: stage.startWorker() };
   }
 
@@ -81,7 +74,7 @@ describe('Fault: a worker killed with SIGKILL mid-playback', () => {
     }
     // Each device completed exactly one transmission (the retry); the killed one was cut, never counted.
     await stage.expectSound([scheduleId], speakers);
-    for (const { device } of speakers) expect(device.playbacks.filter((playback) => playback.outcome === 'played')).toHaveLength(1);
+    for (const { device } of speakers) expect(device.transmissions.map((transmission) => transmission.outcome)).toEqual(['cut', 'played']);
     await successor.stop('SIGTERM');
   }, 360_000);
 
@@ -96,7 +89,7 @@ describe('Fault: a worker killed with SIGKILL mid-playback', () => {
       expect(row).toMatchObject({ failureCode: 'worker_lost', failureDetail: expect.any(String) });
     }
     await stage.expectSound([scheduleId], speakers);
-    for (const { device } of speakers) expect(device.playbacks.filter((playback) => playback.outcome === 'played')).toHaveLength(0);
+    for (const { device } of speakers) expect(device.transmissions.map((transmission) => transmission.outcome)).toEqual(['cut']);
     await successor.stop('SIGTERM');
   }, 360_000);
 });

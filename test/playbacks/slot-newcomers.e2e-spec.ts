@@ -111,7 +111,7 @@ describe('Slots belong to the speakers that were there', () => {
     const aired = rows.filter((row) => row.scheduledAt.getTime() === slot.getTime());
     expect(aired).toEqual([expect.objectContaining({ speakerId: there.id, status: 'played', attempts: 1 })]);
     expect(aired[0].latenessMs).toBeLessThanOrEqual(1000);
-    expect(registered.device.playbacks).toEqual([]);
+    expect(registered.device.transmissions).toEqual([]);
     const next = await playbacksAt(scheduleId, new Date(slot.getTime() + HOUR));
     expect(next.map((row) => row.speakerId).sort()).toEqual([there.id, registered.id].sort());
   }, 180_000);

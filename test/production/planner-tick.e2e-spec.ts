@@ -4,7 +4,7 @@ import { PLANNER_LOCK, PLANNER_TICK } from '../../src/playbacks/playback-planner
 import { startTestApp, TestApp } from '../support/test-app';
 import { FaultStage, until } from '../playbacks/faults-kit';
 
-/** A 4 s bulletin is 2 s on air on the emulated speaker. */
+/** A 4 s bulletin is 2 s on air on the modelled speaker. */
 const TIME_SCALE = 0.5;
 /** How long a schedule change waits for the planner lock before leaving its commune to the tick (ScheduleReplanner). */
 const REPLAN_LOCK_WAIT_MS = 15_000;

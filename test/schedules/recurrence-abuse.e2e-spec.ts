@@ -5,7 +5,7 @@ import { call } from '../support/api';
 import { startTestApp, TestApp } from '../support/test-app';
 import { Body, FaultStage, until } from '../playbacks/faults-kit';
 
-/** A 4 s bulletin is 1 s on air on the emulated speakers. */
+/** A 4 s bulletin is 1 s on air on the modelled speakers. */
 const TIME_SCALE = 0.25;
 
 /** Rules a hostile editor sent: each once took the service down (for ever, or ~10 s at every save, preview and tick). */
@@ -176,7 +176,7 @@ describe('Recurrences that cannot take the service down', () => {
       // The good one-off in the same commune airs on the speaker, once.
       const [played] = await (await FaultStage.on(planning, TIME_SCALE)).settled([good], 90_000);
       expect(played).toMatchObject({ status: 'played', speakerId: speaker.id });
-      expect(speaker.device.playbacks.filter((playback) => playback.outcome === 'played')).toHaveLength(1);
+      expect(speaker.device.transmissions.map((transmission) => transmission.outcome)).toEqual(['played']);
 
       // An edit of the timing that passes the checks lifts the quarantine.
       const fixed = await call<Body>(planning.people.admin, 'PATCH', `/api/schedules/${bad.refused}`, { rrule: 'FREQ=DAILY;BYHOUR=6' });

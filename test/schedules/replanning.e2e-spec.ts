@@ -6,7 +6,7 @@ import { call } from '../support/api';
 import { startTestApp, TestApp } from '../support/test-app';
 import { Body, FaultStage, until } from '../playbacks/faults-kit';
 
-/** A 4 s bulletin lasts 1 s on the emulated speaker. */
+/** A 4 s bulletin lasts 1 s on the modelled speaker. */
 const TIME_SCALE = 0.25;
 
 /**
@@ -68,11 +68,11 @@ describe('Re-planning a schedule when it changes', () => {
 
     // The old instant passes in silence.
     await until(async () => (Date.now() > first.getTime() + 2_000 ? true : null), 30_000, 'the old instant to pass');
-    expect(speaker.device.playbacks).toEqual([]);
+    expect(speaker.device.transmissions).toEqual([]);
     const [played] = await stage.settled([scheduleId], 60_000);
     expect(played).toMatchObject({ status: 'played', speakerId: speaker.id });
     expect(iso(played.scheduledAt)).toBe(moved.toISOString());
-    expect(speaker.device.playbacks.map((playback) => playback.outcome)).toEqual(['played']);
+    expect(speaker.device.transmissions.map((transmission) => transmission.outcome)).toEqual(['played']);
     await stage.expectSound([scheduleId], [speaker]);
   });
 
@@ -90,7 +90,7 @@ describe('Re-planning a schedule when it changes', () => {
 
     const settled = await stage.settled([scheduleId], 60_000);
     expect(settled.map((row) => [row.speakerId, row.status])).toEqual([[added.id, 'played']]);
-    expect(dropped.device.playbacks).toEqual([]);
+    expect(dropped.device.transmissions).toEqual([]);
     await stage.expectSound([scheduleId], [dropped, added]);
   });
 
@@ -143,7 +143,7 @@ describe('Re-planning a schedule when it changes', () => {
       'both slots played',
     );
     expect(played.map((row) => iso(row.scheduledAt))).toEqual([first.toISOString(), second.toISOString()]);
-    expect(speaker.device.playbacks.map((playback) => Math.round(playback.decodedSeconds ?? 0))).toEqual([4, 8]);
+    expect(speaker.device.played.map((transmission) => Math.round(transmission.audioMs / 1000))).toEqual([4, 8]);
 
     const days = `from=${localDay(first)}&to=${localDay(second)}&speakerIds=${speaker.id}`;
     const log = await call<Body>(loa.people.editor, 'GET', `/api/reports/as-run?${days}`);

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { getRepositoryToken } from '@nestjs/typeorm';
-import { Emulator, EmulatorOptions, startEmulator } from '../../src/emulator/emulator';
 import { HealthSweepReport, SpeakerHealthMonitor } from '../../src/speakers/health/health-monitor';
 import { SpeakerHealthService } from '../../src/speakers/health/speaker-health.service';
 import { SpeakerHealthCheck } from '../../src/speakers/speaker-health-check.entity';
 import { Speaker } from '../../src/speakers/speaker.entity';
+import { AxisSpeaker } from '../devices/axis-speaker';
 import { call } from '../support/api';
 import { freePort } from '../support/free-port';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -26,31 +26,37 @@ interface HealthAnswer {
 }
 
 /**
- * The periodic health sweep against emulated Axis speakers over real HTTP. The sweep covers every enabled speaker of
+ * The periodic health sweep against Axis speakers modelled from VAPIX (test/devices) over real HTTP. The sweep covers every enabled speaker of
  * the (shared) test database, so assertions look only at this file's speakers.
  */
 describe('Speaker health monitor', () => {
   let loa: TestApp;
   /** A second API instance on the same database, as in a scaled deployment. */
   let twin: TestApp;
-  const emulators: Emulator[] = [];
+  const started: AxisSpeaker[] = [];
 
   beforeAll(async () => {
     [loa, twin] = await Promise.all([startTestApp(SPEAKER_ENV), startTestApp(SPEAKER_ENV)]);
   });
 
   afterEach(async () => {
-    await Promise.all(emulators.splice(0).map((emulator) => emulator.close()));
+    await Promise.all(started.splice(0).map((device) => device.close()));
   });
 
   afterAll(async () => {
     await Promise.all([loa?.close(), twin?.close()]);
   });
 
-  async function emulate(options: Partial<EmulatorOptions> = {}): Promise<Emulator> {
-    const emulator = await startEmulator({ driver: 'axis-vapix', password: PASSWORD, ...options });
-    emulators.push(emulator);
-    return emulator;
+  /** An Axis speaker modelled from VAPIX, on `port` (default: a free one). */
+  async function axisSpeaker(port = 0): Promise<AxisSpeaker> {
+    const device = await AxisSpeaker.start({ password: PASSWORD, port });
+    started.push(device);
+    return device;
+  }
+
+  /** The address of a speaker that is gone: nothing listens there (connection refused). */
+  async function gone(): Promise<{ url: string }> {
+    return { url: `http://127.0.0.1:${await freePort()}` };
   }
 
   /** Registers an Axis speaker in the first village as the admin, over the API. */
@@ -80,8 +86,8 @@ describe('Speaker health monitor', () => {
   }
 
   /** The health requests a device answered with its password accepted: the checks it really received. */
-  function authorisedChecks(device: Emulator): number {
-    return device.requests.filter((request) => request.path.startsWith('/axis-cgi/param.cgi?') && request.authorized && request.status === 200).length;
+  function authorisedChecks(device: AxisSpeaker): number {
+    return device.requests.filter((request) => request.target.startsWith('/axis-cgi/param.cgi?') && request.authorized && request.status === 200).length;
   }
 
   /** A monitor of the first app built anew, as the next process start would have it (nothing pruned yet, not stopping). */
@@ -98,7 +104,7 @@ describe('Speaker health monitor', () => {
   }
 
   it('marks an answering speaker online and records when it was last seen', async () => {
-    const device = await emulate();
+    const device = await axisSpeaker();
     const id = await register(device.url);
     expect((await healthOf(id)).status).toBe('unknown');
 
@@ -110,12 +116,12 @@ describe('Speaker health monitor', () => {
     expect(new Date(health.lastSeenAt!).getTime()).toBeGreaterThanOrEqual(before - 1000);
     expect(health.history).toHaveLength(1);
     expect(health.history[0]).toMatchObject({ ok: true, errorKind: null, status: 'online' });
-    expect(device.requests.some((request) => request.path.startsWith('/axis-cgi/param.cgi?'))).toBe(true);
+    expect(device.requests.some((request) => request.target.startsWith('/axis-cgi/param.cgi?'))).toBe(true);
   });
 
   it('makes an unreachable speaker degraded at its first miss and offline after SPEAKER_OFFLINE_AFTER_FAILURES misses', async () => {
-    const gone = await emulate({ fault: 'offline' });
-    const id = await register(gone.url);
+    const device = await gone();
+    const id = await register(device.url);
     const offlineAfter = loa.config.speakers.offlineAfterFailures;
 
     await sweep();
@@ -135,7 +141,7 @@ describe('Speaker health monitor', () => {
   });
 
   it('keeps each change in the history, and one check an hour while nothing changes', async () => {
-    const device = await emulate();
+    const device = await axisSpeaker();
     const id = await register(device.url);
     const checksOf = async () => (await healthOf(id)).history.map((check) => [check.ok, check.status]);
 
@@ -165,7 +171,7 @@ describe('Speaker health monitor', () => {
   });
 
   it('tells a refused password apart from an unreachable speaker', async () => {
-    const device = await emulate();
+    const device = await axisSpeaker();
     const id = await register(device.url, { password: 'not-the-device-password' });
 
     await sweep();
@@ -182,7 +188,7 @@ describe('Speaker health monitor', () => {
     const down = await healthOf(id);
     expect(down.status).toBe('offline');
 
-    await emulate({ port });
+    await axisSpeaker(port);
     await sweep();
 
     const health = await healthOf(id);
@@ -193,7 +199,7 @@ describe('Speaker health monitor', () => {
   });
 
   it('never checks a disabled speaker', async () => {
-    const device = await emulate();
+    const device = await axisSpeaker();
     const id = await register(device.url, { enabled: false });
 
     await sweep();
@@ -205,8 +211,8 @@ describe('Speaker health monitor', () => {
   });
 
   it('sweeps on one instance only when two instances start the same round: one new check per speaker per round', async () => {
-    const devices = await Promise.all([emulate(), emulate(), emulate({ fault: 'offline' })]);
-    const ids = await Promise.all(devices.map((device) => register(device.url)));
+    const answering = await Promise.all([axisSpeaker(), axisSpeaker()]);
+    const ids = await Promise.all([...answering, await gone()].map((device) => register(device.url)));
     const monitors = [loa, twin].map((app) => app.app.get(SpeakerHealthMonitor));
     const rounds = 3;
 
@@ -216,13 +222,13 @@ describe('Speaker health monitor', () => {
       expect(reports.filter((report) => !report.swept)).toEqual([{ swept: false, reason: 'another instance is sweeping' }]);
       // Each device answered one authorised health request this round, whichever instance sent it; the unreachable
       // one counts one more miss.
-      for (const device of devices.slice(0, 2)) expect(authorisedChecks(device)).toBe(round);
+      for (const device of answering) expect(authorisedChecks(device)).toBe(round);
       expect((await healthOf(ids[2])).consecutiveFailures).toBe(round);
     }
   });
 
   it('lets the other instance sweep once the first has finished its round', async () => {
-    const device = await emulate();
+    const device = await axisSpeaker();
     await register(device.url);
 
     await sweep(loa);
@@ -232,7 +238,7 @@ describe('Speaker health monitor', () => {
   });
 
   it('stops a sweep at shutdown without waiting for the rest of its window', async () => {
-    const devices = await Promise.all([emulate(), emulate(), emulate()]);
+    const devices = await Promise.all([axisSpeaker(), axisSpeaker(), axisSpeaker()]);
     const ids = await Promise.all(devices.map((device) => register(device.url)));
     const monitor = freshMonitor();
 
@@ -253,7 +259,7 @@ describe('Speaker health monitor', () => {
   });
 
   it('prunes checks older than 30 days, at most once a day', async () => {
-    const device = await emulate();
+    const device = await axisSpeaker();
     const id = await register(device.url);
     const insertCheck = (ageMs: number) =>
       loa.dataSource

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bulletin } from '../../src/bulletins/bulletin.entity';
 import { BulletinStatus } from '../../src/bulletins/bulletin-status';
-import { Emulator, EmulatorOptions, startEmulator } from '../../src/emulator/emulator';
 import { AxisSpeaker } from '../devices/axis-speaker';
+import { HttpGateway } from '../devices/http-gateway';
 import { mulawMs } from '../devices/mulaw';
 import { SecretBox } from '../../src/security/secret-box';
 import { Speaker } from '../../src/speakers/speaker.entity';
@@ -31,7 +31,7 @@ type SpeakerAnswer = Answer<Record<string, unknown>>;
 describe('Speaker registry: register, scope, check and play', () => {
   let loa: TestApp;
   let fixtures: string;
-  const emulators: Emulator[] = [];
+  const gateways: HttpGateway[] = [];
   const axisSpeakers: AxisSpeaker[] = [];
   /** Every secret this file sends, for the audit trail check. */
   const sentSecrets = new Set<string>([AXIS_PASSWORD, GATEWAY_KEY, SECRET]);
@@ -42,7 +42,7 @@ describe('Speaker registry: register, scope, check and play', () => {
   });
 
   afterEach(async () => {
-    await Promise.all(emulators.splice(0).map((emulator) => emulator.close()));
+    await Promise.all(gateways.splice(0).map((gateway) => gateway.close()));
     await Promise.all(axisSpeakers.splice(0).map((speaker) => speaker.close()));
   });
 
@@ -53,10 +53,11 @@ describe('Speaker registry: register, scope, check and play', () => {
 
   const unique = () => randomUUID().slice(0, 8);
 
-  async function emulate(options: Partial<EmulatorOptions> & Pick<EmulatorOptions, 'driver'>): Promise<Emulator> {
-    const emulator = await startEmulator({ timeScale: TIME_SCALE, ...options });
-    emulators.push(emulator);
-    return emulator;
+  /** A gateway modelled from docs/gateway.md (test/devices), sharing `key` with Loa. */
+  async function gatewayModel(key: string, eventsUrl: string): Promise<HttpGateway> {
+    const gateway = await HttpGateway.start({ key, eventsUrl, timeScale: TIME_SCALE });
+    gateways.push(gateway);
+    return gateway;
   }
 
   /** An Axis-style speaker modelled from VAPIX (test/devices), accepting root with `password`. */
@@ -357,7 +358,7 @@ describe('Speaker registry: register, scope, check and play', () => {
     });
   });
 
-  describe('health checks against emulated speakers', () => {
+  describe('health checks against modelled speakers', () => {
     async function speakerView(id: string): Promise<Record<string, unknown>> {
       return (await call(loa.people.admin, 'GET', `/api/speakers/${id}`)).body;
     }
@@ -398,7 +399,7 @@ describe('Speaker registry: register, scope, check and play', () => {
     });
 
     it('checks a gateway with its signed health request', async () => {
-      const device = await emulate({ driver: 'http-gateway', key: GATEWAY_KEY, eventsUrl: `${loa.url}/api/gateway/events` });
+      const device = await gatewayModel(GATEWAY_KEY, `${loa.url}/api/gateway/events`);
       const id = await registered({
         villageId: loa.places.village.id,
         name: `Cổng loa ${unique()}`,
@@ -407,7 +408,8 @@ describe('Speaker registry: register, scope, check and play', () => {
         secrets: { key: GATEWAY_KEY },
       });
       const check = await call(loa.people.admin, 'POST', `/api/speakers/${id}/check`);
-      expect(check.body).toMatchObject({ ok: true, status: 'online', errorKind: null });
+      expect(check.body).toMatchObject({ ok: true, status: 'online', errorKind: null, detail: 'gateway ready' });
+      expect(device.requests).toEqual([{ method: 'GET', path: '/health', authorized: true, status: 200 }]);
       expectNoSecret(check, [GATEWAY_KEY]);
     });
 
@@ -479,7 +481,7 @@ describe('Speaker registry: register, scope, check and play', () => {
         }
         const admin = { ...loa.people.admin, url };
         const axisDevice = await axisSpeaker(password);
-        const gatewayDevice = await emulate({ driver: 'http-gateway', key, eventsUrl: `${url}/api/gateway/events` });
+        const gatewayDevice = await gatewayModel(key, `${url}/api/gateway/events`);
 
         const axis = await call(admin, 'POST', '/api/speakers', axisBody({ settings: { url: axisDevice.url }, secrets: { username: 'root', password } }));
         const gateway = await call(admin, 'POST', '/api/speakers', {
