@@ -36,23 +36,38 @@ export function renderEmergency(main: HTMLElement): () => void {
   const progress = h('section', { class: 'progress-list', 'aria-live': 'polite', 'aria-label': 'Tiến độ phát khẩn cấp' });
   const liveBadge = h('span', { class: 'badge tone-wait live-badge', role: 'status' }, 'Đang kết nối…');
 
-  /** Loads overlap (live updates, a stop): only the latest one started may draw, so an older answer never brings back a stopped broadcast. */
-  let latestLoad = 0;
+  /**
+   * Reads are asked for by live updates and by a stop, often while one is under way: they run one at a time, and
+   * every ask made meanwhile is answered by one more read after it, so the last drawing always comes from the newest
+   * read (an older answer never brings back a stopped broadcast) and a stream of updates never starves the screen.
+   */
+  let reading: Promise<void> | null = null;
+  let readAgain: Promise<void> | null = null;
 
-  async function load(): Promise<void> {
-    const mine = ++latestLoad;
-    const superseded = () => stopped || mine !== latestLoad;
+  function load(): Promise<void> {
+    if (!reading) {
+      reading = readOnce().finally(() => (reading = null));
+      return reading;
+    }
+    readAgain ??= reading.then(() => {
+      readAgain = null;
+      return load();
+    });
+    return readAgain;
+  }
+
+  async function readOnce(): Promise<void> {
     try {
       const [dir, schedules] = await Promise.all([
         directory ? Promise.resolve(directory) : loadDirectory(),
         allPageItems<ScheduleSummary>('/schedules', { status: 'active' }),
       ]);
-      if (superseded()) return;
+      if (stopped) return;
       const firstLoad = !directory;
       directory = dir;
       const emergencies = schedules.filter((schedule) => schedule.priority === 'emergency');
       const lists = await Promise.all(emergencies.map((broadcast) => allItems<Playback>('/playbacks', { scheduleId: broadcast.id })));
-      if (superseded()) return;
+      if (stopped) return;
       for (const playback of lists.flat()) playbacks.set(playback.id, playback);
       // A one-off that aired long ago stays `active` until stopped; only broadcasts still going or recent are shown.
       broadcasts = emergencies.filter((broadcast, index) =>
