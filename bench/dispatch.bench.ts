@@ -1,5 +1,5 @@
 /**
- * `npm run bench:dispatch [-- --speakers 10000 --village-size 50]`
+ * `npm run bench:dispatch [-- --speakers 10000,20000,50000 --village-size 50]`
  *
  * Issue 5's benchmark, in one process, on a scratch PostgreSQL database (real migrations) and its own QUEUE_PREFIX,
  * both removed at the end (also on Ctrl+C):
@@ -12,7 +12,10 @@
  *     instant it is called. Lateness = driver call − scheduled instant; spread = last − first driver call within each village.
  *     Against bare BullMQ: N delayed no-op jobs due at one instant, lateness of each job start.
  *     Goals: p99_ratio = p99 / bare_p99 ≤ 0.1 and village spread p99 ≤ 20 ms.
- * The last line printed is the JSON result.
+ *     With several sizes (`--speakers 10000,20000,50000`), part 2 and its bare run are repeated for each, smallest
+ *     first, each on its own commune, with the process's memory when every village is staged (just before the instant):
+ *     rss, and the growth since just before the villages' jobs arrived, per staged speaker. Part 1 runs at the first size.
+ * One line per size, then the JSON result as the last line: the first size's figures as before, and `sizes`.
  */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
@@ -66,7 +69,7 @@ const PLAN_DAYS = 7;
 const INSERT_CHUNK = 500;
 
 interface Options {
-  speakers: number;
+  sizes: number[];
   villageSize: number;
   leadMs: number | null;
   concurrency: number | null;
@@ -93,7 +96,7 @@ function options(): Options {
     return value;
   };
   return {
-    speakers: int('speakers', values.speakers, 1),
+    sizes: values.speakers.split(',').map((size) => int('speakers', size.trim(), 1)),
     villageSize: int('village-size', values['village-size'], 1),
     leadMs: values['lead-ms'] === undefined ? null : int('lead-ms', values['lead-ms'], 2000),
     concurrency: values.concurrency === undefined ? null : int('concurrency', values.concurrency, 1),
@@ -120,6 +123,27 @@ interface Figures {
 function figures(values: number[]): Figures {
   const sorted = [...values].sort((a, b) => a - b);
   return { count: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN };
+}
+
+/** One size's dispatch: the driver calls' lateness and village spread, bare BullMQ's lateness, and memory once staged. */
+interface SizeResult {
+  speakers: number;
+  called: number;
+  loa: Figures;
+  spread: Figures;
+  bare: Figures;
+  rssMb: number;
+  stagedKbPerSpeaker: number;
+}
+
+/** How long before the instant memory is sampled: every village staged, none released, room for a full collection. */
+const MEMORY_SAMPLE_AHEAD_MS = 1_000;
+
+/** Heap and buffers still referenced, after a full collection when the process runs with --expose-gc (as `npm run bench:dispatch` does). */
+function liveBytes(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  const { heapUsed, external } = process.memoryUsage();
+  return heapUsed + external;
 }
 
 const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
@@ -294,7 +318,6 @@ async function main(): Promise<void> {
       new ScheduleQuarantine(dataSource, new AuditService(dataSource.getRepository(AuditEntry))),
       new SchedulerRegistry(),
     );
-    const metrics = new DispatchMetrics(new Registry());
     const programs = new ProgramAudio(
       dataSource.getRepository(Schedule),
       dataSource.getRepository(ScheduleBulletin),
@@ -303,18 +326,18 @@ async function main(): Promise<void> {
       mediaLinks,
       {} as ChimeAudio,
     );
-    const dispatcher = new PlaybackDispatcher(new PlaybackWrites(dataSource), targets, programs, metrics, airtime);
 
+    const [firstSize] = opts.sizes;
     console.log(
-      `Dispatch benchmark: ${opts.speakers} speakers, villages of ${opts.villageSize}, prefix ${prefix}, database ${new URL(databaseUrl).pathname.slice(1)}`,
+      `Dispatch benchmark: ${opts.sizes.join(', ')} speakers, villages of ${opts.villageSize}, prefix ${prefix}, database ${new URL(databaseUrl).pathname.slice(1)}`,
     );
 
     // ---- 1. Planner throughput: N speakers × 2 slots × 7 days ----
-    const planPlace = await seedCommune(sql, 'Xã Kế Hoạch', opts.speakers, opts.villageSize);
+    const planPlace = await seedCommune(sql, 'Xã Kế Hoạch', firstSize, opts.villageSize);
     const planBulletin = await seedBulletin(sql, planPlace.communeId);
     const rrule = normaliseRrule('FREQ=DAILY;BYHOUR=6,17;BYMINUTE=0;BYSECOND=0', TIMEZONE, new Date());
-    const expected = opts.speakers * 2 * PLAN_DAYS;
-    console.log(`\nPlanner, ${opts.speakers} speakers × 2 slots × ${PLAN_DAYS} days (expected ${expected} playbacks)`);
+    const expected = firstSize * 2 * PLAN_DAYS;
+    console.log(`\nPlanner, ${firstSize} speakers × 2 slots × ${PLAN_DAYS} days (expected ${expected} playbacks)`);
     const planSchedule = await seedSchedule(sql, planPlace.communeId, planBulletin, { startsAt: null, rrule });
     // The rows the planner should produce, computed untimed with Loa's pure expansion, for the bare baseline.
     const planNow = new Date();
@@ -396,112 +419,148 @@ async function main(): Promise<void> {
     await sql.query("UPDATE schedules SET status = 'cancelled' WHERE commune_id = $1", [planPlace.communeId]);
     await sql.query('DELETE FROM playbacks WHERE commune_id = $1', [planPlace.communeId]);
 
-    // ---- 2. Loa dispatch: N speakers due at one instant ----
-    const place = await seedCommune(sql, 'Xã Đúng Giờ', opts.speakers, opts.villageSize);
-    const bulletin = await seedBulletin(sql, place.communeId);
-    await sql.query('VACUUM ANALYZE');
-    const leases = new SpeakerLeases((await playbackQueue.client) as unknown as LeaseRedis, config.redis.queuePrefix);
-    const worker = new PlaybackWorker(dispatcher, airtime, leases, new QueueWorkers(config), config);
-    await worker.onApplicationBootstrap();
-    undo.push(() => worker.beforeApplicationShutdown());
-    const leadMs = opts.leadMs ?? DISPATCH_LEAD_MS + 5_000 + opts.speakers;
-    const instant = new Date(Math.ceil((Date.now() + leadMs) / 1000) * 1000);
-    const scheduleId = await seedSchedule(sql, place.communeId, bulletin, { startsAt: instant, rrule: null });
-    const dispatchPlanned = performance.now();
-    const dispatchReport = await planner.planOnce({ communeIds: [place.communeId] });
-    const planMsLeft = instant.getTime() - Date.now();
-    console.log(
-      `\nLoa dispatch (planner + playback queue + PlaybackWorker + PlaybackDispatcher, no-op driver, worker concurrency ${config.playback.workerConcurrency})`,
-    );
-    console.log(
-      `  planned ${dispatchReport.planned ? dispatchReport.queued : 0} in ${Math.round(performance.now() - dispatchPlanned)} ms; instant ${instant.toISOString()}, ${planMsLeft} ms ahead`,
-    );
-    if (planMsLeft < DISPATCH_LEAD_MS) console.log('  WARNING: planning ended less than the dispatch lead before the instant; raise --lead-ms');
-    await until(() => driver.calls.size >= opts.speakers, planMsLeft + 120_000);
-    // Let the last dispatches record their outcome before reading the table (bounded: 60 s).
-    for (let waited = 0; waited < 60_000; waited += 250) {
-      const [{ n }] = (
-        await sql.query("SELECT count(*)::int AS n FROM playbacks WHERE schedule_id = $1 AND status IN ('planned', 'queued', 'dispatching')", [scheduleId])
-      ).rows as Array<{ n: number }>;
-      if (n === 0) break;
-      await sleep(250);
-    }
-    const lateness = [...driver.calls.values()].map((at) => at - instant.getTime());
-    const loa = figures(lateness);
-    const spreads: number[] = [];
-    for (const speakers of place.villages.values()) {
-      const times = speakers.map((id) => driver.calls.get(id)).filter((at): at is number => at !== undefined);
-      if (times.length) spreads.push(Math.max(...times) - Math.min(...times));
-    }
-    const spread = figures(spreads);
-    const statuses = (
-      await sql.query(
-        'SELECT status, count(*)::int AS n, percentile_disc(0.99) WITHIN GROUP (ORDER BY lateness_ms) AS p99 FROM playbacks WHERE schedule_id = $1 GROUP BY status',
-        [scheduleId],
-      )
-    ).rows as Array<{ status: string; n: number; p99: number | null }>;
-    console.log(`  driver called for ${driver.calls.size}/${opts.speakers} speakers`);
-    console.log(`  lateness        ${show(loa)}`);
-    console.log(`  village spread  ${show(spread)}`);
-    const ahead = (await metrics.stagedAhead.get()).values.filter((value) => value.metricName?.endsWith('_bucket'));
-    console.log(`  villages ready before the instant (cumulative, by seconds ahead): ${ahead.map((value) => `≤${value.labels.le}: ${value.value}`).join(', ')}`);
-    console.log(`  playbacks table: ${statuses.map((row) => `${row.status} ${row.n}${row.p99 !== null ? ` (lateness_ms p99 ${row.p99})` : ''}`).join(', ')}`);
-    await worker.beforeApplicationShutdown();
+    // ---- 2. Loa dispatch: N speakers due at one instant, and 3. bare BullMQ, for each size ----
+    const dispatchAt = async (speakers: number): Promise<SizeResult> => {
+      const place = await seedCommune(sql, `Xã Đúng Giờ ${speakers}`, speakers, opts.villageSize);
+      const bulletin = await seedBulletin(sql, place.communeId);
+      await sql.query('VACUUM ANALYZE');
+      driver.calls.clear();
+      const metrics = new DispatchMetrics(new Registry());
+      const dispatcher = new PlaybackDispatcher(new PlaybackWrites(dataSource), targets, programs, metrics, airtime);
+      const leases = new SpeakerLeases((await playbackQueue.client) as unknown as LeaseRedis, config.redis.queuePrefix);
+      const worker = new PlaybackWorker(dispatcher, airtime, leases, new QueueWorkers(config), config);
+      worker.onApplicationBootstrap();
+      undo.push(() => worker.beforeApplicationShutdown());
+      const leadMs = opts.leadMs ?? DISPATCH_LEAD_MS + 5_000 + speakers;
+      const instant = new Date(Math.ceil((Date.now() + leadMs) / 1000) * 1000);
+      const scheduleId = await seedSchedule(sql, place.communeId, bulletin, { startsAt: instant, rrule: null });
+      const dispatchPlanned = performance.now();
+      const dispatchReport = await planner.planOnce({ communeIds: [place.communeId] });
+      const planMsLeft = instant.getTime() - Date.now();
+      console.log(
+        `\nLoa dispatch, ${speakers} speakers (planner + playback queue + PlaybackWorker + PlaybackDispatcher, no-op driver, staging ${config.playback.workerConcurrency} villages at once)`,
+      );
+      console.log(
+        `  planned ${dispatchReport.planned ? dispatchReport.queued : 0} in ${Math.round(performance.now() - dispatchPlanned)} ms; instant ${instant.toISOString()}, ${planMsLeft} ms ahead`,
+      );
+      if (planMsLeft < DISPATCH_LEAD_MS) console.log('  WARNING: planning ended less than the dispatch lead before the instant; raise --lead-ms');
+      // Memory before the villages' jobs arrive (the dispatch lead before the instant), and once all are staged.
+      await sleep(Math.max(0, instant.getTime() - DISPATCH_LEAD_MS - 500 - Date.now()));
+      const before = liveBytes();
+      await sleep(Math.max(0, instant.getTime() - MEMORY_SAMPLE_AHEAD_MS - Date.now()));
+      const stagedBytes = liveBytes();
+      const stagedRss = process.memoryUsage().rss;
+      await until(() => driver.calls.size >= speakers, instant.getTime() - Date.now() + 120_000);
+      // Let the last dispatches record their outcome before reading the table (bounded: 60 s).
+      for (let waited = 0; waited < 60_000; waited += 250) {
+        const [{ n }] = (
+          await sql.query("SELECT count(*)::int AS n FROM playbacks WHERE schedule_id = $1 AND status IN ('planned', 'queued', 'dispatching')", [scheduleId])
+        ).rows as Array<{ n: number }>;
+        if (n === 0) break;
+        await sleep(250);
+      }
+      const loa = figures([...driver.calls.values()].map((at) => at - instant.getTime()));
+      const spreads: number[] = [];
+      for (const ids of place.villages.values()) {
+        const times = ids.map((id) => driver.calls.get(id)).filter((at): at is number => at !== undefined);
+        if (times.length) spreads.push(Math.max(...times) - Math.min(...times));
+      }
+      const spread = figures(spreads);
+      const statuses = (
+        await sql.query(
+          'SELECT status, count(*)::int AS n, percentile_disc(0.99) WITHIN GROUP (ORDER BY lateness_ms) AS p99 FROM playbacks WHERE schedule_id = $1 GROUP BY status',
+          [scheduleId],
+        )
+      ).rows as Array<{ status: string; n: number; p99: number | null }>;
+      const called = driver.calls.size;
+      console.log(`  driver called for ${called}/${speakers} speakers`);
+      console.log(`  lateness        ${show(loa)}`);
+      console.log(`  village spread  ${show(spread)}`);
+      const ahead = (await metrics.stagedAhead.get()).values.filter((value) => value.metricName?.endsWith('_bucket'));
+      console.log(`  villages ready before the instant (cumulative, by seconds ahead): ${ahead.map((value) => `≤${value.labels.le}: ${value.value}`).join(', ')}`);
+      console.log(`  playbacks table: ${statuses.map((row) => `${row.status} ${row.n}${row.p99 !== null ? ` (lateness_ms p99 ${row.p99})` : ''}`).join(', ')}`);
+      const stagedKbPerSpeaker = (stagedBytes - before) / 1024 / speakers;
+      console.log(
+        `  memory          rss ${(stagedRss / 2 ** 20).toFixed(0)} MB ${MEMORY_SAMPLE_AHEAD_MS} ms before the instant; live heap +${((stagedBytes - before) / 2 ** 20).toFixed(1)} MB since the villages' jobs arrived = ${stagedKbPerSpeaker.toFixed(2)} KB per staged speaker`,
+      );
+      await worker.beforeApplicationShutdown();
+      const bare = await bareAt(speakers);
+      return { speakers, called, loa, spread, bare, rssMb: stagedRss / 2 ** 20, stagedKbPerSpeaker };
+    };
 
-    // ---- 3. Bare BullMQ: N delayed no-op jobs due at one instant ----
-    const bareDispatch = openQueue('bare-dispatch');
-    const started: number[] = [];
-    const bareWorker = new Worker(
-      'bare-dispatch',
-      async (job: Job<{ at: number }>) => {
-        started.push(nowMs() - job.data.at);
-      },
-      { connection, prefix, concurrency: opts.bareConcurrency },
-    );
-    undo.push(() => bareWorker.close());
-    await bareWorker.waitUntilReady();
-    const bareInstant = Math.ceil((Date.now() + 3_000 + opts.speakers * 0.2) / 1000) * 1000;
-    const addAt = Date.now();
-    await bareDispatch.addBulk(
-      Array.from({ length: opts.speakers }, (_, index) => ({
-        name: 'noop',
-        data: { at: bareInstant },
-        opts: { jobId: `bare-${index}`, delay: bareInstant - addAt, removeOnComplete: true, removeOnFail: true },
-      })),
-    );
-    if (Date.now() > bareInstant) console.log('  WARNING: bare jobs were added after their instant');
-    await until(() => started.length >= opts.speakers, bareInstant - Date.now() + 120_000);
-    await bareWorker.close();
-    const bare = figures(started);
-    console.log(`\nBare BullMQ (${opts.speakers} delayed no-op jobs due at one instant, concurrency ${opts.bareConcurrency})`);
-    console.log(`  lateness        ${show(bare)}`);
+    // Bare BullMQ: N delayed no-op jobs due at one instant.
+    const bareAt = async (speakers: number): Promise<Figures> => {
+      const bareDispatch = openQueue(`bare-dispatch-${speakers}`);
+      const started: number[] = [];
+      const bareWorker = new Worker(
+        bareDispatch.name,
+        async (job: Job<{ at: number }>) => {
+          started.push(nowMs() - job.data.at);
+        },
+        { connection, prefix, concurrency: opts.bareConcurrency },
+      );
+      undo.push(() => bareWorker.close());
+      await bareWorker.waitUntilReady();
+      const bareInstant = Math.ceil((Date.now() + 3_000 + speakers * 0.2) / 1000) * 1000;
+      const addAt = Date.now();
+      await bareDispatch.addBulk(
+        Array.from({ length: speakers }, (_, index) => ({
+          name: 'noop',
+          data: { at: bareInstant },
+          opts: { jobId: `bare-${index}`, delay: bareInstant - addAt, removeOnComplete: true, removeOnFail: true },
+        })),
+      );
+      if (Date.now() > bareInstant) console.log('  WARNING: bare jobs were added after their instant');
+      await until(() => started.length >= speakers, bareInstant - Date.now() + 120_000);
+      await bareWorker.close();
+      const bare = figures(started);
+      console.log(`Bare BullMQ, ${speakers} delayed no-op jobs due at one instant, concurrency ${opts.bareConcurrency}`);
+      console.log(`  lateness        ${show(bare)}`);
+      return bare;
+    };
 
-    const p99Ratio = loa.p99 / bare.p99;
-    console.log(`\nSummary`);
+    const results: SizeResult[] = [];
+    for (const speakers of opts.sizes) results.push(await dispatchAt(speakers));
+
+    const ratio = (result: SizeResult): number => result.loa.p99 / result.bare.p99;
+    const met = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+    console.log(`\nSummary (goals: p99 ≤ ${GOAL_P99_RATIO} × bare p99, village spread p99 ≤ ${GOAL_SPREAD_MS} ms)`);
+    for (const result of results) {
+      console.log(
+        `  ${String(result.speakers).padStart(7)} speakers: p99 ${result.loa.p99.toFixed(1)} ms vs bare ${result.bare.p99.toFixed(1)} ms, ratio ${ratio(result).toFixed(3)} (${met(ratio(result) <= GOAL_P99_RATIO)}); ` +
+          `village spread p99 ${result.spread.p99.toFixed(1)} ms (${met(result.spread.p99 <= GOAL_SPREAD_MS)}); rss ${result.rssMb.toFixed(0)} MB, ${result.stagedKbPerSpeaker.toFixed(2)} KB per staged speaker` +
+          (result.called < result.speakers ? `; only ${result.called} called before the timeout` : ''),
+      );
+    }
     console.log(
-      `  p99 lateness ${loa.p99.toFixed(1)} ms vs bare ${bare.p99.toFixed(1)} ms: ratio ${p99Ratio.toFixed(3)} (goal ≤ ${GOAL_P99_RATIO}: ${p99Ratio <= GOAL_P99_RATIO ? 'met' : 'NOT met'})`,
+      `  planner ${Math.round(loaPlanPerS)} playbacks/s vs bare ${Math.round(barePlanPerS)}/s: ratio ${planRatio.toFixed(2)} (goal ≥ ${GOAL_PLAN_RATIO}: ${met(planRatio >= GOAL_PLAN_RATIO)})`,
     );
-    console.log(`  village spread p99 ${spread.p99.toFixed(1)} ms (goal ≤ ${GOAL_SPREAD_MS} ms: ${spread.p99 <= GOAL_SPREAD_MS ? 'met' : 'NOT met'})`);
-    console.log(
-      `  planner ${Math.round(loaPlanPerS)} playbacks/s vs bare ${Math.round(barePlanPerS)}/s: ratio ${planRatio.toFixed(2)} (goal ≥ ${GOAL_PLAN_RATIO}: ${planRatio >= GOAL_PLAN_RATIO ? 'met' : 'NOT met'})`,
-    );
-    if (driver.calls.size < opts.speakers) console.log(`  NOTE: only ${driver.calls.size} of ${opts.speakers} speakers were called before the timeout`);
 
     await undo.run();
+    const [first] = results;
     console.log(
       JSON.stringify({
         bench: 'dispatch',
-        speakers: opts.speakers,
-        p50_ms: round(loa.p50),
-        p95_ms: round(loa.p95),
-        p99_ms: round(loa.p99),
-        max_ms: round(loa.max),
-        village_spread_p99_ms: round(spread.p99),
-        bare_p99_ms: round(bare.p99),
-        p99_ratio: round(p99Ratio, 3),
+        speakers: first.speakers,
+        p50_ms: round(first.loa.p50),
+        p95_ms: round(first.loa.p95),
+        p99_ms: round(first.loa.p99),
+        max_ms: round(first.loa.max),
+        village_spread_p99_ms: round(first.spread.p99),
+        bare_p99_ms: round(first.bare.p99),
+        p99_ratio: round(ratio(first), 3),
         plan_per_s: Math.round(loaPlanPerS),
         plan_ratio: round(planRatio, 2),
         steady_tick_s: steadyTickS === null ? null : round(steadyTickS, 2),
+        sizes: results.map((result) => ({
+          speakers: result.speakers,
+          p99_ms: round(result.loa.p99),
+          bare_p99_ms: round(result.bare.p99),
+          p99_ratio: round(ratio(result), 3),
+          village_spread_p99_ms: round(result.spread.p99),
+          rss_mb: round(result.rssMb),
+          staged_kb_per_speaker: round(result.stagedKbPerSpeaker, 2),
+        })),
       }),
     );
   } finally {

@@ -276,7 +276,7 @@ export class Environment {
   @Max(16)
   RECURRENCE_THREADS: number = 2;
 
-  /** Playback jobs a worker holds at once (each mostly waits for its instant or its speaker). */
+  /** Village jobs a worker stages at once (loading, audio, leases, attempts); staged villages wait for their instant without counting. */
   @IsInt()
   @Min(1)
   @Max(10_000)

@@ -92,7 +92,8 @@ export class PlaybackDispatcher {
     private readonly airtime: AirtimeRecorder,
   ) {}
 
-  async dispatchVillage(slot: VillageSlot, leases: SpeakerLeases, signal: AbortSignal): Promise<VillageReport> {
+  /** `staged` is called once the village's speakers are staged, as it starts to wait for its instant. */
+  async dispatchVillage(slot: VillageSlot, leases: SpeakerLeases, signal: AbortSignal, staged: () => void = () => undefined): Promise<VillageReport> {
     const report: VillageReport = { playbacks: 0, released: 0, outcomes: {}, abandoned: 0 };
     const count = (outcome: SeatOutcome, priority: string): void => {
       report.outcomes[outcome] = (report.outcomes[outcome] ?? 0) + 1;
@@ -125,27 +126,28 @@ export class PlaybackDispatcher {
       // Fresh playbacks on free speakers are staged; a busy speaker, or an attempt taken back from a dead worker,
       // goes the careful way at the instant.
       const [fresh, retaken] = partition(seats, (seat) => seat.playback.status !== PlaybackStatus.Dispatching);
-      const staged = (await this.stage(fresh, leases, instant)).map((entry) => ({ ...entry, ready: this.ready(entry.seat, entry.lease, watch) }));
-      const contended = [...retaken, ...fresh.filter((seat) => !staged.some((s) => s.seat === seat))];
+      const ready = (await this.stage(fresh, leases, instant)).map((entry) => ({ ...entry, ready: this.ready(entry.seat, entry.lease, watch) }));
+      const contended = [...retaken, ...fresh.filter((seat) => !ready.some((s) => s.seat === seat))];
       this.metrics.stagedAhead.observe((instant - preciseNow()) / 1000);
+      staged();
 
       try {
         await this.clock.at(instant, signal);
       } catch {
         // Shut down before the instant: nothing was called, the leases go back and another worker takes the job.
-        await Promise.all(staged.map(({ seat, lease }) => leases.release(seat.playback.speakerId, lease)));
+        await Promise.all(ready.map(({ seat, lease }) => leases.release(seat.playback.speakerId, lease)));
         for (const seat of seats) count('abandoned', seat.playback.priority);
         return report;
       }
 
       // The release: every staged driver is called in this loop, before any await. Everything else waits for the
       // next turn of the event loop, after the other villages of this instant had their burst too.
-      const calls = new Array<Called>(staged.length);
-      for (let index = 0; index < staged.length; index++) calls[index] = this.call(staged[index].seat, staged[index].ready, false);
-      report.released = staged.length;
-      this.metrics.onAir.inc(staged.length);
+      const calls = new Array<Called>(ready.length);
+      for (let index = 0; index < ready.length; index++) calls[index] = this.call(ready[index].seat, ready[index].ready, false);
+      report.released = ready.length;
+      this.metrics.onAir.inc(ready.length);
       await nextTurn();
-      const runs = staged.map(({ seat, attempt, lease, ready }, index) => ({ seat, attempt, lease, started: this.follow(seat, ready, calls[index], watch) }));
+      const runs = ready.map(({ seat, attempt, lease, ready }, index) => ({ seat, attempt, lease, started: this.follow(seat, ready, calls[index], watch) }));
       this.afterRelease(runs.map(({ seat, attempt, started }) => ({ seat, attempt, calledAt: started.calledAt })));
       const contending = contended.map((seat) => this.contend(seat, leases, watch, signal));
 
