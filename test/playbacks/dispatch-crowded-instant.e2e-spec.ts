@@ -1,5 +1,4 @@
 import { Village } from '../../src/communes/village.entity';
-import { AxisSpeaker } from '../devices/axis-speaker';
 import { startTestApp, TestApp } from '../support/test-app';
 import { FaultStage, StageSpeaker, VAPIX_SPEAKER } from './faults-kit';
 
@@ -18,7 +17,7 @@ describe('Dispatch: more villages at one instant than the worker stages at once'
   let loa: TestApp;
   let stage: FaultStage;
   let bulletinId: string;
-  const speakers: Array<StageSpeaker<AxisSpeaker>> = [];
+  const speakers: StageSpeaker[] = [];
 
   beforeAll(async () => {
     loa = await startTestApp({ PLAYBACK_WORKER_CONCURRENCY: String(CONCURRENCY), SPEAKER_TIME_SCALE: String(TIME_SCALE) });
