@@ -38,6 +38,7 @@ import { PlaybackWrites } from '../src/playbacks/dispatch/playback-writes';
 import { ProgramAudio } from '../src/playbacks/dispatch/program-audio';
 import { PlaybackDispatcher } from '../src/playbacks/playback-dispatcher';
 import { PlaybackPlanner } from '../src/playbacks/playback-planner';
+import { PlaybackRepository } from '../src/playbacks/playback-repository';
 import { PlaybackWorker } from '../src/playbacks/playback.worker';
 import { LeaseRedis, SpeakerLeases } from '../src/playbacks/speaker-lease';
 import { DISPATCH_LEAD_MS, planningWindow, planPlaybacks } from '../src/playbacks/planning';
@@ -303,7 +304,7 @@ async function main(): Promise<void> {
       mediaLinks,
       {} as ChimeAudio,
     );
-    const dispatcher = new PlaybackDispatcher(new PlaybackWrites(dataSource), targets, programs, metrics, airtime);
+    const dispatcher = new PlaybackDispatcher(new PlaybackWrites(new PlaybackRepository(dataSource)), targets, programs, metrics, airtime);
 
     console.log(
       `Dispatch benchmark: ${opts.speakers} speakers, villages of ${opts.villageSize}, prefix ${prefix}, database ${new URL(databaseUrl).pathname.slice(1)}`,
