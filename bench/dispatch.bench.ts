@@ -284,9 +284,11 @@ async function main(): Promise<void> {
     const airtime = new AirtimeRecorder(ledger);
     const recurrence = new RecurrenceEngine(config);
     undo.push(() => recurrence.onModuleDestroy());
+    const playbacks = new PlaybackRepository(dataSource);
     const planner = new PlaybackPlanner(
       dataSource.getRepository(Schedule),
       dataSource,
+      playbacks,
       playbackQueue as never,
       new ScheduleSpeakers(dataSource.getRepository(Speaker)),
       config,
@@ -304,7 +306,7 @@ async function main(): Promise<void> {
       mediaLinks,
       {} as ChimeAudio,
     );
-    const dispatcher = new PlaybackDispatcher(new PlaybackWrites(new PlaybackRepository(dataSource)), targets, programs, metrics, airtime);
+    const dispatcher = new PlaybackDispatcher(new PlaybackWrites(playbacks), targets, programs, metrics, airtime);
 
     console.log(
       `Dispatch benchmark: ${opts.speakers} speakers, villages of ${opts.villageSize}, prefix ${prefix}, database ${new URL(databaseUrl).pathname.slice(1)}`,

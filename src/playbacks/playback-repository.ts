@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EVIDENCE_LEVELS } from '../airtime/airtime-ledger';
+import { AirtimeEvidenceLevel, EVIDENCE_LEVELS } from '../airtime/airtime-ledger';
 import { SchedulePriority } from '../schedules/schedule-priority';
 import { Speaker } from '../speakers/speaker.entity';
 import { PlaybackEvidenceRecord } from './playback.entity';
 import { PlaybackFailure, PlaybackFailureCode } from './playback-failure';
-import { canMovePlayback, PLAYBACK_STATUSES, PlaybackStatus, playbackStatusesBefore } from './playback-status';
-import { VillageSlot } from './planning';
+import { canMovePlayback, PLAYBACK_STATUSES, PlaybackStatus, playbackStatusesBefore, WAITING_PLAYBACK_STATUSES } from './playback-status';
+import { PlannedPlayback, VillageSlot } from './planning';
+import { ScheduleStatus } from '../schedules/schedule-status';
 
 /** A playback of a village slot that still waits for its driver call (or whose attempt's worker died). */
 export interface SlotPlayback {
@@ -43,10 +44,72 @@ export interface AttemptCall {
   scheduledAt: Date;
 }
 
+/** A village slot (schedule × instant × village) as its playbacks' rows name it. */
+export interface VillageSlotRow {
+  schedule_id: string;
+  scheduled_at: Date;
+  village_id: string;
+}
+
+/** A waiting playback the planner withdrew or cancelled, with its village slot (whose job may go with it). */
+export interface WithdrawnRow extends VillageSlotRow {
+  id: string;
+}
+
+/** A waiting playback inside a planning window, as the plan is compared with it. */
+export interface WaitingRow extends WithdrawnRow {
+  speaker_id: string;
+}
+
+/** A village slot with something to dispatch: how many playbacks wait, and its unfinished attempts with their speakers. */
+export interface QueuedSlotRow extends VillageSlotRow {
+  waiting: number;
+  unfinished: string[];
+  unfinished_speakers: string[];
+}
+
+/** A playback the planner ended because it can no longer play. */
+export interface StaleRow {
+  id: string;
+  commune_id: string;
+  village_id: string;
+  speaker_id: string;
+  scheduled_at: Date;
+}
+
+/** A schedule's planning window: its waiting playbacks inside it are the plan's to keep or withdraw. */
+export interface ScheduleWindow {
+  scheduleId: string;
+  from: Date;
+  to: Date;
+}
+
+/** An occurrence of a schedule in a commune, as planning asks whether it already has playbacks. */
+export interface Occurrence {
+  scheduleId: string;
+  communeId: string;
+  scheduledAt: Date;
+}
+
+const COMMANDED: AirtimeEvidenceLevel = 'commanded';
+const SERVICE_DOWN: PlaybackFailureCode = 'service_down';
+const WORKER_LOST: PlaybackFailureCode = 'worker_lost';
+const SCHEDULE_CANCELLED: PlaybackFailureCode = 'schedule_cancelled';
+
 /** Every legal `from>to` move of the state machine, for guarded batch UPDATEs. */
 const TRANSITIONS = PLAYBACK_STATUSES.flatMap((from) => PLAYBACK_STATUSES.filter((to) => canMovePlayback(from, to)).map((to) => `${from}>${to}`));
 /** What a slot's dispatch loads: not yet terminal nor on air. */
 const LOADED_STATUSES = [PlaybackStatus.Planned, PlaybackStatus.Queued, PlaybackStatus.Dispatching];
+
+/** Those of `statuses` the state machine lets move to `to`: the guard of an UPDATE that picks rows by status. */
+function movable(statuses: readonly PlaybackStatus[], to: PlaybackStatus): PlaybackStatus[] {
+  return statuses.filter((from) => canMovePlayback(from, to));
+}
+
+/** `AND <column> = ANY($n::uuid[])` when planning is narrowed to some communes (pushing them to `params`), else nothing. */
+function communeFilter(column: string, communeIds: string[] | undefined, params: unknown[]): string {
+  return communeIds ? `AND ${column} = ANY($${params.push(communeIds)}::uuid[])` : '';
+}
 
 /** `evidence_level` never goes down: the stronger of the stored level and `$candidate` (an SQL fragment). */
 function strongerLevel(candidate: string, levels: string): string {
@@ -125,7 +188,7 @@ export class PlaybackRepository {
         calls.map((call) => call.calledAt),
         calls.map((call) => Math.round(call.calledAt - call.scheduledAt.getTime())),
         EVIDENCE_LEVELS,
-        'commanded',
+        COMMANDED,
       ],
     );
   }
@@ -204,6 +267,174 @@ export class PlaybackRepository {
       PlaybackStatus.Preempted,
     ])) as unknown[];
     return rows.length > 0;
+  }
+
+  /** The waiting playbacks of these schedules inside their planning windows. */
+  async waitingInWindows(windows: ScheduleWindow[]): Promise<WaitingRow[]> {
+    if (windows.length === 0) return [];
+    return (await this.dataSource.query(
+      `SELECT p.id, p.schedule_id, p.speaker_id, p.scheduled_at, p.village_id FROM playbacks p
+         JOIN unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS w(schedule_id, from_at, to_at) ON p.schedule_id = w.schedule_id
+        WHERE p.status = ANY($4) AND p.scheduled_at >= w.from_at AND p.scheduled_at < w.to_at`,
+      [windows.map((window) => window.scheduleId), windows.map((window) => window.from), windows.map((window) => window.to), WAITING_PLAYBACK_STATUSES],
+    )) as WaitingRow[];
+  }
+
+  /**
+   * Deletes these playbacks if they still wait (they were only plans): the rows deleted. One a worker took meanwhile
+   * is on air and no longer the planner's to withdraw.
+   */
+  async withdrawWaiting(ids: string[]): Promise<WithdrawnRow[]> {
+    if (ids.length === 0) return [];
+    const [deleted] = (await this.dataSource.query(
+      'DELETE FROM playbacks WHERE id = ANY($1::uuid[]) AND status = ANY($2) RETURNING id, schedule_id, scheduled_at, village_id',
+      [ids, WAITING_PLAYBACK_STATUSES],
+    )) as [WithdrawnRow[], number];
+    return deleted;
+  }
+
+  /** The waiting playbacks of these schedules take their schedule's current priority, grace and program version. */
+  async followSchedules(scheduleIds: string[]): Promise<void> {
+    if (scheduleIds.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE playbacks p SET priority = s.priority, grace_until = p.scheduled_at + make_interval(secs => s.misfire_grace_seconds),
+              program_version = s.program_version, updated_at = now()
+         FROM schedules s
+        WHERE p.schedule_id = s.id AND s.id = ANY($1::uuid[]) AND p.status = ANY($2)
+          AND (p.priority <> s.priority OR p.grace_until <> p.scheduled_at + make_interval(secs => s.misfire_grace_seconds)
+               OR p.program_version <> s.program_version)`,
+      [scheduleIds, WAITING_PLAYBACK_STATUSES],
+    );
+  }
+
+  /** Those of these occurrences that have playbacks already. */
+  async occurrencesWithPlaybacks(occurrences: Occurrence[]): Promise<Array<{ schedule_id: string; scheduled_at: Date }>> {
+    if (occurrences.length === 0) return [];
+    return (await this.dataSource.query(
+      `SELECT o.schedule_id, o.scheduled_at FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) AS o(schedule_id, commune_id, scheduled_at)
+        WHERE EXISTS (SELECT 1 FROM playbacks p WHERE p.commune_id = o.commune_id AND p.scheduled_at = o.scheduled_at AND p.schedule_id = o.schedule_id)`,
+      [occurrences.map((row) => row.scheduleId), occurrences.map((row) => row.communeId), occurrences.map((row) => row.scheduledAt)],
+    )) as Array<{ schedule_id: string; scheduled_at: Date }>;
+  }
+
+  /**
+   * Inserts these playbacks `planned`, skipping any the table holds already (unique on schedule, speaker and
+   * instant): how many were new. One statement, its columns as arrays: a fixed handful of bind parameters whatever
+   * the row count.
+   */
+  async insertPlanned(rows: PlannedPlayback[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const inserted = (await this.dataSource.query(
+      `INSERT INTO playbacks (schedule_id, speaker_id, village_id, commune_id, priority, program_version, scheduled_at, grace_until, status)
+       SELECT *, $9::text FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::int[], $7::timestamptz[], $8::timestamptz[])
+       ON CONFLICT ON CONSTRAINT "UQ_playbacks_schedule_speaker_instant" DO NOTHING
+       RETURNING id`,
+      [
+        rows.map((row) => row.scheduleId),
+        rows.map((row) => row.speakerId),
+        rows.map((row) => row.villageId),
+        rows.map((row) => row.communeId),
+        rows.map((row) => row.priority),
+        rows.map((row) => row.programVersion),
+        rows.map((row) => row.scheduledAt),
+        rows.map((row) => row.graceUntil),
+        PlaybackStatus.Planned,
+      ],
+    )) as unknown[];
+    return inserted.length;
+  }
+
+  /**
+   * The village slots up to `until` with a playback still waiting, or with an attempt unfinished within its grace
+   * (listed with its speaker, so that the planner can ask whether a lease still holds it).
+   */
+  async slotsToDispatch(until: Date, communeIds?: string[]): Promise<QueuedSlotRow[]> {
+    const params: unknown[] = [WAITING_PLAYBACK_STATUSES, until, PlaybackStatus.Dispatching];
+    const scoped = communeFilter('commune_id', communeIds, params);
+    return (await this.dataSource.query(
+      `SELECT schedule_id, scheduled_at, village_id, count(*) FILTER (WHERE status = ANY($1))::int AS waiting,
+              coalesce(array_agg(id::text) FILTER (WHERE status = $3), '{}') AS unfinished,
+              coalesce(array_agg(speaker_id::text) FILTER (WHERE status = $3), '{}') AS unfinished_speakers
+         FROM playbacks
+        WHERE scheduled_at <= $2 ${scoped}
+          AND (status = ANY($1) OR (status = $3 AND grace_until > now()))
+        GROUP BY schedule_id, scheduled_at, village_id`,
+      params,
+    )) as QueuedSlotRow[];
+  }
+
+  /** The `planned` playbacks up to `until` become `queued`: their dispatch jobs are in the queue. */
+  async markQueued(until: Date, communeIds?: string[]): Promise<void> {
+    const params: unknown[] = [PlaybackStatus.Queued, movable([PlaybackStatus.Planned], PlaybackStatus.Queued), until];
+    const scoped = communeFilter('commune_id', communeIds, params);
+    await this.dataSource.query(`UPDATE playbacks SET status = $1, updated_at = now() WHERE status = ANY($2) AND scheduled_at <= $3 ${scoped}`, params);
+  }
+
+  /** Waiting playbacks more than `marginMs` past their grace were never dispatched: `missed`, reason `service_down`. */
+  async missServiceDown(marginMs: number, communeIds?: string[]): Promise<StaleRow[]> {
+    const params: unknown[] = [movable(WAITING_PLAYBACK_STATUSES, PlaybackStatus.Missed), marginMs / 1000, PlaybackStatus.Missed, SERVICE_DOWN];
+    const scoped = communeFilter('p.commune_id', communeIds, params);
+    const [missed] = (await this.dataSource.query(
+      `UPDATE playbacks p SET status = $3, failure_code = $4, failure_detail = NULL, finished_at = now(), updated_at = now()
+        WHERE p.status = ANY($1) AND p.grace_until < now() - make_interval(secs => $2) ${scoped}
+        RETURNING p.id, p.commune_id, p.village_id, p.speaker_id, p.scheduled_at`,
+      params,
+    )) as [StaleRow[], number];
+    return missed;
+  }
+
+  /**
+   * Attempts unfinished `marginMs` after their grace and their program's length lost their worker and their job:
+   * `failed`, reason `worker_lost`.
+   */
+  async failWorkerLost(marginMs: number, communeIds?: string[]): Promise<StaleRow[]> {
+    const params: unknown[] = [
+      marginMs,
+      movable([PlaybackStatus.Dispatching], PlaybackStatus.Failed),
+      PlaybackStatus.Failed,
+      WORKER_LOST,
+      'the attempt never finished and its job is gone',
+    ];
+    const scoped = communeFilter('p.commune_id', communeIds, params);
+    const [lost] = (await this.dataSource.query(
+      `UPDATE playbacks p SET status = $3, failure_code = $4, failure_detail = $5, finished_at = now(), updated_at = now()
+         FROM schedules s
+        WHERE p.schedule_id = s.id AND p.status = ANY($2)
+          AND p.grace_until + make_interval(secs => (s.program_ms + $1) / 1000.0) < now() ${scoped}
+        RETURNING p.id, p.commune_id, p.village_id, p.speaker_id, p.scheduled_at`,
+      params,
+    )) as [StaleRow[], number];
+    return lost;
+  }
+
+  /**
+   * Deletes the waiting playbacks of paused or quarantined schedules: they were only plans, and resuming (or
+   * editing the timing) plans the slots again.
+   */
+  async withdrawOfPausedSchedules(communeIds?: string[]): Promise<WithdrawnRow[]> {
+    const params: unknown[] = [WAITING_PLAYBACK_STATUSES, ScheduleStatus.Paused, ScheduleStatus.Active];
+    const scoped = communeFilter('p.commune_id', communeIds, params);
+    const [paused] = (await this.dataSource.query(
+      `DELETE FROM playbacks p USING schedules s
+        WHERE p.schedule_id = s.id AND (s.status = $2 OR (s.status = $3 AND s.quarantined_at IS NOT NULL)) AND p.status = ANY($1) ${scoped}
+        RETURNING p.id, p.schedule_id, p.scheduled_at, p.village_id`,
+      params,
+    )) as [WithdrawnRow[], number];
+    return paused;
+  }
+
+  /** The waiting playbacks of cancelled schedules become `cancelled` (reason `schedule_cancelled`), which reports keep. */
+  async cancelOfCancelledSchedules(communeIds?: string[]): Promise<WithdrawnRow[]> {
+    const params: unknown[] = [movable(WAITING_PLAYBACK_STATUSES, PlaybackStatus.Cancelled), ScheduleStatus.Cancelled, PlaybackStatus.Cancelled, SCHEDULE_CANCELLED];
+    const scoped = communeFilter('p.commune_id', communeIds, params);
+    const [cancelled] = (await this.dataSource.query(
+      `UPDATE playbacks p SET status = $3, failure_code = $4, failure_detail = NULL, finished_at = now(), updated_at = now()
+         FROM schedules s
+        WHERE p.schedule_id = s.id AND s.status = $2 AND p.status = ANY($1) ${scoped}
+        RETURNING p.id, p.schedule_id, p.scheduled_at, p.village_id`,
+      params,
+    )) as [WithdrawnRow[], number];
+    return cancelled;
   }
 
   private async endWithoutCall(ids: string[], status: PlaybackStatus, failure: PlaybackFailure, from: PlaybackStatus[]): Promise<string[]> {
