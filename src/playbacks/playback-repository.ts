@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AirtimeEvidenceLevel, EVIDENCE_LEVELS } from '../airtime/airtime-ledger';
 import { SchedulePriority } from '../schedules/schedule-priority';
 import { Speaker } from '../speakers/speaker.entity';
-import { PlaybackEvidenceRecord } from './playback.entity';
+import { OperatorProblemKind } from './operator-problem-kind';
+import { Playback, PlaybackEvidenceRecord } from './playback.entity';
 import { PlaybackFailure, PlaybackFailureCode } from './playback-failure';
 import { canMovePlayback, PLAYBACK_STATUSES, PlaybackStatus, playbackStatusesBefore, WAITING_PLAYBACK_STATUSES } from './playback-status';
 import { PlannedPlayback, VillageSlot } from './planning';
@@ -95,6 +96,25 @@ const COMMANDED: AirtimeEvidenceLevel = 'commanded';
 const SERVICE_DOWN: PlaybackFailureCode = 'service_down';
 const WORKER_LOST: PlaybackFailureCode = 'worker_lost';
 const SCHEDULE_CANCELLED: PlaybackFailureCode = 'schedule_cancelled';
+
+/** A village operator's confirmation that a playback was heard. */
+export interface OperatorConfirmation {
+  at: Date;
+  by: string;
+  note: string | null;
+  /** A wired/FM cluster's playback waits `playing` for this word: it becomes `played`. */
+  proofOfPlay: boolean;
+}
+
+/** A problem a village operator reported on a playback. */
+export interface OperatorProblem {
+  kind: OperatorProblemKind;
+  note: string | null;
+  at: Date;
+  by: string;
+}
+
+const OPERATOR_CONFIRMED: AirtimeEvidenceLevel = 'operator_confirmed';
 
 /** Every legal `from>to` move of the state machine, for guarded batch UPDATEs. */
 const TRANSITIONS = PLAYBACK_STATUSES.flatMap((from) => PLAYBACK_STATUSES.filter((to) => canMovePlayback(from, to)).map((to) => `${from}>${to}`));
@@ -435,6 +455,39 @@ export class PlaybackRepository {
       params,
     )) as [WithdrawnRow[], number];
     return cancelled;
+  }
+
+  /** The playback, its row locked for the rest of the transaction `db` (a double tap waits for the first); null if none. */
+  lockForReport(db: EntityManager, id: string): Promise<Playback | null> {
+    return db.getRepository(Playback).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** Keeps an operator's confirmation on the playback (evidence `operator_confirmed`), in the transaction `db`: the playback as it is then. */
+  async recordConfirmation(db: EntityManager, id: string, confirmation: OperatorConfirmation): Promise<Playback> {
+    await db.query(
+      `UPDATE playbacks SET confirmed_at = $2, confirmed_by = $3, confirmation_note = $4, evidence_level = $6,
+         status = CASE WHEN $5::boolean AND status = ANY($7) THEN $8 ELSE status END, updated_at = now() WHERE id = $1`,
+      [
+        id,
+        confirmation.at,
+        confirmation.by,
+        confirmation.note,
+        confirmation.proofOfPlay,
+        OPERATOR_CONFIRMED,
+        movable([PlaybackStatus.Playing], PlaybackStatus.Played),
+        PlaybackStatus.Played,
+      ],
+    );
+    return db.getRepository(Playback).findOneByOrFail({ id });
+  }
+
+  /** Keeps an operator's problem report on the playback, in the transaction `db`: the playback as it is then. */
+  async recordProblem(db: EntityManager, id: string, problem: OperatorProblem): Promise<Playback> {
+    await db.query(
+      `UPDATE playbacks SET problem_kind = $2, problem_note = $3, problem_reported_at = $4, problem_reported_by = $5, updated_at = now() WHERE id = $1`,
+      [id, problem.kind, problem.note, problem.at, problem.by],
+    );
+    return db.getRepository(Playback).findOneByOrFail({ id });
   }
 
   private async endWithoutCall(ids: string[], status: PlaybackStatus, failure: PlaybackFailure, from: PlaybackStatus[]): Promise<string[]> {
