@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In, MoreThan } from 'typeorm';
 import { AirtimeEvidenceLevel, EVIDENCE_LEVELS } from '../airtime/airtime-ledger';
+import { KeysetCursor } from '../common/keyset-cursor';
 import { SchedulePriority } from '../schedules/schedule-priority';
 import { Speaker } from '../speakers/speaker.entity';
 import { OperatorProblemKind } from './operator-problem-kind';
@@ -112,6 +113,25 @@ export interface OperatorProblem {
   note: string | null;
   at: Date;
   by: string;
+}
+
+/** Which playbacks a page lists: the caller's scope, then the filters; in keyset order after `after`. */
+export interface PlaybackPageQuery {
+  /** Only these villages' (a village operator's scope); null for no such limit. */
+  villageScope: string[] | null;
+  /** Only these communes'; null for every commune. */
+  communeScope: string[] | null;
+  from?: Date;
+  to?: Date;
+  scheduleId?: string;
+  villageId?: string;
+  status?: PlaybackStatus;
+  /** true: only those with a problem reported, latest report first; false: only those without. */
+  problem?: boolean;
+  confirmed?: boolean;
+  /** The last row of the previous page, as its sort instant (scheduled, or problem reported) and id. */
+  after: KeysetCursor | null;
+  limit: number;
 }
 
 const OPERATOR_CONFIRMED: AirtimeEvidenceLevel = 'operator_confirmed';
@@ -488,6 +508,75 @@ export class PlaybackRepository {
       [id, problem.kind, problem.note, problem.at, problem.by],
     );
     return db.getRepository(Playback).findOneByOrFail({ id });
+  }
+
+  /**
+   * Up to `limit` playbacks matching the query, in scheduled order (latest problem report first when `problem` is
+   * true), each order ending with the id so that pages never overlap.
+   */
+  page(query: PlaybackPageQuery): Promise<Playback[]> {
+    const rows = this.dataSource.getRepository(Playback).createQueryBuilder('p');
+    if (query.villageScope) rows.andWhere('p.village_id IN (:...villages)', { villages: query.villageScope.length ? query.villageScope : [null] });
+    if (query.communeScope) rows.andWhere('p.commune_id IN (:...communes)', { communes: query.communeScope.length ? query.communeScope : [null] });
+    if (query.from) rows.andWhere('p.scheduled_at >= :from', { from: query.from });
+    if (query.to) rows.andWhere('p.scheduled_at < :to', { to: query.to });
+    if (query.scheduleId) rows.andWhere('p.schedule_id = :scheduleId', { scheduleId: query.scheduleId });
+    if (query.villageId) rows.andWhere('p.village_id = :villageId', { villageId: query.villageId });
+    if (query.status) rows.andWhere('p.status = :status', { status: query.status });
+    if (query.problem !== undefined) rows.andWhere(`p.problem_reported_at IS ${query.problem ? 'NOT ' : ''}NULL`);
+    if (query.confirmed !== undefined) rows.andWhere(`p.confirmed_at IS ${query.confirmed ? 'NOT ' : ''}NULL`);
+    const byProblem = query.problem === true;
+    if (byProblem) rows.orderBy('p.problem_reported_at', 'DESC').addOrderBy('p.id', 'ASC');
+    else rows.orderBy('p.scheduled_at', 'ASC').addOrderBy('p.id', 'ASC');
+    const after = query.after;
+    if (after && byProblem) {
+      rows.andWhere('(p.problem_reported_at < :afterAt OR (p.problem_reported_at = :afterAt AND p.id > :afterId))', { afterAt: after.at, afterId: after.id });
+    } else if (after) {
+      rows.andWhere('(p.scheduled_at, p.id) > (:afterAt, :afterId)', { afterAt: after.at, afterId: after.id });
+    }
+    return rows.take(query.limit).getMany();
+  }
+
+  /** A schedule's playbacks, by instant then speaker. */
+  ofSchedule(scheduleId: string): Promise<Playback[]> {
+    return this.dataSource.getRepository(Playback).find({ where: { scheduleId }, order: { scheduledAt: 'ASC', speakerId: 'ASC' } });
+  }
+
+  /** A schedule's playbacks on air now (an attempt committed, its driver called or about to be). */
+  onAirOfSchedule(scheduleId: string): Promise<Playback[]> {
+    return this.dataSource.getRepository(Playback).findBy({ scheduleId, status: In([PlaybackStatus.Dispatching, PlaybackStatus.Playing]) });
+  }
+
+  /** Up to `limit` playbacks changed after `after`, oldest change first. */
+  changedSince(after: Date, limit: number): Promise<Playback[]> {
+    return this.dataSource.getRepository(Playback).find({ where: { updatedAt: MoreThan(after) }, order: { updatedAt: 'ASC' }, take: limit });
+  }
+
+  /** How many playbacks of each status are scheduled from 24 h ago to 24 h ahead (statuses with none are absent). */
+  async countByStatusAroundNow(): Promise<Array<{ status: PlaybackStatus; n: number }>> {
+    return (await this.dataSource.query(
+      `SELECT status, count(*)::int AS n FROM playbacks
+        WHERE scheduled_at BETWEEN now() - interval '24 hours' AND now() + interval '24 hours' GROUP BY status`,
+    )) as Array<{ status: PlaybackStatus; n: number }>;
+  }
+
+  /** How many playbacks still wait more than `seconds` after their instant. */
+  async countOverdue(seconds: number): Promise<number> {
+    const [{ n }] = (await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM playbacks WHERE status = ANY($1) AND scheduled_at < now() - make_interval(secs => $2)`,
+      [WAITING_PLAYBACK_STATUSES, seconds],
+    )) as [{ n: number }];
+    return n;
+  }
+
+  /** How many of a commune's playbacks on a speaker of `driver` play and wait for their operator's confirmation. */
+  async awaitingConfirmation(communeId: string, driver: Speaker['driver']): Promise<number> {
+    const [{ waiting }] = (await this.dataSource.query(
+      `SELECT count(*)::int AS waiting FROM playbacks p JOIN speakers s ON s.id = p.speaker_id
+       WHERE p.commune_id = $1 AND s.driver = $2 AND p.status = $3 AND p.confirmed_at IS NULL`,
+      [communeId, driver, PlaybackStatus.Playing],
+    )) as [{ waiting: number }];
+    return waiting;
   }
 
   private async endWithoutCall(ids: string[], status: PlaybackStatus, failure: PlaybackFailure, from: PlaybackStatus[]): Promise<string[]> {
