@@ -2,6 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In, MoreThan } from 'typeorm';
 import { AirtimeEvidenceLevel, EVIDENCE_LEVELS } from '../airtime/airtime-ledger';
 import { KeysetCursor } from '../common/keyset-cursor';
+import { AsRunRecord } from '../reports/as-run-record';
+import { reportConditions } from '../reports/report-conditions';
+import { ReportRequest } from '../reports/report-request';
+import { PlaybackCount, SUMMARY_GROUPING_SETS } from '../reports/summary-aggregation';
 import { SchedulePriority } from '../schedules/schedule-priority';
 import { Speaker } from '../speakers/speaker.entity';
 import { OperatorProblemKind } from './operator-problem-kind';
@@ -135,6 +139,9 @@ export interface PlaybackPageQuery {
 }
 
 const OPERATOR_CONFIRMED: AirtimeEvidenceLevel = 'operator_confirmed';
+
+/** Broadcast log lines per FETCH: large enough to amortise the round trip, small enough to keep memory flat. */
+const FETCH_SIZE = 1000;
 
 /** Every legal `from>to` move of the state machine, for guarded batch UPDATEs. */
 const TRANSITIONS = PLAYBACK_STATUSES.flatMap((from) => PLAYBACK_STATUSES.filter((to) => canMovePlayback(from, to)).map((to) => `${from}>${to}`));
@@ -579,6 +586,56 @@ export class PlaybackRepository {
     return waiting;
   }
 
+  /** A page of the broadcast log (the report's lines, in scheduled order) after `after`. */
+  async asRunPage(request: ReportRequest, limit: number, after: KeysetCursor | null): Promise<AsRunRecord[]> {
+    const { sql, params } = asRunQuery(request, after);
+    return (await this.dataSource.query(`${sql} LIMIT $${params.push(limit)}`, params)) as AsRunRecord[];
+  }
+
+  /**
+   * Every line of the broadcast log, FETCH_SIZE at a time from a server-side cursor in one read-only snapshot. The caller pulls batches
+   * as fast as its client takes them; leaving the loop early (a client gone) closes the cursor and frees the connection.
+   */
+  async *asRunBatches(request: ReportRequest): AsyncGenerator<AsRunRecord[]> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    let open = false;
+    try {
+      await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      open = true;
+      const { sql, params } = asRunQuery(request, null);
+      await runner.query(`DECLARE as_run NO SCROLL CURSOR FOR ${sql}`, params);
+      for (;;) {
+        const rows = (await runner.query(`FETCH ${FETCH_SIZE} FROM as_run`)) as AsRunRecord[];
+        if (rows.length === 0) break;
+        yield rows;
+        if (rows.length < FETCH_SIZE) break;
+      }
+      await runner.query('COMMIT');
+      open = false;
+    } finally {
+      // After an error or an early exit the transaction is still open: end it before the connection goes back.
+      if (open) await runner.query('ROLLBACK').catch(() => undefined);
+      await runner.release();
+    }
+  }
+
+  /** A summary's counts from the raw playbacks (the speaker-filtered path, and the reference the rollup must equal). */
+  async summaryCounts(request: ReportRequest): Promise<PlaybackCount[]> {
+    const { where, params } = reportConditions(request, 'p', 'playbacks');
+    const zone = `$${params.push(request.commune.timezone)}`;
+    const rows = (await this.dataSource.query(
+      `SELECT to_char(local_day, 'YYYY-MM-DD') AS "localDay", village_id AS "villageId", priority, schedule_id AS "scheduleId",
+         program_version AS "programVersion", status, reason, count(*)::int AS playbacks
+       FROM (SELECT (p.scheduled_at AT TIME ZONE ${zone})::date AS local_day, p.village_id, p.priority, p.schedule_id, p.program_version, p.status,
+               coalesce(p.failure_code, '') AS reason
+             FROM playbacks p WHERE ${where}) r
+       GROUP BY GROUPING SETS ${SUMMARY_GROUPING_SETS}`,
+      params,
+    )) as PlaybackCount[];
+    return rows.map((row) => ({ ...row, playbacks: Number(row.playbacks) }));
+  }
+
   private async endWithoutCall(ids: string[], status: PlaybackStatus, failure: PlaybackFailure, from: PlaybackStatus[]): Promise<string[]> {
     if (ids.length === 0) return [];
     const [rows] = (await this.dataSource.query(
@@ -588,4 +645,38 @@ export class PlaybackRepository {
     )) as [Array<{ id: string }>, number];
     return rows.map((row) => row.id);
   }
+}
+
+/** The broadcast log's query: every playback the report's filters keep, with its village, speaker, schedule, program and people. */
+function asRunQuery(request: ReportRequest, after: KeysetCursor | null): { sql: string; params: unknown[] } {
+  const { where, params } = reportConditions(request, 'p', 'playbacks');
+  const zone = `$${params.push(request.commune.timezone)}`;
+  const local = (column: string) => `to_char(${column} AT TIME ZONE ${zone}, 'YYYY-MM-DD HH24:MI:SS')`;
+  const keyset = after ? ` AND (p.scheduled_at, p.id) > ($${params.push(after.at)}::timestamptz, $${params.push(after.id)}::uuid)` : '';
+  const sql = `
+    WITH program AS (
+      SELECT sb.schedule_id, sb.version, string_agg(b.title, ' + ' ORDER BY sb.position) AS bulletins,
+        string_agg(DISTINCT t.name, ', ') AS topics, sum(coalesce(b.duration_ms, b.original_duration_ms))::bigint AS program_ms
+      FROM schedule_bulletins sb JOIN bulletins b ON b.id = sb.bulletin_id JOIN topics t ON t.id = b.topic_id
+      WHERE sb.schedule_id IN (SELECT id FROM schedules WHERE commune_id = $1)
+      GROUP BY sb.schedule_id, sb.version)
+    SELECT p.id AS playback_id, p.scheduled_at, to_char((p.scheduled_at AT TIME ZONE ${zone})::date, 'YYYY-MM-DD') AS local_day,
+      ${local('p.scheduled_at')} AS scheduled_local, ${local('p.started_at')} AS started_local, ${local('p.finished_at')} AS finished_local,
+      p.village_id, v.name AS village_name, p.speaker_id, s.name AS speaker_name, p.schedule_id, sc.title AS schedule_title,
+      pr.bulletins, pr.topics, pr.program_ms,
+      CASE WHEN p.finished_at IS NOT NULL AND p.started_at IS NOT NULL
+        THEN round(extract(epoch FROM p.finished_at - p.started_at) * 1000)::bigint END AS on_air_ms,
+      p.priority, p.status, p.failure_code, p.failure_detail, p.evidence_level,
+      ${local('p.confirmed_at')} AS confirmed_local, cu.display_name AS confirmed_by, p.confirmation_note,
+      p.problem_kind, p.problem_note, ${local('p.problem_reported_at')} AS problem_local, pu.display_name AS problem_by
+    FROM playbacks p
+      JOIN villages v ON v.id = p.village_id
+      JOIN speakers s ON s.id = p.speaker_id
+      JOIN schedules sc ON sc.id = p.schedule_id
+      LEFT JOIN program pr ON pr.schedule_id = p.schedule_id AND pr.version = p.program_version
+      LEFT JOIN users cu ON cu.id = p.confirmed_by
+      LEFT JOIN users pu ON pu.id = p.problem_reported_by
+    WHERE ${where}${keyset}
+    ORDER BY p.scheduled_at, p.id`;
+  return { sql, params };
 }
