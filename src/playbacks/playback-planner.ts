@@ -15,7 +15,8 @@ import { ScheduleSpeakers } from '../schedules/schedule-speakers';
 import { ScheduleStatus } from '../schedules/schedule-status';
 import { Schedule } from '../schedules/schedule.entity';
 import { LOA_LOCK_NAMESPACE, withAdvisoryLock } from '../speakers/health/advisory-lock';
-import { PlaybackRepository, QueuedSlotRow, StaleRow, VillageSlotRow } from './playback-repository';
+import { PlaybackRepository } from './playback-repository';
+import { QueuedSlotRow, StaleRow, VillageSlotRow } from './playback-rows';
 import { AirtimeRecorder, AirtimeSubject } from './dispatch/airtime-recorder';
 import { LeaseRedis, SpeakerLeases } from './speaker-lease';
 import {

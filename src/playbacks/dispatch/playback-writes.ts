@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { PlaybackEvidenceRecord } from '../playback.entity';
-import { AttemptCall, AttemptOutcome, PlaybackRepository, SlotPlayback } from '../playback-repository';
+import { PlaybackRepository } from '../playback-repository';
+import { AttemptCall, AttemptOutcome, SlotPlayback } from '../playback-rows';
 import { VillageSlot } from '../planning';
 import { PlaybackFailure, PlaybackFailureCode } from '../playback-failure';
 
-export type { AttemptOutcome, SlotPlayback } from '../playback-repository';
+export type { AttemptOutcome, SlotPlayback } from '../playback-rows';
 
 /** Rows per statement when outcomes are flushed together. */
 const FLUSH_ROWS = 1_000;
