@@ -41,6 +41,7 @@ import { PlaybackWrites } from '../src/playbacks/dispatch/playback-writes';
 import { ProgramAudio } from '../src/playbacks/dispatch/program-audio';
 import { PlaybackDispatcher } from '../src/playbacks/playback-dispatcher';
 import { PlaybackPlanner } from '../src/playbacks/playback-planner';
+import { PlaybackRepository } from '../src/playbacks/playback-repository';
 import { PlaybackWorker } from '../src/playbacks/playback.worker';
 import { LeaseRedis, SpeakerLeases } from '../src/playbacks/speaker-lease';
 import { DISPATCH_LEAD_MS, planningWindow, planPlaybacks } from '../src/playbacks/planning';
@@ -307,9 +308,11 @@ async function main(): Promise<void> {
     const airtime = new AirtimeRecorder(ledger);
     const recurrence = new RecurrenceEngine(config);
     undo.push(() => recurrence.onModuleDestroy());
+    const playbacks = new PlaybackRepository(dataSource);
     const planner = new PlaybackPlanner(
       dataSource.getRepository(Schedule),
       dataSource,
+      playbacks,
       playbackQueue as never,
       new ScheduleSpeakers(dataSource.getRepository(Speaker)),
       config,
@@ -426,7 +429,7 @@ async function main(): Promise<void> {
       await sql.query('VACUUM ANALYZE');
       driver.calls.clear();
       const metrics = new DispatchMetrics(new Registry());
-      const dispatcher = new PlaybackDispatcher(new PlaybackWrites(dataSource), targets, programs, metrics, airtime);
+      const dispatcher = new PlaybackDispatcher(new PlaybackWrites(playbacks), targets, programs, metrics, airtime);
       const leases = new SpeakerLeases((await playbackQueue.client) as unknown as LeaseRedis, config.redis.queuePrefix);
       const worker = new PlaybackWorker(dispatcher, airtime, leases, new QueueWorkers(config), config);
       worker.onApplicationBootstrap();

@@ -21,11 +21,11 @@ import type { Response } from 'express';
 import { Client } from 'pg';
 import { AppConfig } from '../src/config/app-config';
 import { asRunCsv } from '../src/reports/as-run-csv';
-import { AsRunSource } from '../src/reports/as-run-source';
 import { streamText } from '../src/reports/report-response';
 import { ReportRequest } from '../src/reports/report-request';
 import { programsOf, summarise } from '../src/reports/summary-aggregation';
 import { SummarySource } from '../src/reports/summary-source';
+import { PlaybackRepository } from '../src/playbacks/playback-repository';
 import { createScratchDatabase, openMigrated, runTag, scratchDatabaseUrl, Undo } from './support/scratch';
 
 const GOAL_SUMMARY_MS = 150;
@@ -166,10 +166,13 @@ async function summary(source: SummarySource, request: ReportRequest): Promise<n
 }
 
 /** Streams the month's CSV through a real HTTP response to a client reading it; returns seconds, bytes and peak RSS. */
-async function csvOverHttp(asRun: AsRunSource, request: ReportRequest): Promise<{ seconds: number; bytes: number; peakRssMb: number; startRssMb: number }> {
+async function csvOverHttp(
+  playbacks: PlaybackRepository,
+  request: ReportRequest,
+): Promise<{ seconds: number; bytes: number; peakRssMb: number; startRssMb: number }> {
   const server = createServer((_incoming, response) => {
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    void streamText(response as unknown as Response, asRunCsv([], asRun.batches(request)));
+    void streamText(response as unknown as Response, asRunCsv([], playbacks.asRunBatches(request)));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const startRss = process.memoryUsage().rss;
@@ -245,7 +248,8 @@ async function main(): Promise<void> {
       priorities: [],
       statuses: [],
     };
-    const source = new SummarySource(dataSource);
+    const playbacks = new PlaybackRepository(dataSource);
+    const source = new SummarySource(dataSource, playbacks);
     const summaryMs = await timed(5, () => summary(source, request));
     // The reference: what a report without the rollup would at least do, one GROUP BY over the month's raw playbacks.
     const baselineMs = await timed(5, () =>
@@ -261,9 +265,8 @@ async function main(): Promise<void> {
 
     // Flat memory: three days and a whole month peak at the same RSS (the npm script caps V8's old space at 128 MB,
     // so garbage is collected instead of piling up, and a stream that kept its lines would fail outright).
-    const asRun = new AsRunSource(dataSource);
-    const short = await csvOverHttp(asRun, { ...request, to: '2026-11-03' });
-    const csv = await csvOverHttp(asRun, request);
+    const short = await csvOverHttp(playbacks, { ...request, to: '2026-11-03' });
+    const csv = await csvOverHttp(playbacks, request);
     console.log(
       `one-month as-run CSV: ${(csv.bytes / 2 ** 20).toFixed(1)} MB in ${csv.seconds.toFixed(2)} s; RSS ${csv.startRssMb.toFixed(0)} MB before, ` +
         `peak ${csv.peakRssMb.toFixed(0)} MB (three days, ${(short.bytes / 2 ** 20).toFixed(1)} MB: peak ${short.peakRssMb.toFixed(0)} MB)`,

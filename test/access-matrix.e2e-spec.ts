@@ -210,7 +210,7 @@ describe('Access: every route for every kind of caller', () => {
       speakerId: await villageSpeaker(),
       villageId: loa.places.village.id,
       communeId: loa.places.commune.id,
-      priority: 'normal',
+      priority: SchedulePriority.Normal,
       scheduledAt,
       graceUntil: scheduledAt,
       status: PlaybackStatus.Playing,

@@ -1,13 +1,10 @@
 import { ConflictException, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
 import { OutOfScopeException } from '../auth/scope';
 import { PlaybackPlanner } from '../playbacks/playback-planner';
 import { PlaybackStops } from '../playbacks/dispatch/playback-stops';
-import { PlaybackStatus } from '../playbacks/playback-status';
 import { toPlaybackView, PlaybackView } from '../playbacks/playback-view';
-import { Playback } from '../playbacks/playback.entity';
+import { PlaybackRepository } from '../playbacks/playback-repository';
 import { SchedulePriority } from '../schedules/schedule-priority';
 import { ScheduleAction } from '../schedules/schedule-status';
 import { SchedulesService } from '../schedules/schedules.service';
@@ -32,7 +29,7 @@ export class BroadcastsService {
     private readonly schedules: SchedulesService,
     private readonly planner: PlaybackPlanner,
     private readonly stops: PlaybackStops,
-    @InjectRepository(Playback) private readonly playbacks: Repository<Playback>,
+    private readonly playbacks: PlaybackRepository,
   ) {}
 
   async emergency(dto: EmergencyBroadcastDto, caller: AuthUser): Promise<BroadcastView> {
@@ -49,7 +46,7 @@ export class BroadcastsService {
       throw error;
     });
     // On air now: each is stopped the dispatcher's way (recorded, lease revoked, driver told), in whatever process plays it.
-    const onAir = await this.playbacks.findBy({ scheduleId: id, status: In([PlaybackStatus.Dispatching, PlaybackStatus.Playing]) });
+    const onAir = await this.playbacks.onAirOfSchedule(id);
     for (const playback of onAir) await this.stops.stop(playback, 'broadcast_stopped');
     // Waiting playbacks become `cancelled` (schedule_cancelled) and their jobs go, now rather than at the next tick.
     await this.planner.planCommuneNow(schedule.communeId, PLAN_WAIT_MS);
@@ -57,7 +54,6 @@ export class BroadcastsService {
   }
 
   private async playbacksOf(scheduleId: string): Promise<PlaybackView[]> {
-    const rows = await this.playbacks.find({ where: { scheduleId }, order: { scheduledAt: 'ASC', speakerId: 'ASC' } });
-    return rows.map(toPlaybackView);
+    return (await this.playbacks.ofSchedule(scheduleId)).map(toPlaybackView);
   }
 }

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { ChainVerifier } from '../airtime/chain-verifier';
 import { Commune } from '../communes/commune.entity';
 import { AppConfig } from '../config/app-config';
+import { PlaybackRepository } from '../playbacks/playback-repository';
 import { DEMO_COMMUNE } from './demo-commune';
 
 /** Once the first broadcast is over: how long after its start the demo checks the commune's broadcast log. */
@@ -17,11 +18,7 @@ export async function describeDemoBroadcastLog(app: INestApplication): Promise<s
   const commune = await dataSource.getRepository(Commune).findOneByOrFail({ name: DEMO_COMMUNE.name });
   const report = await new ChainVerifier(dataSource, app.get(AppConfig).airtime.signingKey.publicKey).verify([commune.id]);
   const [chain] = report.communes;
-  const [{ waiting }] = (await dataSource.query(
-    `SELECT count(*)::int AS waiting FROM playbacks p JOIN speakers s ON s.id = p.speaker_id
-     WHERE p.commune_id = $1 AND s.driver = 'manual' AND p.status = 'playing' AND p.confirmed_at IS NULL`,
-    [commune.id],
-  )) as [{ waiting: number }];
+  const waiting = await app.get(PlaybackRepository).awaitingConfirmation(commune.id, 'manual');
   const state = chain.ok ? 'the chain is intact' : `BROKEN at record ${chain.firstBroken?.seq}: ${chain.firstBroken?.reason}`;
   const manual = waiting > 0 ? `; ${waiting} wired-cluster playback(s) wait for operator antay: POST /api/playbacks/:id/confirm` : '';
   return `Broadcast log of ${DEMO_COMMUNE.name}: ${chain.length} airtime records, ${state}${manual}`;

@@ -1,9 +1,9 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, MoreThan } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { clearNamedTimer, setNamedInterval } from '../common/named-timers';
-import { Playback } from '../playbacks/playback.entity';
+import { PlaybackRepository } from '../playbacks/playback-repository';
 import { PlaybackView, toPlaybackView } from '../playbacks/playback-view';
 import { Placed } from './live-audience';
 
@@ -67,6 +67,7 @@ export class LiveChanges implements OnModuleDestroy {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly playbacks: PlaybackRepository,
     private readonly scheduler: SchedulerRegistry,
   ) {}
 
@@ -110,11 +111,7 @@ export class LiveChanges implements OnModuleDestroy {
   }
 
   private async changedPlaybacks(after: Date): Promise<LiveEvent[]> {
-    const rows = await this.dataSource.getRepository(Playback).find({
-      where: { updatedAt: MoreThan(after) },
-      order: { updatedAt: 'ASC' },
-      take: MAX_ROWS_PER_POLL + 1,
-    });
+    const rows = await this.playbacks.changedSince(after, MAX_ROWS_PER_POLL + 1);
     if (rows.length > MAX_ROWS_PER_POLL) {
       for (const row of rows) this.sentPlaybacks.set(row.id, row.updatedAt.getTime());
       return [{ type: 'resync' }];

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PlaybackRepositoryModule } from '../playbacks/playback-repository.module';
 import { MetricsController } from './metrics.controller';
 import { MetricsModule } from './metrics.module';
 import { PlaybackGauges } from './playback-gauges';
@@ -6,7 +7,7 @@ import { ScheduleGauges } from './schedule-gauges';
 
 /** GET /api/metrics (api role): this process's registry, with the dispatcher's instruments when it also runs the workers. */
 @Module({
-  imports: [MetricsModule],
+  imports: [MetricsModule, PlaybackRepositoryModule],
   controllers: [MetricsController],
   providers: [PlaybackGauges, ScheduleGauges],
 })

@@ -8,6 +8,7 @@ import { AuthUser } from '../auth/auth-user';
 import { OutOfScopeException } from '../auth/scope';
 import { ConfirmPlaybackDto, ReportProblemDto } from './dto/operator-report.dto';
 import { Playback } from './playback.entity';
+import { PlaybackRepository } from './playback-repository';
 import { PlaybackStatus } from './playback-status';
 import { PlaybackView, toPlaybackView } from './playback-view';
 
@@ -19,7 +20,10 @@ import { PlaybackView, toPlaybackView } from './playback-view';
  */
 @Injectable()
 export class OperatorReports {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly playbacks: PlaybackRepository,
+  ) {}
 
   confirm(id: string, dto: ConfirmPlaybackDto, caller: AuthUser): Promise<PlaybackView> {
     const note = dto.note?.trim() || null;
@@ -35,12 +39,7 @@ export class OperatorReports {
       ]);
       // A wired/FM cluster waits in `playing` for exactly this: the operator's word is its proof of play.
       const played = driver === 'manual' && playback.status === PlaybackStatus.Playing;
-      await db.query(
-        `UPDATE playbacks SET confirmed_at = $2, confirmed_by = $3, confirmation_note = $4, evidence_level = 'operator_confirmed',
-           status = CASE WHEN $5::boolean THEN 'played' ELSE status END, updated_at = now() WHERE id = $1`,
-        [id, now, caller.id, note, played],
-      );
-      return db.getRepository(Playback).findOneByOrFail({ id });
+      return this.playbacks.recordConfirmation(db, id, { at: now, by: caller.id, note, proofOfPlay: played });
     });
   }
 
@@ -55,11 +54,7 @@ export class OperatorReports {
           evidence: { operatorId: caller.id, operator: caller.username, kind: dto.kind, note },
         }),
       ]);
-      await db.query(
-        `UPDATE playbacks SET problem_kind = $2, problem_note = $3, problem_reported_at = $4, problem_reported_by = $5, updated_at = now() WHERE id = $1`,
-        [id, dto.kind, note, now, caller.id],
-      );
-      return db.getRepository(Playback).findOneByOrFail({ id });
+      return this.playbacks.recordProblem(db, id, { kind: dto.kind, note, at: now, by: caller.id });
     });
   }
 
@@ -74,7 +69,7 @@ export class OperatorReports {
     work: (db: EntityManager, playback: Playback, driver: string, now: Date) => Promise<Playback>,
   ): Promise<PlaybackView> {
     const result = await this.dataSource.transaction(async (db) => {
-      const playback = await db.getRepository(Playback).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const playback = await this.playbacks.lockForReport(db, id);
       if (!playback || !caller.villageIds.includes(playback.villageId)) throw new OutOfScopeException('No such playback in your villages');
       const now = new Date();
       if (playback.scheduledAt > now) {

@@ -1,4 +1,5 @@
 import { occurrencesBetween } from '../schedules/recurrence';
+import { SchedulePriority } from '../schedules/schedule-priority';
 import {
   DISPATCH_LEAD_MS,
   dispatchDelayMs,
@@ -23,7 +24,7 @@ function schedule(overrides: Partial<PlanningSchedule> = {}): PlanningSchedule {
   return {
     id: 'sch-1',
     communeId: 'commune-1',
-    priority: 'normal',
+    priority: SchedulePriority.Normal,
     misfireGraceSeconds: 600,
     programVersion: 1,
     createdAt: new Date('2026-01-01T00:00:00Z'),

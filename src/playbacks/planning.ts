@@ -1,4 +1,5 @@
 import { Occurrence, ScheduleTiming } from '../schedules/recurrence';
+import { SchedulePriority } from '../schedules/schedule-priority';
 
 /**
  * Village jobs fire this long before the instant: the worker loads the village's playbacks, prepares the audio, takes
@@ -51,7 +52,7 @@ export function isPastGrace(graceUntilAt: Date, now: Date): boolean {
 export interface PlanningSchedule extends ScheduleTiming {
   id: string;
   communeId: string;
-  priority: string;
+  priority: SchedulePriority;
   misfireGraceSeconds: number;
   programVersion: number;
   createdAt: Date;
@@ -67,7 +68,7 @@ export interface PlannedPlayback {
   speakerId: string;
   villageId: string;
   communeId: string;
-  priority: string;
+  priority: SchedulePriority;
   programVersion: number;
   scheduledAt: Date;
   graceUntil: Date;

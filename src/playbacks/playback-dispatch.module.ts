@@ -14,7 +14,7 @@ import { PlaybackStops } from './dispatch/playback-stops';
 import { PlaybackWrites } from './dispatch/playback-writes';
 import { ProgramAudio } from './dispatch/program-audio';
 import { PlaybackDispatcher } from './playback-dispatcher';
-import { Playback } from './playback.entity';
+import { PlaybackRepositoryModule } from './playback-repository.module';
 import { SpeakerLeasesModule } from './speaker-leases.module';
 
 /**
@@ -23,7 +23,7 @@ import { SpeakerLeasesModule } from './speaker-leases.module';
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Playback, Schedule, ScheduleBulletin, Bulletin, Speaker]),
+    TypeOrmModule.forFeature([Schedule, ScheduleBulletin, Bulletin, Speaker]),
     MediaModule,
     MediaLinksModule,
     MetricsModule,
@@ -31,6 +31,7 @@ import { SpeakerLeasesModule } from './speaker-leases.module';
     PlaybackAirtimeModule,
     SpeakerDriversModule,
     SpeakerLeasesModule,
+    PlaybackRepositoryModule,
   ],
   providers: [PlaybackDispatcher, PlaybackWrites, ProgramAudio, PlaybackStops],
   exports: [PlaybackDispatcher, PlaybackStops],

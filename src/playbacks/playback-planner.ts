@@ -15,7 +15,8 @@ import { ScheduleSpeakers } from '../schedules/schedule-speakers';
 import { ScheduleStatus } from '../schedules/schedule-status';
 import { Schedule } from '../schedules/schedule.entity';
 import { LOA_LOCK_NAMESPACE, withAdvisoryLock } from '../speakers/health/advisory-lock';
-import { PlaybackStatus, WAITING_PLAYBACK_STATUSES } from './playback-status';
+import { PlaybackRepository } from './playback-repository';
+import { QueuedSlotRow, StaleRow, VillageSlotRow } from './playback-rows';
 import { AirtimeRecorder, AirtimeSubject } from './dispatch/airtime-recorder';
 import { LeaseRedis, SpeakerLeases } from './speaker-lease';
 import {
@@ -45,31 +46,6 @@ const LOCK_POLL_MS = 100;
 const SERVICE_DOWN_MARGIN_MS = 30_000;
 /** An attempt unfinished this long after its grace and program lost its worker and its job. */
 const WORKER_LOST_MARGIN_MS = 5 * 60_000;
-
-interface VillageSlotRow {
-  schedule_id: string;
-  scheduled_at: Date;
-  village_id: string;
-}
-
-interface WithdrawnRow extends VillageSlotRow {
-  id: string;
-}
-
-/** A village slot with something to dispatch: how many playbacks wait, and its unfinished attempts with their speakers. */
-interface QueuedSlotRow extends VillageSlotRow {
-  waiting: number;
-  unfinished: string[];
-  unfinished_speakers: string[];
-}
-
-interface StaleRow {
-  id: string;
-  commune_id: string;
-  village_id: string;
-  speaker_id: string;
-  scheduled_at: Date;
-}
 
 function staleSubject(row: StaleRow): AirtimeSubject {
   return { id: row.id, communeId: row.commune_id, villageId: row.village_id, speakerId: row.speaker_id, scheduledAt: row.scheduled_at };
@@ -107,6 +83,7 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
   constructor(
     @InjectRepository(Schedule) private readonly schedules: Repository<Schedule>,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly playbacks: PlaybackRepository,
     @InjectQueue(QueueName.Playback) private readonly queue: Queue<PlaybackJobPayloads[PlaybackJobName], unknown, PlaybackJobName>,
     private readonly speakers: ScheduleSpeakers,
     private readonly config: AppConfig,
@@ -180,11 +157,12 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
     const cancelled = await this.cancelWithdrawn(options);
     const missed = await this.missStale(options);
     const withdrawn = await this.withdrawUnplanned(expanded, rows, now, horizonMs);
-    await this.followSchedules(expanded);
+    await this.playbacks.followSchedules(expanded.map((schedule) => schedule.id));
     // Read after the withdrawals: an occurrence they emptied is planned whole again.
     const insertable = withoutNewcomers(rows, await this.releasedOccurrences(rows));
     let inserted = 0;
-    for (let start = 0; start < insertable.length; start += INSERT_CHUNK) inserted += await this.insert(insertable.slice(start, start + INSERT_CHUNK));
+    for (let start = 0; start < insertable.length; start += INSERT_CHUNK)
+      inserted += await this.playbacks.insertPlanned(insertable.slice(start, start + INSERT_CHUNK));
     const queued = await this.queueWaiting(new Date(now.getTime() + horizonMs), options);
     return { planned: true, schedules: active.length, inserted, queued, withdrawn, cancelled, missed, skipped: active.length - expanded.length };
   }
@@ -213,42 +191,19 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
    */
   private async withdrawUnplanned(schedules: Schedule[], rows: PlannedPlayback[], now: Date, horizonMs: number): Promise<number> {
     if (schedules.length === 0) return 0;
-    const windows = schedules.map((schedule) => ({ id: schedule.id, ...planningWindow(schedule, now, horizonMs) }));
     // Compared here, not in SQL: an anti-join against a province's plan passed as arrays is planned as a nested loop.
-    const waiting = (await this.dataSource.query(
-      `SELECT p.id, p.schedule_id, p.speaker_id, p.scheduled_at, p.village_id FROM playbacks p
-         JOIN unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS w(schedule_id, from_at, to_at) ON p.schedule_id = w.schedule_id
-        WHERE p.status = ANY($4) AND p.scheduled_at >= w.from_at AND p.scheduled_at < w.to_at`,
-      [windows.map((window) => window.id), windows.map((window) => window.from), windows.map((window) => window.to), WAITING_PLAYBACK_STATUSES],
-    )) as Array<WithdrawnRow & { speaker_id: string }>;
+    const waiting = await this.playbacks.waitingInWindows(schedules.map((schedule) => ({ scheduleId: schedule.id, ...planningWindow(schedule, now, horizonMs) })));
     const planned = new Set(rows.map((row) => planKey(row.scheduleId, row.speakerId, row.scheduledAt, row.villageId)));
     const unplanned = waiting.filter((row) => !planned.has(planKey(row.schedule_id, row.speaker_id, row.scheduled_at, row.village_id)));
     if (unplanned.length === 0) return 0;
     // Guarded by status: a playback a worker took meanwhile is on air and no longer this run's to withdraw.
-    const [deleted] = (await this.dataSource.query(
-      'DELETE FROM playbacks WHERE id = ANY($1::uuid[]) AND status = ANY($2) RETURNING id, schedule_id, scheduled_at, village_id',
-      [unplanned.map((row) => row.id), WAITING_PLAYBACK_STATUSES],
-    )) as [WithdrawnRow[], number];
+    const deleted = await this.playbacks.withdrawWaiting(unplanned.map((row) => row.id));
     // A village slot keeps its job while another of its speakers still waits (the slot lies wholly in the window).
     const gone = new Set(deleted.map((row) => row.id));
     const stillWaiting = new Set(waiting.filter((row) => !gone.has(row.id)).map(slotJobId));
     await this.removeJobs(new Set(deleted.map(slotJobId).filter((jobId) => !stillWaiting.has(jobId))));
     if (deleted.length > 0) this.logger.log({ withdrawn: deleted.length }, 'Withdrew playbacks that edited schedules no longer plan');
     return deleted.length;
-  }
-
-  /** The waiting playbacks of these schedules take their current priority, grace and program version. */
-  private async followSchedules(schedules: Schedule[]): Promise<void> {
-    if (schedules.length === 0) return;
-    await this.dataSource.query(
-      `UPDATE playbacks p SET priority = s.priority, grace_until = p.scheduled_at + make_interval(secs => s.misfire_grace_seconds),
-              program_version = s.program_version, updated_at = now()
-         FROM schedules s
-        WHERE p.schedule_id = s.id AND s.id = ANY($1::uuid[]) AND p.status = ANY($2)
-          AND (p.priority <> s.priority OR p.grace_until <> p.scheduled_at + make_interval(secs => s.misfire_grace_seconds)
-               OR p.program_version <> s.program_version)`,
-      [schedules.map((schedule) => schedule.id), WAITING_PLAYBACK_STATUSES],
-    );
   }
 
   /**
@@ -259,33 +214,8 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
   private async releasedOccurrences(rows: PlannedPlayback[]): Promise<Set<string>> {
     const candidates = releasedCandidates(rows, releasedUntil(new Date()));
     if (candidates.length === 0) return new Set();
-    const released = (await this.dataSource.query(
-      `SELECT o.schedule_id, o.scheduled_at FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) AS o(schedule_id, commune_id, scheduled_at)
-        WHERE EXISTS (SELECT 1 FROM playbacks p WHERE p.commune_id = o.commune_id AND p.scheduled_at = o.scheduled_at AND p.schedule_id = o.schedule_id)`,
-      [candidates.map((row) => row.scheduleId), candidates.map((row) => row.communeId), candidates.map((row) => row.scheduledAt)],
-    )) as Array<{ schedule_id: string; scheduled_at: Date }>;
+    const released = await this.playbacks.occurrencesWithPlaybacks(candidates);
     return new Set(released.map((row) => occurrenceKey(row.schedule_id, row.scheduled_at)));
-  }
-
-  /** One statement per chunk, its columns as arrays: a fixed handful of bind parameters whatever the row count. */
-  private async insert(rows: PlannedPlayback[]): Promise<number> {
-    const inserted = (await this.dataSource.query(
-      `INSERT INTO playbacks (schedule_id, speaker_id, village_id, commune_id, priority, program_version, scheduled_at, grace_until, status)
-       SELECT *, 'planned' FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::int[], $7::timestamptz[], $8::timestamptz[])
-       ON CONFLICT ON CONSTRAINT "UQ_playbacks_schedule_speaker_instant" DO NOTHING
-       RETURNING id`,
-      [
-        rows.map((row) => row.scheduleId),
-        rows.map((row) => row.speakerId),
-        rows.map((row) => row.villageId),
-        rows.map((row) => row.communeId),
-        rows.map((row) => row.priority),
-        rows.map((row) => row.programVersion),
-        rows.map((row) => row.scheduledAt),
-        rows.map((row) => row.graceUntil),
-      ],
-    )) as unknown[];
-    return inserted.length;
   }
 
   /**
@@ -296,17 +226,7 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
    * that worker: a second job would only wait for it, or play it twice.
    */
   private async queueWaiting(until: Date, options: PlanOptions): Promise<number> {
-    const scoped = options.communeIds ? 'AND commune_id = ANY($3::uuid[])' : '';
-    const found = (await this.dataSource.query(
-      `SELECT schedule_id, scheduled_at, village_id, count(*) FILTER (WHERE status = ANY($1))::int AS waiting,
-              coalesce(array_agg(id::text) FILTER (WHERE status = 'dispatching'), '{}') AS unfinished,
-              coalesce(array_agg(speaker_id::text) FILTER (WHERE status = 'dispatching'), '{}') AS unfinished_speakers
-         FROM playbacks
-        WHERE scheduled_at <= $2 ${scoped}
-          AND (status = ANY($1) OR (status = 'dispatching' AND grace_until > now()))
-        GROUP BY schedule_id, scheduled_at, village_id`,
-      options.communeIds ? [WAITING_PLAYBACK_STATUSES, until, options.communeIds] : [WAITING_PLAYBACK_STATUSES, until],
-    )) as QueuedSlotRow[];
+    const found = await this.playbacks.slotsToDispatch(until, options.communeIds);
     const unheld = await this.unheldAttempts(found);
     const retaken = (slot: QueuedSlotRow): boolean => slot.unfinished.some((playbackId) => unheld.has(playbackId));
     const slots = found.filter((slot) => slot.waiting > 0 || retaken(slot));
@@ -331,10 +251,7 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
         }),
       );
     }
-    const scopedUpdate = options.communeIds ? 'AND commune_id = ANY($4::uuid[])' : '';
-    const parameters: unknown[] = [PlaybackStatus.Queued, PlaybackStatus.Planned, until];
-    if (options.communeIds) parameters.push(options.communeIds);
-    await this.dataSource.query(`UPDATE playbacks SET status = $1, updated_at = now() WHERE status = $2 AND scheduled_at <= $3 ${scopedUpdate}`, parameters);
+    await this.playbacks.markQueued(until, options.communeIds);
     return slots.reduce((sum, slot) => sum + slot.waiting, 0);
   }
 
@@ -359,23 +276,8 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
    * its grace and its program's length lost its worker and its job: `failed`, reason `worker_lost`.
    */
   private async missStale(options: PlanOptions): Promise<number> {
-    const scoped = (parameter: number): string => (options.communeIds ? `AND p.commune_id = ANY($${parameter}::uuid[])` : '');
-    const [missed] = (await this.dataSource.query(
-      `UPDATE playbacks p SET status = 'missed', failure_code = 'service_down', failure_detail = NULL, finished_at = now(), updated_at = now()
-        WHERE p.status = ANY($1) AND p.grace_until < now() - make_interval(secs => $2) ${scoped(3)}
-        RETURNING p.id, p.commune_id, p.village_id, p.speaker_id, p.scheduled_at`,
-      options.communeIds
-        ? [WAITING_PLAYBACK_STATUSES, SERVICE_DOWN_MARGIN_MS / 1000, options.communeIds]
-        : [WAITING_PLAYBACK_STATUSES, SERVICE_DOWN_MARGIN_MS / 1000],
-    )) as [StaleRow[], number];
-    const [lost] = (await this.dataSource.query(
-      `UPDATE playbacks p SET status = 'failed', failure_code = 'worker_lost', failure_detail = 'the attempt never finished and its job is gone', finished_at = now(), updated_at = now()
-         FROM schedules s
-        WHERE p.schedule_id = s.id AND p.status = 'dispatching'
-          AND p.grace_until + make_interval(secs => (s.program_ms + $1) / 1000.0) < now() ${scoped(2)}
-        RETURNING p.id, p.commune_id, p.village_id, p.speaker_id, p.scheduled_at`,
-      options.communeIds ? [WORKER_LOST_MARGIN_MS, options.communeIds] : [WORKER_LOST_MARGIN_MS],
-    )) as [StaleRow[], number];
+    const missed = await this.playbacks.missServiceDown(SERVICE_DOWN_MARGIN_MS, options.communeIds);
+    const lost = await this.playbacks.failWorkerLost(WORKER_LOST_MARGIN_MS, options.communeIds);
     for (const row of missed) this.airtime.record(staleSubject(row), { event: 'missed', occurredAt: new Date(), evidence: { reason: 'service_down' } });
     for (const row of lost) this.airtime.record(staleSubject(row), { event: 'failed', occurredAt: new Date(), evidence: { reason: 'worker_lost' } });
     if (missed.length + lost.length > 0) this.logger.warn({ serviceDown: missed.length, workerLost: lost.length }, 'Stale playbacks ended');
@@ -388,21 +290,8 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
    * cancelled schedule's become `cancelled`, which reports keep.
    */
   private async cancelWithdrawn(options: PlanOptions): Promise<number> {
-    const scoped = options.communeIds ? 'AND p.commune_id = ANY($2)' : '';
-    const parameters = options.communeIds ? [WAITING_PLAYBACK_STATUSES, options.communeIds] : [WAITING_PLAYBACK_STATUSES];
-    const [paused] = (await this.dataSource.query(
-      `DELETE FROM playbacks p USING schedules s
-        WHERE p.schedule_id = s.id AND (s.status = 'paused' OR (s.status = 'active' AND s.quarantined_at IS NOT NULL)) AND p.status = ANY($1) ${scoped}
-        RETURNING p.id, p.schedule_id, p.scheduled_at, p.village_id`,
-      parameters,
-    )) as [WithdrawnRow[], number];
-    const [cancelled] = (await this.dataSource.query(
-      `UPDATE playbacks p SET status = 'cancelled', failure_code = 'schedule_cancelled', failure_detail = NULL, finished_at = now(), updated_at = now()
-         FROM schedules s
-        WHERE p.schedule_id = s.id AND s.status = 'cancelled' AND p.status = ANY($1) ${scoped}
-        RETURNING p.id, p.schedule_id, p.scheduled_at, p.village_id`,
-      parameters,
-    )) as [WithdrawnRow[], number];
+    const paused = await this.playbacks.withdrawOfPausedSchedules(options.communeIds);
+    const cancelled = await this.playbacks.cancelOfCancelledSchedules(options.communeIds);
     const withdrawn = [...paused, ...cancelled];
     await this.removeJobs(new Set(withdrawn.map(slotJobId)));
     return withdrawn.length;

@@ -3,6 +3,7 @@ import { AirtimeEvidenceLevel } from '../airtime/airtime-ledger';
 import { OperatorProblemKind } from './operator-problem-kind';
 import { PlaybackStatus } from './playback-status';
 import { PlaybackFailureCode } from './playback-failure';
+import { SchedulePriority } from '../schedules/schedule-priority';
 
 export interface PlaybackView {
   id: string;
@@ -10,7 +11,7 @@ export interface PlaybackView {
   speakerId: string;
   villageId: string;
   communeId: string;
-  priority: string;
+  priority: SchedulePriority;
   scheduledAt: string;
   graceUntil: string;
   status: PlaybackStatus;

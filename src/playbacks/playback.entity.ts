@@ -1,4 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
+import { SchedulePriority } from '../schedules/schedule-priority';
 import { Schedule } from '../schedules/schedule.entity';
 import { Speaker } from '../speakers/speaker.entity';
 import { AirtimeEvidenceLevel } from '../airtime/airtime-ledger';
@@ -61,7 +62,7 @@ export class Playback {
   communeId: string;
 
   @Column({ type: 'text' })
-  priority: string;
+  priority: SchedulePriority;
 
   @Column({ name: 'scheduled_at', type: 'timestamptz' })
   scheduledAt: Date;

@@ -4,7 +4,7 @@ import { Schedule } from '../schedules/schedule.entity';
 import { SchedulesModule } from '../schedules/schedules.module';
 import { PlaybackAirtimeModule } from './dispatch/playback-airtime.module';
 import { PlaybackPlanner } from './playback-planner';
-import { Playback } from './playback.entity';
+import { PlaybackRepositoryModule } from './playback-repository.module';
 import { PlaybacksController } from './playbacks.controller';
 import { PlaybacksService } from './playbacks.service';
 import { OperatorReports } from './operator-reports';
@@ -13,7 +13,7 @@ import { ScheduleReplanner } from './schedule-replanner';
 
 /** Playbacks: the planner that makes and queues them, and their reading API (api role). */
 @Module({
-  imports: [TypeOrmModule.forFeature([Playback, Schedule]), SchedulesModule, PlaybackAirtimeModule],
+  imports: [TypeOrmModule.forFeature([Schedule]), SchedulesModule, PlaybackAirtimeModule, PlaybackRepositoryModule],
   controllers: [PlaybacksController],
   providers: [PlaybacksService, OperatorReports, PlaybackPlanner, ScheduleReplanner, RedisLossReplanner],
   exports: [PlaybackPlanner],

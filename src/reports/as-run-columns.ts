@@ -1,4 +1,4 @@
-import { AsRunRecord } from './as-run-source';
+import { AsRunRecord } from './as-run-record';
 import { evidenceLabel, priorityLabel, problemLabel, reasonLabel, statusLabel } from './report-labels';
 import { Cell, ReportColumn } from './report-table';
 

@@ -1,5 +1,5 @@
 import { AS_RUN_COLUMNS, asRunCells } from './as-run-columns';
-import { AsRunRecord } from './as-run-source';
+import { AsRunRecord } from './as-run-record';
 import { csvField, csvHeader, csvLine, UTF8_BOM } from './csv-format';
 
 /** The as-run CSV as text chunks: the heading lines and header first, then one chunk per batch read from the cursor. */

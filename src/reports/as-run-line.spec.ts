@@ -1,7 +1,7 @@
 import { asRunCells } from './as-run-columns';
 import { decodeCursor } from '../common/keyset-cursor';
 import { nextCursor, toAsRunLine } from './as-run-line';
-import { AsRunRecord } from './as-run-source';
+import { AsRunRecord } from './as-run-record';
 
 const RECORD: AsRunRecord = {
   playback_id: '0b7c7f2e-2f0b-4a53-9d3c-6d7a1c1e0a11',

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { encodeCursor } from '../common/keyset-cursor';
-import { AsRunRecord } from './as-run-source';
+import { AsRunRecord } from './as-run-record';
 
 /** One playback of the broadcast log, as the JSON answer gives it (instants in the commune's zone, with offset). */
 export interface AsRunLine {

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AirtimeModule } from '../airtime/airtime.module';
-import { AsRunSource } from './as-run-source';
+import { PlaybackRepositoryModule } from '../playbacks/playback-repository.module';
 import { ReportScope } from './report-scope';
 import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
@@ -8,8 +8,8 @@ import { SummarySource } from './summary-source';
 
 /** Read-only reports for leadership: summaries and the broadcast log, as JSON, CSV, XLSX and PDF. */
 @Module({
-  imports: [AirtimeModule],
+  imports: [AirtimeModule, PlaybackRepositoryModule],
   controllers: [ReportsController],
-  providers: [ReportScope, SummarySource, AsRunSource, ReportsService],
+  providers: [ReportScope, SummarySource, ReportsService],
 })
 export class ReportsModule {}

@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { AirtimeChainHead, AirtimeLedger } from '../airtime/airtime-ledger';
 import { decodeCursor } from '../common/keyset-cursor';
 import { AsRunLine, nextCursor, toAsRunLine } from './as-run-line';
-import { AsRunRecord, AsRunSource } from './as-run-source';
+import { AsRunRecord } from './as-run-record';
+import { PlaybackRepository } from '../playbacks/playback-repository';
 import { Grouping } from './report-period';
 import { filtersOf, ReportCommune, ReportRequest } from './report-request';
 import { programsOf, summarise } from './summary-aggregation';
@@ -27,7 +28,7 @@ export interface AsRunPage {
 export class ReportsService {
   constructor(
     private readonly summaries: SummarySource,
-    private readonly asRun: AsRunSource,
+    private readonly playbacks: PlaybackRepository,
     private readonly ledger: AirtimeLedger,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
@@ -56,7 +57,7 @@ export class ReportsService {
   async asRunPage(request: ReportRequest, limit: number, after: string | undefined): Promise<AsRunPage> {
     const checkpoint = await this.checkpoint(request.commune.id);
     const generatedAt = new Date().toISOString();
-    const records = await this.asRun.page(request, limit + 1, after ? decodeCursor(after) : null);
+    const records = await this.playbacks.asRunPage(request, limit + 1, after ? decodeCursor(after) : null);
     const page = records.slice(0, limit);
     return {
       commune: request.commune,
@@ -70,7 +71,7 @@ export class ReportsService {
   }
 
   asRunBatches(request: ReportRequest): AsyncGenerator<AsRunRecord[]> {
-    return this.asRun.batches(request);
+    return this.playbacks.asRunBatches(request);
   }
 
   /** Who prepared the report, as the PDF names them. */

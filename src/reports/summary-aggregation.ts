@@ -6,6 +6,10 @@ import { Grouping, periodOf, periodsBetween } from './report-period';
  * the tallies whose dimension it carries, so the database sends one grouping set per table (a few hundred rows for
  * a month) instead of every combination; the totals are the sum of the rows that carry a local day.
  */
+/** One grouping per dimension the summary tallies (see PlaybackCount). */
+export const SUMMARY_GROUPING_SETS =
+  '((local_day, schedule_id, program_version, status), (village_id, schedule_id, program_version, status), (priority, schedule_id, program_version, status), (status, reason))';
+
 export interface PlaybackCount {
   localDay: string | null;
   villageId: string | null;

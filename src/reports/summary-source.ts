@@ -4,23 +4,23 @@ import { DataSource } from 'typeorm';
 import { reportConditions } from './report-conditions';
 import { ReportRequest } from './report-request';
 import { ProgramVersion } from '../schedules/program';
-import { PlaybackCount, programKey, ProgramTopic } from './summary-aggregation';
-
-/** One grouping per dimension the summary tallies (see PlaybackCount). */
-const GROUPING_SETS =
-  '((local_day, schedule_id, program_version, status), (village_id, schedule_id, program_version, status), (priority, schedule_id, program_version, status), (status, reason))';
+import { PlaybackCount, programKey, ProgramTopic, SUMMARY_GROUPING_SETS } from './summary-aggregation';
+import { PlaybackRepository } from '../playbacks/playback-repository';
 
 /** Reads what a summary is computed from: playback counts, the programs they aired, village names. */
 @Injectable()
 export class SummarySource {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly playbacks: PlaybackRepository,
+  ) {}
 
   /**
    * From the daily rollup, unless speakers are filtered: the rollup has no speaker dimension (it would be a
-   * thousand times larger), so a speaker filter aggregates the raw playbacks instead.
+   * thousand times larger), so a speaker filter aggregates the raw playbacks instead (PlaybackRepository.summaryCounts).
    */
   async counts(request: ReportRequest): Promise<PlaybackCount[]> {
-    return request.speakerIds.length ? this.countsFromPlaybacks(request) : this.countsFromRollup(request);
+    return request.speakerIds.length ? this.playbacks.summaryCounts(request) : this.countsFromRollup(request);
   }
 
   async countsFromRollup(request: ReportRequest): Promise<PlaybackCount[]> {
@@ -29,22 +29,7 @@ export class SummarySource {
       `SELECT to_char(r.local_day, 'YYYY-MM-DD') AS "localDay", r.village_id AS "villageId", r.priority, r.schedule_id AS "scheduleId",
          r.program_version AS "programVersion", r.status, r.reason, sum(r.playbacks)::int AS playbacks
        FROM report_daily r WHERE ${where} AND r.playbacks > 0
-       GROUP BY GROUPING SETS ${GROUPING_SETS}`,
-      params,
-    );
-  }
-
-  /** The same counts from the raw playbacks: the speaker-filtered path, and the reference the rollup must equal. */
-  async countsFromPlaybacks(request: ReportRequest): Promise<PlaybackCount[]> {
-    const { where, params } = reportConditions(request, 'p', 'playbacks');
-    const zone = `$${params.push(request.commune.timezone)}`;
-    return this.rows(
-      `SELECT to_char(local_day, 'YYYY-MM-DD') AS "localDay", village_id AS "villageId", priority, schedule_id AS "scheduleId",
-         program_version AS "programVersion", status, reason, count(*)::int AS playbacks
-       FROM (SELECT (p.scheduled_at AT TIME ZONE ${zone})::date AS local_day, p.village_id, p.priority, p.schedule_id, p.program_version, p.status,
-               coalesce(p.failure_code, '') AS reason
-             FROM playbacks p WHERE ${where}) r
-       GROUP BY GROUPING SETS ${GROUPING_SETS}`,
+       GROUP BY GROUPING SETS ${SUMMARY_GROUPING_SETS}`,
       params,
     );
   }

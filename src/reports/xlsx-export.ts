@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { Writable } from 'node:stream';
 import { AS_RUN_COLUMNS, asRunCells } from './as-run-columns';
-import { AsRunRecord } from './as-run-source';
+import { AsRunRecord } from './as-run-record';
 import { drained } from './report-response';
 import { Cell, CellKind, minutesOf, ReportColumn, ReportTable } from './report-table';
 

@@ -11,6 +11,7 @@ import { call } from '../support/api';
 import { makeAudio, speechLike } from '../support/audio-fixtures';
 import { firstTopicId, uploadBulletin, waitUntilProcessed } from '../support/bulletin-client';
 import { startTestApp, TestApp } from '../support/test-app';
+import { SchedulePriority } from '../../src/schedules/schedule-priority';
 
 type Body = Record<string, any>;
 
@@ -70,7 +71,7 @@ describe("Village operators' confirmations and problem reports", () => {
       speakerId: await speaker(place[0].id, options.driver ?? 'manual'),
       villageId: place[0].id,
       communeId: place[1].id,
-      priority: 'normal',
+      priority: SchedulePriority.Normal,
       scheduledAt,
       graceUntil: scheduledAt,
       status: options.status ?? PlaybackStatus.Playing,

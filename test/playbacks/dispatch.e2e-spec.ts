@@ -14,6 +14,7 @@ import { makeAudio, speechLike } from '../support/audio-fixtures';
 import { uploadApproved } from '../support/bulletin-client';
 import { startTestApp, TestApp } from '../support/test-app';
 import { AxisSpeaker } from '../devices/axis-speaker';
+import { SchedulePriority } from '../../src/schedules/schedule-priority';
 
 /** The speaker model plays this much faster than real time; the service drives it with the same scale. */
 const TIME_SCALE = 0.2;
@@ -209,7 +210,7 @@ describe('Dispatch: planner and playback worker on an Axis-style speaker modelle
         speakerId: axisSpeaker,
         villageId: loa.places.village.id,
         communeId: loa.places.commune.id,
-        priority: 'normal',
+        priority: SchedulePriority.Normal,
         scheduledAt: new Date(Date.now() - 30 * 60_000),
         graceUntil: new Date(Date.now() - 20 * 60_000),
         status: PlaybackStatus.Planned,

@@ -10,6 +10,7 @@ import { Topic } from '../../src/topics/topic.entity';
 import { call } from '../support/api';
 import { Session } from '../support/people';
 import { startTestApp, TestApp } from '../support/test-app';
+import { SchedulePriority } from '../../src/schedules/schedule-priority';
 
 interface Page {
   items: Array<{ id: string; scheduledAt: string }>;
@@ -68,7 +69,7 @@ describe('GET /api/playbacks pages to its end', () => {
           speakerId: speaker.id,
           villageId: village.id,
           communeId: commune.id,
-          priority: 'normal',
+          priority: SchedulePriority.Normal,
           scheduledAt,
           graceUntil: scheduledAt,
           status: PlaybackStatus.Played,

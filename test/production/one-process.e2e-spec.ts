@@ -5,6 +5,7 @@ import { MediaLinks } from '../../src/media-links/media-links.service';
 import { AirtimeRecorder } from '../../src/playbacks/dispatch/airtime-recorder';
 import { PlaybackStops } from '../../src/playbacks/dispatch/playback-stops';
 import { PlaybackWrites } from '../../src/playbacks/dispatch/playback-writes';
+import { PlaybackRepository } from '../../src/playbacks/playback-repository';
 import { SpeakerLeases } from '../../src/playbacks/speaker-lease';
 import { SecretBox } from '../../src/security/secret-box';
 import { DriverAudioCache } from '../../src/speakers/drivers/driver-audio-cache';
@@ -56,6 +57,7 @@ describe('Production path: one process, one of each provider', () => {
     ['the speaker leases', SpeakerLeases],
     ['the playback writes', PlaybackWrites],
     ['the playback stops', PlaybackStops],
+    ['the playback repository', PlaybackRepository],
   ])('holds one instance of %s', (_name, type) => {
     expect(instancesOf(loa.app, type).size).toBe(1);
   });

@@ -4,8 +4,8 @@ import { Repository } from 'typeorm';
 import { Speaker } from '../../speakers/speaker.entity';
 import { SpeakerTargets } from '../../speakers/speaker-targets';
 import { PlaybackFailureCode } from '../playback-failure';
+import { PlaybackRepository } from '../playback-repository';
 import { SpeakerLeases } from '../speaker-lease';
-import { PlaybackWrites } from './playback-writes';
 
 /**
  * Takes the speaker from a playback on air, as the dispatcher does: recorded `preempted` first (so the holder's
@@ -17,14 +17,14 @@ export class PlaybackStops {
   private readonly logger = new Logger(PlaybackStops.name);
 
   constructor(
-    private readonly writes: PlaybackWrites,
+    private readonly playbacks: PlaybackRepository,
     private readonly leases: SpeakerLeases,
     private readonly targets: SpeakerTargets,
     @InjectRepository(Speaker) private readonly speakers: Repository<Speaker>,
   ) {}
 
   async stop(playback: { id: string; speakerId: string }, reason: PlaybackFailureCode): Promise<void> {
-    await this.writes.preempt(playback.id, reason);
+    await this.playbacks.preemptOnAir(playback.id, reason);
     const speaker = await this.speakers.findOneBy({ id: playback.speakerId });
     if (speaker) {
       const { driver, target } = this.targets.resolve(speaker);

@@ -1,42 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { EVIDENCE_LEVELS } from '../../airtime/airtime-ledger';
-import { Speaker } from '../../speakers/speaker.entity';
 import { PlaybackEvidenceRecord } from '../playback.entity';
-import { canMovePlayback, PLAYBACK_STATUSES, PlaybackStatus, playbackStatusesBefore } from '../playback-status';
+import { PlaybackRepository } from '../playback-repository';
+import { AttemptCall, AttemptOutcome, SlotPlayback } from '../playback-rows';
 import { VillageSlot } from '../planning';
 import { PlaybackFailure, PlaybackFailureCode } from '../playback-failure';
 
-/** A playback of a village slot that still waits for its driver call (or whose attempt's worker died). */
-export interface SlotPlayback {
-  id: string;
-  speakerId: string;
-  communeId: string;
-  villageId: string;
-  priority: string;
-  /** The version of the schedule's program it plays. */
-  programVersion: number;
-  status: PlaybackStatus;
-  attempts: number;
-  scheduledAt: Date;
-  graceUntil: Date;
-  /** What its driver needs of the speaker, read with it; null when the speaker was removed. */
-  speaker: Speaker | null;
-}
+export type { AttemptOutcome, SlotPlayback } from '../playback-rows';
 
-/** The end of one attempt, written only if that attempt is still the playback's latest and the state machine allows it. */
-export interface AttemptOutcome {
-  id: string;
-  attempt: number;
-  status: PlaybackStatus.Played | PlaybackStatus.Playing | PlaybackStatus.Failed | PlaybackStatus.Missed;
-  failure: PlaybackFailure | null;
-  evidence: PlaybackEvidenceRecord | null;
-  finishedAt: Date | null;
-}
-
-/** Every legal `from>to` move of the state machine, for guarded batch UPDATEs. */
-const TRANSITIONS = PLAYBACK_STATUSES.flatMap((from) => PLAYBACK_STATUSES.filter((to) => canMovePlayback(from, to)).map((to) => `${from}>${to}`));
-const LOADED_STATUSES = [PlaybackStatus.Planned, PlaybackStatus.Queued, PlaybackStatus.Dispatching];
 /** Rows per statement when outcomes are flushed together. */
 const FLUSH_ROWS = 1_000;
 /**
@@ -56,87 +26,33 @@ async function persistently<T>(write: () => Promise<T>): Promise<T> {
   }
 }
 
-/** `evidence_level` never goes down: the stronger of the stored level and `$candidate` (an SQL fragment). */
-function strongerLevel(candidate: string, levels: string): string {
-  return `CASE WHEN array_position(${levels}::text[], ${candidate}) > coalesce(array_position(${levels}::text[], p.evidence_level), 0)
-               THEN ${candidate} ELSE p.evidence_level END`;
-}
-
 /**
- * The dispatcher's PostgreSQL statements, each for many playbacks at once: a village of 50 speakers costs a handful
- * of statements, not 50 of each. Every write after the attempt is guarded by the attempt number and the state
- * machine, so an older attempt (a paused or zombie worker) never records over a newer one, and a terminal playback
- * is never rewritten.
+ * How the dispatcher writes its playbacks through their repository: each statement for many playbacks at once (a
+ * village of 50 speakers costs a handful of statements, not 50 of each), outcomes that arrive together flushed in
+ * one, and every write made after a driver call retried through a PostgreSQL restart. The repository guards each
+ * write by the attempt number and the state machine, so an older attempt (a paused or zombie worker) never records
+ * over a newer one, and a terminal playback is never rewritten.
  */
 @Injectable()
 export class PlaybackWrites {
   private pending: Array<{ outcome: AttemptOutcome; done: () => void; failed: (error: unknown) => void }> = [];
   private flushing: NodeJS.Immediate | null = null;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly playbacks: PlaybackRepository) {}
 
   /** The slot's playbacks not yet terminal nor on air, each with its speaker's driver settings, in one query. */
-  async load(slot: VillageSlot): Promise<SlotPlayback[]> {
-    const rows = (await this.dataSource.query(
-      `SELECT p.id, p.speaker_id, p.commune_id, p.village_id, p.priority, p.program_version, p.status, p.attempts, p.scheduled_at, p.grace_until,
-              s.id AS s_id, s.enabled AS s_enabled, s.driver AS s_driver, s.settings AS s_settings, s.secrets_sealed AS s_secrets_sealed
-         FROM playbacks p LEFT JOIN speakers s ON s.id = p.speaker_id
-        WHERE p.schedule_id = $1 AND p.scheduled_at = $2 AND p.village_id = $3 AND p.status = ANY($4)
-        ORDER BY p.id`,
-      [slot.scheduleId, slot.scheduledAt, slot.villageId, LOADED_STATUSES],
-    )) as Array<Record<string, unknown>>;
-    return rows.map((row) => ({
-      id: row.id as string,
-      speakerId: row.speaker_id as string,
-      communeId: row.commune_id as string,
-      villageId: row.village_id as string,
-      priority: row.priority as string,
-      programVersion: row.program_version as number,
-      status: row.status as PlaybackStatus,
-      attempts: row.attempts as number,
-      scheduledAt: row.scheduled_at as Date,
-      graceUntil: row.grace_until as Date,
-      speaker: row.s_id
-        ? Object.assign(new Speaker(), {
-            id: row.s_id as string,
-            enabled: row.s_enabled as boolean,
-            driver: row.s_driver as Speaker['driver'],
-            settings: row.s_settings as Speaker['settings'],
-            secretsSealed: row.s_secrets_sealed as string | null,
-          })
-        : null,
-    }));
+  load(slot: VillageSlot): Promise<SlotPlayback[]> {
+    return this.playbacks.loadSlot(slot);
   }
 
   /** status `dispatching`, attempts + 1, in one statement: the attempt number of each playback that could move. */
-  async commitAttempts(ids: string[]): Promise<Map<string, number>> {
-    if (ids.length === 0) return new Map();
-    const rows = (await this.dataSource.query(
-      `UPDATE playbacks SET status = 'dispatching', attempts = attempts + 1, updated_at = now()
-        WHERE id = ANY($1::uuid[]) AND status = ANY($2) RETURNING id, attempts`,
-      [ids, playbackStatusesBefore(PlaybackStatus.Dispatching)],
-    )) as [Array<{ id: string; attempts: number }>, number];
-    return new Map(rows[0].map((row) => [row.id, row.attempts]));
+  commitAttempts(ids: string[]): Promise<Map<string, number>> {
+    return this.playbacks.claimAttempts(ids);
   }
 
   /** The driver calls' instants: `started_at`, `lateness_ms` (call − scheduled instant) and evidence `commanded`. */
-  async recordCalls(calls: Array<{ id: string; attempt: number; calledAt: number; scheduledAt: Date }>): Promise<void> {
-    if (calls.length === 0) return;
-    await persistently(() =>
-      this.dataSource.query(
-        `UPDATE playbacks p SET started_at = to_timestamp(v.called_at / 1000.0), lateness_ms = v.lateness_ms,
-              evidence_level = ${strongerLevel("'commanded'", '$5')}, updated_at = now()
-         FROM unnest($1::uuid[], $2::int[], $3::float8[], $4::int[]) AS v(id, attempt, called_at, lateness_ms)
-        WHERE p.id = v.id AND p.attempts = v.attempt`,
-        [
-          calls.map((call) => call.id),
-          calls.map((call) => call.attempt),
-          calls.map((call) => call.calledAt),
-          calls.map((call) => Math.round(call.calledAt - call.scheduledAt.getTime())),
-          EVIDENCE_LEVELS,
-        ],
-      ),
-    );
+  async recordCalls(calls: AttemptCall[]): Promise<void> {
+    await persistently(() => this.playbacks.recordStarted(calls));
   }
 
   /**
@@ -151,63 +67,27 @@ export class PlaybackWrites {
   }
 
   /** `missed` with a reason, for playbacks no attempt was committed for (or whose attempt's worker died). */
-  async miss(ids: string[], failure: PlaybackFailure): Promise<string[]> {
-    return this.endWithoutCall(ids, PlaybackStatus.Missed, failure, playbackStatusesBefore(PlaybackStatus.Missed));
+  miss(ids: string[], failure: PlaybackFailure): Promise<string[]> {
+    return this.playbacks.markMissed(ids, failure);
   }
 
   /** `failed` before any attempt: the speaker or the program's audio was gone by the instant. */
-  async failBeforeAttempt(ids: string[], failure: PlaybackFailure): Promise<string[]> {
-    return this.endWithoutCall(ids, PlaybackStatus.Failed, failure, [PlaybackStatus.Planned, PlaybackStatus.Queued]);
+  failBeforeAttempt(ids: string[], failure: PlaybackFailure): Promise<string[]> {
+    return this.playbacks.failBeforeAttempt(ids, failure);
   }
 
-  /**
-   * `preempted` with the evidence the holder gathered, guarded by its attempt (the emergency or the stop may have set
-   * the status and its reason already); answers the reason code recorded.
-   */
-  async recordPreempted(id: string, attempt: number, code: PlaybackFailureCode, evidence: PlaybackEvidenceRecord): Promise<PlaybackFailureCode> {
-    const [rows] = (await persistently(() =>
-      this.dataSource.query(
-        `UPDATE playbacks p SET status = 'preempted', failure_code = COALESCE(failure_code, $3), evidence = $4,
-              evidence_level = ${strongerLevel('$6', '$7')}, finished_at = COALESCE(finished_at, now()), updated_at = now()
-        WHERE id = $1 AND attempts = $2 AND status = ANY($5) RETURNING failure_code`,
-        [
-          id,
-          attempt,
-          code,
-          JSON.stringify(evidence),
-          [...playbackStatusesBefore(PlaybackStatus.Preempted), PlaybackStatus.Preempted],
-          evidence.items.length ? evidence.level : null,
-          EVIDENCE_LEVELS,
-        ],
-      ),
-    )) as [Array<{ failure_code: PlaybackFailureCode | null }>, number];
-    return rows[0]?.failure_code ?? code;
+  /** `preempted` with the evidence the holder gathered (see PlaybackRepository.recordPreempted), retried. */
+  recordPreempted(id: string, attempt: number, code: PlaybackFailureCode, evidence: PlaybackEvidenceRecord): Promise<PlaybackFailureCode> {
+    return persistently(() => this.playbacks.recordPreempted(id, attempt, code, evidence));
   }
 
   /** Marks `holderId` pre-empted if it is still on air; true when this call did. */
-  async preempt(holderId: string, code: PlaybackFailureCode): Promise<boolean> {
-    const [, count] = (await this.dataSource.query(
-      `UPDATE playbacks SET status = 'preempted', failure_code = $2, failure_detail = NULL, finished_at = now(), updated_at = now() WHERE id = $1 AND status = ANY($3)`,
-      [holderId, code, playbackStatusesBefore(PlaybackStatus.Preempted)],
-    )) as [unknown, number];
-    return count > 0;
+  preempt(holderId: string, code: PlaybackFailureCode): Promise<boolean> {
+    return this.playbacks.preemptOnAir(holderId, code);
   }
 
-  async isPreempted(id: string, attempt: number): Promise<boolean> {
-    const rows = (await persistently(() =>
-      this.dataSource.query(`SELECT 1 FROM playbacks WHERE id = $1 AND attempts = $2 AND status = 'preempted'`, [id, attempt]),
-    )) as unknown[];
-    return rows.length > 0;
-  }
-
-  private async endWithoutCall(ids: string[], status: PlaybackStatus, failure: PlaybackFailure, from: PlaybackStatus[]): Promise<string[]> {
-    if (ids.length === 0) return [];
-    const [rows] = (await this.dataSource.query(
-      `UPDATE playbacks SET status = $2, failure_code = $3, failure_detail = $5, finished_at = now(), updated_at = now()
-        WHERE id = ANY($1::uuid[]) AND status = ANY($4) RETURNING id`,
-      [ids, status, failure.code, from, failure.detail],
-    )) as [Array<{ id: string }>, number];
-    return rows.map((row) => row.id);
+  isPreempted(id: string, attempt: number): Promise<boolean> {
+    return persistently(() => this.playbacks.isPreempted(id, attempt));
   }
 
   private async flush(): Promise<void> {
@@ -217,33 +97,11 @@ export class PlaybackWrites {
     for (let start = 0; start < batch.length; start += FLUSH_ROWS) {
       const slice = batch.slice(start, start + FLUSH_ROWS);
       try {
-        await persistently(() => this.writeOutcomes(slice.map((item) => item.outcome)));
+        await persistently(() => this.playbacks.recordOutcomes(slice.map((item) => item.outcome)));
         for (const item of slice) item.done();
       } catch (error) {
         for (const item of slice) item.failed(error);
       }
     }
-  }
-
-  private async writeOutcomes(outcomes: AttemptOutcome[]): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE playbacks p SET status = v.status, failure_code = v.failure_code, failure_detail = v.failure_detail, evidence = v.evidence::jsonb,
-              evidence_level = ${strongerLevel('v.evidence_level', '$8')}, finished_at = v.finished_at, updated_at = now()
-         FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $9::text[], $10::text[])
-              AS v(id, attempt, status, failure_code, evidence, finished_at, evidence_level, failure_detail)
-        WHERE p.id = v.id AND p.attempts = v.attempt AND (p.status || '>' || v.status) = ANY($7)`,
-      [
-        outcomes.map((o) => o.id),
-        outcomes.map((o) => o.attempt),
-        outcomes.map((o) => o.status),
-        outcomes.map((o) => o.failure?.code ?? null),
-        outcomes.map((o) => (o.evidence ? JSON.stringify(o.evidence) : null)),
-        outcomes.map((o) => o.finishedAt),
-        TRANSITIONS,
-        EVIDENCE_LEVELS,
-        outcomes.map((o) => (o.evidence?.items.length ? o.evidence.level : null)),
-        outcomes.map((o) => o.failure?.detail ?? null),
-      ],
-    );
   }
 }
