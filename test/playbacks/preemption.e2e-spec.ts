@@ -13,7 +13,10 @@ import { uploadApproved } from '../support/bulletin-client';
 import { startTestApp, TestApp } from '../support/test-app';
 import { AxisSpeaker } from '../devices/axis-speaker';
 
-/** A 30 s bulletin lasts 6 s on the speaker (modelled from VAPIX), long enough to be interrupted mid-air. */
+/**
+ * A 60 s bulletin lasts 12 s on the speaker (modelled from VAPIX): long enough to be interrupted mid-air even when a
+ * loaded machine starts it seconds late.
+ */
 const TIME_SCALE = 0.2;
 const AXIS_PASSWORD = 'Loa-Axis-Mật-khẩu-2026';
 
@@ -32,7 +35,7 @@ describe('Dispatch: an emergency pre-empts a normal broadcast on an Axis-style s
     loa = await startTestApp({ SPEAKER_TIME_SCALE: String(TIME_SCALE) });
     planner = loa.app.get(PlaybackPlanner);
     fixtures = await mkdtemp(join(tmpdir(), 'loa-preempt-'));
-    longBulletin = await approvedBulletin('tin-dai.mp3', 30, 'Tin dài');
+    longBulletin = await approvedBulletin('tin-dai.mp3', 60, 'Tin dài');
     shortBulletin = await approvedBulletin('bao-bao.mp3', 4, 'Cảnh báo bão');
     device = await AxisSpeaker.start({ password: AXIS_PASSWORD, timeScale: TIME_SCALE });
     const answer = await call<Body>(loa.people.admin, 'POST', '/api/speakers', {
@@ -91,10 +94,10 @@ describe('Dispatch: an emergency pre-empts a normal broadcast on an Axis-style s
 
   it('stops the normal transmit through the driver, records it preempted and plays the emergency at once', async () => {
     const normal = await schedule(longBulletin, 4_000, 'normal');
-    const emergency = await schedule(shortBulletin, 6_500, 'emergency');
+    const emergency = await schedule(shortBulletin, 9_000, 'emergency');
     await planner.planOnce({ communeIds: [loa.places.commune.id] });
 
-    // The normal bulletin is on air (6 s on the speaker) when the emergency's instant comes.
+    // The normal bulletin is on air (12 s on the speaker, from 4 s) when the emergency's instant comes (9 s).
     await waitForStatus(normal, ['dispatching', 'playing']);
     const cut = await waitForStatus(normal, ['preempted', 'played', 'failed', 'missed']);
     const urgent = await waitForStatus(emergency, ['played', 'failed', 'missed']);
@@ -192,7 +195,7 @@ describe('Dispatch: an emergency pre-empts a normal broadcast on an Axis-style s
       expect(instants[1] - instants[0]).toBe(3_600_000);
       expect(instants[2] - instants[1]).toBe(3_600_000);
 
-      // The first repeat is on air (6 s on the speaker; `dispatching` is committed before the instant, so the
+      // The first repeat is on air (12 s on the speaker; `dispatching` is committed before the instant, so the
       // device itself says when the transmit started): stop it.
       const deadline = Date.now() + 20_000;
       while (!device.transmissions.slice(before).some((p) => p.outcome === 'receiving')) {
