@@ -94,11 +94,17 @@ describe('Dispatch: an emergency pre-empts a normal broadcast on an Axis-style s
 
   it('stops the normal transmit through the driver, records it preempted and plays the emergency at once', async () => {
     const normal = await schedule(longBulletin, 4_000, 'normal');
-    const emergency = await schedule(shortBulletin, 9_000, 'emergency');
     await planner.planOnce({ communeIds: [loa.places.commune.id] });
-
-    // The normal bulletin is on air (12 s on the speaker, from 4 s) when the emergency's instant comes (9 s).
+    // The emergency is scheduled once the device itself hears the normal bulletin (12 s on the speaker), for a few
+    // seconds later: it comes while the normal one is on air, however late a loaded machine started it.
     await waitForStatus(normal, ['dispatching', 'playing']);
+    const onAirBy = Date.now() + 20_000;
+    while (!device.onAir) {
+      if (Date.now() > onAirBy) throw new Error('the normal bulletin never went on air');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const emergency = await schedule(shortBulletin, 4_000, 'emergency');
+    await planner.planOnce({ communeIds: [loa.places.commune.id] });
     const cut = await waitForStatus(normal, ['preempted', 'played', 'failed', 'missed']);
     const urgent = await waitForStatus(emergency, ['played', 'failed', 'missed']);
 
