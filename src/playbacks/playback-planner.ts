@@ -4,11 +4,12 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DataSource, In, IsNull, Repository } from 'typeorm';
+import { DataSource, In, IsNull, Not, Repository } from 'typeorm';
 import { clearNamedTimer, setNamedTimeout } from '../common/named-timers';
 import { AppConfig } from '../config/app-config';
 import { PlaybackJobName, PlaybackJobPayloads, QueueName } from '../queue/queue.constants';
 import { RecurrenceEngine } from '../schedules/recurrence-engine';
+import { Occurrence } from '../schedules/recurrence';
 import { RecurrenceError } from '../schedules/recurrence-error';
 import { ScheduleQuarantine } from '../schedules/schedule-quarantine';
 import { ScheduleSpeakers } from '../schedules/schedule-speakers';
@@ -39,6 +40,13 @@ export const PLANNER_LOCK = [LOA_LOCK_NAMESPACE, 2] as const;
 /** The minute tick's name in Nest's SchedulerRegistry. */
 export const PLANNER_TICK = 'playback-planner';
 const INSERT_CHUNK = 5_000;
+/** A minute's tick is incremental; every hour (and after a restart or a Redis loss) the whole plan is reconciled. */
+export const FULL_RECONCILE_MS = 60 * 60_000;
+/**
+ * How far back an incremental tick looks for changes before its previous run began: a change committed by a
+ * transaction that started earlier, or stamped by an application clock a little behind the database's, is still seen.
+ */
+const CHANGE_OVERLAP_MS = 5 * 60_000;
 const JOB_CHUNK = 1_000;
 /** How often planCommuneNow asks again for a lock another run holds. */
 const LOCK_POLL_MS = 100;
@@ -58,7 +66,28 @@ export interface PlanOptions {
 
 export type PlanReport =
   | { planned: false; reason: 'another instance is planning' | 'shutting down' }
-  | { planned: true; schedules: number; inserted: number; queued: number; withdrawn: number; cancelled: number; missed: number; skipped: number };
+  | {
+      planned: true;
+      /** `full`: every active schedule (of the scope) reconciled; `incremental`: a minute's tick, see PlaybackPlanner. */
+      mode: 'full' | 'incremental';
+      schedules: number;
+      inserted: number;
+      queued: number;
+      withdrawn: number;
+      cancelled: number;
+      missed: number;
+      skipped: number;
+    };
+
+/** What the last unscoped run left planned, for the next incremental tick. */
+interface PlanProgress {
+  /** Every active schedule is planned up to here. */
+  plannedUntil: Date;
+  /** Changes after this instant (database clock) are not yet followed. */
+  changesAfter: Date;
+  /** When the last full reconciliation ran (this process's clock). */
+  fullAt: number;
+}
 
 /**
  * Every minute, one API instance (PostgreSQL advisory lock) turns active schedules into playbacks over the horizon
@@ -72,6 +101,12 @@ export type PlanReport =
  * already released (its jobs due, DISPATCH_LEAD_MS before the instant) or past keeps the speakers it was released
  * with: one registered, enabled or moved into a targeted village since then starts with the next occurrence. Each run
  * also ends what can no longer play (`service_down`, `worker_lost`).
+ *
+ * The minute's tick is incremental, so that its cost follows what changed, not what waits: it reconciles (as above)
+ * only the communes whose schedules or speakers changed since its previous run, plans the other schedules over the
+ * minute their horizon moved on, and queues the slots it added. The whole plan is reconciled at start, every
+ * FULL_RECONCILE_MS, and after a Redis loss (RedisLossReplanner); a change this process cannot see (a speaker deleted
+ * with its playbacks) needs nothing more.
  */
 @Injectable()
 export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -79,6 +114,7 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
   private stopping = false;
   private running: Promise<unknown> = Promise.resolve();
   private leases: SpeakerLeases | null = null;
+  private progress: PlanProgress | null = null;
 
   constructor(
     @InjectRepository(Schedule) private readonly schedules: Repository<Schedule>,
@@ -109,19 +145,32 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
 
   private tick(): void {
     if (this.stopping) return;
-    this.running = this.planOnce()
+    this.running = this.tickOnce()
       .catch((error: unknown) => this.logger.error({ err: error }, 'Planning failed; next minute retries'))
       .finally(() => {
         if (!this.stopping) setNamedTimeout(this.scheduler, PLANNER_TICK, msUntilNextMinute(new Date()), () => this.tick());
       });
   }
 
-  async planOnce(options: PlanOptions = {}): Promise<PlanReport> {
+  /** Reconciles the whole plan (of `options.communeIds` only, when given) with the schedules as they are now. */
+  planOnce(options: PlanOptions = {}): Promise<PlanReport> {
+    return this.locked(() => this.reconcile(options));
+  }
+
+  /** The minute's run: incremental while the last full reconciliation is recent, else a full one. */
+  tickOnce(): Promise<PlanReport> {
+    const progress = this.progress;
+    if (!progress || Date.now() - progress.fullAt >= FULL_RECONCILE_MS) return this.planOnce();
+    return this.locked(() => this.advance(progress));
+  }
+
+  private async locked(run: () => Promise<PlanReport & { planned: true }>): Promise<PlanReport> {
     if (this.stopping) return { planned: false, reason: 'shutting down' };
-    const run = await withAdvisoryLock(this.dataSource, PLANNER_LOCK, () => this.plan(options));
-    if (!run.acquired) return { planned: false, reason: 'another instance is planning' };
-    if (run.value.inserted + run.value.withdrawn + run.value.cancelled + run.value.missed + run.value.skipped > 0) this.logger.log(run.value, 'Planned playbacks');
-    return run.value;
+    const result = await withAdvisoryLock(this.dataSource, PLANNER_LOCK, run);
+    if (!result.acquired) return { planned: false, reason: 'another instance is planning' };
+    const report = result.value;
+    if (report.inserted + report.withdrawn + report.cancelled + report.missed + report.skipped > 0) this.logger.log(report, 'Planned playbacks');
+    return report;
   }
 
   /**
@@ -143,7 +192,86 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
     }
   }
 
-  private async plan(options: PlanOptions): Promise<PlanReport & { planned: true }> {
+  /** A full run; an unscoped one records how far it planned, for the incremental ticks after it. */
+  private async reconcile(options: PlanOptions): Promise<PlanReport & { planned: true }> {
+    const changesAfter = await this.databaseNow();
+    const report = await this.plan(options);
+    // A schedule skipped for a passing failure is planned by the next full run, which the next tick then is.
+    if (!options.communeIds) this.progress = report.skipped === 0 ? { plannedUntil: report.until, changesAfter, fullAt: Date.now() } : null;
+    return report;
+  }
+
+  /**
+   * An incremental tick: the communes whose schedules or speakers changed since the previous run are reconciled in
+   * full; every other active schedule is planned from where the previous run stopped to the horizon, and the slots
+   * this added are queued. A schedule that could not be expanded keeps the progress where it was, so the next tick
+   * plans that stretch again.
+   */
+  private async advance(progress: PlanProgress): Promise<PlanReport & { planned: true }> {
+    const changesAfter = await this.databaseNow();
+    const since = new Date(progress.changesAfter.getTime() - CHANGE_OVERLAP_MS);
+    const changed = await this.changedCommunes(since);
+    const reconciled = changed.length > 0 ? await this.plan({ communeIds: changed }) : null;
+    const now = new Date();
+    const until = new Date(now.getTime() + this.config.planner.horizonHours * 3_600_000);
+    const active = await this.schedules.find({
+      where: { status: ScheduleStatus.Active, quarantinedAt: IsNull(), ...(changed.length > 0 ? { communeId: Not(In(changed)) } : {}) },
+    });
+    const occurrences = await Promise.all(active.map((schedule) => this.occurrencesIn(schedule, progress.plannedUntil, until, now)));
+    const due = active.filter((_, index) => (occurrences[index]?.length ?? 0) > 0);
+    const targets = await this.speakers.resolve(due.map((schedule) => schedule.id));
+    const rows = ([] as PlannedPlayback[]).concat(
+      ...active.map((schedule, index) => planPlaybacks(schedule, targets.get(schedule.id) ?? [], occurrences[index] ?? [])),
+    );
+    let inserted = reconciled?.inserted ?? 0;
+    for (let start = 0; start < rows.length; start += INSERT_CHUNK) inserted += await this.playbacks.insertPlanned(rows.slice(start, start + INSERT_CHUNK));
+    const missed = await this.missStale({});
+    const queued = await this.queueSlots(await this.playbacks.plannedSlots(until), until, {});
+    const skipped = occurrences.filter((found) => found === null).length;
+    if (skipped === 0) this.progress = { plannedUntil: until, changesAfter, fullAt: progress.fullAt };
+    return {
+      planned: true,
+      mode: 'incremental',
+      schedules: (reconciled?.schedules ?? 0) + active.length,
+      inserted,
+      queued: (reconciled?.queued ?? 0) + queued,
+      withdrawn: reconciled?.withdrawn ?? 0,
+      cancelled: reconciled?.cancelled ?? 0,
+      missed: (reconciled?.missed ?? 0) + missed,
+      skipped: (reconciled?.skipped ?? 0) + skipped,
+    };
+  }
+
+  /** Communes with a schedule or a speaker changed since `since`. */
+  private async changedCommunes(since: Date): Promise<string[]> {
+    const schedules = (await this.schedules
+      .createQueryBuilder('s')
+      .select('DISTINCT s.commune_id', 'commune_id')
+      .where('s.updated_at > :since', { since })
+      .getRawMany()) as Array<{ commune_id: string }>;
+    return [...new Set([...schedules.map((row) => row.commune_id), ...(await this.speakers.communesWithChangesSince(since))])];
+  }
+
+  /** A schedule's occurrences from `from` (never before its planning window) to `until`; null if it cannot be expanded now. */
+  private async occurrencesIn(schedule: Schedule, from: Date, until: Date, now: Date): Promise<Occurrence[] | null> {
+    const window = planningWindow(schedule, now, until.getTime() - now.getTime());
+    const start = new Date(Math.max(from.getTime(), window.from.getTime()));
+    if (start >= until) return [];
+    try {
+      return await this.recurrence.between(schedule, start, until);
+    } catch (error) {
+      if (error instanceof RecurrenceError) await this.quarantine.quarantine(schedule.id, error.message);
+      else this.logger.error({ err: error, scheduleId: schedule.id }, 'Schedule could not be expanded; next minute retries');
+      return null;
+    }
+  }
+
+  private async databaseNow(): Promise<Date> {
+    const [{ now }] = (await this.dataSource.query('SELECT now() AS now')) as Array<{ now: Date }>;
+    return now;
+  }
+
+  private async plan(options: PlanOptions): Promise<PlanReport & { planned: true; until: Date }> {
     const now = new Date();
     const horizonMs = this.config.planner.horizonHours * 3_600_000;
     const active = await this.schedules.find({
@@ -163,8 +291,20 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
     let inserted = 0;
     for (let start = 0; start < insertable.length; start += INSERT_CHUNK)
       inserted += await this.playbacks.insertPlanned(insertable.slice(start, start + INSERT_CHUNK));
-    const queued = await this.queueWaiting(new Date(now.getTime() + horizonMs), options);
-    return { planned: true, schedules: active.length, inserted, queued, withdrawn, cancelled, missed, skipped: active.length - expanded.length };
+    const until = new Date(now.getTime() + horizonMs);
+    const queued = await this.queueWaiting(until, options);
+    return {
+      planned: true,
+      mode: 'full',
+      until,
+      schedules: active.length,
+      inserted,
+      queued,
+      withdrawn,
+      cancelled,
+      missed,
+      skipped: active.length - expanded.length,
+    };
   }
 
   /**
@@ -229,7 +369,16 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
     const found = await this.playbacks.slotsToDispatch(until, options.communeIds);
     const unheld = await this.unheldAttempts(found);
     const retaken = (slot: QueuedSlotRow): boolean => slot.unfinished.some((playbackId) => unheld.has(playbackId));
-    const slots = found.filter((slot) => slot.waiting > 0 || retaken(slot));
+    return this.queueSlots(
+      found.filter((slot) => slot.waiting > 0 || retaken(slot)),
+      until,
+      options,
+      retaken,
+    );
+  }
+
+  /** Queues these slots' jobs (each due DISPATCH_LEAD_MS before its instant), then marks their `planned` playbacks `queued`. */
+  private async queueSlots(slots: QueuedSlotRow[], until: Date, options: PlanOptions, retaken: (slot: QueuedSlotRow) => boolean = () => false): Promise<number> {
     if (slots.length === 0) return 0;
     const now = new Date();
     for (let start = 0; start < slots.length; start += JOB_CHUNK) {

@@ -305,6 +305,19 @@ export class PlaybackRepository {
     )) as QueuedSlotRow[];
   }
 
+  /**
+   * The village slots up to `until` with a playback still `planned` (no job queued for it yet), with how many: what a
+   * minute's tick queues. Read through the status index, so its cost follows what is new, not what waits.
+   */
+  async plannedSlots(until: Date): Promise<QueuedSlotRow[]> {
+    return (await this.dataSource.query(
+      `SELECT schedule_id, scheduled_at, village_id, count(*)::int AS waiting, '{}'::text[] AS unfinished, '{}'::text[] AS unfinished_speakers
+         FROM playbacks WHERE status = $1 AND scheduled_at <= $2
+        GROUP BY schedule_id, scheduled_at, village_id`,
+      [PlaybackStatus.Planned, until],
+    )) as QueuedSlotRow[];
+  }
+
   /** The `planned` playbacks up to `until` become `queued`: their dispatch jobs are in the queue. */
   async markQueued(until: Date, communeIds?: string[]): Promise<void> {
     const params: unknown[] = [PlaybackStatus.Queued, movable([PlaybackStatus.Planned], PlaybackStatus.Queued), until];
@@ -312,13 +325,18 @@ export class PlaybackRepository {
     await this.dataSource.query(`UPDATE playbacks SET status = $1, updated_at = now() WHERE status = ANY($2) AND scheduled_at <= $3 ${scoped}`, params);
   }
 
-  /** Waiting playbacks more than `marginMs` past their grace were never dispatched: `missed`, reason `service_down`. */
+  /**
+   * Waiting playbacks more than `marginMs` past their grace were never dispatched: `missed`, reason `service_down`.
+   * The bound on `scheduled_at` follows from the grace's (never before the instant) and lets the status index bound
+   * the scan to the past, whatever waits ahead.
+   */
   async missServiceDown(marginMs: number, communeIds?: string[]): Promise<StaleRow[]> {
     const params: unknown[] = [movable(WAITING_PLAYBACK_STATUSES, PlaybackStatus.Missed), marginMs / 1000, PlaybackStatus.Missed, SERVICE_DOWN];
     const scoped = communeFilter('p.commune_id', communeIds, params);
     const [missed] = (await this.dataSource.query(
       `UPDATE playbacks p SET status = $3, failure_code = $4, failure_detail = NULL, finished_at = now(), updated_at = now()
-        WHERE p.status = ANY($1) AND p.grace_until < now() - make_interval(secs => $2) ${scoped}
+        WHERE p.status = ANY($1) AND p.grace_until < now() - make_interval(secs => $2)
+          AND p.scheduled_at < now() - make_interval(secs => $2) ${scoped}
         RETURNING p.id, p.commune_id, p.village_id, p.speaker_id, p.scheduled_at`,
       params,
     )) as [StaleRow[], number];

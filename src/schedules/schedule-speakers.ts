@@ -26,11 +26,26 @@ export class ScheduleSpeakers {
       .orderBy('v.name', 'ASC')
       .addOrderBy('s.name', 'ASC')
       .getRawAndEntities();
-    rows.raw.forEach((raw: { schedule_id: string; s_id: string }) => {
-      const speaker = rows.entities.find((entity) => entity.id === raw.s_id)!;
-      const list = result.get(raw.schedule_id)!;
-      if (!list.some((known) => known.id === speaker.id)) list.push(speaker);
-    });
+    // By id, not by searching the lists: a province-wide schedule resolves to tens of thousands of speakers.
+    const speakers = new Map(rows.entities.map((speaker) => [speaker.id, speaker]));
+    const seen = new Set<string>();
+    for (const raw of rows.raw as Array<{ schedule_id: string; s_id: string }>) {
+      const key = `${raw.schedule_id}/${raw.s_id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      result.get(raw.schedule_id)!.push(speakers.get(raw.s_id)!);
+    }
     return result;
+  }
+
+  /** Communes with a speaker registered, edited, enabled, disabled or moved since `since` (its status aside). */
+  async communesWithChangesSince(since: Date): Promise<string[]> {
+    const rows = (await this.speakers
+      .createQueryBuilder('s')
+      .innerJoin('s.village', 'v')
+      .select('DISTINCT v.commune_id', 'commune_id')
+      .where('s.configured_at > :since', { since })
+      .getRawMany()) as Array<{ commune_id: string }>;
+    return rows.map((row) => row.commune_id);
   }
 }

@@ -67,6 +67,11 @@ export class Speaker {
   @Column({ name: 'consecutive_failures', type: 'integer', default: 0 })
   consecutiveFailures: number;
 
+  /** When its configuration last changed (not its status): the planner re-plans the communes whose speakers changed. */
+  @Index('IDX_speakers_configured_at')
+  @Column({ name: 'configured_at', type: 'timestamptz', default: () => 'now()' })
+  configuredAt: Date;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

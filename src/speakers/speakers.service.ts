@@ -107,6 +107,7 @@ export class SpeakersService {
   }
 
   private async save(speaker: Speaker): Promise<Speaker> {
+    speaker.configuredAt = new Date();
     try {
       return await this.speakers.save(speaker);
     } catch (error) {
