@@ -92,8 +92,17 @@ export class PlaybackDispatcher {
     private readonly airtime: AirtimeRecorder,
   ) {}
 
-  /** `staged` is called once the village's speakers are staged, as it starts to wait for its instant. */
-  async dispatchVillage(slot: VillageSlot, leases: SpeakerLeases, signal: AbortSignal, staged: () => void = () => undefined): Promise<VillageReport> {
+  /**
+   * `watch` is the worker's: it watches the leases of all its villages. `staged` is called once the village's speakers
+   * are staged, as it starts to wait for its instant.
+   */
+  async dispatchVillage(
+    slot: VillageSlot,
+    leases: SpeakerLeases,
+    watch: LeaseWatch,
+    signal: AbortSignal,
+    staged: () => void = () => undefined,
+  ): Promise<VillageReport> {
     const report: VillageReport = { playbacks: 0, released: 0, outcomes: {}, abandoned: 0 };
     const count = (outcome: SeatOutcome, priority: string): void => {
       report.outcomes[outcome] = (report.outcomes[outcome] ?? 0) + 1;
@@ -120,7 +129,6 @@ export class PlaybackDispatcher {
     const seats = await this.seats(slot, live, count);
     if (seats.length === 0) return report;
 
-    const watch = new LeaseWatch(leases, signal);
     try {
       const instant = slot.scheduledAt.getTime();
       // Fresh playbacks on free speakers are staged; a busy speaker, or an attempt taken back from a dead worker,
@@ -158,7 +166,7 @@ export class PlaybackDispatcher {
       outcomes.forEach((outcome, index) => count(outcome, (index < runs.length ? runs[index].seat : contended[index - runs.length]).playback.priority));
       return report;
     } finally {
-      watch.stop();
+      for (const seat of seats) watch.remove(seat.playback.id);
     }
   }
 
@@ -253,7 +261,7 @@ export class PlaybackDispatcher {
    * watched, its request built. The instant then costs a clock read and the driver call, nothing else.
    */
   private ready(seat: Seat, lease: Lease, watch: LeaseWatch): Ready {
-    const holding = watch.add(seat.playback.speakerId, lease);
+    const holding = watch.add(seat.playback.id, seat.playback.speakerId, lease);
     const request = { playbackId: seat.playback.id, priority: seat.playback.priority as PlaybackPriority, program: seat.program, signal: holding.signal };
     return { holding, request };
   }
@@ -284,7 +292,7 @@ export class PlaybackDispatcher {
         return { kind: 'finished', played: answer.items };
       } finally {
         this.metrics.onAir.dec();
-        watch.remove(seat.playback.speakerId);
+        watch.remove(seat.playback.id);
       }
     })();
     return { calledAt: called.calledAt, called: called.called, holding: ready.holding, ended };

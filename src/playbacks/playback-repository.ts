@@ -53,6 +53,35 @@ function communeFilter(column: string, communeIds: string[] | undefined, params:
   return communeIds ? `AND ${column} = ANY($${params.push(communeIds)}::uuid[])` : '';
 }
 
+/** A village slot as a key. */
+function slotKey(scheduleId: string, scheduledAt: Date, villageId: string): string {
+  return `${scheduleId}/${scheduledAt.getTime()}/${villageId}`;
+}
+
+function slotPlayback(row: Record<string, unknown>): SlotPlayback {
+  return {
+    id: row.id as string,
+    speakerId: row.speaker_id as string,
+    communeId: row.commune_id as string,
+    villageId: row.village_id as string,
+    priority: row.priority as SchedulePriority,
+    programVersion: row.program_version as number,
+    status: row.status as PlaybackStatus,
+    attempts: row.attempts as number,
+    scheduledAt: row.scheduled_at as Date,
+    graceUntil: row.grace_until as Date,
+    speaker: row.s_id
+      ? Object.assign(new Speaker(), {
+          id: row.s_id as string,
+          enabled: row.s_enabled as boolean,
+          driver: row.s_driver as Speaker['driver'],
+          settings: row.s_settings as Speaker['settings'],
+          secretsSealed: row.s_secrets_sealed as string | null,
+        })
+      : null,
+  };
+}
+
 /** `evidence_level` never goes down: the stronger of the stored level and `$candidate` (an SQL fragment). */
 function strongerLevel(candidate: string, levels: string): string {
   return `CASE WHEN array_position(${levels}::text[], ${candidate}) > coalesce(array_position(${levels}::text[], p.evidence_level), 0)
@@ -69,37 +98,27 @@ function strongerLevel(candidate: string, levels: string): string {
 export class PlaybackRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The slot's playbacks not yet terminal nor on air, each with its speaker's driver settings, in one query. */
-  async loadSlot(slot: VillageSlot): Promise<SlotPlayback[]> {
+  /**
+   * Each slot's playbacks not yet terminal nor on air, each with its speaker's driver settings: one query for all the
+   * slots (the villages staging together), the answer in the slots' order.
+   */
+  async loadSlots(slots: VillageSlot[]): Promise<SlotPlayback[][]> {
+    if (slots.length === 0) return [];
     const rows = (await this.dataSource.query(
-      `SELECT p.id, p.speaker_id, p.commune_id, p.village_id, p.priority, p.program_version, p.status, p.attempts, p.scheduled_at, p.grace_until,
+      `SELECT p.id, p.schedule_id, p.speaker_id, p.commune_id, p.village_id, p.priority, p.program_version, p.status, p.attempts, p.scheduled_at, p.grace_until,
               s.id AS s_id, s.enabled AS s_enabled, s.driver AS s_driver, s.settings AS s_settings, s.secrets_sealed AS s_secrets_sealed
-         FROM playbacks p LEFT JOIN speakers s ON s.id = p.speaker_id
-        WHERE p.schedule_id = $1 AND p.scheduled_at = $2 AND p.village_id = $3 AND p.status = ANY($4)
+         FROM unnest($1::uuid[], $2::timestamptz[], $3::uuid[]) AS slot(schedule_id, scheduled_at, village_id)
+         JOIN playbacks p ON p.schedule_id = slot.schedule_id AND p.scheduled_at = slot.scheduled_at AND p.village_id = slot.village_id
+         LEFT JOIN speakers s ON s.id = p.speaker_id
+        WHERE p.status = ANY($4)
         ORDER BY p.id`,
-      [slot.scheduleId, slot.scheduledAt, slot.villageId, LOADED_STATUSES],
+      [slots.map((slot) => slot.scheduleId), slots.map((slot) => slot.scheduledAt), slots.map((slot) => slot.villageId), LOADED_STATUSES],
     )) as Array<Record<string, unknown>>;
-    return rows.map((row) => ({
-      id: row.id as string,
-      speakerId: row.speaker_id as string,
-      communeId: row.commune_id as string,
-      villageId: row.village_id as string,
-      priority: row.priority as SchedulePriority,
-      programVersion: row.program_version as number,
-      status: row.status as PlaybackStatus,
-      attempts: row.attempts as number,
-      scheduledAt: row.scheduled_at as Date,
-      graceUntil: row.grace_until as Date,
-      speaker: row.s_id
-        ? Object.assign(new Speaker(), {
-            id: row.s_id as string,
-            enabled: row.s_enabled as boolean,
-            driver: row.s_driver as Speaker['driver'],
-            settings: row.s_settings as Speaker['settings'],
-            secretsSealed: row.s_secrets_sealed as string | null,
-          })
-        : null,
-    }));
+    const bySlot = new Map<string, SlotPlayback[]>(slots.map((slot) => [slotKey(slot.scheduleId, slot.scheduledAt, slot.villageId), []]));
+    for (const row of rows) {
+      bySlot.get(slotKey(row.schedule_id as string, row.scheduled_at as Date, row.village_id as string))?.push(slotPlayback(row));
+    }
+    return slots.map((slot) => bySlot.get(slotKey(slot.scheduleId, slot.scheduledAt, slot.villageId))!);
   }
 
   /**

@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { JobOutcome, PlaybackJobName, PlaybackJobPayloads, QueueName } from '../queue/queue.constants';
 import { QueueConsumer, QueueWorkers } from '../queue/queue-workers';
 import { AirtimeRecorder } from './dispatch/airtime-recorder';
+import { LeaseWatch } from './dispatch/lease-watch';
 import { StagingGate } from './dispatch/staging-gate';
 import { PlaybackDispatcher } from './playback-dispatcher';
 import { SpeakerLeases } from './speaker-lease';
@@ -30,6 +31,7 @@ export class PlaybackWorker implements OnApplicationBootstrap, BeforeApplication
   private consumer: QueueConsumer<PlaybackJobPayloads[PlaybackJobName], JobOutcome, PlaybackJobName> | null = null;
   private readonly stopping = new AbortController();
   private readonly staging: StagingGate;
+  private watch: LeaseWatch | null = null;
 
   constructor(
     private readonly dispatcher: PlaybackDispatcher,
@@ -44,6 +46,7 @@ export class PlaybackWorker implements OnApplicationBootstrap, BeforeApplication
   onApplicationBootstrap(): void {
     // Every village job waiting for its instant listens for the stop: hundreds at once is the normal case.
     setMaxListeners(0, this.stopping.signal);
+    this.watch = new LeaseWatch(this.leases, this.stopping.signal);
     this.consumer = this.workers.start<PlaybackJobPayloads[PlaybackJobName], JobOutcome, PlaybackJobName>(
       QueueName.Playback,
       (job, token) => this.process(job, token),
@@ -58,6 +61,7 @@ export class PlaybackWorker implements OnApplicationBootstrap, BeforeApplication
       this.logger.warn('Stopping unfinished playbacks');
       this.stopping.abort(new Error('the worker shut down'));
     });
+    this.watch?.stop();
     // The last outcomes' airtime entries are committed while the database is still open.
     await this.airtime.drain();
   }
@@ -72,7 +76,7 @@ export class PlaybackWorker implements OnApplicationBootstrap, BeforeApplication
       return this.putBack(job, token, error);
     }
     const slot = { scheduleId, scheduledAt: new Date(scheduledAt), villageId };
-    const report = await this.dispatcher.dispatchVillage(slot, this.leases, this.stopping.signal, leave).finally(leave);
+    const report = await this.dispatcher.dispatchVillage(slot, this.leases, this.watch!, this.stopping.signal, leave).finally(leave);
     // Stopped before some playbacks went on air: another worker takes the job (and them) at once.
     if (report.abandoned > 0) return this.putBack(job, token, new Error('the worker shut down'));
     if (report.playbacks === 0) return JobOutcome.Skipped;

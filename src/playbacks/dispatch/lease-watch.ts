@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { Lease, SpeakerLeases } from '../speaker-lease';
 
-/** How often a village's holders check that their leases are still their own (an emergency or a stop may take them). */
+/** How often the holders check that their leases are still their own (an emergency or a stop may take them). */
 export const LEASE_WATCH_MS = 250;
+/** Leases asked about per round trip: a province's instant holds tens of thousands. */
+const WATCH_CHUNK = 1_000;
 
 export const TAKEN_OVER = 'the speaker was taken over by an emergency broadcast or a stop';
 
@@ -13,16 +15,19 @@ export interface Holding {
 }
 
 interface Held extends Holding {
+  speakerId: string;
   lease: Lease;
   controller: AbortController;
   lost: boolean;
 }
 
 /**
- * Watches every lease a village job holds with one MGET per interval (not one GET per speaker), and aborts the
- * play of each holder whose lease was taken over or revoked, also when that happened from another process. The
- * worker's stop signal aborts every holder through one listener, so a holder costs no listener of its own: a
- * village's burst of driver calls stays cheap.
+ * Watches every lease the worker process holds, for all its villages, with one MGET per thousand leases per interval
+ * (not one per village, nor one GET per speaker), and aborts the play of each holder whose lease was taken over or
+ * revoked, also when that happened from another process. Holders are known by their playback: an emergency that
+ * takes a speaker over in this process is watched beside the holder it interrupts. The worker's stop signal aborts
+ * every holder through one listener, so a holder costs no listener of its own: a village's burst of driver calls
+ * stays cheap.
  */
 export class LeaseWatch {
   private readonly logger = new Logger(LeaseWatch.name);
@@ -43,17 +48,17 @@ export class LeaseWatch {
     stopping.addEventListener('abort', this.onStop, { once: true });
   }
 
-  /** Starts watching `lease`; the holding's signal aborts once it is lost or the worker stops. */
-  add(speakerId: string, lease: Lease): Holding {
+  /** Starts watching the lease `playbackId` holds on its speaker; the holding's signal aborts once it is lost or the worker stops. */
+  add(playbackId: string, speakerId: string, lease: Lease): Holding {
     const controller = new AbortController();
-    const held: Held = { lease, controller, lost: false, signal: controller.signal };
+    const held: Held = { speakerId, lease, controller, lost: false, signal: controller.signal };
     if (this.stopping.aborted) controller.abort(this.stopping.reason);
-    this.held.set(speakerId, held);
+    this.held.set(playbackId, held);
     return held;
   }
 
-  remove(speakerId: string): void {
-    this.held.delete(speakerId);
+  remove(playbackId: string): void {
+    this.held.delete(playbackId);
   }
 
   stop(): void {
@@ -65,14 +70,17 @@ export class LeaseWatch {
   private async check(): Promise<void> {
     if (this.checking || this.held.size === 0) return;
     this.checking = true;
-    const watched = [...this.held].map(([speakerId, held]) => ({ speakerId, lease: held.lease, held }));
+    const watched = [...this.held].map(([playbackId, held]) => ({ playbackId, speakerId: held.speakerId, lease: held.lease, held }));
     try {
-      const mine = await this.leases.stillHeld(watched);
-      watched.forEach(({ speakerId, held }, index) => {
-        if (mine[index] || this.held.get(speakerId) !== held) return;
-        held.lost = true;
-        held.controller.abort(new Error(TAKEN_OVER));
-      });
+      for (let start = 0; start < watched.length; start += WATCH_CHUNK) {
+        const chunk = watched.slice(start, start + WATCH_CHUNK);
+        const mine = await this.leases.stillHeld(chunk);
+        chunk.forEach(({ playbackId, held }, index) => {
+          if (mine[index] || this.held.get(playbackId) !== held) return;
+          held.lost = true;
+          held.controller.abort(new Error(TAKEN_OVER));
+        });
+      }
     } catch (error) {
       this.logger.warn({ err: error }, 'Could not check the speaker leases');
     } finally {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Batcher } from '../../common/batcher';
 import { PlaybackEvidenceRecord } from '../playback.entity';
 import { PlaybackRepository } from '../playback-repository';
 import { AttemptCall, AttemptOutcome, SlotPlayback } from '../playback-rows';
@@ -9,6 +10,12 @@ export type { AttemptOutcome, SlotPlayback } from '../playback-rows';
 
 /** Rows per statement when outcomes are flushed together. */
 const FLUSH_ROWS = 1_000;
+/**
+ * Staging statements served at once, and how much one may carry: the villages of a province's instant stage in a
+ * few dozen statements, and the pool keeps connections for everything else.
+ */
+const STAGING_PARALLEL = 2;
+const VILLAGES_PER_STATEMENT = 100;
 /**
  * Waits between tries of a write made after a driver call (0.5 s doubling, about a minute in all): a PostgreSQL
  * restart must not lose what a speaker did, nor leave the playback `dispatching` for a rebuild to play it again.
@@ -28,8 +35,9 @@ async function persistently<T>(write: () => Promise<T>): Promise<T> {
 
 /**
  * How the dispatcher writes its playbacks through their repository: each statement for many playbacks at once (a
- * village of 50 speakers costs a handful of statements, not 50 of each), outcomes that arrive together flushed in
- * one, and every write made after a driver call retried through a PostgreSQL restart. The repository guards each
+ * village of 50 speakers costs a handful of statements, not 50 of each), the loads and attempts of villages staging
+ * together served together (one statement for as many villages as arrived while the previous was served), outcomes
+ * that arrive together flushed in one, and every write made after a driver call retried through a PostgreSQL restart. The repository guards each
  * write by the attempt number and the state machine, so an older attempt (a paused or zombie worker) never records
  * over a newer one, and a terminal playback is never rewritten.
  */
@@ -38,16 +46,29 @@ export class PlaybackWrites {
   private pending: Array<{ outcome: AttemptOutcome; done: () => void; failed: (error: unknown) => void }> = [];
   private flushing: NodeJS.Immediate | null = null;
 
-  constructor(private readonly playbacks: PlaybackRepository) {}
+  private readonly loads: Batcher<VillageSlot, SlotPlayback[]>;
+  private readonly claims: Batcher<string[], Map<string, number>>;
 
-  /** The slot's playbacks not yet terminal nor on air, each with its speaker's driver settings, in one query. */
-  load(slot: VillageSlot): Promise<SlotPlayback[]> {
-    return this.playbacks.loadSlot(slot);
+  constructor(private readonly playbacks: PlaybackRepository) {
+    this.loads = new Batcher((slots) => this.playbacks.loadSlots(slots), STAGING_PARALLEL, VILLAGES_PER_STATEMENT);
+    this.claims = new Batcher(
+      async (lists) => {
+        const claimed = await this.playbacks.claimAttempts(lists.flat());
+        return lists.map((ids) => new Map(ids.flatMap((id) => (claimed.has(id) ? [[id, claimed.get(id)!] as const] : []))));
+      },
+      STAGING_PARALLEL,
+      VILLAGES_PER_STATEMENT,
+    );
   }
 
-  /** status `dispatching`, attempts + 1, in one statement: the attempt number of each playback that could move. */
+  /** The slot's playbacks not yet terminal nor on air, each with its speaker's driver settings. */
+  load(slot: VillageSlot): Promise<SlotPlayback[]> {
+    return this.loads.call(slot);
+  }
+
+  /** status `dispatching`, attempts + 1: the attempt number of each playback that could move. */
   commitAttempts(ids: string[]): Promise<Map<string, number>> {
-    return this.playbacks.claimAttempts(ids);
+    return this.claims.call(ids);
   }
 
   /** The driver calls' instants: `started_at`, `lateness_ms` (call − scheduled instant) and evidence `commanded`. */
