@@ -59,24 +59,29 @@ fi
 
 as_postgres() { PGOPTIONS='-c client_min_messages=warning' runuser -u postgres -- psql -p "$PG_PORT" -qtAX -v ON_ERROR_STOP=1 "$@"; }
 
+# What is there already, in one query: "role:<name>" and "database:<name>:<owner>" lines.
+STATE=$(as_postgres -c "SELECT 'role:' || rolname FROM pg_roles WHERE rolname IN ('loa', 'loa_service', 'loa_test')
+  UNION ALL SELECT 'database:' || datname || ':' || pg_get_userbyid(datdba) FROM pg_database WHERE datname IN ('loa', 'loa_demo')")
+# The statements to run, in one session at the end.
+SQL=""
+
 # Creates role $1 with password $2 and attributes $3, or, when it exists and $2 does not log in, sets $2.
 ensure_role() {
-  local role=$1 password=$2 attributes=$3
-  if [ -z "$(as_postgres -c "SELECT 1 FROM pg_roles WHERE rolname = '$role'")" ]; then
-    say "Creating the PostgreSQL role $role"
-    as_postgres -c "CREATE ROLE $role LOGIN $attributes PASSWORD '$password'"
-  elif ! connects "$(url "$role" "$password" postgres)"; then
-    say "Setting a new password for the PostgreSQL role $role"
-    as_postgres -c "ALTER ROLE $role PASSWORD '$password'"
+  if ! grep -qx "role:$1" <<<"$STATE"; then
+    say "Creating the PostgreSQL role $1"
+    SQL+="CREATE ROLE $1 LOGIN $3 PASSWORD '$2';"$'\n'
+  elif ! connects "$(url "$1" "$2" postgres)"; then
+    say "Setting a new password for the PostgreSQL role $1"
+    SQL+="ALTER ROLE $1 PASSWORD '$2';"$'\n'
   fi
 }
 
 ensure_database() {
   local owner
-  owner=$(as_postgres -c "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = '$1'")
+  owner=$(sed -n "s/^database:$1://p" <<<"$STATE")
   if [ -z "$owner" ]; then
     say "Creating the database $1, owned by loa"
-    as_postgres -c "CREATE DATABASE $1 OWNER loa"
+    SQL+="CREATE DATABASE $1 OWNER loa;"$'\n'
   elif [ "$owner" != loa ]; then
     say "The database $1 belongs to $owner, so loa cannot migrate it: drop it (runuser -u postgres -- dropdb $1) to have a new one made, or set DATABASE_URL to use it"
   fi
@@ -85,14 +90,17 @@ ensure_database() {
 ensure_role loa "$OWNER_PASSWORD" "NOSUPERUSER NOCREATEDB NOCREATEROLE"
 ensure_role loa_service "$SERVICE_PASSWORD" "NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT"
 ensure_role loa_test "$TEST_PASSWORD" "NOSUPERUSER CREATEDB CREATEROLE"
-# Granting again what a role holds changes nothing.
-as_postgres -c "GRANT pg_signal_backend TO loa_test"
-# PostgreSQL 15 and later can grant a superuser-only setting; older servers have no such grant.
-if [ "$(as_postgres -c 'SHOW server_version_num')" -ge 150000 ]; then
-  as_postgres -c "GRANT SET ON PARAMETER session_replication_role TO loa_test"
-fi
 ensure_database loa
 ensure_database loa_demo
+# Granting again what a role holds changes nothing. PostgreSQL 15 and later can grant a superuser-only setting.
+as_postgres <<SQL
+$SQL
+GRANT pg_signal_backend TO loa_test;
+SELECT current_setting('server_version_num')::int >= 150000 AS settable \gset
+\if :settable
+GRANT SET ON PARAMETER session_replication_role TO loa_test;
+\endif
+SQL
 
 if [ ! -f "$ENV_FILE" ] || [ "$(cat "$ENV_FILE")" != "$CONTENT" ]; then
   say "Writing the connection strings to $ENV_FILE"

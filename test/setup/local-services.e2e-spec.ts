@@ -172,4 +172,19 @@ if (unfit) process.stderr.write(`Skipping the set-up tests on a stock Debian Pos
     expect(await readFile(envFile, 'utf8')).toBe(envBefore);
     expect(await roles()).toBe(rolesBefore);
   });
+  it('sets new passwords, and writes them, when .env.local was deleted', async () => {
+    const before = await readFile(envFile, 'utf8');
+    await rm(envFile);
+    const again = await setUp();
+    expect(again.stdout).toContain('Setting a new password for the PostgreSQL role loa_test');
+    const after = await readFile(envFile, 'utf8');
+    expect(after).not.toBe(before);
+    const env: NodeJS.ProcessEnv = {};
+    loadLocalEnvironment(env, envFile);
+    for (const url of [env.DEMO_DATABASE_MIGRATION_URL, env.DEMO_DATABASE_URL, env.TEST_ADMIN_DATABASE_URL]) {
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      await client.end();
+    }
+  });
 });
