@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { AppConfig } from './config/app-config';
+import { loadLocalEnvironment } from './config/local-environment';
 import { createApp } from './bootstrap';
 
 async function main(): Promise<void> {
   let config: AppConfig;
   try {
+    loadLocalEnvironment();
     config = AppConfig.fromEnvironment();
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);

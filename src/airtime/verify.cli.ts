@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { loadLocalEnvironment } from '../config/local-environment';
 import { dataSourceOptions } from '../database/data-source-options';
 import { CheckpointExport } from './airtime-checkpoints';
 import { CheckpointToCheck, ChainVerifier } from './chain-verifier';
@@ -42,6 +43,7 @@ async function main(): Promise<number> {
     return 0;
   }
   // A verifier reads only: it needs neither the login secret nor, with --public-key, the private key.
+  loadLocalEnvironment();
   const config = AppConfig.fromEnvironment({ ...process.env, ROLE: 'worker' });
   const publicKey: KeyObject = values['public-key'] ? createPublicKey(readFileSync(values['public-key'], 'utf8')) : config.airtime.signingKey.publicKey;
   const checkpoints = values.checkpoints ? checkpointsFrom(values.checkpoints) : undefined;

@@ -1,8 +1,10 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { loadLocalEnvironment } from '../config/local-environment';
 import { dataSourceOptions } from './data-source-options';
 
+loadLocalEnvironment();
 const config = AppConfig.fromEnvironment();
 
 /** Entry point for the TypeORM CLI (`npm run migration:*`): as the owner when DATABASE_MIGRATION_URL is set. */

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { AppConfig } from '../config/app-config';
+import { loadLocalEnvironment } from '../config/local-environment';
 import { prepareDatabaseAsOwner } from './prepare-database';
 
 /**
@@ -9,6 +10,7 @@ import { prepareDatabaseAsOwner } from './prepare-database';
  * DATABASE_MIGRATION_URL).
  */
 async function main(): Promise<void> {
+  loadLocalEnvironment();
   const config = AppConfig.fromEnvironment({ ...process.env, ROLE: 'worker', MIGRATIONS_RUN: 'true' });
   if (!config.database.owner) throw new Error('Set DATABASE_MIGRATION_URL (the owner) and DATABASE_URL (the service role)');
   await prepareDatabaseAsOwner(config);

@@ -2,12 +2,14 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from '../bootstrap';
 import { AppConfig } from '../config/app-config';
+import { loadLocalEnvironment } from '../config/local-environment';
 import { DEMO_ACCOUNTS } from './demo-commune';
 import { DEMO_PROOF_DELAY_MS, reportDemoBroadcastLogLater } from './demo-proof';
 import { DEMO_EMERGENCY_AFTER_MS, DEMO_EMERGENCY_VILLAGE, DemoSeeder } from './demo-seeder';
 
 /** Starts the whole system (api and worker in one process) with a demo commune, and says where to open it. */
 async function main(): Promise<void> {
+  loadLocalEnvironment();
   const config = AppConfig.fromEnvironment({ ROLE: 'all', ...process.env });
   const app = await createApp(config);
   await app.listen(config.http.port, config.http.host);

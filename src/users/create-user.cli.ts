@@ -5,6 +5,7 @@ import { read } from 'read';
 import { parseArgs } from 'node:util';
 import { Role, ROLES } from '../auth/role';
 import { AppConfig } from '../config/app-config';
+import { loadLocalEnvironment } from '../config/local-environment';
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { ensureDatabase } from '../database/ensure-database';
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     process.exit(values.help ? 0 : 64);
   }
   if (!ROLES.includes(values.role as Role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
+  loadLocalEnvironment();
   const config = AppConfig.fromEnvironment();
   if (config.database.createIfMissing) await ensureDatabase(config.database.url);
 

@@ -7,7 +7,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 import { entryIn } from './airtime-fixtures';
 
 /**
- * The role split: the owner (the run's superuser here) migrates and grants; the service runs as a login role that
+ * The role split: the owner (the run's test role here) migrates and grants; the service runs as a login role that
  * owns nothing and may not rewrite the broadcast log.
  */
 describe('The service database role', () => {
@@ -34,6 +34,8 @@ describe('The service database role', () => {
     await loa?.close();
     const owner = new DataSource({ type: 'postgres', url: ownerUrl });
     await owner.initialize();
+    // DROP OWNED needs membership in the role; a test role that is no superuser (scripts/local-credentials.sh) takes it.
+    await owner.query(`GRANT "${role}" TO CURRENT_USER`);
     await owner.query(`DROP OWNED BY "${role}"`);
     await owner.query(`DROP ROLE "${role}"`);
     await owner.destroy();

@@ -1,11 +1,11 @@
 import { Client } from 'pg';
+import { adminDatabaseUrl } from '../support/migrated-database';
 import { startTestApp, TestApp } from '../support/test-app';
 import { FaultStage, until } from './faults-kit';
 
 /** A 16 s bulletin is 8 s on air on the modelled speakers. */
 const TIME_SCALE = 0.5;
 const OUTAGE_MS = 5_000;
-const ADMIN_URL = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /**
  * Fault: PostgreSQL restarts during dispatch. A real restart would break every other test run on this machine
@@ -23,7 +23,7 @@ describe('Fault: PostgreSQL restarts during dispatch', () => {
     loa = await startTestApp({ SPEAKER_TIME_SCALE: String(TIME_SCALE) });
     stage = await FaultStage.on(loa, TIME_SCALE);
     database = decodeURIComponent(new URL(loa.config.database.url).pathname.slice(1));
-    admin = new Client({ connectionString: ADMIN_URL });
+    admin = new Client({ connectionString: adminDatabaseUrl() });
     await admin.connect();
   });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { ADMIN_URL, createMigratedDatabase } from '../support/migrated-database';
+import { adminDatabaseUrl, createMigratedDatabase } from '../support/migrated-database';
 
 /**
  * A database of its own, migrated, for an app whose planner runs as in production (PLANNER=true: ticks and
@@ -13,7 +13,7 @@ export async function ownDatabase(): Promise<{ url: string; drop(): Promise<void
   return {
     url,
     async drop() {
-      const client = new Client({ connectionString: ADMIN_URL });
+      const client = new Client({ connectionString: adminDatabaseUrl() });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await client.end();
