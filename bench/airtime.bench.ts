@@ -22,7 +22,7 @@ import { GroupCommitAirtimeLedger } from '../src/airtime/group-commit-ledger';
 import { GENESIS_HASH } from '../src/airtime/record-hash';
 import { AppConfig } from '../src/config/app-config';
 import { dataSourceOptions } from '../src/database/data-source-options';
-import { createScratchDatabase, runTag, scratchDatabaseUrl, Undo } from './support/scratch';
+import { createScratchDatabase, runTag, scratchDatabaseUrl, Undo, benchServerUrl } from './support/scratch';
 
 const GOAL_RATIO = 0.5;
 
@@ -128,7 +128,7 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
 async function main(): Promise<void> {
   const opts = options();
   const base = AppConfig.fromEnvironment(process.env);
-  const databaseUrl = scratchDatabaseUrl(base.database.owner?.url ?? base.database.url, `loa_bench_airtime_${runTag()}`);
+  const databaseUrl = scratchDatabaseUrl(benchServerUrl(base), `loa_bench_airtime_${runTag()}`);
   const config = AppConfig.fromEnvironment({ ...process.env, DATABASE_URL: databaseUrl, DATABASE_MIGRATION_URL: '' });
   const undo = new Undo();
 

@@ -60,7 +60,7 @@ import { SpeakerDriverRegistry } from '../src/speakers/drivers/drivers';
 import { ItemEvidence, PlaybackRequest, SpeakerDriver } from '../src/speakers/drivers/speaker-driver';
 import { Speaker } from '../src/speakers/speaker.entity';
 import { SpeakerTargets } from '../src/speakers/speaker-targets';
-import { createScratchDatabase, openMigrated, runTag, scratchDatabaseUrl, Undo } from './support/scratch';
+import { createScratchDatabase, openMigrated, runTag, scratchDatabaseUrl, Undo, benchServerUrl } from './support/scratch';
 
 const GOAL_P99_RATIO = 0.1;
 const GOAL_SPREAD_MS = 20;
@@ -259,7 +259,7 @@ async function main(): Promise<void> {
   Logger.overrideLogger(['error']);
   const tag = runTag();
   const baseConfig = AppConfig.fromEnvironment(process.env);
-  const databaseUrl = scratchDatabaseUrl(baseConfig.database.url, `loa_bench_dispatch_${tag}`);
+  const databaseUrl = scratchDatabaseUrl(benchServerUrl(baseConfig), `loa_bench_dispatch_${tag}`);
   const prefix = `loa-bench-dispatch-${tag}`;
   const config = AppConfig.fromEnvironment({
     ...process.env,
@@ -385,7 +385,9 @@ async function main(): Promise<void> {
       const full = await planner.planOnce();
       fullReconcileS = (performance.now() - fullStarted) / 1000;
       const fullChanged = full.planned ? full.inserted + full.withdrawn : 'not planned';
-      console.log(`  full reconciliation ${fullReconcileS.toFixed(2)} s over ${planRows} waiting playbacks (changed: ${fullChanged}; at start, hourly, after a Redis loss)`);
+      console.log(
+        `  full reconciliation ${fullReconcileS.toFixed(2)} s over ${planRows} waiting playbacks (changed: ${fullChanged}; at start, hourly, after a Redis loss)`,
+      );
       const steadyStarted = performance.now();
       const steady = await planner.tickOnce();
       steadyTickS = (performance.now() - steadyStarted) / 1000;
@@ -551,7 +553,9 @@ async function main(): Promise<void> {
       `  planner ${Math.round(loaPlanPerS)} playbacks/s vs bare ${Math.round(barePlanPerS)}/s: ratio ${planRatio.toFixed(2)} (goal ≥ ${GOAL_PLAN_RATIO}: ${met(planRatio >= GOAL_PLAN_RATIO)})`,
     );
     if (steadyTickS !== null)
-      console.log(`  steady tick ${steadyTickS.toFixed(2)} s (goal ≤ ${GOAL_STEADY_TICK_S} s: ${met(steadyTickS <= GOAL_STEADY_TICK_S)}); full reconciliation ${fullReconcileS!.toFixed(2)} s`);
+      console.log(
+        `  steady tick ${steadyTickS.toFixed(2)} s (goal ≤ ${GOAL_STEADY_TICK_S} s: ${met(steadyTickS <= GOAL_STEADY_TICK_S)}); full reconciliation ${fullReconcileS!.toFixed(2)} s`,
+      );
 
     await undo.run();
     const [first] = results;

@@ -26,7 +26,7 @@ import { ReportRequest } from '../src/reports/report-request';
 import { programsOf, summarise } from '../src/reports/summary-aggregation';
 import { SummarySource } from '../src/reports/summary-source';
 import { PlaybackRepository } from '../src/playbacks/playback-repository';
-import { createScratchDatabase, openMigrated, runTag, scratchDatabaseUrl, Undo } from './support/scratch';
+import { createScratchDatabase, openMigrated, runTag, scratchDatabaseUrl, Undo, benchServerUrl } from './support/scratch';
 
 const GOAL_SUMMARY_MS = 150;
 const ZONE = 'Asia/Ho_Chi_Minh';
@@ -226,7 +226,7 @@ async function triggerCost(sql: Client, communeId: string): Promise<{ batch: Upd
 async function main(): Promise<void> {
   const opts = options();
   const base = AppConfig.fromEnvironment(process.env);
-  const databaseUrl = scratchDatabaseUrl(base.database.url, `loa_bench_reports_${runTag()}`);
+  const databaseUrl = scratchDatabaseUrl(benchServerUrl(base), `loa_bench_reports_${runTag()}`);
   const config = AppConfig.fromEnvironment({ ...process.env, DATABASE_URL: databaseUrl });
 
   const undo = new Undo();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../src/config/app-config';
+import { loadLocalEnvironment } from '../../src/config/local-environment';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { ensureDatabase } from '../../src/database/ensure-database';
 
@@ -38,6 +39,16 @@ export class Undo {
 /** A unique tag for one run's scratch names (database, queue prefix). */
 export function runTag(): string {
   return `${Date.now().toString(36)}_${randomUUID().slice(0, 6)}`;
+}
+
+/**
+ * The role benchmarks make their scratch databases with: the tests' (TEST_ADMIN_DATABASE_URL, from the environment or
+ * the machine's `.env.local`: it may create databases), else the configured owner's or service's.
+ */
+export function benchServerUrl(config: AppConfig): string {
+  const local: NodeJS.ProcessEnv = { ...process.env };
+  loadLocalEnvironment(local);
+  return local.TEST_ADMIN_DATABASE_URL ?? config.database.owner?.url ?? config.database.url;
 }
 
 /** The URL of a scratch database `name` on the server of `baseUrl`. */
