@@ -172,10 +172,24 @@ export class Environment {
   @Min(1)
   LOGIN_THROTTLE_WINDOW_SECONDS: number = 15 * 60;
 
-  /** Login attempts per account per window, whatever the address. */
+  /**
+   * Failed sign-ins per account from one client address per window; past it that address (only) gets 429 for that
+   * account, so a stranger guessing elsewhere never locks the owner out.
+   */
   @IsInt()
   @Min(1)
-  LOGIN_THROTTLE_ACCOUNT_LIMIT: number = 10;
+  LOGIN_THROTTLE_ACCOUNT_ADDRESS_LIMIT: number = 10;
+
+  /** Failed sign-ins per account per window, from any address, before every sign-in of the account is slowed down. */
+  @IsInt()
+  @Min(1)
+  LOGIN_SLOWDOWN_AFTER_FAILURES: number = 10;
+
+  /** The longest a slowed-down sign-in waits (the wait doubles with each further failure, from 0.5 s); 0: no slowdown. */
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  LOGIN_SLOWDOWN_MAX_MS: number = 10_000;
 
   /** Login attempts per client address per window, whatever the account. */
   @IsInt()
