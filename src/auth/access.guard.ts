@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { UnauthenticatedDenials } from '../audit/unauthenticated-denials';
 import { User } from '../users/user.entity';
 import { ACCESS_RULE, AccessRule } from './access.decorators';
 import { AuthenticatedRequest } from './auth-user';
@@ -30,6 +31,7 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
     private readonly audit: AuditService,
+    private readonly unauthenticated: UnauthenticatedDenials,
     @InjectRepository(User) private readonly users: Repository<User>,
   ) {}
 
@@ -45,7 +47,8 @@ export class AccessGuard implements CanActivate {
     try {
       await this.authenticate(request);
     } catch (error) {
-      if (!READ_METHODS.has(request.method)) await this.recordDenied(request, 401);
+      // Anyone can send these, as fast as they like: tallied per address and window, not a row each.
+      if (!READ_METHODS.has(request.method)) await this.unauthenticated.count(request, this.actionOf(request));
       throw error;
     }
     const user = request.user!;
@@ -78,12 +81,16 @@ export class AccessGuard implements CanActivate {
     };
   }
 
+  private actionOf(request: AuthenticatedRequest): string {
+    return `${request.method} ${request.route?.path ?? request.path}`;
+  }
+
   private recordDenied(request: AuthenticatedRequest, statusCode: number): Promise<void> {
     return this.audit.record(
       {
         actorId: request.user?.id,
         actorUsername: request.user?.username,
-        action: `${request.method} ${request.route?.path ?? request.path}`,
+        action: this.actionOf(request),
         resourceId: typeof request.params?.id === 'string' ? request.params.id : null,
         outcome: 'denied',
         statusCode,

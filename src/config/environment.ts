@@ -191,6 +191,24 @@ export class Environment {
   @Max(60_000)
   LOGIN_SLOWDOWN_MAX_MS: number = 10_000;
 
+  /**
+   * Requests refused for want of a valid sign-in are written to the audit log once per client address per this
+   * window, with their count, rather than once each (so a stranger cannot fill the append-only log).
+   */
+  @IsInt()
+  @Min(1)
+  @Max(24 * 3600)
+  AUDIT_UNAUTHENTICATED_WINDOW_SECONDS: number = 300;
+
+  /**
+   * How often a live event stream checks that its account may still listen (not disabled, not signed out, same
+   * scope); it closes when not.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  LIVE_RECHECK_SECONDS: number = 30;
+
   /** Login attempts per client address per window, whatever the account. */
   @IsInt()
   @Min(1)
