@@ -11,6 +11,7 @@ import { User } from '../users/user.entity';
 import { AccessGuard } from './access.guard';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { CallerAuthentication } from './caller-authentication';
 import { LoginAttempts } from './login-attempts';
 import { LoginAttemptsGuard } from './login-attempts.guard';
 import { ADDRESS_THROTTLER, loginAddressTracker, LoginThrottlerGuard } from './login-throttler.guard';
@@ -34,6 +35,16 @@ import { TokenService } from './token.service';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, TokenService, PasswordHasher, LoginAttempts, LoginThrottlerGuard, LoginAttemptsGuard, { provide: APP_GUARD, useClass: AccessGuard }],
+  providers: [
+    AuthService,
+    TokenService,
+    CallerAuthentication,
+    PasswordHasher,
+    LoginAttempts,
+    LoginThrottlerGuard,
+    LoginAttemptsGuard,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
+  exports: [CallerAuthentication],
 })
 export class AuthModule {}
