@@ -327,10 +327,11 @@ describe('Access: every route for every kind of caller', () => {
       request: () => ({ path: '/api/topics', json: { name: `Chủ đề ${unique()}` } }),
     },
     'PATCH /api/topics/:id': {
-      expect: { ...everyone(403), anonymous: 401, admin: 200, editor: 200, otherCommune: 200 },
+      // A topic of the first commune: the other commune's editor may not change it.
+      expect: { ...everyone(403), anonymous: 401, admin: 200, editor: 200, otherCommune: 404 },
       async request() {
         const topics = loa.dataSource.getRepository(Topic);
-        const topic = await topics.save(topics.create({ name: `Chủ đề ${unique()}`, sortOrder: 10_000 }));
+        const topic = await topics.save(topics.create({ name: `Chủ đề ${unique()}`, sortOrder: 10_000, communeId: loa.places.commune.id }));
         return { path: `/api/topics/${topic.id}`, json: { description: 'Mô tả' } };
       },
     },

@@ -143,15 +143,20 @@ describe('Sign-in tokens', () => {
   });
 });
 
-describe('Sign-in throttling (Redis-backed, per account and per address)', () => {
+describe('Sign-in throttling: per account and address, never a lockout a stranger can cause', () => {
   let loa: TestApp;
   const WINDOW_SECONDS = 3;
 
   beforeAll(async () => {
     loa = await startTestApp({
+      // The test's requests come through loopback, as from a reverse proxy that names the client's address.
+      TRUST_PROXY: 'loopback',
       LOGIN_THROTTLE_WINDOW_SECONDS: String(WINDOW_SECONDS),
-      LOGIN_THROTTLE_ACCOUNT_LIMIT: '4',
+      LOGIN_THROTTLE_ACCOUNT_ADDRESS_LIMIT: '4',
       LOGIN_THROTTLE_IP_LIMIT: '10000',
+      // Slowed down after two failures from anywhere, by at most a fifth of a second so that the test stays short.
+      LOGIN_SLOWDOWN_AFTER_FAILURES: '2',
+      LOGIN_SLOWDOWN_MAX_MS: '200',
     });
   });
 
@@ -162,32 +167,49 @@ describe('Sign-in throttling (Redis-backed, per account and per address)', () =>
   const attempt = (username: string, password: string, forwardedFor: string) =>
     call(loa.url, 'POST', '/api/auth/login', { username, password }, { 'X-Forwarded-For': forwardedFor });
 
-  it('stops a brute force on one account from rotating X-Forwarded-For addresses, then lets the owner in after the window', async () => {
-    const victim = loa.people.approver;
+  it('refuses a guesser at their own address after the limit, with Retry-After, and lets that address try again after the window', async () => {
+    const target = loa.people.approver;
     const statuses: number[] = [];
     let throttled: Awaited<ReturnType<typeof attempt>> | undefined;
-    for (let i = 0; i < 8; i++) {
-      const answer = await attempt(victim.user.username, `guess-${i}`, `203.0.113.${i + 1}`);
+    for (let i = 0; i < 7; i++) {
+      const answer = await attempt(target.user.username, `guess-${i}`, '203.0.113.50');
       statuses.push(answer.status);
       if (answer.status === 429) throttled ??= answer;
     }
-    // The limit is 4 per window and the victim's own sign-in (by startTestApp) was the first.
-    expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
-    expect(statuses.slice(3)).toEqual([429, 429, 429, 429, 429]);
+    expect(statuses).toEqual([401, 401, 401, 401, 429, 429, 429]);
     const retryAfter = Number(throttled!.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(WINDOW_SECONDS);
     expect(throttled!.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
     expect(throttled!.body.message).toMatch(/try again in \d+ seconds/);
 
-    // Even the right password waits out the window: the count is per account, not per correct guess.
-    expect((await attempt(victim.user.username, victim.password, '198.51.100.7')).status).toBe(429);
+    // The owner, from their own address, is not refused meanwhile.
+    expect((await attempt(target.user.username, target.password, '198.51.100.20')).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, (retryAfter + 0.5) * 1000));
-    expect((await attempt(victim.user.username, victim.password, '198.51.100.7')).status).toBe(200);
+    expect((await attempt(target.user.username, 'guess-again', '203.0.113.50')).status).toBe(401);
+  });
+
+  it("never answers the right password with 429, however often a stranger elsewhere failed the account's password", async () => {
+    const victim = loa.people.viewer;
+    const strangers: number[] = [];
+    // One stranger hammering from one address, then others spread over many.
+    for (let i = 0; i < 10; i++) strangers.push((await attempt(victim.user.username, `guess-${i}`, '203.0.113.7')).status);
+    for (let i = 0; i < 10; i++) strangers.push((await attempt(victim.user.username, `guess-${i}`, `192.0.2.${i + 1}`)).status);
+    expect(strangers.slice(0, 4)).toEqual([401, 401, 401, 401]);
+    expect(strangers.slice(4, 10)).toEqual([429, 429, 429, 429, 429, 429]);
+    expect(strangers.slice(10)).toEqual(Array(10).fill(401));
+
+    // The owner, from their address: a typo counts as theirs, and the right password gets in each time.
+    expect((await attempt(victim.user.username, 'my-typo', '198.51.100.7')).status).toBe(401);
+    for (let i = 0; i < 3; i++) {
+      const answer = await attempt(victim.user.username, victim.password, '198.51.100.7');
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ tokenType: 'Bearer', user: { id: victim.user.id } });
+    }
   });
 
   it('counts other accounts separately', async () => {
-    expect((await attempt(loa.people.viewer.user.username, loa.people.viewer.password, '203.0.113.99')).status).toBe(200);
+    expect((await attempt(loa.people.editor.user.username, loa.people.editor.password, '203.0.113.7')).status).toBe(200);
   });
 });
 
@@ -195,7 +217,7 @@ describe('Sign-in throttling per address ignores X-Forwarded-For unless a proxy 
   let loa: TestApp;
 
   beforeAll(async () => {
-    loa = await startTestApp({ LOGIN_THROTTLE_WINDOW_SECONDS: '30', LOGIN_THROTTLE_ACCOUNT_LIMIT: '100', LOGIN_THROTTLE_IP_LIMIT: '30' });
+    loa = await startTestApp({ LOGIN_THROTTLE_WINDOW_SECONDS: '30', LOGIN_THROTTLE_ACCOUNT_ADDRESS_LIMIT: '100', LOGIN_THROTTLE_IP_LIMIT: '30' });
   });
 
   afterAll(async () => {

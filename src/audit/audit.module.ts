@@ -5,12 +5,13 @@ import { AuditEntry } from './audit-entry.entity';
 import { AuditController } from './audit.controller';
 import { AuditInterceptor } from './audit.interceptor';
 import { AuditService } from './audit.service';
+import { UnauthenticatedDenials } from './unauthenticated-denials';
 
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEntry])],
   controllers: [AuditController],
-  providers: [AuditService, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
-  exports: [AuditService],
+  providers: [AuditService, UnauthenticatedDenials, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
+  exports: [AuditService, UnauthenticatedDenials],
 })
 export class AuditModule {}

@@ -16,7 +16,17 @@ export interface AuditEvent {
   details?: Record<string, unknown> | null;
 }
 
+/** Where an action came from, when it is recorded after its request is gone. */
+export interface AuditOrigin {
+  ip: string | null;
+  userAgent: string | null;
+}
+
 const MAX_USER_AGENT = 300;
+
+function originOf(request: Request | undefined): AuditOrigin {
+  return { ip: request?.ip ?? null, userAgent: request?.headers['user-agent'] ?? null };
+}
 
 /** Text as the log keeps it: a control character a caller slipped in is written out (`\u0000`), never stored. */
 function printable(text: string | null | undefined): string | null {
@@ -36,7 +46,8 @@ export class AuditService {
 
   constructor(@InjectRepository(AuditEntry) private readonly entries: Repository<AuditEntry>) {}
 
-  async record(event: AuditEvent, request?: Request): Promise<void> {
+  async record(event: AuditEvent, from?: Request | AuditOrigin): Promise<void> {
+    const origin = from && 'headers' in from ? originOf(from) : (from ?? originOf(undefined));
     try {
       await this.entries.insert({
         actorId: event.actorId ?? null,
@@ -46,8 +57,8 @@ export class AuditService {
         resourceId: printable(event.resourceId),
         outcome: event.outcome,
         statusCode: event.statusCode ?? null,
-        ip: request?.ip ?? null,
-        userAgent: printable(request?.headers['user-agent']?.slice(0, MAX_USER_AGENT)),
+        ip: origin.ip,
+        userAgent: printable(origin.userAgent?.slice(0, MAX_USER_AGENT)),
         details: printableDetails(event.details) as AuditEntry['details'] & object,
       });
     } catch (error) {

@@ -6,6 +6,7 @@ import { Allow, Public } from './access.decorators';
 import { AuthService } from './auth.service';
 import { AuthUser, CurrentUser } from './auth-user';
 import { ChangePasswordDto, LoginDto } from './dto/login.dto';
+import { LoginAttemptsGuard } from './login-attempts.guard';
 import { LoginThrottlerGuard } from './login-throttler.guard';
 
 @ApiTags('auth')
@@ -16,9 +17,9 @@ export class AuthController {
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @Public('signing in is how a caller gets a token')
-  @UseGuards(LoginThrottlerGuard)
+  @UseGuards(LoginThrottlerGuard, LoginAttemptsGuard)
   @ApiOperation({ summary: 'Sign in; answers a bearer token valid for JWT_TTL_SECONDS' })
-  @ApiTooManyRequestsResponse({ description: 'Too many attempts for this account or address; see Retry-After' })
+  @ApiTooManyRequestsResponse({ description: 'Too many attempts from this address, or failures for this account from this address; see Retry-After' })
   login(@Body() dto: LoginDto, @Req() request: Request) {
     return this.auth.login(dto.username, dto.password, request);
   }

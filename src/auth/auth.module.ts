@@ -11,7 +11,10 @@ import { User } from '../users/user.entity';
 import { AccessGuard } from './access.guard';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
-import { ACCOUNT_THROTTLER, ADDRESS_THROTTLER, loginAccountTracker, loginAddressTracker, LoginThrottlerGuard } from './login-throttler.guard';
+import { CallerAuthentication } from './caller-authentication';
+import { LoginAttempts } from './login-attempts';
+import { LoginAttemptsGuard } from './login-attempts.guard';
+import { ADDRESS_THROTTLER, loginAddressTracker, LoginThrottlerGuard } from './login-throttler.guard';
 import { PasswordHasher } from './password-hasher';
 import { TokenService } from './token.service';
 
@@ -23,19 +26,25 @@ import { TokenService } from './token.service';
     ThrottlerModule.forRootAsync({
       inject: [AppConfig, REDIS_CLIENT],
       useFactory: (config: AppConfig, redis: Redis) => {
-        const { windowSeconds, accountLimit, ipLimit } = config.auth.loginThrottle;
-        const ttl = windowSeconds * 1000;
+        const { windowSeconds, ipLimit } = config.auth.loginThrottle;
         return {
-          throttlers: [
-            { name: ACCOUNT_THROTTLER, ttl, limit: accountLimit, getTracker: loginAccountTracker(config.redis.queuePrefix) },
-            { name: ADDRESS_THROTTLER, ttl, limit: ipLimit, getTracker: loginAddressTracker(config.redis.queuePrefix) },
-          ],
+          throttlers: [{ name: ADDRESS_THROTTLER, ttl: windowSeconds * 1000, limit: ipLimit, getTracker: loginAddressTracker(config.redis.queuePrefix) }],
           storage: new ThrottlerStorageRedisService(redis),
         };
       },
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, TokenService, PasswordHasher, LoginThrottlerGuard, { provide: APP_GUARD, useClass: AccessGuard }],
+  providers: [
+    AuthService,
+    TokenService,
+    CallerAuthentication,
+    PasswordHasher,
+    LoginAttempts,
+    LoginThrottlerGuard,
+    LoginAttemptsGuard,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
+  exports: [CallerAuthentication],
 })
 export class AuthModule {}

@@ -8,6 +8,7 @@ import { toUserView, UserView } from '../users/user-view';
 import { AuthUser } from './auth-user';
 import { PasswordHasher } from './password-hasher';
 import { passwordProblem } from './password-policy';
+import { LoginAttempts } from './login-attempts';
 import { IssuedToken, TokenService } from './token.service';
 
 export interface LoginResult extends IssuedToken {
@@ -24,6 +25,7 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenService,
     private readonly audit: AuditService,
+    private readonly attempts: LoginAttempts,
   ) {}
 
   /** Checks the password; the same answer, after the same work, whether or not the username exists. */
@@ -32,6 +34,7 @@ export class AuthService {
     const user = await this.users.findOneBy({ username: name });
     const valid = user ? await this.hasher.verify(user.passwordHash, password) : await this.hasher.verifyUnknownUser(password);
     if (!user || !valid || user.disabled) {
+      await this.attempts.failed(name, request.ip);
       await this.audit.record(
         {
           actorId: user?.id,
@@ -45,6 +48,7 @@ export class AuthService {
       );
       throw new UnauthorizedException(user?.disabled && valid ? 'This account is disabled; ask the administrator' : BAD_CREDENTIALS);
     }
+    await this.attempts.succeeded(name, request.ip);
     await this.users.update({ id: user.id }, { lastLoginAt: new Date() });
     await this.audit.record({ actorId: user.id, actorUsername: user.username, action: 'auth.login', outcome: 'success', statusCode: 200 }, request);
     return { tokenType: 'Bearer', ...(await this.tokens.issue(user.id, user.tokenVersion)), user: toUserView(user) };

@@ -58,6 +58,9 @@ export class BulletinIntakeService {
       });
       const fields = await this.validFields(upload.fields);
       const communeId = await this.communeFor(fields.communeId, caller);
+      if (!(await this.topics.usableFor(fields.topic, communeId))) {
+        throw new BadRequestException(`topic ${fields.topic} is not an active topic of this commune; pick one from GET /api/topics`);
+      }
       identity = { communeId, sha256: upload.sha256 };
       const existing = await this.library.findByOriginal(communeId, upload.sha256);
       if (existing) throw duplicateOf(existing);
@@ -106,9 +109,6 @@ export class BulletinIntakeService {
         Object.values(error.constraints ?? {}).map((text) => (text.startsWith(error.property) ? text : `${error.property}: ${text}`)),
       );
       throw new BadRequestException(messages.join('; '));
-    }
-    if (!(await this.topics.getActive(fields.topic))) {
-      throw new BadRequestException(`topic ${fields.topic} is not an active topic; pick one from GET /api/topics`);
     }
     return fields;
   }

@@ -51,7 +51,13 @@ export class AppConfig {
     ephemeralSecret: boolean;
     tokenTtlSeconds: number;
     trustProxy: boolean | number | string;
-    loginThrottle: { windowSeconds: number; accountLimit: number; ipLimit: number };
+    loginThrottle: { windowSeconds: number; accountAddressLimit: number; ipLimit: number };
+    /** Sign-ins of an account that failed too often, from anywhere, wait before their answer (never refused). */
+    loginSlowdown: { afterFailures: number; maxMs: number };
+    /** Unauthenticated refusals are audited once per address per this window, with their count. */
+    unauthenticatedAuditWindowSeconds: number;
+    /** A live event stream re-checks its account this often and closes once the account may no longer listen. */
+    liveRecheckSeconds: number;
   };
   /** 32-byte key for speaker secrets and media URL signatures; `developmentSecretsKey` when none was given. */
   readonly secretsKey: Buffer;
@@ -160,9 +166,12 @@ export class AppConfig {
       trustProxy: parseTrustProxy(env.TRUST_PROXY),
       loginThrottle: {
         windowSeconds: env.LOGIN_THROTTLE_WINDOW_SECONDS,
-        accountLimit: env.LOGIN_THROTTLE_ACCOUNT_LIMIT,
+        accountAddressLimit: env.LOGIN_THROTTLE_ACCOUNT_ADDRESS_LIMIT,
         ipLimit: env.LOGIN_THROTTLE_IP_LIMIT,
       },
+      loginSlowdown: { afterFailures: env.LOGIN_SLOWDOWN_AFTER_FAILURES, maxMs: env.LOGIN_SLOWDOWN_MAX_MS },
+      unauthenticatedAuditWindowSeconds: env.AUDIT_UNAUTHENTICATED_WINDOW_SECONDS,
+      liveRecheckSeconds: env.LIVE_RECHECK_SECONDS,
     };
   }
 

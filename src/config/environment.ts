@@ -172,10 +172,42 @@ export class Environment {
   @Min(1)
   LOGIN_THROTTLE_WINDOW_SECONDS: number = 15 * 60;
 
-  /** Login attempts per account per window, whatever the address. */
+  /**
+   * Failed sign-ins per account from one client address per window; past it that address (only) gets 429 for that
+   * account, so a stranger guessing elsewhere never locks the owner out.
+   */
   @IsInt()
   @Min(1)
-  LOGIN_THROTTLE_ACCOUNT_LIMIT: number = 10;
+  LOGIN_THROTTLE_ACCOUNT_ADDRESS_LIMIT: number = 10;
+
+  /** Failed sign-ins per account per window, from any address, before every sign-in of the account is slowed down. */
+  @IsInt()
+  @Min(1)
+  LOGIN_SLOWDOWN_AFTER_FAILURES: number = 10;
+
+  /** The longest a slowed-down sign-in waits (the wait doubles with each further failure, from 0.5 s); 0: no slowdown. */
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  LOGIN_SLOWDOWN_MAX_MS: number = 10_000;
+
+  /**
+   * Requests refused for want of a valid sign-in are written to the audit log once per client address per this
+   * window, with their count, rather than once each (so a stranger cannot fill the append-only log).
+   */
+  @IsInt()
+  @Min(1)
+  @Max(24 * 3600)
+  AUDIT_UNAUTHENTICATED_WINDOW_SECONDS: number = 300;
+
+  /**
+   * How often a live event stream checks that its account may still listen (not disabled, not signed out, same
+   * scope); it closes when not.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  LIVE_RECHECK_SECONDS: number = 30;
 
   /** Login attempts per client address per window, whatever the account. */
   @IsInt()

@@ -3,9 +3,12 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import type { Request, Response } from 'express';
 import { Allow } from '../auth/access.decorators';
 import { AuthUser, CurrentUser } from '../auth/auth-user';
+import { bearerToken } from '../auth/caller-authentication';
 import { Role } from '../auth/role';
+import { AppConfig } from '../config/app-config';
 import { audienceOf, sees } from './live-audience';
 import { LiveChanges, LiveEvent } from './live-changes';
+import { LiveRecheck } from './live-recheck';
 
 /** A comment line every so often keeps proxies and phone networks from closing an idle stream. */
 const KEEP_ALIVE_MS = 15_000;
@@ -18,7 +21,11 @@ const RETRY_MS = 3000;
 @ApiBearerAuth()
 @Controller('live')
 export class LiveController {
-  constructor(private readonly changes: LiveChanges) {}
+  constructor(
+    private readonly changes: LiveChanges,
+    private readonly recheck: LiveRecheck,
+    private readonly config: AppConfig,
+  ) {}
 
   @Get()
   @Allow(Role.Admin, Role.Editor, Role.Approver, Role.Viewer, Role.Operator)
@@ -27,7 +34,8 @@ export class LiveController {
     summary: 'Server-sent events: playbacks and speaker states as they change, within the scope of GET /api/playbacks',
     description:
       'Events: `ready` (then load the lists through the REST API), `playback` (a playback view), `speaker` ({id, villageId, communeId, status, enabled, lastSeenAt}), ' +
-      '`resync` (too much changed: reload the lists). The stream ends when the token expires.',
+      '`resync` (too much changed: reload the lists). The stream ends when the token expires, and within LIVE_RECHECK_SECONDS (30 s) ' +
+      'of the account being disabled, signed out (this token or everywhere), its password changed, or its role or scope changed.',
   })
   stream(@Req() request: Request, @Res() response: Response, @CurrentUser() caller: AuthUser): void {
     const audience = audienceOf(caller);
@@ -50,12 +58,23 @@ export class LiveController {
     };
     const unsubscribe = this.changes.subscribe({ send: forward, end: () => close() });
     const keepAlive = setInterval(() => write(': keep-alive\n\n'), KEEP_ALIVE_MS);
-    // The token was checked once, at the start: the stream may not outlive it.
+    // The stream may not outlive its token, nor the account's right to listen with the scope it opened with.
     const expiry = setTimeout(() => close(), Math.max(0, caller.tokenExpiresAt.getTime() - Date.now()));
+    const token = bearerToken(request)!;
+    let checking = false;
+    const recheck = setInterval(() => {
+      if (checking) return;
+      checking = true;
+      void this.recheck
+        .verdict(token, caller)
+        .then((verdict) => verdict === 'ended' && close())
+        .finally(() => (checking = false));
+    }, this.config.auth.liveRecheckSeconds * 1000);
     function close(): void {
       if (!open) return;
       open = false;
       clearInterval(keepAlive);
+      clearInterval(recheck);
       clearTimeout(expiry);
       unsubscribe();
       response.end();

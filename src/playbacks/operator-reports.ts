@@ -13,10 +13,25 @@ import { PlaybackStatus } from './playback-status';
 import { PlaybackView, toPlaybackView } from './playback-view';
 
 /**
+ * Why a playback in each status cannot be confirmed as heard: only one on air (`playing`, e.g. a wired cluster
+ * waiting for its operator) or that `played` can. A problem can be reported on any.
+ */
+const NOT_CONFIRMABLE: Partial<Record<PlaybackStatus, string>> = {
+  [PlaybackStatus.Planned]: 'This playback has not gone on air yet',
+  [PlaybackStatus.Queued]: 'This playback has not gone on air yet',
+  [PlaybackStatus.Dispatching]: 'This playback is still being sent to its speaker and is not on air yet',
+  [PlaybackStatus.Failed]: 'This playback failed',
+  [PlaybackStatus.Missed]: 'This playback was missed and never went on air',
+  [PlaybackStatus.Preempted]: 'This playback was interrupted by a more urgent broadcast',
+  [PlaybackStatus.Cancelled]: 'This playback was cancelled and never went on air',
+};
+
+/**
  * A village operator's word on a playback of their village: "it was heard" (the proof for wired/FM clusters, a
  * second witness for IP speakers) or "there was a problem". Each is appended to the broadcast log and kept on the
- * playback. The first confirmation is final: repeating it (a double tap, or another note) records nothing more and
- * answers the confirmation already kept. A problem report is recorded again only when its kind or note changes.
+ * playback. Only a playback on air or played can be confirmed; a problem can be reported on any. The first
+ * confirmation is final: repeating it (a double tap, or another note) records nothing more and answers the
+ * confirmation already kept. A problem report is recorded again only when its kind or note changes.
  */
 @Injectable()
 export class OperatorReports {
@@ -29,7 +44,8 @@ export class OperatorReports {
     const note = dto.note?.trim() || null;
     return this.withPlayback(id, caller, async (db, playback, driver, now) => {
       if (playback.confirmedAt) return playback;
-      if (playback.status === PlaybackStatus.Cancelled) throw new ConflictException('This playback was cancelled and never went on air, so it cannot be confirmed');
+      const refusal = NOT_CONFIRMABLE[playback.status];
+      if (refusal) throw new ConflictException(`${refusal}, so it cannot be confirmed as heard; report a problem instead if something went wrong`);
       await appendInTransaction(db, [
         this.entry(playback, now, {
           event: 'operator_confirmed',

@@ -146,14 +146,38 @@ describe("Village operators' confirmations and problem reports", () => {
     expect(records[0]).toMatchObject({ evidenceLevel: 'operator_confirmed', evidence: { note: 'Đã nghe', operatorId: loa.people.operator.user.id } });
   });
 
-  it('leaves an IP speaker to its device (confirmation is a second witness) and refuses a cancelled playback', async () => {
+  it('leaves an IP speaker to its device (confirmation is a second witness)', async () => {
     const ip = await playback({ driver: 'axis-vapix' });
     const witness = await call<Body>(loa.people.operator, 'POST', `/api/playbacks/${ip}/confirm`, {});
     expect(witness.body).toMatchObject({ status: PlaybackStatus.Playing, evidenceLevel: 'operator_confirmed' });
-    const cancelled = await playback({ status: PlaybackStatus.Cancelled });
-    const refused = await call<Body>(loa.people.operator, 'POST', `/api/playbacks/${cancelled}/confirm`, {});
-    expect(refused.status).toBe(409);
-    expect(refused.body.message).toMatch(/cancelled/);
+  });
+
+  it('confirms only a playback on air or played: a failed, missed, pre-empted or cancelled one is refused, and a problem may still be reported', async () => {
+    const refusals: Array<[PlaybackStatus, RegExp]> = [
+      [PlaybackStatus.Failed, /failed/],
+      [PlaybackStatus.Missed, /missed/],
+      [PlaybackStatus.Preempted, /interrupted/],
+      [PlaybackStatus.Cancelled, /cancelled/],
+      [PlaybackStatus.Queued, /not gone on air yet/],
+    ];
+    for (const [status, reason] of refusals) {
+      const id = await playback({ status });
+      const refused = await call<Body>(loa.people.operator, 'POST', `/api/playbacks/${id}/confirm`, { note: 'Đã nghe' });
+      expect({ status, answer: refused.status }).toEqual({ status, answer: 409 });
+      expect(refused.body.message).toMatch(reason);
+      expect(refused.body.message).toMatch(/report a problem instead/);
+      const row = await loa.dataSource.getRepository(Playback).findOneByOrFail({ id });
+      expect(row).toMatchObject({ status, confirmedAt: null, evidenceLevel: null });
+      expect(await recordsOf(id)).toEqual([]);
+
+      const problem = await call<Body>(loa.people.operator, 'POST', `/api/playbacks/${id}/problem`, { kind: 'power_cut' });
+      expect(problem.status).toBe(200);
+      expect(problem.body).toMatchObject({ status, problemKind: 'power_cut' });
+    }
+    const played = await playback({ status: PlaybackStatus.Played, driver: 'axis-vapix' });
+    const confirmed = await call<Body>(loa.people.operator, 'POST', `/api/playbacks/${played}/confirm`, {});
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body).toMatchObject({ status: PlaybackStatus.Played, evidenceLevel: 'operator_confirmed' });
   });
 
   it('shows problems to editors and approvers as they are reported, latest first', async () => {

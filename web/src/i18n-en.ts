@@ -45,6 +45,8 @@ export const EN: Record<string, string> = {
   'Chờ phát': 'Waiting',
   'Chủ Nhật': 'Sunday',
   'Chủ đề': 'Topic',
+  'Chủ đề chung': 'Shared topics',
+  'Chủ đề riêng của {commune}': 'Topics of {commune}',
   'Các giờ phát của một lịch phải cùng số phút (vd. 06:00 và 17:00); hãy tạo lịch riêng cho giờ khác.':
     'All times of one schedule must share their minutes (e.g. 06:00 and 17:00); create another schedule for other times.',
   'Các lịch phát': 'Schedules',

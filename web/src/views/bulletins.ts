@@ -3,6 +3,7 @@ import { field, h, notice, option, replace } from '../dom';
 import { BULLETIN_STATUS, duration, lufs, when } from '../format';
 import { t } from '../i18n';
 import { Me } from '../session';
+import { Topic, topicChoices, topicLabel } from '../topics';
 
 interface Bulletin {
   id: string;
@@ -295,8 +296,8 @@ export function renderBulletins(main: HTMLElement, me: Me): () => void {
     h('section', { class: 'card', 'aria-labelledby': 'library-title' }, h('h2', { id: 'library-title' }, 'Thư viện bản tin'), filters, listMessage, list, pager),
   );
 
-  void allPageItems<Named>('/topics')
-    .then((items) => items.forEach((topic) => topics.set(topic.id, topic.name)))
+  void allPageItems<Topic>('/topics')
+    .then((items) => items.forEach((topic) => topics.set(topic.id, topicLabel(topic))))
     .catch(() => undefined)
     .finally(() => {
       main.dispatchEvent(new CustomEvent('topics-loaded'));
@@ -324,13 +325,9 @@ function uploadCard(me: Me, topics: Map<string, string>, uploaded: () => void): 
   const message = h('div', { class: 'message' });
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Tải lên');
 
-  void allPageItems<Named>('/topics').then((items) => {
-    replace(
-      topic,
-      option('', '— Chọn chủ đề —'),
-      items.map((item) => option(item.id, item.name)),
-    );
-    items.forEach((item) => topics.set(item.id, item.name));
+  void allPageItems<Topic>('/topics').then((items) => {
+    replace(topic, option('', '— Chọn chủ đề —'), topicChoices(items));
+    items.forEach((item) => topics.set(item.id, topicLabel(item)));
   });
   // Someone who works for one commune need not choose it; the others (admins, several communes) must.
   if (me.communeIds.length !== 1) {

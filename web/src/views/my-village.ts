@@ -95,7 +95,8 @@ export function renderMyVillage(main: HTMLElement): () => void {
         for (const button of card.querySelectorAll('button')) button.disabled = false;
       }
     };
-    if (!item.confirmedAt) {
+    // Only a broadcast on air or played can be confirmed as heard; for the others the operator reports a problem.
+    if (!item.confirmedAt && (item.status === 'playing' || item.status === 'played')) {
       actions.append(
         h(
           'button',

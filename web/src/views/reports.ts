@@ -3,6 +3,7 @@ import { loadDirectory } from '../directory';
 import { field, h, notice, option, replace } from '../dom';
 import { EVIDENCE, localDay, localParts, minutes, percent, PLAYBACK_STATUS, PRIORITY, PROBLEM_KIND, when, FAILURE_REASON } from '../format';
 import { t } from '../i18n';
+import { Topic, topicChoices } from '../topics';
 import { badge } from './bulletins';
 import { barChart } from './charts';
 
@@ -329,7 +330,7 @@ export function renderReports(main: HTMLElement): void {
     results,
   );
 
-  void Promise.all([loadDirectory(), allPageItems<{ id: string; name: string }>('/topics').catch(() => [])])
+  void Promise.all([loadDirectory(), allPageItems<Topic>('/topics').catch(() => [] as Topic[])])
     .then(([dir, topics]) => {
       replace(
         commune,
@@ -345,11 +346,7 @@ export function renderReports(main: HTMLElement): void {
         );
       fillVillages();
       commune.addEventListener('change', fillVillages);
-      replace(
-        topic,
-        option('', t('Tất cả chủ đề')),
-        topics.map((item) => option(item.id, item.name)),
-      );
+      replace(topic, option('', t('Tất cả chủ đề')), topicChoices(topics));
       void show();
     })
     .catch((error: Error) => message.replaceChildren(notice('error', error.message)));
