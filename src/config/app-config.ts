@@ -29,6 +29,8 @@ export class AppConfig {
     migrationsRun: boolean;
     owner: { url: string; createIfMissing: boolean; migrationsRun: boolean } | null;
   };
+  /** Streamed exports: their own pool's size, how many one account runs at once, and their timeouts in milliseconds. */
+  readonly exports: { poolSize: number; perUser: number; stallTimeoutMs: number; statementTimeoutMs: number };
   readonly redis: { url: string; queuePrefix: string };
   readonly logLevel: string;
   readonly shutdownGraceMs: number;
@@ -90,6 +92,12 @@ export class AppConfig {
       createIfMissing: !owner && env.DATABASE_CREATE_IF_MISSING,
       migrationsRun: !owner && env.MIGRATIONS_RUN,
       owner,
+    };
+    this.exports = {
+      poolSize: env.EXPORT_POOL_SIZE,
+      perUser: env.EXPORTS_PER_USER,
+      stallTimeoutMs: env.EXPORT_STALL_TIMEOUT_SECONDS * 1000,
+      statementTimeoutMs: env.EXPORT_STATEMENT_TIMEOUT_SECONDS * 1000,
     };
     this.redis = { url: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX };
     this.logLevel = env.LOG_LEVEL;
