@@ -62,6 +62,7 @@ export class AppConfig {
   readonly speakers: {
     connectTimeoutMs: number;
     responseTimeoutMs: number;
+    allowLoopback: boolean;
     healthMonitor: boolean;
     healthIntervalSeconds: number;
     healthConcurrency: number;
@@ -136,6 +137,7 @@ export class AppConfig {
     this.speakers = {
       connectTimeoutMs: env.SPEAKER_CONNECT_TIMEOUT_MS,
       responseTimeoutMs: env.SPEAKER_RESPONSE_TIMEOUT_MS,
+      allowLoopback: env.SPEAKER_ALLOW_LOOPBACK,
       healthMonitor: env.SPEAKER_HEALTH_MONITOR,
       healthIntervalSeconds: env.SPEAKER_HEALTH_INTERVAL_SECONDS,
       healthConcurrency: env.SPEAKER_HEALTH_CONCURRENCY,

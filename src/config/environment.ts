@@ -249,6 +249,14 @@ export class Environment {
   @Max(120_000)
   SPEAKER_RESPONSE_TIMEOUT_MS: number = 10_000;
 
+  /**
+   * Whether a speaker may be at a loopback address (127.0.0.0/8, ::1, localhost): only for emulators and test devices
+   * on this machine. Link-local (cloud metadata), multicast and unspecified addresses are refused whatever it says.
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  SPEAKER_ALLOW_LOOPBACK: boolean = false;
+
   /** How often every enabled speaker is checked; each speaker keeps its own offset inside the interval. */
   @IsInt()
   @Min(5)
