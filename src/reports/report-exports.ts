@@ -42,7 +42,9 @@ export class ReportExports {
       const connection = await this.pool.connect().catch((error: Error) => {
         this.logger.warn(`No export connection: ${error.message}`);
         const seconds = this.config.exports.stallTimeoutMs / 1000;
-        throw new ServiceUnavailableException(`Exports are busy: no export connection came free within ${seconds} s; try again in a minute`);
+        throw new ServiceUnavailableException(
+          `No export connection came free within ${seconds} s (other exports hold them all, or the database is not answering); try again in a minute`,
+        );
       });
       const batches = this.playbacks.asRunBatches(request, connection);
       try {
