@@ -168,11 +168,13 @@ async function summary(source: SummarySource, request: ReportRequest): Promise<n
 /** Streams the month's CSV through a real HTTP response to a client reading it; returns seconds, bytes and peak RSS. */
 async function csvOverHttp(
   playbacks: PlaybackRepository,
+  connection: Client,
   request: ReportRequest,
+  stallTimeoutMs: number,
 ): Promise<{ seconds: number; bytes: number; peakRssMb: number; startRssMb: number }> {
   const server = createServer((_incoming, response) => {
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    void streamText(response as unknown as Response, asRunCsv([], playbacks.asRunBatches(request)));
+    void streamText(response as unknown as Response, asRunCsv([], playbacks.asRunBatches(request, connection)), stallTimeoutMs);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const startRss = process.memoryUsage().rss;
@@ -265,8 +267,8 @@ async function main(): Promise<void> {
 
     // Flat memory: three days and a whole month peak at the same RSS (the npm script caps V8's old space at 128 MB,
     // so garbage is collected instead of piling up, and a stream that kept its lines would fail outright).
-    const short = await csvOverHttp(playbacks, { ...request, to: '2026-11-03' });
-    const csv = await csvOverHttp(playbacks, request);
+    const short = await csvOverHttp(playbacks, sql, { ...request, to: '2026-11-03' }, config.exports.stallTimeoutMs);
+    const csv = await csvOverHttp(playbacks, sql, request, config.exports.stallTimeoutMs);
     console.log(
       `one-month as-run CSV: ${(csv.bytes / 2 ** 20).toFixed(1)} MB in ${csv.seconds.toFixed(2)} s; RSS ${csv.startRssMb.toFixed(0)} MB before, ` +
         `peak ${csv.peakRssMb.toFixed(0)} MB (three days, ${(short.bytes / 2 ** 20).toFixed(1)} MB: peak ${short.peakRssMb.toFixed(0)} MB)`,

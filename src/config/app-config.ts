@@ -29,6 +29,8 @@ export class AppConfig {
     migrationsRun: boolean;
     owner: { url: string; createIfMissing: boolean; migrationsRun: boolean } | null;
   };
+  /** Streamed exports: their own pool's size, how many one account runs at once, and their timeouts in milliseconds. */
+  readonly exports: { poolSize: number; perUser: number; stallTimeoutMs: number; statementTimeoutMs: number };
   readonly redis: { url: string; queuePrefix: string };
   readonly logLevel: string;
   readonly shutdownGraceMs: number;
@@ -66,6 +68,7 @@ export class AppConfig {
   readonly speakers: {
     connectTimeoutMs: number;
     responseTimeoutMs: number;
+    allowLoopback: boolean;
     healthMonitor: boolean;
     healthIntervalSeconds: number;
     healthConcurrency: number;
@@ -96,6 +99,12 @@ export class AppConfig {
       createIfMissing: !owner && env.DATABASE_CREATE_IF_MISSING,
       migrationsRun: !owner && env.MIGRATIONS_RUN,
       owner,
+    };
+    this.exports = {
+      poolSize: env.EXPORT_POOL_SIZE,
+      perUser: env.EXPORTS_PER_USER,
+      stallTimeoutMs: env.EXPORT_STALL_TIMEOUT_SECONDS * 1000,
+      statementTimeoutMs: env.EXPORT_STATEMENT_TIMEOUT_SECONDS * 1000,
     };
     this.redis = { url: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX };
     this.logLevel = env.LOG_LEVEL;
@@ -134,6 +143,7 @@ export class AppConfig {
     this.speakers = {
       connectTimeoutMs: env.SPEAKER_CONNECT_TIMEOUT_MS,
       responseTimeoutMs: env.SPEAKER_RESPONSE_TIMEOUT_MS,
+      allowLoopback: env.SPEAKER_ALLOW_LOOPBACK,
       healthMonitor: env.SPEAKER_HEALTH_MONITOR,
       healthIntervalSeconds: env.SPEAKER_HEALTH_INTERVAL_SECONDS,
       healthConcurrency: env.SPEAKER_HEALTH_CONCURRENCY,

@@ -64,6 +64,33 @@ export class Environment {
   @IsBoolean()
   MIGRATIONS_RUN: boolean = true;
 
+  /** Connections of the separate pool that streamed exports (as-run CSV and XLSX) read through, never the API's own. */
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  EXPORT_POOL_SIZE: number = 4;
+
+  /** Streamed exports one account may run at once; one more is answered 429. */
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  EXPORTS_PER_USER: number = 2;
+
+  /**
+   * A client that takes nothing of an export for this long has it aborted (connection closed, database connection
+   * freed); an export that finds no export connection free for this long is answered 503.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  EXPORT_STALL_TIMEOUT_SECONDS: number = 30;
+
+  /** Longest one statement of an export may run in PostgreSQL before it is cancelled. */
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  EXPORT_STATEMENT_TIMEOUT_SECONDS: number = 60;
+
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL: string = 'redis://127.0.0.1:6379';
 
@@ -253,6 +280,14 @@ export class Environment {
   @Min(100)
   @Max(120_000)
   SPEAKER_RESPONSE_TIMEOUT_MS: number = 10_000;
+
+  /**
+   * Whether a speaker may be at a loopback address (127.0.0.0/8, ::1, localhost): only for emulators and test devices
+   * on this machine. Link-local (cloud metadata), multicast and unspecified addresses are refused whatever it says.
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  SPEAKER_ALLOW_LOOPBACK: boolean = false;
 
   /** How often every enabled speaker is checked; each speaker keeps its own offset inside the interval. */
   @IsInt()

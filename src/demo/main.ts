@@ -10,7 +10,8 @@ import { DEMO_EMERGENCY_AFTER_MS, DEMO_EMERGENCY_VILLAGE, DemoSeeder } from './d
 /** Starts the whole system (api and worker in one process) with a demo commune, and says where to open it. */
 async function main(): Promise<void> {
   loadLocalEnvironment();
-  const config = AppConfig.fromEnvironment({ ROLE: 'all', ...process.env });
+  // The demo's emulated speakers listen on this machine's loopback.
+  const config = AppConfig.fromEnvironment({ ROLE: 'all', SPEAKER_ALLOW_LOOPBACK: 'true', ...process.env });
   const app = await createApp(config);
   await app.listen(config.http.port, config.http.host);
   const baseUrl = `http://localhost:${config.http.port}`;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { ClientBase } from 'pg';
 import { DataSource, EntityManager, In, MoreThan } from 'typeorm';
 import { AirtimeEvidenceLevel, EVIDENCE_LEVELS } from '../airtime/airtime-ledger';
 import { KeysetCursor } from '../common/keyset-cursor';
@@ -525,30 +526,28 @@ export class PlaybackRepository {
   }
 
   /**
-   * Every line of the broadcast log, FETCH_SIZE at a time from a server-side cursor in one read-only snapshot. The caller pulls batches
-   * as fast as its client takes them; leaving the loop early (a client gone) closes the cursor and frees the connection.
+   * Every line of the broadcast log, FETCH_SIZE at a time from a server-side cursor in one read-only snapshot, through
+   * `connection` (an export connection: the caller takes and frees it). The caller pulls batches as fast as its client
+   * takes them; leaving the loop early (a client gone or stalled) closes the cursor and ends the transaction.
    */
-  async *asRunBatches(request: ReportRequest): AsyncGenerator<AsRunRecord[]> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
+  async *asRunBatches(request: ReportRequest, connection: ClientBase): AsyncGenerator<AsRunRecord[]> {
     let open = false;
     try {
-      await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await connection.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       open = true;
       const { sql, params } = asRunQuery(request, null);
-      await runner.query(`DECLARE as_run NO SCROLL CURSOR FOR ${sql}`, params);
+      await connection.query(`DECLARE as_run NO SCROLL CURSOR FOR ${sql}`, params);
       for (;;) {
-        const rows = (await runner.query(`FETCH ${FETCH_SIZE} FROM as_run`)) as AsRunRecord[];
+        const rows = (await connection.query(`FETCH ${FETCH_SIZE} FROM as_run`)).rows as AsRunRecord[];
         if (rows.length === 0) break;
         yield rows;
         if (rows.length < FETCH_SIZE) break;
       }
-      await runner.query('COMMIT');
+      await connection.query('COMMIT');
       open = false;
     } finally {
       // After an error or an early exit the transaction is still open: end it before the connection goes back.
-      if (open) await runner.query('ROLLBACK').catch(() => undefined);
-      await runner.release();
+      if (open) await connection.query('ROLLBACK').catch(() => undefined);
     }
   }
 

@@ -8,6 +8,7 @@ import { asRunCsv } from './as-run-csv';
 import { csvDocument } from './csv-format';
 import { AsRunQueryDto, SummaryQueryDto } from './dto/report-query.dto';
 import { REPORT_TITLE, renderSummaryPdf } from './pdf-report';
+import { ReportExports } from './report-exports';
 import { ReportRequest } from './report-request';
 import { startFile, streamText, writeInto } from './report-response';
 import { ReportScope } from './report-scope';
@@ -28,6 +29,7 @@ export class ReportsController {
   constructor(
     private readonly scope: ReportScope,
     private readonly reports: ReportsService,
+    private readonly exports: ReportExports,
   ) {}
 
   @Get('summary')
@@ -53,10 +55,12 @@ export class ReportsController {
         return;
       }
       case 'xlsx':
-        startFile(response, 'xlsx', basename('bao-cao', request));
-        await writeInto(response, (output) =>
-          writeWorkbook(output, { title: REPORT_TITLE, heading, summary: summaryTables(report), asRun: this.reports.asRunBatches(request) }),
-        );
+        await this.exports.send(caller.id, request, async ({ batches, stallTimeoutMs }) => {
+          startFile(response, 'xlsx', basename('bao-cao', request));
+          await writeInto(response, (output) =>
+            writeWorkbook(output, { title: REPORT_TITLE, heading, summary: summaryTables(report), asRun: batches }, stallTimeoutMs),
+          );
+        });
         return;
     }
   }
@@ -74,11 +78,13 @@ export class ReportsController {
     }
     const checkpoint = await this.reports.checkpoint(request.commune.id);
     const heading = reportHeading({ commune: request.commune, period: request, generatedAt: new Date().toISOString(), checkpoint });
-    startFile(response, format, basename('nhat-ky-phat', request));
-    if (format === 'xlsx') {
-      await writeInto(response, (output) => writeWorkbook(output, { title: REPORT_TITLE, heading, summary: null, asRun: this.reports.asRunBatches(request) }));
-      return;
-    }
-    await streamText(response, asRunCsv([`NHẬT KÝ PHÁT - ${REPORT_TITLE}`, ...heading], this.reports.asRunBatches(request)));
+    await this.exports.send(caller.id, request, async ({ batches, stallTimeoutMs }) => {
+      startFile(response, format, basename('nhat-ky-phat', request));
+      if (format === 'xlsx') {
+        await writeInto(response, (output) => writeWorkbook(output, { title: REPORT_TITLE, heading, summary: null, asRun: batches }, stallTimeoutMs));
+        return;
+      }
+      await streamText(response, asRunCsv([`NHẬT KÝ PHÁT - ${REPORT_TITLE}`, ...heading], batches), stallTimeoutMs);
+    });
   }
 }

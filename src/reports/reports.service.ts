@@ -4,7 +4,6 @@ import { DataSource } from 'typeorm';
 import { AirtimeChainHead, AirtimeLedger } from '../airtime/airtime-ledger';
 import { decodeCursor } from '../common/keyset-cursor';
 import { AsRunLine, nextCursor, toAsRunLine } from './as-run-line';
-import { AsRunRecord } from './as-run-record';
 import { PlaybackRepository } from '../playbacks/playback-repository';
 import { Grouping } from './report-period';
 import { filtersOf, ReportCommune, ReportRequest } from './report-request';
@@ -68,10 +67,6 @@ export class ReportsService {
       rows: page.map((record) => toAsRunLine(record, request.commune.timezone)),
       next: records.length > limit ? nextCursor(page[page.length - 1]) : null,
     };
-  }
-
-  asRunBatches(request: ReportRequest): AsyncGenerator<AsRunRecord[]> {
-    return this.playbacks.asRunBatches(request);
   }
 
   /** Who prepared the report, as the PDF names them. */

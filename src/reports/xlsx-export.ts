@@ -58,11 +58,12 @@ function addHeading(sheet: ExcelJS.Worksheet, heading: string[]): void {
 
 /**
  * A workbook streamed to `output`: optionally the summary sheet "Tổng hợp", then the as-run sheet "Nhật ký phát"
- * fed batch by batch, waiting for the client whenever the response is full.
+ * fed batch by batch, waiting for the client whenever the response is full (at most `stallTimeoutMs`).
  */
 export async function writeWorkbook(
   output: Writable,
   content: { title: string; heading: string[]; summary: ReportTable[] | null; asRun: AsyncIterable<AsRunRecord[]> },
+  stallTimeoutMs: number,
 ): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
   workbook.creator = 'Loa';
@@ -113,7 +114,7 @@ export async function writeWorkbook(
       lines++;
     }
     if (output.destroyed) throw new Error('the client went away');
-    if (output.writableNeedDrain) await drained(output);
+    if (output.writableNeedDrain) await drained(output, stallTimeoutMs);
   }
   log.commit();
   await workbook.commit();

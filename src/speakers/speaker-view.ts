@@ -1,4 +1,14 @@
+import { AuthUser } from '../auth/auth-user';
+import { Role } from '../auth/role';
 import { Speaker } from './speaker.entity';
+
+/**
+ * What a device answered (a status or check detail) may hold anything its address served, so only admins, who set
+ * the address, see it; others see the status alone.
+ */
+export function deviceTextFor(caller: AuthUser, text: string | null): string | null {
+  return caller.role === Role.Admin ? text : null;
+}
 
 /** What the API says about a speaker: everything but its secrets, of which only the names are told. */
 export interface SpeakerView {
@@ -21,7 +31,7 @@ export interface SpeakerView {
   updatedAt: Date;
 }
 
-export function toSpeakerView(speaker: Speaker): SpeakerView {
+export function toSpeakerView(speaker: Speaker, caller: AuthUser): SpeakerView {
   return {
     id: speaker.id,
     villageId: speaker.villageId,
@@ -34,7 +44,7 @@ export function toSpeakerView(speaker: Speaker): SpeakerView {
     tags: speaker.tags,
     enabled: speaker.enabled,
     status: speaker.status,
-    statusDetail: speaker.statusDetail,
+    statusDetail: deviceTextFor(caller, speaker.statusDetail),
     statusChangedAt: speaker.statusChangedAt,
     lastSeenAt: speaker.lastSeenAt,
     lastCheckedAt: speaker.lastCheckedAt,

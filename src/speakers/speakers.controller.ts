@@ -5,6 +5,7 @@ import { AuthUser, CurrentUser } from '../auth/auth-user';
 import { Role, ROLES } from '../auth/role';
 import { CreateSpeakerDto, ListSpeakersDto, UpdateSpeakerDto } from './dto/speaker.dto';
 import { SpeakerHealthService } from './health/speaker-health.service';
+import { deviceTextFor } from './speaker-view';
 import { SpeakersService } from './speakers.service';
 
 /** Checks kept in a speaker's health answer. */
@@ -53,12 +54,12 @@ export class SpeakersController {
     return {
       speakerId: speaker.id,
       status: speaker.status,
-      statusDetail: speaker.statusDetail,
+      statusDetail: deviceTextFor(caller, speaker.statusDetail),
       statusChangedAt: speaker.statusChangedAt,
       lastSeenAt: speaker.lastSeenAt,
       lastCheckedAt: speaker.lastCheckedAt,
       consecutiveFailures: speaker.consecutiveFailures,
-      history: await this.health.history(speaker.id, HISTORY_LENGTH),
+      history: (await this.health.history(speaker.id, HISTORY_LENGTH)).map((check) => ({ ...check, detail: deviceTextFor(caller, check.detail) })),
     };
   }
 
@@ -67,6 +68,7 @@ export class SpeakersController {
   @Allow(Role.Admin, Role.Editor)
   @ApiOperation({ summary: 'Check a speaker now, and answer the result' })
   async check(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() caller: AuthUser) {
-    return this.health.check(await this.speakers.find(id, caller));
+    const check = await this.health.check(await this.speakers.find(id, caller));
+    return { ...check, detail: deviceTextFor(caller, check.detail) };
   }
 }

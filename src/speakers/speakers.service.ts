@@ -8,6 +8,9 @@ import { OutOfScopeException } from '../auth/scope';
 import { CommunesService } from '../communes/communes.service';
 import { isUniqueViolation } from '../database/query-helpers';
 import { SecretBox } from '../security/secret-box';
+import { AppConfig } from '../config/app-config';
+import { settingsDeviceUrl } from './drivers/base-url';
+import { LOOPBACK, refusedDeviceHost } from './drivers/device-address';
 import { DriverConfigError, validateDriverSecrets, validateDriverSettings } from './drivers/driver-config';
 import { SpeakerDriverRegistry } from './drivers/drivers';
 import { CreateSpeakerDto, ListSpeakersDto, UpdateSpeakerDto } from './dto/speaker.dto';
@@ -22,6 +25,7 @@ export class SpeakersService {
     private readonly communes: CommunesService,
     private readonly drivers: SpeakerDriverRegistry,
     private readonly secretBox: SecretBox,
+    private readonly config: AppConfig,
   ) {}
 
   list(filter: ListSpeakersDto, caller: AuthUser): Promise<Page<SpeakerView>> {
@@ -37,7 +41,7 @@ export class SpeakersService {
     if (filter.communeId) query.andWhere('v.commune_id = :communeId', { communeId: filter.communeId });
     if (filter.status) query.andWhere('s.status = :status', { status: filter.status });
     if (filter.tag) query.andWhere(':tag = ANY(s.tags)', { tag: filter.tag });
-    return readPage(query, filter, toSpeakerView);
+    return readPage(query, filter, (speaker) => toSpeakerView(speaker, caller));
   }
 
   /** The speaker if the caller may see it; the same 404 whether it does not exist or is out of scope. */
@@ -51,7 +55,7 @@ export class SpeakersService {
   }
 
   async get(id: string, caller: AuthUser): Promise<SpeakerView> {
-    return toSpeakerView(await this.find(id, caller));
+    return toSpeakerView(await this.find(id, caller), caller);
   }
 
   async create(dto: CreateSpeakerDto, caller: AuthUser): Promise<SpeakerView> {
@@ -61,7 +65,7 @@ export class SpeakersService {
       villageId: dto.villageId,
       name: dto.name.trim(),
       driver: dto.driver,
-      settings: { ...this.valid(() => validateDriverSettings(driver, dto.settings ?? {})) },
+      settings: await this.reachable(this.valid(() => validateDriverSettings(driver, dto.settings ?? {}))),
       secretsSealed: this.sealed(this.valid(() => validateDriverSecrets(driver, dto.secrets))),
       latitude: dto.location?.lat ?? null,
       longitude: dto.location?.lng ?? null,
@@ -80,7 +84,7 @@ export class SpeakersService {
       speaker.villageId = speaker.village.id;
     }
     if (dto.name !== undefined) speaker.name = dto.name.trim();
-    if (dto.settings !== undefined) speaker.settings = { ...this.valid(() => validateDriverSettings(driver, dto.settings)) };
+    if (dto.settings !== undefined) speaker.settings = await this.reachable(this.valid(() => validateDriverSettings(driver, dto.settings)));
     if (dto.secrets !== undefined) speaker.secretsSealed = this.sealed(this.valid(() => validateDriverSecrets(driver, dto.secrets)));
     if (dto.location !== undefined) {
       speaker.latitude = dto.location?.lat ?? null;
@@ -90,6 +94,19 @@ export class SpeakersService {
     if (dto.enabled !== undefined) speaker.enabled = dto.enabled;
     await this.save(speaker);
     return this.get(id, caller);
+  }
+
+  /** The settings, unless their device address is one no speaker may have (this machine, cloud metadata, multicast): then a 400. */
+  private async reachable(settings: object): Promise<Record<string, unknown>> {
+    const url = settingsDeviceUrl(settings);
+    const refused = url && (await refusedDeviceHost(url, this.config.speakers.allowLoopback));
+    if (refused) {
+      throw new BadRequestException(
+        `settings.url points at ${refused}, where no speaker can be: give the device's address on the speakers' network, such as http://10.0.0.5` +
+          (refused.startsWith(LOOPBACK) ? ' (loopback is allowed only with SPEAKER_ALLOW_LOOPBACK=true, for emulators and test devices)' : ''),
+      );
+    }
+    return { ...settings };
   }
 
   private sealed(secrets: object): string | null {

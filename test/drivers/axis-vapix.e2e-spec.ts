@@ -13,7 +13,9 @@ import { SilentListener } from '../devices/silent-listener';
 import { BulletinAudio, bulletinAudio, quietFfmpeg, timed, until } from './support/driver-audio';
 
 const TIME_SCALE = 0.05;
-const LIMITS = { connectTimeoutMs: 1_000, responseTimeoutMs: 600, maxResponseBytes: 64 * 1024 };
+const LIMITS = { connectTimeoutMs: 1_000, responseTimeoutMs: 600, maxResponseBytes: 64 * 1024, allowLoopback: true };
+/** A listener that never accepts and nobody listening read the same, so that the text cannot map ports. */
+const UNREACHABLE = expect.stringMatching(/^127\.0\.0\.1:\d+ could not be reached: check that the device is powered, on the network and at this address$/);
 const PASSWORD = 'Ph4t-thanh-xa';
 /** Slack for timers and a loaded CI machine on top of a configured timeout. */
 const MARGIN_MS = 800;
@@ -337,7 +339,7 @@ describe('axis-vapix driver against an Axis-style speaker modelled from VAPIX', 
       const listener = await SilentListener.start();
       try {
         const play = await timed(() => driver().play(target(listener.url), program()));
-        expect(play.error).toMatchObject({ kind: 'unreachable', message: expect.stringMatching(/did not accept a connection within 1 s/) });
+        expect(play.error).toMatchObject({ kind: 'unreachable', message: UNREACHABLE });
         expect(play.ms).toBeGreaterThanOrEqual(LIMITS.connectTimeoutMs - 50);
         expect(play.ms).toBeLessThan(LIMITS.connectTimeoutMs + MARGIN_MS);
         expect((play.error as DriverError).evidence).toBeUndefined();
@@ -352,7 +354,7 @@ describe('axis-vapix driver against an Axis-style speaker modelled from VAPIX', 
       const { url } = device;
       await speakers.pop()!.close();
       const play = await timed(() => driver().play(target(url), program()));
-      expect(play.error).toMatchObject({ kind: 'unreachable', message: expect.stringMatching(/ECONNREFUSED/) });
+      expect(play.error).toMatchObject({ kind: 'unreachable', message: UNREACHABLE });
     });
   });
 

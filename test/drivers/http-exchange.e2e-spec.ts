@@ -38,8 +38,11 @@ function answering(answer: string | Buffer, then: (socket: Socket) => void = (so
   };
 }
 
+/** The one message of every connection that could not be made, whatever the cause. */
+const UNREACHABLE = (url: URL) => `${url.host} could not be reached: check that the device is powered, on the network and at this address`;
+
 function request(url: URL, overrides: Partial<ExchangeRequest> = {}): ExchangeRequest {
-  return { url, method: 'GET', connectTimeoutMs: 1_000, answerTimeoutMs: 500, maxResponseBytes: 1024, ...overrides };
+  return { url, method: 'GET', connectTimeoutMs: 1_000, allowLoopback: true, answerTimeoutMs: 500, maxResponseBytes: 1024, ...overrides };
 }
 
 describe('exchange: one bounded HTTP request to a device', () => {
@@ -168,7 +171,23 @@ describe('exchange: one bounded HTTP request to a device', () => {
   it('calls a refused connection unreachable', async () => {
     const url = await device(() => undefined);
     await devices.pop()!.close();
-    expect(await failure(exchange(request(url)))).toMatchObject({ kind: 'unreachable', message: expect.stringMatching(/ECONNREFUSED/) });
+    expect(await failure(exchange(request(url)))).toMatchObject({ kind: 'unreachable', message: UNREACHABLE(url) });
+  });
+
+  it('refuses, before connecting, a device on the loopback unless allowed, whether it is named by number or by name', async () => {
+    const url = await device(answering('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
+    expect((await exchange(request(url))).status).toBe(200);
+    const byName = new URL(url.href.replace('127.0.0.1', 'localhost'));
+    for (const refused of [url, byName]) {
+      expect(await failure(exchange(request(refused, { allowLoopback: false })))).toMatchObject({ kind: 'unreachable', message: UNREACHABLE(refused) });
+    }
+  });
+
+  it('never connects to a link-local (cloud metadata) or unspecified address, whatever the loopback setting', async () => {
+    for (const host of ['169.254.169.254', '0.0.0.0', '[::]']) {
+      const url = new URL(`http://${host}/latest/meta-data/`);
+      expect(await failure(exchange(request(url)))).toMatchObject({ kind: 'unreachable', message: UNREACHABLE(url) });
+    }
   });
 
   it('rejects with the abort reason, at once, when the signal aborts', async () => {

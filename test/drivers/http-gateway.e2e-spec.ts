@@ -14,7 +14,7 @@ import { LoaStub } from './support/loa-stub';
 
 const TIME_SCALE = 0.05;
 const KEY = 'gateway-key-for-thon-3-0123456789abcdef';
-const LIMITS: DriverLimits = { connectTimeoutMs: 1_000, responseTimeoutMs: 600, maxResponseBytes: 64 * 1024 };
+const LIMITS: DriverLimits = { connectTimeoutMs: 1_000, responseTimeoutMs: 600, maxResponseBytes: 64 * 1024, allowLoopback: true };
 /** Slack for timers and a loaded CI machine on top of a configured timeout. */
 const MARGIN_MS = 800;
 const RANGE_CHUNK_BYTES = 16 * 1024;

@@ -30,6 +30,9 @@ async function stop(child: ChildProcess): Promise<number | null> {
   return code;
 }
 
+/** The emulator listens on this machine's loopback, which drivers refuse unless told. */
+const ON_THIS_MACHINE = { allowLoopback: true };
+
 describe('npm run speaker:emulate', () => {
   const children: ChildProcess[] = [];
   afterEach(async () => {
@@ -47,7 +50,7 @@ describe('npm run speaker:emulate', () => {
     const listening = await firstLine(child);
     expect(listening).toMatchObject({ event: 'listening', driver: 'axis-vapix', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), fault: null });
     const target = { settings: { url: listening.url as string }, secrets: { username: 'operator', password: 'Loa-2026' } };
-    expect(await new AxisVapixDriver().checkHealth(target)).toMatchObject({ ok: true });
+    expect(await new AxisVapixDriver(ON_THIS_MACHINE).checkHealth(target)).toMatchObject({ ok: true });
     expect(await stop(children.pop()!)).toBe(0);
   });
 
@@ -56,7 +59,7 @@ describe('npm run speaker:emulate', () => {
     const child = start(['--driver', 'http-gateway', '--key', key, '--events-url', 'http://127.0.0.1:9/api/gateway/events', '--fault', 'garbage']);
     const listening = await firstLine(child);
     expect(listening).toMatchObject({ event: 'listening', fault: 'garbage' });
-    const health = await new HttpGatewayDriver().checkHealth({ settings: { url: listening.url as string }, secrets: { key } });
+    const health = await new HttpGatewayDriver(ON_THIS_MACHINE).checkHealth({ settings: { url: listening.url as string }, secrets: { key } });
     expect(health).toMatchObject({ ok: false, errorKind: 'protocol' });
   });
 
@@ -64,7 +67,10 @@ describe('npm run speaker:emulate', () => {
     const child = start(['--driver', 'axis-vapix', '--password', 'x', '--fault', 'offline']);
     const offline = await firstLine(child);
     expect(offline).toMatchObject({ event: 'offline', url: expect.stringMatching(/^http:\/\//) });
-    const health = await new AxisVapixDriver().checkHealth({ settings: { url: offline.url as string }, secrets: { username: 'root', password: 'x' } });
+    const health = await new AxisVapixDriver(ON_THIS_MACHINE).checkHealth({
+      settings: { url: offline.url as string },
+      secrets: { username: 'root', password: 'x' },
+    });
     expect(health).toMatchObject({ ok: false, errorKind: 'unreachable' });
     expect(child.exitCode).toBeNull();
   });

@@ -97,7 +97,7 @@ describe('HTTP gateways and POST /api/gateway/events', () => {
   async function playThrough(item: Awaited<ReturnType<typeof bulletinAudio>>): Promise<string> {
     const speaker = await loa.dataSource.getRepository(Speaker).findOneByOrFail({ id: speakerId });
     const { target } = loa.app.get(SpeakerTargets).resolve(speaker);
-    const driver = SpeakerDriverRegistry.create({ deviceTimeScale: TIME_SCALE }).get('http-gateway');
+    const driver = SpeakerDriverRegistry.create({ deviceTimeScale: TIME_SCALE, limits: { allowLoopback: true } }).get('http-gateway');
     const playbackId = randomUUID();
     const [{ evidence }] = await driver.play(target, { playbackId, priority: 'normal', program: [item], signal: new AbortController().signal });
     expect(evidence.level).toBe('acknowledged');

@@ -50,6 +50,8 @@ export async function startTestApp(environment: Record<string, string> = {}): Pr
     SPEAKER_HEALTH_MONITOR: 'false',
     // Tests plan with planner.planOnce(); a timer would plan other test files' schedules.
     PLANNER: 'false',
+    // The device models listen on 127.0.0.1; the speaker address tests turn it off to see loopback refused.
+    SPEAKER_ALLOW_LOOPBACK: 'true',
     ...environment,
   });
   const app = await createApp(config);

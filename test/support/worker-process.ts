@@ -25,6 +25,8 @@ export class WorkerProcess {
         PLANNER: 'false',
         // Several workers run at once (and the other shard's): none serves metrics unless a test asks for a port.
         WORKER_METRICS_PORT: '0',
+        // The device models listen on 127.0.0.1.
+        SPEAKER_ALLOW_LOOPBACK: 'true',
         ...environment,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

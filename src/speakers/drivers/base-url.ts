@@ -20,3 +20,9 @@ export function IsDeviceBaseUrl(example: string): PropertyDecorator {
 export function deviceUrl(base: string, path: string): URL {
   return new URL(`${base.replace(/\/+$/, '')}${path}`);
 }
+
+/** The device a network driver's settings point at (each names it `url`, an `IsDeviceBaseUrl`), or null for a driver with none. */
+export function settingsDeviceUrl(settings: object): URL | null {
+  const { url } = settings as { url?: unknown };
+  return typeof url === 'string' ? new URL(url) : null;
+}

@@ -1,6 +1,7 @@
 import http, { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
+import { deviceLookup, refusedAddress } from './device-address';
 import { DriverError } from './driver-error';
 import { BodyPace, pacedFiles } from './paced-files';
 
@@ -18,6 +19,8 @@ export interface ExchangeRequest {
   headers?: Record<string, string>;
   body?: Buffer | FileBody;
   connectTimeoutMs: number;
+  /** Whether the device may be on this machine's loopback (emulators, test devices); see `refusedAddress`. */
+  allowLoopback: boolean;
   /** From the open connection until the whole answer has arrived. */
   answerTimeoutMs: number;
   maxResponseBytes: number;
@@ -39,8 +42,14 @@ export interface ExchangeResponse {
 }
 
 const MAX_HEADER_BYTES = 16 * 1024;
-// Errors raised before a TCP connection exists: the device is not reachable at this address.
-const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL']);
+
+/**
+ * Every way of not getting a connection (refused, no answer in time, no such host, an address no speaker may have)
+ * reads the same, so that the messages cannot be used to map what listens where.
+ */
+function unreachable(device: string): DriverError {
+  return new DriverError('unreachable', `${device} could not be reached: check that the device is powered, on the network and at this address`);
+}
 
 function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(2))} s`;
@@ -59,6 +68,7 @@ export function exchange(request: ExchangeRequest): Promise<ExchangeResponse> {
   const device = url.host;
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
+    if (refusedAddress(url.hostname, request.allowLoopback)) return reject(unreachable(device));
     let settled = false;
     let connected = false;
     let bytesSent = 0;
@@ -69,7 +79,13 @@ export function exchange(request: ExchangeRequest): Promise<ExchangeResponse> {
     const bodyLength = request.body === undefined ? 0 : isFileBody(request.body) ? request.body.bytes : request.body.length;
     const headers = { ...request.headers, ...(request.method === 'POST' ? { 'Content-Length': String(bodyLength) } : {}) };
     // agent: false gives each request its own connection, so a stale keep-alive socket never eats a timeout.
-    const outgoing = transport.request(url, { method: request.method, headers, agent: false, maxHeaderSize: MAX_HEADER_BYTES });
+    const outgoing = transport.request(url, {
+      method: request.method,
+      headers,
+      agent: false,
+      maxHeaderSize: MAX_HEADER_BYTES,
+      lookup: deviceLookup(request.allowLoopback),
+    });
 
     const cleanUp = () => {
       clearTimeout(connectTimer);
@@ -86,16 +102,7 @@ export function exchange(request: ExchangeRequest): Promise<ExchangeResponse> {
     const onAbort = () => fail(signal!.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
 
-    connectTimer = setTimeout(
-      () =>
-        fail(
-          new DriverError(
-            'unreachable',
-            `${device} did not accept a connection within ${seconds(request.connectTimeoutMs)}: check that the device is powered and on the network`,
-          ),
-        ),
-      request.connectTimeoutMs,
-    );
+    connectTimer = setTimeout(() => fail(unreachable(device)), request.connectTimeoutMs);
     const onConnect = () => {
       connected = true;
       clearTimeout(connectTimer);
@@ -141,14 +148,12 @@ export function exchange(request: ExchangeRequest): Promise<ExchangeResponse> {
 
     outgoing.on('error', (error: NodeJS.ErrnoException) => {
       const code = error.code ?? '';
-      if (!connected && CONNECT_ERRORS.has(code)) {
-        fail(new DriverError('unreachable', `Cannot connect to ${device} (${code}): check that the device is powered, on the network and at this address`));
-      } else if (code.startsWith('HPE_')) {
+      if (code.startsWith('HPE_')) {
         fail(new DriverError('protocol', `${device} answered something that is not HTTP (${code})`));
       } else if (connected) {
         fail(request.closedWithoutAnswer?.(bytesSent) ?? new DriverError('protocol', `${device} closed the connection without answering`));
       } else {
-        fail(new DriverError('unreachable', `Cannot connect to ${device}: ${error.message}`));
+        fail(unreachable(device));
       }
     });
 

@@ -84,12 +84,15 @@ export interface DriverLimits {
   responseTimeoutMs: number;
   /** Largest answer body believed; a longer one is a protocol error. */
   maxResponseBytes: number;
+  /** Whether a device may be on this machine's loopback (emulators, test devices): SPEAKER_ALLOW_LOOPBACK. */
+  allowLoopback: boolean;
 }
 
 export const DEFAULT_DRIVER_LIMITS: Readonly<DriverLimits> = {
   connectTimeoutMs: 5_000,
   responseTimeoutMs: 10_000,
   maxResponseBytes: 64 * 1024,
+  allowLoopback: false,
 };
 
 /**

@@ -16,7 +16,11 @@ import { SpeakerDriverRegistry } from './drivers';
       inject: [AppConfig],
       useFactory: (config: AppConfig) =>
         SpeakerDriverRegistry.create({
-          limits: { connectTimeoutMs: config.speakers.connectTimeoutMs, responseTimeoutMs: config.speakers.responseTimeoutMs },
+          limits: {
+            connectTimeoutMs: config.speakers.connectTimeoutMs,
+            responseTimeoutMs: config.speakers.responseTimeoutMs,
+            allowLoopback: config.speakers.allowLoopback,
+          },
           deviceTimeScale: config.speakers.timeScale,
         }),
     },

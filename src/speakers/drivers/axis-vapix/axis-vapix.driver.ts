@@ -189,6 +189,7 @@ export class AxisVapixDriver implements SpeakerDriver<AxisVapixSettings, AxisVap
       url,
       method,
       connectTimeoutMs: this.options.connectTimeoutMs,
+      allowLoopback: this.options.allowLoopback,
       maxResponseBytes: this.options.maxResponseBytes,
       signal,
     };

@@ -194,6 +194,7 @@ export class HttpGatewayDriver implements SpeakerDriver<HttpGatewaySettings, Htt
       headers: { ...signedHeaders(target.secrets.key, body), ...(call.method === 'POST' ? { 'Content-Type': 'application/json' } : {}) },
       body: call.method === 'POST' ? body : undefined,
       connectTimeoutMs: this.options.connectTimeoutMs,
+      allowLoopback: this.options.allowLoopback,
       answerTimeoutMs: this.options.responseTimeoutMs,
       maxResponseBytes: this.options.maxResponseBytes,
       signal: call.signal,
