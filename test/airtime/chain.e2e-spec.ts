@@ -33,7 +33,8 @@ describe('The airtime hash chain', () => {
   async function signedChainOfFive() {
     const place = await freshCommune(db);
     await ledger.append(Array.from({ length: 5 }, (_, index) => entryIn(place, { evidence: { index } })));
-    await loa.app.get(AirtimeCheckpoints).write([place.communeId], false);
+    const checkpoints = loa.app.get(AirtimeCheckpoints);
+    await checkpoints.sign((await checkpoints.prepare([place.communeId], false)).heads);
     const before = await verifier.verify([place.communeId]);
     expect(before.ok).toBe(true);
     return place;
