@@ -135,10 +135,9 @@ export class ChainVerifier {
 
   /** Every checkpoint stored for the commune, oldest first. */
   private async storedCheckpoints(communeId: string): Promise<CheckpointToCheck[]> {
-    const rows = (await this.dataSource.query(
-      `SELECT length, head_hash, signed_at, key_id, signature FROM airtime_checkpoints WHERE commune_id = $1 ORDER BY id`,
-      [communeId],
-    )) as Array<{ length: string; head_hash: string; signed_at: Date; key_id: string; signature: string }>;
+    const rows = (await this.dataSource.query(`SELECT length, head_hash, signed_at, key_id, signature FROM airtime_checkpoints WHERE commune_id = $1 ORDER BY id`, [
+      communeId,
+    ])) as Array<{ length: string; head_hash: string; signed_at: Date; key_id: string; signature: string }>;
     return rows.map((row) => ({
       communeId,
       length: Number(row.length),

@@ -45,7 +45,8 @@ function whyNotExtending(last: LastCheckpoint, headLength: number, key: AirtimeS
   const signedAt = last.signed_at.toISOString();
   const length = Number(last.length);
   const claim = { communeId: last.commune_id, length, headHash: last.head_hash, signedAt };
-  if (!checkpointSignedBy(key.publicKey, claim, last.signature)) return `its last checkpoint (signed at ${signedAt}) no longer matches its signature: it was changed`;
+  if (!checkpointSignedBy(key.publicKey, claim, last.signature))
+    return `its last checkpoint (signed at ${signedAt}) no longer matches its signature: it was changed`;
   if (headLength < length) return `the chain holds ${headLength} records, but the checkpoint signed at ${signedAt} counts ${length}: records were deleted`;
   if (length > 0 && last.hash_now !== last.head_hash) return `record ${length} is not the head signed at ${signedAt}: the chain was rewritten`;
   return null;
