@@ -201,10 +201,11 @@ export class ChainVerifier {
       );
     }
     const unsignedRecords = Math.max(0, length - longest);
+    const stale = this.stale(unsignedSince);
     const latest = statuses[statuses.length - 1];
     return {
       communeId,
-      ok: !firstBroken && rejected.length === 0 && !this.stale(unsignedSince),
+      ok: !firstBroken && rejected.length === 0 && !stale,
       length,
       headHash,
       checkpoint: latest ?? { status: 'none' },
@@ -215,7 +216,7 @@ export class ChainVerifier {
       problem:
         firstBroken?.reason ??
         (rejected[0] ? `the checkpoint signed at ${rejected[0].signedAt} was rejected: ${rejected[0].reason}` : null) ??
-        (this.stale(unsignedSince) ? this.unsignedProblem(unsignedRecords, longest, unsignedSince!) : null),
+        (stale ? this.unsignedProblem(unsignedRecords, longest, unsignedSince!) : null),
     };
   }
 
