@@ -3,6 +3,7 @@ import { loadDirectory } from '../directory';
 import { field, h, notice, option, replace } from '../dom';
 import { EVIDENCE, localDay, localParts, minutes, percent, PLAYBACK_STATUS, PRIORITY, PROBLEM_KIND, when, FAILURE_REASON } from '../format';
 import { t } from '../i18n';
+import { Me } from '../session';
 import { badge } from './bulletins';
 import { barChart } from './charts';
 
@@ -54,7 +55,7 @@ interface LogCheck {
 }
 
 /** Báo cáo: period and filters, charts of minutes on air and compliance, the as-run log, and the files for the city. */
-export function renderReports(main: HTMLElement): void {
+export function renderReports(main: HTMLElement, me: Me): void {
   const commune = h('select', { name: 'communeId' });
   const communeField = field('Xã / phường', commune);
   const from = h('input', { type: 'date', name: 'from', required: true });
@@ -104,7 +105,8 @@ export function renderReports(main: HTMLElement): void {
         api<AsRun>('GET', `/reports/as-run${query({ ...params(), limit: 100 })}`),
       ]);
       replace(results, ...summaryView(summary), asRunView(asRun));
-      void checkLog(summary.commune.id);
+      // Operators may not verify the log (they stood under the loudspeaker, they do not audit the commune).
+      if (me.role !== 'operator') void checkLog(summary.commune.id);
     } catch (error) {
       results.replaceChildren();
       message.replaceChildren(notice('error', (error as Error).message));
