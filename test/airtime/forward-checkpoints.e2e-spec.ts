@@ -149,6 +149,26 @@ describe('Airtime checkpoints only move forward', () => {
       expect(JSON.parse(cli.stdout).communes[0].problem).toBe(verified.body.communes[0].problem);
     });
 
+    it('refuses to sign over a last checkpoint that was changed in the database', async () => {
+      const place = await communeWith(loa, 2);
+      expect((await call(place.approver, 'POST', '/api/airtime/checkpoints', {})).status).toBe(201);
+      await loa.app.get(AirtimeLedger).append([entryIn(place)]);
+      await asSuperuserWithoutTriggers(loa.dataSource, (db) =>
+        db.query(
+          `UPDATE airtime_checkpoints SET length = 1, head_hash = (SELECT hash FROM airtime_records WHERE commune_id = $1 AND seq = 1) WHERE commune_id = $1`,
+          [place.communeId],
+        ),
+      );
+      const refused = await call<Body>(place.approver, 'POST', '/api/airtime/checkpoints', { communeId: place.communeId });
+      expect(refused.status).toBe(409);
+      expect(refused.body.message).toMatch(/its last checkpoint \(signed at .*\) no longer matches its signature: it was changed/);
+      expect(await lengthsSigned(loa, place.communeId)).not.toContain(3);
+      expect((await call<Body>(place.approver, 'GET', `/api/airtime/verify?communeId=${place.communeId}`)).body.communes[0]).toMatchObject({
+        ok: false,
+        problem: expect.stringMatching(/was rejected: its signature does not match its content$/),
+      });
+    });
+
     it('says records that no checkpoint covered for longer than the interval are not ok, and why; signing them makes the chain ok', async () => {
       // Holding the checkpoint lock keeps any checkpoint timer of the shared database (another test file's) from
       // signing this chain while it is looked at.
