@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { AirtimeCheckpoint } from './airtime-checkpoint.entity';
-import { AirtimeLedger } from './airtime-ledger';
+import { AirtimeMetrics } from '../metrics/airtime-metrics';
+import { AirtimeChainHead, AirtimeLedger } from './airtime-ledger';
+import { CheckpointRefusal, headsThatDoNotExtend } from './checkpoint-continuity';
 import { signCheckpoint } from './checkpoint-signature';
 
 /** Most checkpoints one export answers; the rest follow with `after=<next>`. */
@@ -51,41 +53,66 @@ const toView = (row: AirtimeCheckpoint): CheckpointView => ({
   signature: row.signature,
 });
 
-/** Signs the heads of the communes' chains, and exports the signed checkpoints for safe keeping elsewhere. */
+/** The heads a signing round may sign, and the communes whose head it must not (with the alarm already raised). */
+export interface CheckpointRound {
+  heads: AirtimeChainHead[];
+  refused: CheckpointRefusal[];
+}
+
+/**
+ * Signs the heads of the communes' chains, only where they extend the last checkpoint (raising the alarm where they
+ * do not), and exports the signed checkpoints for safe keeping elsewhere.
+ */
 @Injectable()
 export class AirtimeCheckpoints {
+  private readonly logger = new Logger(AirtimeCheckpoints.name);
+
   constructor(
     @InjectRepository(AirtimeCheckpoint) private readonly checkpoints: Repository<AirtimeCheckpoint>,
     private readonly ledger: AirtimeLedger,
     private readonly config: AppConfig,
+    private readonly metrics: AirtimeMetrics,
   ) {}
 
   /**
-   * Signs the current head of each commune's chain (every commune when `communeIds` is null). Communes without
-   * records are skipped; with `onlyChanged`, so are those whose latest checkpoint by this key already states the head.
+   * The current heads of each commune's chain (every commune when `communeIds` is null) that a checkpoint may state.
+   * Communes without records are left out; with `onlyChanged`, so are those whose latest checkpoint by this key
+   * already states the head. A head that does not extend the commune's last checkpoint is refused: logged as an
+   * error and counted in loa_airtime_checkpoints_refused_total.
    */
-  async write(communeIds: string[] | null, onlyChanged: boolean): Promise<CheckpointView[]> {
+  async prepare(communeIds: string[] | null, onlyChanged: boolean): Promise<CheckpointRound> {
     const key = this.config.airtime.signingKey;
     const communes = communeIds ?? ((await this.checkpoints.query('SELECT id::text AS id FROM communes')) as Array<{ id: string }>).map((row) => row.id);
     const heads = (await this.ledger.heads(communes)).filter((head) => head.length > 0);
+    const refused = await headsThatDoNotExtend(this.checkpoints.manager, key, heads);
+    for (const refusal of refused) {
+      this.metrics.checkpointsRefused.inc();
+      this.logger.error({ communeId: refusal.communeId }, `Airtime checkpoint refused, the broadcast log was altered: ${refusal.reason}`);
+    }
+    const blocked = new Set(refused.map((refusal) => refusal.communeId));
     const latest = onlyChanged ? await this.latestByCommune(heads.map((head) => head.communeId)) : new Map<string, AirtimeCheckpoint>();
+    const toSign = heads.filter((head) => {
+      const last = latest.get(head.communeId);
+      return !blocked.has(head.communeId) && (!last || last.keyId !== key.keyId || Number(last.length) !== head.length || last.headHash !== head.headHash);
+    });
+    return { heads: toSign, refused };
+  }
+
+  /** Signs and stores one checkpoint per head (heads from prepare()). */
+  async sign(heads: AirtimeChainHead[]): Promise<CheckpointView[]> {
+    if (heads.length === 0) return [];
+    const key = this.config.airtime.signingKey;
     const signedAt = new Date();
-    const rows = heads
-      .filter((head) => {
-        const last = latest.get(head.communeId);
-        return !last || last.keyId !== key.keyId || Number(last.length) !== head.length || last.headHash !== head.headHash;
-      })
-      .map((head) =>
-        this.checkpoints.create({
-          communeId: head.communeId,
-          length: String(head.length),
-          headHash: head.headHash,
-          signedAt,
-          keyId: key.keyId,
-          signature: signCheckpoint(key, { communeId: head.communeId, length: head.length, headHash: head.headHash, signedAt: signedAt.toISOString() }),
-        }),
-      );
-    if (rows.length === 0) return [];
+    const rows = heads.map((head) =>
+      this.checkpoints.create({
+        communeId: head.communeId,
+        length: String(head.length),
+        headHash: head.headHash,
+        signedAt,
+        keyId: key.keyId,
+        signature: signCheckpoint(key, { communeId: head.communeId, length: head.length, headHash: head.headHash, signedAt: signedAt.toISOString() }),
+      }),
+    );
     return (await this.checkpoints.save(rows)).map(toView);
   }
 

@@ -22,7 +22,7 @@ export class AirtimeController {
 
   @Get('verify')
   @Allow(Role.Admin, Role.Editor, Role.Approver, Role.Viewer)
-  @ApiOperation({ summary: "Recompute my communes' chains against their latest signed checkpoints; names the first broken record" })
+  @ApiOperation({ summary: "Recompute my communes' chains against every signed checkpoint; names the first broken record, or why a chain is not ok" })
   verify(@Query() scope: CheckpointScopeDto, @CurrentUser() caller: AuthUser) {
     return this.airtime.verify(caller, scope.communeId);
   }
@@ -37,7 +37,7 @@ export class AirtimeController {
   @Post('checkpoints')
   @HttpCode(201)
   @Allow(Role.Admin, Role.Approver)
-  @ApiOperation({ summary: "Sign the current head of my communes' chains now" })
+  @ApiOperation({ summary: "Sign the current head of my communes' chains now; 409, signing nothing, if one does not extend its last checkpoint" })
   writeCheckpoints(@Body() scope: CheckpointScopeDto, @CurrentUser() caller: AuthUser) {
     return this.airtime.writeCheckpoints(caller, scope.communeId);
   }

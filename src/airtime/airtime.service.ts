@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { Page, readPage } from '../database/page';
@@ -28,7 +28,7 @@ export class AirtimeService {
     private readonly checkpoints: AirtimeCheckpoints,
     config: AppConfig,
   ) {
-    this.verifier = new ChainVerifier(dataSource, config.airtime.signingKey.publicKey);
+    this.verifier = new ChainVerifier(dataSource, config.airtime.signingKey.publicKey, config.airtime.checkpointIntervalMinutes);
   }
 
   async list(filter: ListAirtimeDto, caller: AuthUser): Promise<Page<AirtimeRecordView>> {
@@ -56,8 +56,17 @@ export class AirtimeService {
     return this.verifier.verify(this.communes(caller, communeId));
   }
 
-  writeCheckpoints(caller: AuthUser, communeId?: string): Promise<CheckpointView[]> {
-    return this.checkpoints.write(this.communes(caller, communeId), false);
+  /** Signs the heads asked for, or none of them (409) if one does not extend its last checkpoint. */
+  async writeCheckpoints(caller: AuthUser, communeId?: string): Promise<CheckpointView[]> {
+    const round = await this.checkpoints.prepare(this.communes(caller, communeId), false);
+    if (round.refused.length > 0) {
+      const reasons = round.refused.map((refusal) => refusal.reason).join('; ');
+      throw new ConflictException(
+        `Nothing was signed: a checkpoint may only extend the last one, and ${reasons}. ` +
+          'Check the log with GET /api/airtime/verify against the checkpoint files kept outside Loa before anything else.',
+      );
+    }
+    return this.checkpoints.sign(round.heads);
   }
 
   exportCheckpoints(caller: AuthUser, filter: ExportCheckpointsDto): Promise<CheckpointExport> {

@@ -14,7 +14,8 @@ export const AIRTIME_CHECKPOINT_TIMER = 'airtime-checkpoints';
 
 /**
  * Every AIRTIME_CHECKPOINT_INTERVAL_MINUTES, signs the head of every chain that grew since its last checkpoint
- * (api role; 0 turns it off). A failed round is logged and the next one tries again.
+ * (api role; 0 turns it off). A chain that no longer extends its last checkpoint is not signed, and raises the alarm
+ * again every round. A failed round is logged and the next one tries again.
  */
 @Injectable()
 export class AirtimeCheckpointTimer implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -49,7 +50,10 @@ export class AirtimeCheckpointTimer implements OnApplicationBootstrap, BeforeApp
   private async writeOnce(): Promise<void> {
     this.writing = true;
     try {
-      const run = await withAdvisoryLock(this.dataSource, AIRTIME_CHECKPOINT_LOCK, () => this.checkpoints.write(null, true));
+      const run = await withAdvisoryLock(this.dataSource, AIRTIME_CHECKPOINT_LOCK, async () => {
+        const round = await this.checkpoints.prepare(null, true);
+        return this.checkpoints.sign(round.heads);
+      });
       if (run.acquired && run.value.length > 0) this.logger.log({ checkpoints: run.value.length }, 'Airtime checkpoints signed');
     } catch (error) {
       this.logger.error({ err: error }, 'Airtime checkpoints could not be written; the next round tries again');

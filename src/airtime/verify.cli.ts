@@ -10,23 +10,23 @@ import { CheckpointExport } from './airtime-checkpoints';
 import { CheckpointToCheck, ChainVerifier } from './chain-verifier';
 
 const USAGE = `npm run airtime:verify -- [--commune <id>]... [--checkpoints <export.json>] [--public-key <key.pem>]
-  Recomputes the airtime chains in DATABASE_URL and checks them against the latest signed checkpoints.
-  --commune       only these communes (default: all)
-  --checkpoints   check against a file from GET /api/airtime/checkpoints kept outside the database
-                  (its latest checkpoint per commune) instead of the checkpoints stored in the database
+  Recomputes the airtime chains in DATABASE_URL and checks them against every signed checkpoint.
+  --commune       only these communes (default: all, or those of --checkpoints)
+  --checkpoints   also check against every checkpoint of a file from GET /api/airtime/checkpoints kept
+                  outside the database (it still holds checkpoints someone deleted from the database)
   --public-key    the Ed25519 public key (PEM) to trust; default: the public half of AIRTIME_SIGNING_KEY
+  Records no checkpoint covers for longer than AIRTIME_CHECKPOINT_INTERVAL_MINUTES (and a minute) fail too.
   Prints the report as JSON; exits 0 when every chain is intact, 1 when one is broken, 2 on error.`;
 
-/** The latest checkpoint per commune in an exported file; the file's own public key is not trusted. */
-function checkpointsFrom(file: string): Map<string, CheckpointToCheck> {
+/** Every checkpoint of an exported file, per commune, oldest first; the file's own public key is not trusted. */
+function checkpointsFrom(file: string): Map<string, CheckpointToCheck[]> {
   const exported = JSON.parse(readFileSync(file, 'utf8')) as CheckpointExport;
   if (!Array.isArray(exported.checkpoints)) throw new Error(`${file} is not an export of GET /api/airtime/checkpoints`);
-  const latest = new Map<string, CheckpointToCheck>();
+  const byCommune = new Map<string, CheckpointToCheck[]>();
   for (const checkpoint of exported.checkpoints) {
-    const known = latest.get(checkpoint.communeId);
-    if (!known || Number(checkpoint.length) >= known.length) latest.set(checkpoint.communeId, { ...checkpoint, length: Number(checkpoint.length) });
+    byCommune.set(checkpoint.communeId, [...(byCommune.get(checkpoint.communeId) ?? []), { ...checkpoint, length: Number(checkpoint.length) }]);
   }
-  return latest;
+  return byCommune;
 }
 
 async function main(): Promise<number> {
@@ -51,11 +51,10 @@ async function main(): Promise<number> {
   await dataSource.initialize();
   try {
     const communes = values.commune ?? (checkpoints ? [...checkpoints.keys()] : null);
-    const report = await new ChainVerifier(dataSource, publicKey).verify(communes, checkpoints);
+    const report = await new ChainVerifier(dataSource, publicKey, config.airtime.checkpointIntervalMinutes).verify(communes, checkpoints);
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     for (const commune of report.communes.filter((result) => !result.ok)) {
-      const why = commune.firstBroken?.reason ?? (commune.checkpoint.status === 'rejected' ? `checkpoint rejected: ${commune.checkpoint.reason}` : 'broken');
-      process.stderr.write(`commune ${commune.communeId}: ${why}\n`);
+      process.stderr.write(`commune ${commune.communeId}: ${commune.problem}\n`);
     }
     process.stderr.write(report.ok ? `All ${report.communes.length} chains are intact.\n` : 'The broadcast log was altered (see above).\n');
     return report.ok ? 0 : 1;

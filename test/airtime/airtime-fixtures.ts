@@ -1,6 +1,9 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { DataSource, EntityManager } from 'typeorm';
 import { AirtimeEntry } from '../../src/airtime/airtime-ledger';
+import { recordHash } from '../../src/airtime/record-hash';
 import { Commune } from '../../src/communes/commune.entity';
 import { Village } from '../../src/communes/village.entity';
 
@@ -36,5 +39,47 @@ export async function asSuperuserWithoutTriggers(dataSource: DataSource, work: (
   await dataSource.transaction(async (db) => {
     await db.query('SET LOCAL session_replication_role = replica');
     await work(db);
+  });
+}
+
+/** Recomputes every hash of a commune's chain from `fromSeq` on, as someone who knows the format would after editing it. */
+export async function rehashChain(db: EntityManager, communeId: string, fromSeq = 1): Promise<void> {
+  const rows = await db.query(`SELECT * FROM airtime_records WHERE commune_id = $1 AND seq >= $2 ORDER BY seq`, [communeId, fromSeq]);
+  const before = await db.query(`SELECT hash FROM airtime_records WHERE commune_id = $1 AND seq = $2`, [communeId, fromSeq - 1]);
+  let prev = (before[0]?.hash as string | undefined) ?? '0'.repeat(64);
+  for (const row of rows) {
+    const hash = recordHash(prev, {
+      communeId: row.commune_id,
+      seq: Number(row.seq),
+      recordedAt: row.recorded_at.toISOString(),
+      event: row.event,
+      evidenceLevel: row.evidence_level,
+      occurredAt: row.occurred_at.toISOString(),
+      villageId: row.village_id,
+      speakerId: row.speaker_id,
+      playbackId: row.playback_id,
+      audioSha256: row.audio_sha256,
+      scheduledAt: row.scheduled_at.toISOString(),
+      actualAt: row.actual_at?.toISOString() ?? null,
+      onAirMs: row.on_air_ms,
+      evidence: row.evidence,
+    });
+    await db.query(`UPDATE airtime_records SET prev_hash = $3, hash = $4 WHERE commune_id = $1 AND seq = $2`, [communeId, row.seq, prev, hash]);
+    prev = hash;
+  }
+}
+
+/** Runs `npm run airtime:verify` against the run's database; answers its exit code and output. */
+export function verifyCli(args: string[], environment: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('npx', ['ts-node', '--transpile-only', 'src/airtime/verify.cli.ts', ...args], {
+      cwd: join(__dirname, '..', '..'),
+      env: { ...process.env, ...environment },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }

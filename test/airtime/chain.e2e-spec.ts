@@ -6,11 +6,10 @@ import { AirtimeLedger } from '../../src/airtime/airtime-ledger';
 import { ChainVerifier } from '../../src/airtime/chain-verifier';
 import { signCheckpoint } from '../../src/airtime/checkpoint-signature';
 import { GroupCommitAirtimeLedger } from '../../src/airtime/group-commit-ledger';
-import { recordHash } from '../../src/airtime/record-hash';
 import { signingKeyFromSeed } from '../../src/airtime/signing-key';
 import { appendInTransaction } from '../../src/airtime/transactional-append';
 import { startTestApp, TestApp } from '../support/test-app';
-import { asSuperuserWithoutTriggers, entryIn, freshCommune } from './airtime-fixtures';
+import { asSuperuserWithoutTriggers, entryIn, freshCommune, rehashChain } from './airtime-fixtures';
 
 describe('The airtime hash chain', () => {
   let loa: TestApp;
@@ -33,7 +32,8 @@ describe('The airtime hash chain', () => {
   async function signedChainOfFive() {
     const place = await freshCommune(db);
     await ledger.append(Array.from({ length: 5 }, (_, index) => entryIn(place, { evidence: { index } })));
-    await loa.app.get(AirtimeCheckpoints).write([place.communeId], false);
+    const checkpoints = loa.app.get(AirtimeCheckpoints);
+    await checkpoints.sign((await checkpoints.prepare([place.communeId], false)).heads);
     const before = await verifier.verify([place.communeId]);
     expect(before.ok).toBe(true);
     return place;
@@ -146,30 +146,7 @@ describe('The airtime hash chain', () => {
     const place = await signedChainOfFive();
     await asSuperuserWithoutTriggers(db, async (tx) => {
       await tx.query(`UPDATE airtime_records SET on_air_ms = 1 WHERE commune_id = $1 AND seq = 2`, [place.communeId]);
-      // Re-hash from record 2 on, as someone who knows the format would.
-      const rows = await tx.query(`SELECT seq FROM airtime_records WHERE commune_id = $1 ORDER BY seq`, [place.communeId]);
-      let prev = (await tx.query(`SELECT hash FROM airtime_records WHERE commune_id = $1 AND seq = 1`, [place.communeId]))[0].hash as string;
-      for (const { seq } of rows.slice(1) as Array<{ seq: string }>) {
-        const [row] = await tx.query(`SELECT * FROM airtime_records WHERE commune_id = $1 AND seq = $2`, [place.communeId, seq]);
-        const hash = recordHash(prev, {
-          communeId: row.commune_id,
-          seq: Number(row.seq),
-          recordedAt: row.recorded_at.toISOString(),
-          event: row.event,
-          evidenceLevel: row.evidence_level,
-          occurredAt: row.occurred_at.toISOString(),
-          villageId: row.village_id,
-          speakerId: row.speaker_id,
-          playbackId: row.playback_id,
-          audioSha256: row.audio_sha256,
-          scheduledAt: row.scheduled_at.toISOString(),
-          actualAt: row.actual_at?.toISOString() ?? null,
-          onAirMs: row.on_air_ms,
-          evidence: row.evidence,
-        });
-        await tx.query(`UPDATE airtime_records SET prev_hash = $3, hash = $4 WHERE commune_id = $1 AND seq = $2`, [place.communeId, seq, prev, hash]);
-        prev = hash;
-      }
+      await rehashChain(tx, place.communeId, 2);
     });
     expect(await firstBroken(place.communeId)).toMatchObject({ seq: 5, reason: expect.stringMatching(/rewritten/) });
   });

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createPublicKey, verify } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,21 +7,9 @@ import { call } from '../support/api';
 import { createSession } from '../support/people';
 import { Role } from '../../src/auth/role';
 import { startTestApp, TestApp } from '../support/test-app';
-import { asSuperuserWithoutTriggers, entryIn, freshCommune } from './airtime-fixtures';
+import { asSuperuserWithoutTriggers, entryIn, freshCommune, verifyCli } from './airtime-fixtures';
 
 type Body = Record<string, any>;
-
-/** Runs `npm run airtime:verify` against the run's database; answers its exit code and output. */
-function verifyCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('npx', ['ts-node', '--transpile-only', 'src/airtime/verify.cli.ts', ...args], { cwd: join(__dirname, '..', '..'), env: process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('Airtime checkpoints and verification', () => {
   let loa: TestApp;

@@ -122,6 +122,8 @@ export const EN: Record<string, string> = {
   'Lượt {time}': 'Run of {time}',
   'Lần phát lại tiếp theo: {time}': 'Next repeat: {time}',
   'Lập từ nhật ký phát sóng gồm {n} bản ghi (mã kiểm tra {hash}).': 'Built from the broadcast log of {n} records (check code {hash}).',
+  'Nhật ký phát sóng không còn nguyên vẹn, báo cáo này không đáng tin: {problem}': 'The broadcast log is no longer intact, this report cannot be trusted: {problem}',
+  'Nhật ký phát sóng nguyên vẹn: khớp mọi mốc đã ký.': 'The broadcast log is intact: it matches every signed checkpoint.',
   'Lặp lại': 'Repeat',
   'Lịch này sẽ trùng giờ với lịch khác trên {n} lượt loa trong {days} ngày tới. Lịch ưu tiên cao hơn phát trước; lịch thông thường chờ đến lượt trong thời gian cho phép.':
     'This schedule would overlap another on {n} speaker runs in the next {days} days. Higher priority plays first; normal schedules wait their turn within their grace.',

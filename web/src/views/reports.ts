@@ -3,6 +3,7 @@ import { loadDirectory } from '../directory';
 import { field, h, notice, option, replace } from '../dom';
 import { EVIDENCE, localDay, localParts, minutes, percent, PLAYBACK_STATUS, PRIORITY, PROBLEM_KIND, when, FAILURE_REASON } from '../format';
 import { t } from '../i18n';
+import { Me } from '../session';
 import { Topic, topicChoices } from '../topics';
 import { badge } from './bulletins';
 import { barChart } from './charts';
@@ -49,9 +50,13 @@ interface AsRun {
   rows: AsRunRow[];
   next: string | null;
 }
+/** GET /api/airtime/verify, as much of it as the screen shows. */
+interface LogCheck {
+  communes: { communeId: string; ok: boolean; problem: string | null }[];
+}
 
 /** Báo cáo: period and filters, charts of minutes on air and compliance, the as-run log, and the files for the city. */
-export function renderReports(main: HTMLElement): void {
+export function renderReports(main: HTMLElement, me: Me): void {
   const commune = h('select', { name: 'communeId' });
   const communeField = field('Xã / phường', commune);
   const from = h('input', { type: 'date', name: 'from', required: true });
@@ -65,6 +70,7 @@ export function renderReports(main: HTMLElement): void {
     Object.entries(PRIORITY).map(([value, entry]) => option(value, t(entry.label))),
   );
   const message = h('div', { class: 'message' });
+  const logCheck = h('div', { class: 'message', 'aria-live': 'polite' });
   const results = h('div', { 'aria-live': 'polite' });
 
   const setMonth = (offset: number) => {
@@ -100,9 +106,27 @@ export function renderReports(main: HTMLElement): void {
         api<AsRun>('GET', `/reports/as-run${query({ ...params(), limit: 100 })}`),
       ]);
       replace(results, ...summaryView(summary), asRunView(asRun));
+      // Operators may not verify the log (they stood under the loudspeaker, they do not audit the commune).
+      if (me.role !== 'operator') void checkLog(summary.commune.id);
     } catch (error) {
       results.replaceChildren();
       message.replaceChildren(notice('error', (error as Error).message));
+    }
+  }
+
+  /** Whether the broadcast log behind the report is intact: an altered log is an alarm the reader must not miss. */
+  async function checkLog(communeId: string): Promise<void> {
+    logCheck.replaceChildren();
+    try {
+      const check = await api<LogCheck>('GET', `/airtime/verify${query({ communeId })}`);
+      const broken = check.communes.find((item) => !item.ok);
+      logCheck.replaceChildren(
+        broken
+          ? notice('error', t('Nhật ký phát sóng không còn nguyên vẹn, báo cáo này không đáng tin: {problem}', { problem: broken.problem ?? '—' }))
+          : h('p', { class: 'muted small' }, 'Nhật ký phát sóng nguyên vẹn: khớp mọi mốc đã ký.'),
+      );
+    } catch (error) {
+      logCheck.replaceChildren(notice('error', (error as Error).message));
     }
   }
 
@@ -327,6 +351,7 @@ export function renderReports(main: HTMLElement): void {
       h('div', { class: 'actions' }, downloadButton('Nhật ký phát sóng (XLSX)', 'as-run', 'xlsx'), downloadButton('Nhật ký phát sóng (CSV)', 'as-run', 'csv')),
     ),
     message,
+    logCheck,
     results,
   );
 
