@@ -42,7 +42,7 @@ async function main(): Promise<number> {
     return 0;
   }
   // A verifier reads only: it needs neither the login secret nor, with --public-key, the private key.
-  const config = AppConfig.fromEnvironment({ ...process.env, ROLE: 'worker' });
+  const config = AppConfig.fromEnvironment(process.env, values['public-key'] ? [] : ['AIRTIME_SIGNING_KEY']);
   const publicKey: KeyObject = values['public-key'] ? createPublicKey(readFileSync(values['public-key'], 'utf8')) : config.airtime.signingKey.publicKey;
   const checkpoints = values.checkpoints ? checkpointsFrom(values.checkpoints) : undefined;
   const dataSource = new DataSource(dataSourceOptions(config));

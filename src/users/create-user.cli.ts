@@ -41,7 +41,8 @@ async function main(): Promise<void> {
     process.exit(values.help ? 0 : 64);
   }
   if (!ROLES.includes(values.role as Role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
-  const config = AppConfig.fromEnvironment();
+  // Creating an account signs and encrypts nothing: no key is needed.
+  const config = AppConfig.fromEnvironment(process.env, []);
   if (config.database.createIfMissing) await ensureDatabase(config.database.url);
 
   @Module({ imports: [ConfigModule.forRoot(config), DatabaseModule, UsersModule] })
