@@ -45,6 +45,8 @@ export class AppConfig {
     jobLockSeconds: number;
   };
   readonly ffmpeg: { ffmpegPath: string; ffprobePath: string; timeoutSeconds: number };
+  /** Seconds between the API's `ffmpeg -version` probes, whose last result the health check reports. */
+  readonly health: { ffmpegProbeSeconds: number };
   readonly auth: {
     jwtSecret: string;
     /** True when no JWT_SECRET was given (LOA_DEVELOPMENT_KEYS=true, or a tool that signs nothing): random, for this process only. */
@@ -117,6 +119,7 @@ export class AppConfig {
       ffprobePath: env.FFPROBE_PATH,
       timeoutSeconds: env.FFMPEG_TIMEOUT_SECONDS,
     };
+    this.health = { ffmpegProbeSeconds: env.HEALTH_FFMPEG_PROBE_SECONDS };
     this.developmentSecretsKey = keys.developmentSecretsKey;
     this.secretsKey = keys.secretsKey;
     this.publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');

@@ -150,6 +150,12 @@ export class Environment {
   @Min(1000)
   SHUTDOWN_GRACE_MS: number = 30_000;
 
+  /** How often the API checks that ffmpeg runs, for GET /api/health (which only reads the last result). */
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  HEALTH_FFMPEG_PROBE_SECONDS: number = 60;
+
   /** `production` (the image sets it) refuses LOA_DEVELOPMENT_KEYS=true. The keys are required whatever it says. */
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: string = 'development';
