@@ -15,6 +15,8 @@ if [ -z "${DATABASE_URL:-}" ] && [ -z "${DATABASE_MIGRATION_URL:-}" ]; then
 fi
 export QUEUE_PREFIX="${QUEUE_PREFIX:-loa-demo}"
 export AUDIO_DIR="${AUDIO_DIR:-./audio/demo}"
+# A demo on this machine: keys not given are the publicly known development keys (never for real broadcasts).
+export LOA_DEVELOPMENT_KEYS="${LOA_DEVELOPMENT_KEYS:-true}"
 # The demo runs the sources with ts-node; the console is served from its build, made once here (no network needed).
 [ -f web/dist/index.html ] || npx vite build --config web/vite.config.mts --logLevel warn
 exec npx ts-node --transpile-only src/demo/main.ts

@@ -12,6 +12,9 @@ import { createValidationPipe } from './common/validation.pipe';
 import { applyHttpTimeouts } from './common/http-timeouts';
 import { AppConfig } from './config/app-config';
 import { ensureDatabase } from './database/ensure-database';
+import { securityHeaders } from './security/security-headers';
+
+const API_DOCS_PATH = 'api/docs';
 
 /** Builds the application for a role; shared by `main.ts`, the demo and the tests. */
 export async function createApp(config: AppConfig): Promise<INestApplication> {
@@ -25,10 +28,10 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   // Nest flushes buffered start-up logs only on listen(); a worker never listens.
   app.flushLogs();
   if (config.runsApi && config.auth.ephemeralSecret) {
-    app.get(Logger).warn('JWT_SECRET is not set: using a random one, so sign-ins end when this process restarts');
+    app.get(Logger).warn('JWT_SECRET is not set (LOA_DEVELOPMENT_KEYS=true): using a random one, so sign-ins end when this process restarts');
   }
   if (config.developmentSecretsKey) {
-    app.get(Logger).warn('SECRETS_KEY is not set: speaker secrets are encrypted with a development key that is not secret');
+    app.get(Logger).warn('SECRETS_KEY is not set (LOA_DEVELOPMENT_KEYS=true): speaker secrets and media links use a development key that is not secret');
   }
   app.enableShutdownHooks();
   app.setGlobalPrefix('api');
@@ -38,6 +41,8 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   // Only behind a configured proxy is X-Forwarded-For believed (login throttling and the audit log use req.ip).
   app.set('trust proxy', config.auth.trustProxy);
   if (config.runsApi) {
+    // First, so that every answer carries them: the API's, Swagger UI's and the console's files.
+    app.use(securityHeaders(`/${API_DOCS_PATH}`));
     applyHttpTimeouts(app.getHttpServer(), config);
     const document = SwaggerModule.createDocument(
       app,
@@ -48,7 +53,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
         .addBearerAuth()
         .build(),
     );
-    SwaggerModule.setup('api/docs', app, document);
+    SwaggerModule.setup(API_DOCS_PATH, app, document);
     serveConsole(app);
   }
   return app;

@@ -252,6 +252,8 @@ describe('Access: every route for every kind of caller', () => {
       },
     },
     'GET /api/health': { expect: everyone(200, 200), request: () => ({ path: '/api/health' }) },
+    // Reasons and versions name hosts, paths and software: admins only.
+    'GET /api/health/details': { expect: adminOnly(200), request: () => ({ path: '/api/health/details' }) },
     // Aggregate numbers only (no names, ids or content): Prometheus scrapes it without an account.
     'GET /api/metrics': { expect: everyone(200, 200), request: () => ({ path: '/api/metrics' }) },
     'POST /api/auth/login': {

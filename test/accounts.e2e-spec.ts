@@ -152,7 +152,7 @@ describe('Accounts, the audit log and the first admin', () => {
       await admin.query(`CREATE DATABASE "${name}"`);
       const url = new URL(loa.config.database.url);
       url.pathname = `/${name}`;
-      const fresh = new DataSource(dataSourceOptions(AppConfig.fromEnvironment({ DATABASE_URL: url.toString() })));
+      const fresh = new DataSource(dataSourceOptions(AppConfig.fromEnvironment({ DATABASE_URL: url.toString() }, [])));
       try {
         await fresh.initialize();
         await fresh.runMigrations();

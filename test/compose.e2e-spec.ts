@@ -664,18 +664,20 @@ const CHECKS: Record<string, Check> = {
 // ---------------------------------------------------------------------------------------------
 // Running them
 
-/** What an operator must provide (compose refuses to start without it). */
+/** What an operator must provide (compose refuses to start without any of it). */
 const REQUIRED_HOST_ENV: HostEnv = {
+  POSTGRES_PASSWORD: 'Owner-Pass-42',
+  SERVICE_DB_PASSWORD: 'Service-Pass-42',
   JWT_SECRET: 'a-jwt-secret-of-at-least-32-characters-0123',
   SECRETS_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
   // An Ed25519 key (PKCS8 DER, base64) made for this test only.
   AIRTIME_SIGNING_KEY: 'MC4CAQAwBQYDK2VwBCIEIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f',
 };
 
-/** Host environments compose is interpolated with: the defaults, and a deployment that sets its own password. */
+/** Host environments compose is interpolated with: one deployment's, and another's with other passwords. */
 const HOST_ENVS: Record<string, HostEnv> = {
-  defaults: REQUIRED_HOST_ENV,
-  'POSTGRES_PASSWORD set': { ...REQUIRED_HOST_ENV, POSTGRES_PASSWORD: 'Another-Pass-42', SERVICE_DB_PASSWORD: 'Service-Pass-42' },
+  required: REQUIRED_HOST_ENV,
+  'other passwords': { ...REQUIRED_HOST_ENV, POSTGRES_PASSWORD: 'Another-Pass-43', SERVICE_DB_PASSWORD: 'Other-Service-Pass-43' },
 };
 
 interface Inputs {
@@ -728,7 +730,7 @@ function problemsOf(check: string, inputs: Inputs): string[] {
       startProd: START_PROD,
       dockerignore: DOCKERIGNORE,
     };
-    for (const problem of CHECKS[check](ctx, derive(ctx))) problems.add(label === 'defaults' ? problem : `${problem} (with ${label})`);
+    for (const problem of CHECKS[check](ctx, derive(ctx))) problems.add(label === 'required' ? problem : `${problem} (with ${label})`);
   }
   return [...problems];
 }
@@ -816,8 +818,8 @@ const MUTATIONS: Mutation[] = [
   [
     'connection urls',
     'api migrating with a hard-coded password',
-    /api DATABASE_MIGRATION_URL password is not POSTGRES_PASSWORD \(with POSTGRES_PASSWORD set\)/,
-    (i) => (env(i, 'api').DATABASE_MIGRATION_URL = 'postgres://loa:loa@postgres:5432/loa'),
+    /api DATABASE_MIGRATION_URL password is not POSTGRES_PASSWORD/,
+    (i) => (env(i, 'api').DATABASE_MIGRATION_URL = 'postgres://loa:Owner-Pass-42@postgres:5432/loa'),
   ],
   [
     'connection urls',
@@ -848,8 +850,14 @@ const MUTATIONS: Mutation[] = [
     (i) => (env(i, 'worker').DATABASE_URL = 'mysql://loa@postgres/loa'),
   ],
   ['configuration builds', 'a port out of range', /api would exit at start: [\s\S]*PORT/, (i) => (env(i, 'api').PORT = '70000')],
-  ['configuration builds', 'api without JWT_SECRET in production', /api would exit at start: [\s\S]*JWT_SECRET/, (i) => delete env(i, 'api').JWT_SECRET],
-  ['configuration builds', 'worker without SECRETS_KEY in production', /worker would exit at start: [\s\S]*SECRETS_KEY/, (i) => delete env(i, 'worker').SECRETS_KEY],
+  ['configuration builds', 'api without JWT_SECRET', /api would exit at start: [\s\S]*JWT_SECRET=\(unset\)/, (i) => delete env(i, 'api').JWT_SECRET],
+  ['configuration builds', 'worker without SECRETS_KEY', /worker would exit at start: [\s\S]*SECRETS_KEY=\(unset\)/, (i) => delete env(i, 'worker').SECRETS_KEY],
+  [
+    'configuration builds',
+    'api allowed the development keys',
+    /api would exit at start: [\s\S]*LOA_DEVELOPMENT_KEYS=true: not with NODE_ENV=production/,
+    (i) => (env(i, 'api').LOA_DEVELOPMENT_KEYS = 'true'),
+  ],
   [
     'depends on',
     'worker starts before the migrations ran',

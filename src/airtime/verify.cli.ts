@@ -44,7 +44,7 @@ async function main(): Promise<number> {
   }
   // A verifier reads only: it needs neither the login secret nor, with --public-key, the private key.
   loadLocalEnvironment();
-  const config = AppConfig.fromEnvironment({ ...process.env, ROLE: 'worker' });
+  const config = AppConfig.fromEnvironment(process.env, values['public-key'] ? [] : ['AIRTIME_SIGNING_KEY']);
   const publicKey: KeyObject = values['public-key'] ? createPublicKey(readFileSync(values['public-key'], 'utf8')) : config.airtime.signingKey.publicKey;
   const checkpoints = values.checkpoints ? checkpointsFrom(values.checkpoints) : undefined;
   const dataSource = new DataSource(dataSourceOptions(config));

@@ -3,9 +3,12 @@ import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { AppConfig } from './app-config';
 
+/** As on a developer machine: keys not given are development keys (src/config/service-keys.spec.ts covers the rest). */
+const DEV = { LOA_DEVELOPMENT_KEYS: 'true' };
+
 describe('AppConfig', () => {
   it('groups the defaults by what uses them', () => {
-    const config = AppConfig.fromEnvironment({});
+    const config = AppConfig.fromEnvironment(DEV);
     expect(config.role).toBe('all');
     expect(config.http).toEqual({ host: '0.0.0.0', port: 3000, headersTimeoutMs: 20_000, requestTimeoutMs: 3_600_000 });
     expect(config.database).toEqual({ url: 'postgres://postgres@127.0.0.1:5432/loa', createIfMissing: true, migrationsRun: true, owner: null });
@@ -29,6 +32,7 @@ describe('AppConfig', () => {
 
   it('carries each variable to its setting', () => {
     const config = AppConfig.fromEnvironment({
+      ...DEV,
       ROLE: 'worker',
       HOST: '127.0.0.1',
       PORT: '8080',
@@ -77,13 +81,13 @@ describe('AppConfig', () => {
   });
 
   it('resolves a relative AUDIO_DIR against the working directory', () => {
-    const config = AppConfig.fromEnvironment({ AUDIO_DIR: 'data/../loa-audio' });
+    const config = AppConfig.fromEnvironment({ ...DEV, AUDIO_DIR: 'data/../loa-audio' });
     expect(isAbsolute(config.audio.dir)).toBe(true);
     expect(config.audio.dir).toBe(join(process.cwd(), 'loa-audio'));
   });
 
   it('keeps an absolute AUDIO_DIR', () => {
-    expect(AppConfig.fromEnvironment({ AUDIO_DIR: '/var/lib/loa/audio/' }).audio.dir).toBe('/var/lib/loa/audio');
+    expect(AppConfig.fromEnvironment({ ...DEV, AUDIO_DIR: '/var/lib/loa/audio/' }).audio.dir).toBe('/var/lib/loa/audio');
   });
 
   it.each([
@@ -91,48 +95,50 @@ describe('AppConfig', () => {
     ['worker', false, true],
     ['all', true, true],
   ])('ROLE=%s runs the API: %p, runs the workers: %p', (role, api, workers) => {
-    const config = AppConfig.fromEnvironment({ ROLE: role });
+    const config = AppConfig.fromEnvironment({ ...DEV, ROLE: role });
     expect(config.runsApi).toBe(api);
     expect(config.runsWorkers).toBe(workers);
   });
 
   it('refuses to start with a bad variable, naming it', () => {
-    expect(() => AppConfig.fromEnvironment({ ROLE: 'boss' })).toThrow(/ROLE=boss/);
-    expect(() => AppConfig.fromEnvironment({ PORT: 'abc' })).toThrow(/PORT=abc/);
+    expect(() => AppConfig.fromEnvironment({ ...DEV, ROLE: 'boss' })).toThrow(/ROLE=boss/);
+    expect(() => AppConfig.fromEnvironment({ ...DEV, PORT: 'abc' })).toThrow(/PORT=abc/);
   });
 
   it('leaves creating and migrating to the owner when DATABASE_MIGRATION_URL is set', () => {
-    const config = AppConfig.fromEnvironment({ DATABASE_URL: 'postgres://loa_service:s@db/loa', DATABASE_MIGRATION_URL: 'postgres://loa:o@db/loa' });
+    const config = AppConfig.fromEnvironment({ ...DEV, DATABASE_URL: 'postgres://loa_service:s@db/loa', DATABASE_MIGRATION_URL: 'postgres://loa:o@db/loa' });
     expect(config.database).toEqual({
       url: 'postgres://loa_service:s@db/loa',
       createIfMissing: false,
       migrationsRun: false,
       owner: { url: 'postgres://loa:o@db/loa', createIfMissing: true, migrationsRun: true },
     });
-    expect(() => AppConfig.fromEnvironment({ DATABASE_MIGRATION_URL: 'mysql://db/loa' })).toThrow(/DATABASE_MIGRATION_URL must be a postgres:\/\/ URL/);
+    expect(() => AppConfig.fromEnvironment({ ...DEV, DATABASE_MIGRATION_URL: 'mysql://db/loa' })).toThrow(/DATABASE_MIGRATION_URL must be a postgres:\/\/ URL/);
   });
 
   it('reads the airtime signing key as PKCS8 PEM (newlines may be \\n) or base64 DER, and refuses anything else', () => {
     const { privateKey } = generateKeyPairSync('ed25519');
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const der = privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
-    const fromPem = AppConfig.fromEnvironment({ AIRTIME_SIGNING_KEY: pem.replace(/\n/g, '\\n') }).airtime;
-    const fromDer = AppConfig.fromEnvironment({ AIRTIME_SIGNING_KEY: der }).airtime;
+    const fromPem = AppConfig.fromEnvironment({ ...DEV, AIRTIME_SIGNING_KEY: pem.replace(/\n/g, '\\n') }).airtime;
+    const fromDer = AppConfig.fromEnvironment({ ...DEV, AIRTIME_SIGNING_KEY: der }).airtime;
     expect(fromPem.developmentSigningKey).toBe(false);
     expect(fromPem.signingKey.keyId).toBe(fromDer.signingKey.keyId);
-    expect(fromPem.signingKey.keyId).not.toBe(AppConfig.fromEnvironment({}).airtime.signingKey.keyId);
+    expect(fromPem.signingKey.keyId).not.toBe(AppConfig.fromEnvironment(DEV).airtime.signingKey.keyId);
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    expect(() => AppConfig.fromEnvironment({ AIRTIME_SIGNING_KEY: rsa })).toThrow(/AIRTIME_SIGNING_KEY=\*\*\*: .*Ed25519.*this is a rsa key/);
-    expect(() => AppConfig.fromEnvironment({ AIRTIME_SIGNING_KEY: 'not a key' })).toThrow(/AIRTIME_SIGNING_KEY=\*\*\*: .*openssl genpkey -algorithm ed25519/);
+    expect(() => AppConfig.fromEnvironment({ ...DEV, AIRTIME_SIGNING_KEY: rsa })).toThrow(/AIRTIME_SIGNING_KEY=\*\*\*: .*Ed25519.*this is a rsa key/);
+    expect(() => AppConfig.fromEnvironment({ ...DEV, AIRTIME_SIGNING_KEY: 'not a key' })).toThrow(
+      /AIRTIME_SIGNING_KEY=\*\*\*: .*openssl genpkey -algorithm ed25519/,
+    );
   });
 
-  it('uses a fixed development signing key outside production, and requires one in production for the API', () => {
-    const development = AppConfig.fromEnvironment({});
+  it('uses the fixed development signing key only when LOA_DEVELOPMENT_KEYS=true', () => {
+    const development = AppConfig.fromEnvironment(DEV);
     expect(development.airtime).toMatchObject({ developmentSigningKey: true, checkpointIntervalMinutes: 15 });
-    expect(AppConfig.fromEnvironment({}).airtime.signingKey.keyId).toBe(development.airtime.signingKey.keyId);
-    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), SECRETS_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=' };
-    expect(() => AppConfig.fromEnvironment({ ...production, ROLE: 'api' })).toThrow(/AIRTIME_SIGNING_KEY=\(unset\): required in production/);
-    expect(AppConfig.fromEnvironment({ ...production, ROLE: 'worker' }).airtime.developmentSigningKey).toBe(true);
+    expect(AppConfig.fromEnvironment(DEV).airtime.signingKey.keyId).toBe(development.airtime.signingKey.keyId);
+    const worker = AppConfig.fromEnvironment({ ROLE: 'worker', SECRETS_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=' });
+    expect(worker.airtime.developmentSigningKey).toBe(false);
+    expect(worker.airtime.signingKey.keyId).not.toBe(development.airtime.signingKey.keyId);
   });
 
   it('reads process.env when given nothing', () => {

@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { AirtimeSigningKey, developmentSigningKey, parseSigningKey } from '../airtime/signing-key';
+import { AirtimeSigningKey } from '../airtime/signing-key';
 import { Environment, parseEnvironment, ProcessRole } from './environment';
+import { keysUsedBy, resolveServiceKeys, ServiceKeyName } from './service-keys';
 
 export interface LoudnessTarget {
   integratedLufs: number;
@@ -47,9 +47,11 @@ export class AppConfig {
     jobLockSeconds: number;
   };
   readonly ffmpeg: { ffmpegPath: string; ffprobePath: string; timeoutSeconds: number };
+  /** Seconds between the API's `ffmpeg -version` probes, whose last result the health check reports. */
+  readonly health: { ffmpegProbeSeconds: number };
   readonly auth: {
     jwtSecret: string;
-    /** True when no JWT_SECRET was given and a random one is used for this process only. */
+    /** True when no JWT_SECRET was given (LOA_DEVELOPMENT_KEYS=true, or a tool that signs nothing): random, for this process only. */
     ephemeralSecret: boolean;
     tokenTtlSeconds: number;
     trustProxy: boolean | number | string;
@@ -61,7 +63,7 @@ export class AppConfig {
     /** A live event stream re-checks its account this often and closes once the account may no longer listen. */
     liveRecheckSeconds: number;
   };
-  /** 32-byte key for speaker secrets and media URL signatures; `developmentSecretsKey` when none was given. */
+  /** 32-byte key for speaker secrets and media URL signatures; `developmentSecretsKey`: the publicly known one (LOA_DEVELOPMENT_KEYS=true). */
   readonly secretsKey: Buffer;
   readonly developmentSecretsKey: boolean;
   readonly publicUrl: string;
@@ -80,10 +82,12 @@ export class AppConfig {
   readonly playback: { workerConcurrency: number };
   /** Port of a worker-only process's own /metrics (0: none); the api role serves GET /api/metrics instead. */
   readonly workerMetricsPort: number;
-  /** Checkpoint signing key (`developmentSigningKey` when none was given) and how often checkpoints are written. */
+  /** Checkpoint signing key (`developmentSigningKey`: the publicly known one) and how often checkpoints are written. */
   readonly airtime: { signingKey: AirtimeSigningKey; developmentSigningKey: boolean; checkpointIntervalMinutes: number };
 
-  constructor(env: Environment) {
+  /** `keysUsed`: the keys this process signs or encrypts with, each required unless LOA_DEVELOPMENT_KEYS=true. */
+  constructor(env: Environment, keysUsed: readonly ServiceKeyName[] = keysUsedBy(env.ROLE)) {
+    const keys = resolveServiceKeys(env, keysUsed);
     this.role = env.ROLE;
     this.http = {
       host: env.HOST,
@@ -130,15 +134,9 @@ export class AppConfig {
       ffprobePath: env.FFPROBE_PATH,
       timeoutSeconds: env.FFMPEG_TIMEOUT_SECONDS,
     };
-    // Only the API signs and checks tokens; a worker may run without the secret.
-    if (!env.JWT_SECRET && env.NODE_ENV === 'production' && env.ROLE !== 'worker') {
-      throw new Error('Invalid environment, fix these variables:\n  JWT_SECRET=(unset): required in production (at least 32 random characters)');
-    }
-    if (!env.SECRETS_KEY && env.NODE_ENV === 'production') {
-      throw new Error('Invalid environment, fix these variables:\n  SECRETS_KEY=(unset): required in production (openssl rand -base64 32)');
-    }
-    this.developmentSecretsKey = !env.SECRETS_KEY;
-    this.secretsKey = env.SECRETS_KEY ? Buffer.from(env.SECRETS_KEY, 'base64') : createHash('sha256').update('loa-development-secrets-key').digest();
+    this.health = { ffmpegProbeSeconds: env.HEALTH_FFMPEG_PROBE_SECONDS };
+    this.developmentSecretsKey = keys.developmentSecretsKey;
+    this.secretsKey = keys.secretsKey;
     this.publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
     this.speakers = {
       connectTimeoutMs: env.SPEAKER_CONNECT_TIMEOUT_MS,
@@ -154,24 +152,14 @@ export class AppConfig {
     this.recurrence = { budgetMs: env.RECURRENCE_BUDGET_MS, threads: env.RECURRENCE_THREADS };
     this.playback = { workerConcurrency: env.PLAYBACK_WORKER_CONCURRENCY };
     this.workerMetricsPort = env.WORKER_METRICS_PORT;
-    // Only the API signs checkpoints; a worker only appends records.
-    if (!env.AIRTIME_SIGNING_KEY && env.NODE_ENV === 'production' && env.ROLE !== 'worker') {
-      throw new Error('Invalid environment, fix these variables:\n  AIRTIME_SIGNING_KEY=(unset): required in production (openssl genpkey -algorithm ed25519)');
-    }
-    let signingKey: AirtimeSigningKey;
-    try {
-      signingKey = env.AIRTIME_SIGNING_KEY ? parseSigningKey(env.AIRTIME_SIGNING_KEY) : developmentSigningKey();
-    } catch (error) {
-      throw new Error(`Invalid environment, fix these variables:\n  AIRTIME_SIGNING_KEY=***: ${(error as Error).message}`);
-    }
     this.airtime = {
-      signingKey,
-      developmentSigningKey: !env.AIRTIME_SIGNING_KEY,
+      signingKey: keys.signingKey,
+      developmentSigningKey: keys.developmentSigningKey,
       checkpointIntervalMinutes: env.AIRTIME_CHECKPOINT_INTERVAL_MINUTES,
     };
     this.auth = {
-      jwtSecret: env.JWT_SECRET ?? randomBytes(32).toString('base64url'),
-      ephemeralSecret: !env.JWT_SECRET,
+      jwtSecret: keys.jwtSecret,
+      ephemeralSecret: keys.ephemeralJwtSecret,
       tokenTtlSeconds: env.JWT_TTL_SECONDS,
       trustProxy: parseTrustProxy(env.TRUST_PROXY),
       loginThrottle: {
@@ -185,8 +173,10 @@ export class AppConfig {
     };
   }
 
-  static fromEnvironment(source: NodeJS.ProcessEnv = process.env): AppConfig {
-    return new AppConfig(parseEnvironment(source));
+  /** `keysUsed` defaults to what the role uses; a tool that signs and encrypts nothing passes `[]`. */
+  static fromEnvironment(source: NodeJS.ProcessEnv = process.env, keysUsed?: readonly ServiceKeyName[]): AppConfig {
+    const env = parseEnvironment(source);
+    return new AppConfig(env, keysUsed ?? keysUsedBy(env.ROLE));
   }
 
   get runsApi(): boolean {

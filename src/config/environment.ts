@@ -177,10 +177,26 @@ export class Environment {
   @Min(1000)
   SHUTDOWN_GRACE_MS: number = 30_000;
 
+  /** How often the API checks that ffmpeg runs, for GET /api/health (which only reads the last result). */
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  HEALTH_FFMPEG_PROBE_SECONDS: number = 60;
+
+  /** `production` (the image sets it) refuses LOA_DEVELOPMENT_KEYS=true. The keys are required whatever it says. */
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: string = 'development';
 
-  /** Signs login tokens (HS256). Required in production; elsewhere a random one per start (logins end on restart). */
+  /**
+   * Only for a developer machine, the demo and the tests (`npm start`, `npm run demo` and jest set it): a missing
+   * SECRETS_KEY or AIRTIME_SIGNING_KEY is replaced by a publicly known development key, and a missing JWT_SECRET by
+   * a random one per start. Without it the process refuses to start without the keys its role uses.
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  LOA_DEVELOPMENT_KEYS: boolean = false;
+
+  /** Signs login tokens (HS256). Required by the API (src/config/service-keys.ts). */
   @IsOptional()
   @IsString()
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
@@ -241,18 +257,12 @@ export class Environment {
   @Min(1)
   LOGIN_THROTTLE_IP_LIMIT: number = 30;
 
-  /**
-   * 32 bytes, base64: encrypts speaker secrets (AES-256-GCM) and signs media URLs. Required in production;
-   * elsewhere a fixed development key is used, with a warning.
-   */
+  /** 32 bytes, base64: encrypts speaker secrets (AES-256-GCM) and signs media URLs. Required by both roles. */
   @IsOptional()
   @Matches(/^[A-Za-z0-9+/_-]{43}=?$/, { message: 'SECRETS_KEY must be 32 random bytes in base64 (e.g. openssl rand -base64 32)' })
   SECRETS_KEY: string | undefined = undefined;
 
-  /**
-   * Ed25519 private key (PKCS8, PEM or base64 DER) that signs airtime checkpoints. Required in production (api);
-   * elsewhere a fixed development key is used, with a warning.
-   */
+  /** Ed25519 private key (PKCS8, PEM or base64 DER) that signs airtime checkpoints. Required by the API. */
   @IsOptional()
   @IsString()
   AIRTIME_SIGNING_KEY: string | undefined = undefined;
@@ -356,8 +366,12 @@ export class Environment {
   WORKER_METRICS_PORT: number = 9464;
 }
 
-/** Hides the password of a URL-shaped value, so a boot error never prints a credential. */
-function redactPassword(value: string): string {
+/** Variables whose value is a key: a boot error names them but never prints them. */
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(['JWT_SECRET', 'SECRETS_KEY', 'AIRTIME_SIGNING_KEY']);
+
+/** Hides a key, or the password of a URL-shaped value, so a boot error never prints a credential. */
+function redact(name: string, value: string): string {
+  if (SECRET_VARIABLES.has(name)) return '***';
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
 }
 
@@ -379,7 +393,7 @@ export function parseEnvironment(source: NodeJS.ProcessEnv): Environment {
   const errors = validateSync(env, { skipMissingProperties: false });
   if (errors.length > 0) {
     const lines = errors.map((error) => {
-      const raw = redactPassword(String(present[error.property] ?? '(unset)'));
+      const raw = present[error.property] === undefined ? '(unset)' : redact(error.property, String(present[error.property]));
       const reasons = Object.values(error.constraints ?? {}).join('; ');
       return `  ${error.property}=${String(raw)}: ${reasons}`;
     });

@@ -11,7 +11,7 @@ import { prepareDatabaseAsOwner } from './prepare-database';
  */
 async function main(): Promise<void> {
   loadLocalEnvironment();
-  const config = AppConfig.fromEnvironment({ ...process.env, ROLE: 'worker', MIGRATIONS_RUN: 'true' });
+  const config = AppConfig.fromEnvironment({ ...process.env, MIGRATIONS_RUN: 'true' }, []);
   if (!config.database.owner) throw new Error('Set DATABASE_MIGRATION_URL (the owner) and DATABASE_URL (the service role)');
   await prepareDatabaseAsOwner(config);
   process.stdout.write(`Database migrated; ${new URL(config.database.url).username} holds the service's grants\n`);

@@ -11,7 +11,7 @@ export interface DecodedAudio {
 /** Loa's ffmpeg adapter configured from the FFMPEG_* variables alone: the emulator needs no database or Redis. */
 export function emulatorFfmpeg(): FfmpegAdapter {
   const { FFMPEG_PATH, FFPROBE_PATH, FFMPEG_TIMEOUT_SECONDS } = process.env;
-  return new FfmpegAdapter(AppConfig.fromEnvironment({ FFMPEG_PATH, FFPROBE_PATH, FFMPEG_TIMEOUT_SECONDS }));
+  return new FfmpegAdapter(AppConfig.fromEnvironment({ FFMPEG_PATH, FFPROBE_PATH, FFMPEG_TIMEOUT_SECONDS }, []));
 }
 
 /** Decodes what an emulated speaker received, as the real device would, to know how long it plays. */

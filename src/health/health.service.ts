@@ -4,17 +4,25 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { FfmpegAdapter } from '../media/ffmpeg.adapter';
 import { QueueName } from '../queue/queue.constants';
+import { FfmpegAvailability } from './ffmpeg-availability';
+
+export const DEPENDENCIES = ['database', 'redis', 'ffmpeg'] as const;
+export type Dependency = (typeof DEPENDENCIES)[number];
 
 export interface DependencyCheck {
   ok: boolean;
+  /** Why it is not usable (for admins only: it may name hosts and paths). */
   error?: string;
+  /** ffmpeg's first `-version` line (for admins only). */
+  version?: string;
+  /** When ffmpeg was last probed; PostgreSQL and Redis are asked at each check. */
+  checkedAt?: Date;
 }
 
 export interface HealthReport {
   ok: boolean;
-  checks: Record<'database' | 'redis' | 'ffmpeg', DependencyCheck>;
+  checks: Record<Dependency, DependencyCheck>;
 }
 
 const CHECK_TIMEOUT_MS = 3000;
@@ -35,21 +43,29 @@ async function check(name: string, probe: () => Promise<unknown>): Promise<Depen
   }
 }
 
-/** Whether PostgreSQL, Redis and ffmpeg are usable right now. */
+/** Whether PostgreSQL, Redis and ffmpeg are usable: the first two asked now, ffmpeg as last probed. */
 @Injectable()
 export class HealthService {
+  /** Callers that ask while a check runs share it: a flood of health checks is one query and one PING at a time. */
+  private running: Promise<HealthReport> | null = null;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QueueName.Audio) private readonly audioQueue: Queue,
-    private readonly ffmpeg: FfmpegAdapter,
+    private readonly ffmpeg: FfmpegAvailability,
   ) {}
 
-  async report(): Promise<HealthReport> {
-    const [database, redis, ffmpeg] = await Promise.all([
+  report(): Promise<HealthReport> {
+    this.running ??= this.check().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async check(): Promise<HealthReport> {
+    const [database, redis] = await Promise.all([
       check('PostgreSQL', () => this.dataSource.query('SELECT 1')),
       check('Redis', async () => ((await this.audioQueue.client) as unknown as Redis).ping()),
-      check('ffmpeg', () => this.ffmpeg.version()),
     ]);
+    const ffmpeg = this.ffmpeg.last;
     return { ok: database.ok && redis.ok && ffmpeg.ok, checks: { database, redis, ffmpeg } };
   }
 }

@@ -1,8 +1,9 @@
 import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
+import { redactRequest } from './request-redaction';
 
-/** Structured JSON logs (pino), one line per event; secrets in headers never reach them. */
+/** Structured JSON logs (pino), one line per event; secrets in headers and signed media links never reach them. */
 @Module({
   imports: [
     LoggerModule.forRootAsync({
@@ -13,6 +14,7 @@ import { AppConfig } from '../config/app-config';
           level: config.logLevel,
           base: { service: 'loa', role: config.role },
           redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+          serializers: { req: redactRequest },
           autoLogging: { ignore: (request) => request.url === '/api/health' },
           customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
         },

@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { WorkerMetricsServer } from './worker-metrics-server';
 
 function workerConfig(port: number): AppConfig {
-  return AppConfig.fromEnvironment({ ROLE: 'worker', HOST: '127.0.0.1', WORKER_METRICS_PORT: String(port) });
+  return AppConfig.fromEnvironment({ ROLE: 'worker', HOST: '127.0.0.1', WORKER_METRICS_PORT: String(port) }, []);
 }
 
 function listening(server: Server): Promise<number> {

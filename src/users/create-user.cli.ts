@@ -43,7 +43,8 @@ async function main(): Promise<void> {
   }
   if (!ROLES.includes(values.role as Role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
   loadLocalEnvironment();
-  const config = AppConfig.fromEnvironment();
+  // Creating an account signs and encrypts nothing: no key is needed.
+  const config = AppConfig.fromEnvironment(process.env, []);
   if (config.database.createIfMissing) await ensureDatabase(config.database.url);
 
   @Module({ imports: [ConfigModule.forRoot(config), DatabaseModule, UsersModule] })

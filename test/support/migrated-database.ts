@@ -20,7 +20,7 @@ export async function createMigratedDatabase(name: string): Promise<string> {
   await admin.end();
   const url = new URL(adminDatabaseUrl());
   url.pathname = `/${name}`;
-  const dataSource = new DataSource(dataSourceOptions(AppConfig.fromEnvironment({ ...process.env, DATABASE_URL: url.toString() })));
+  const dataSource = new DataSource(dataSourceOptions(AppConfig.fromEnvironment({ ...process.env, DATABASE_URL: url.toString() }, [])));
   await dataSource.initialize();
   await dataSource.runMigrations();
   await dataSource.destroy();
