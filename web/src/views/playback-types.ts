@@ -40,4 +40,13 @@ export interface ScheduleSummary {
   programSeconds: number;
   /** Set when the planner could not expand the rule: nothing of it airs until its timing is edited. */
   quarantine: { since: string; reason: string } | null;
+  /** Set when a bulletin of the program was rejected or archived: paused, nothing airs until an editor resumes it. */
+  hold: ScheduleHold | null;
+}
+
+export interface ScheduleHold {
+  code: 'bulletin_rejected' | 'bulletin_archived';
+  since: string;
+  /** The bulletin as it is now (approved again, or still withdrawn with the approver's reason); null if it is gone. */
+  bulletin: { id: string; title: string; status: string; statusReason: string | null } | null;
 }
