@@ -124,10 +124,10 @@ export class PlaybackDispatcher {
     // Approval holds until the speaker: a program naming a bulletin rejected or archived since is not staged, and
     // is read again just before the instant. A taken-back attempt is checked on the careful path (contend).
     const approval = await this.approval.check(resolved.map((seat) => seat.program));
-    approval.recheckBefore(slot.scheduledAt.getTime());
     const [seats, withdrawn] = partition(resolved, (seat) => approval.cleared(seat.program) || seat.playback.status === PlaybackStatus.Dispatching);
     for (const seat of withdrawn) await this.failAll([seat.playback], approval.failure(seat.program), count);
     if (seats.length === 0) return report;
+    approval.recheckBefore(slot.scheduledAt.getTime());
 
     const watch = new LeaseWatch(leases, signal);
     try {

@@ -79,10 +79,12 @@ export class ScheduleHolds {
   /** The bulletins of the schedule's program in force that are not approved, in program order. */
   async unapprovedInProgram(scheduleId: string): Promise<UnapprovedBulletin[]> {
     return (await this.dataSource.query(
-      `SELECT DISTINCT ON (b.id) b.id, b.title, b.status FROM schedules s
-         JOIN schedule_bulletins sb ON sb.schedule_id = s.id AND sb.version = s.program_version
-         JOIN bulletins b ON b.id = sb.bulletin_id
-        WHERE s.id = $1 AND b.status <> $2 ORDER BY b.id, sb.position`,
+      `SELECT id, title, status FROM (
+         SELECT DISTINCT ON (b.id) b.id, b.title, b.status, sb.position FROM schedules s
+           JOIN schedule_bulletins sb ON sb.schedule_id = s.id AND sb.version = s.program_version
+           JOIN bulletins b ON b.id = sb.bulletin_id
+          WHERE s.id = $1 AND b.status <> $2 ORDER BY b.id, sb.position) first_place
+        ORDER BY position`,
       [scheduleId, BulletinStatus.Approved],
     )) as UnapprovedBulletin[];
   }

@@ -206,7 +206,7 @@ export function renderSchedules(main: HTMLElement, me: Me): () => void {
         schedule.quarantine
           ? notice('error', t('Lịch này đang bị tạm giữ và không được phát: {reason}. Hãy sửa thời gian phát.', { reason: schedule.quarantine.reason }))
           : null,
-        schedule.hold ? holdNotice(schedule.hold) : null,
+        schedule.hold && schedule.status === 'paused' ? holdNotice(schedule.hold) : null,
       ),
       h(
         'div',
