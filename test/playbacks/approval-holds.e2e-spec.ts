@@ -117,6 +117,39 @@ describe('Approval holds until the speaker', () => {
     expect(await schedule(scheduleId)).toMatchObject({ status: 'paused', hold: { code: 'bulletin_rejected' } });
   }, 120_000);
 
+  it('refuses a later attempt (the speaker was busy at the instant) once the bulletin is rejected, though the speaker is free by then', async () => {
+    const bulletinId = await stage.approvedBulletin(2, 'Bản tin chờ loa rảnh');
+    const speaker = await stage.axisSpeaker();
+    const instant = inAbout(20_000);
+    const scheduleId = await stage.schedule([bulletinId], [speaker.id], instant);
+    await stage.waitForPlaybacks([scheduleId], (rows) => rows.every((row) => row.status === 'dispatching'), 30_000, 'the slot staged');
+    // Busy (503) for 8 s from just before the instant: the staged call and the retries up to ~7.5 s are refused by the device.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, instant.getTime() - 500 - Date.now())));
+    speaker.device.occupy(8_000);
+    const busy = () => speaker.device.requests.filter((request) => request.target.startsWith('/axis-cgi/audio/transmit.cgi') && request.status === 503);
+    await until(async () => (busy().length > 0 ? true : null), 20_000, 'the device answering 503 at the instant', 20);
+
+    expect((await reject(bulletinId, 'Lãnh đạo rút lại bản tin')).status).toBe(200);
+    const [row] = await stage.settled([scheduleId], 60_000);
+    expect(row).toMatchObject({ status: 'failed', failureCode: 'bulletin_withdrawn' });
+    expect(row.attempts).toBeGreaterThanOrEqual(2);
+    // Past the busy time and the next retry: the device, free again, was never sent the audio.
+    await pastInstant(instant, 20_000);
+    expect(speaker.device.transmissions).toEqual([]);
+    // The attempts made while it was approved were commanded (and refused by the busy device); the log ends with the refusal.
+    const failed = await until(
+      async () => {
+        const rows = (await loa.dataSource.query(`SELECT evidence FROM airtime_records WHERE playback_id = $1 AND event = 'failed'`, [row.id])) as Array<{
+          evidence: Body;
+        }>;
+        return rows.length > 0 ? rows : null;
+      },
+      30_000,
+      'the refusal in the broadcast log',
+    );
+    expect(failed).toEqual([{ evidence: expect.objectContaining({ reason: 'bulletin_withdrawn' }) }]);
+  }, 150_000);
+
   it('refuses at staging a slot whose bulletin was withdrawn without its schedule being held (the process that took it died)', async () => {
     const bulletinId = await stage.approvedBulletin(2, 'Bản tin bị từ chối trực tiếp trong cơ sở dữ liệu');
     const speaker = await stage.axisSpeaker();

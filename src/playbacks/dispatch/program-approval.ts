@@ -11,6 +11,12 @@ import { CHIME_ITEM, ProgramItem } from './program-audio';
  */
 export const RECHECK_LEAD_MS = 500;
 
+/**
+ * A read this young is shared by whoever asks for the same bulletins: the villages of one slot staged together, and an
+ * attempt at the instant right after the read before it (an emergency taking a busy speaker waits for no query).
+ */
+const SHARED_READ_MS = 1_000;
+
 /** A bulletin of a program that may no longer air, as it is now. */
 interface Withdrawn {
   title: string;
@@ -61,11 +67,11 @@ export class ApprovalCheck {
 /**
  * Approval holds until the speaker: before the dispatcher sends a program it reads whether each of its bulletins is
  * still approved, at staging, again just before the instant, and before every later attempt. Reads of the same
- * bulletins at the same moment (the villages of one slot) share one query.
+ * bulletins less than SHARED_READ_MS apart share one query.
  */
 @Injectable()
 export class ProgramApproval {
-  private readonly reading = new Map<string, Promise<Map<string, Withdrawn>>>();
+  private readonly reads = new Map<string, { startedAt: number; withdrawn: Promise<Map<string, Withdrawn>> }>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -76,18 +82,23 @@ export class ProgramApproval {
     return new ApprovalCheck(await read(), read);
   }
 
-  /** Those of the bulletins that are not approved now, read once for every caller asking at the same time. */
+  /** Those of the bulletins that are not approved now: a read started less than SHARED_READ_MS ago is shared. */
   private withdrawnOf(ids: string[]): Promise<Map<string, Withdrawn>> {
     if (ids.length === 0) return Promise.resolve(new Map());
     const key = ids.join(',');
-    let reading = this.reading.get(key);
-    if (!reading) {
-      reading = this.dataSource
-        .query(`SELECT id, title, status FROM bulletins WHERE id = ANY($1::uuid[]) AND status <> $2`, [ids, BulletinStatus.Approved])
-        .then((rows: Array<{ id: string } & Withdrawn>) => new Map(rows.map((row) => [row.id, { title: row.title, status: row.status }])))
-        .finally(() => this.reading.delete(key));
-      this.reading.set(key, reading);
-    }
-    return reading;
+    const startedAt = Date.now();
+    const shared = this.reads.get(key);
+    if (shared && startedAt - shared.startedAt < SHARED_READ_MS) return shared.withdrawn;
+    const withdrawn = this.dataSource
+      .query(`SELECT id, title, status FROM bulletins WHERE id = ANY($1::uuid[]) AND status <> $2`, [ids, BulletinStatus.Approved])
+      .then((rows: Array<{ id: string } & Withdrawn>) => new Map(rows.map((row) => [row.id, { title: row.title, status: row.status }])));
+    const read = { startedAt, withdrawn };
+    this.reads.set(key, read);
+    const forget = (): void => {
+      if (this.reads.get(key) === read) this.reads.delete(key);
+    };
+    // A failed read is not shared; a good one is forgotten once too old to be.
+    withdrawn.then(() => void setTimeout(forget, SHARED_READ_MS).unref(), forget);
+    return withdrawn;
   }
 }
