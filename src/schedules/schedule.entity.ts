@@ -1,7 +1,7 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Bulletin } from '../bulletins/bulletin.entity';
 import { Commune } from '../communes/commune.entity';
-import { ScheduleHoldCode } from './schedule-hold';
+import { SCHEDULE_HOLD_CODES, ScheduleHoldCode } from './schedule-hold';
 import { ScheduleBulletin } from './schedule-bulletin.entity';
 import { SchedulePriority } from './schedule-priority';
 import { ScheduleStatus } from './schedule-status';
@@ -21,7 +21,7 @@ import { ScheduleTarget } from './schedule-target.entity';
 @Check('CHK_schedules_validity', `"valid_from" IS NULL OR "valid_until" IS NULL OR "valid_from" <= "valid_until"`)
 @Check('CHK_schedules_grace', `"misfire_grace_seconds" >= 0`)
 @Check('CHK_schedules_quarantine', `("quarantined_at" IS NULL) = ("quarantine_reason" IS NULL)`)
-@Check('CHK_schedules_hold_code', `"hold_code" IN ('bulletin_rejected', 'bulletin_archived')`)
+@Check('CHK_schedules_hold_code', `"hold_code" IN (${SCHEDULE_HOLD_CODES.map((code) => `'${code}'`).join(', ')})`)
 @Check('CHK_schedules_hold', `("held_at" IS NULL) = ("hold_code" IS NULL)`)
 export class Schedule {
   @PrimaryGeneratedColumn('uuid')

@@ -1,3 +1,5 @@
+import type { ScheduleHoldCode } from '../../../src/schedules/schedule-hold';
+
 /** The API's playback view (GET /api/playbacks, the live feed) as the console reads it. */
 export interface Playback {
   id: string;
@@ -45,7 +47,7 @@ export interface ScheduleSummary {
 }
 
 export interface ScheduleHold {
-  code: 'bulletin_rejected' | 'bulletin_archived';
+  code: ScheduleHoldCode;
   since: string;
   /** The bulletin as it is now (approved again, or still withdrawn with the approver's reason); null if it is gone. */
   bulletin: { id: string; title: string; status: string; statusReason: string | null } | null;
