@@ -38,6 +38,7 @@ import { MediaLinks } from '../src/media-links/media-links.service';
 import { DispatchMetrics } from '../src/metrics/dispatch-metrics';
 import { AirtimeRecorder } from '../src/playbacks/dispatch/airtime-recorder';
 import { PlaybackWrites } from '../src/playbacks/dispatch/playback-writes';
+import { ProgramApproval } from '../src/playbacks/dispatch/program-approval';
 import { ProgramAudio } from '../src/playbacks/dispatch/program-audio';
 import { PlaybackDispatcher } from '../src/playbacks/playback-dispatcher';
 import { PlaybackPlanner } from '../src/playbacks/playback-planner';
@@ -51,6 +52,7 @@ import { redisConnectionOptions } from '../src/queue/redis-connection';
 import { normaliseRrule, occurrencesBetween } from '../src/schedules/recurrence';
 import { RecurrenceEngine } from '../src/schedules/recurrence-engine';
 import { ScheduleBulletin } from '../src/schedules/schedule-bulletin.entity';
+import { ScheduleHolds } from '../src/schedules/schedule-holds';
 import { ScheduleQuarantine } from '../src/schedules/schedule-quarantine';
 import { ScheduleSpeakers } from '../src/schedules/schedule-speakers';
 import { Schedule } from '../src/schedules/schedule.entity';
@@ -321,6 +323,7 @@ async function main(): Promise<void> {
       airtime,
       recurrence,
       new ScheduleQuarantine(dataSource, new AuditService(dataSource.getRepository(AuditEntry))),
+      new ScheduleHolds(dataSource, new AuditService(dataSource.getRepository(AuditEntry))),
       new SchedulerRegistry(),
     );
     const programs = new ProgramAudio(
@@ -443,7 +446,7 @@ async function main(): Promise<void> {
       await sql.query('VACUUM ANALYZE');
       driver.calls.clear();
       const metrics = new DispatchMetrics(new Registry());
-      const dispatcher = new PlaybackDispatcher(new PlaybackWrites(playbacks), targets, programs, metrics, airtime);
+      const dispatcher = new PlaybackDispatcher(new PlaybackWrites(playbacks), targets, programs, metrics, airtime, new ProgramApproval(dataSource));
       const leases = new SpeakerLeases((await playbackQueue.client) as unknown as LeaseRedis, config.redis.queuePrefix);
       const worker = new PlaybackWorker(dispatcher, airtime, leases, new QueueWorkers(config), config);
       worker.onApplicationBootstrap();

@@ -9,13 +9,14 @@ import { BulletinIntakeService } from './bulletin-intake.service';
 import { Bulletin } from './bulletin.entity';
 import { BulletinsController } from './bulletins.controller';
 import { BulletinsService } from './bulletins.service';
+import { BulletinWithdrawals } from './bulletin-withdrawals';
 import { ProcessingRecovery } from './processing-recovery';
 
 /** The bulletin library's HTTP side (api role). */
 @Module({
   imports: [TypeOrmModule.forFeature([Bulletin, Commune]), MediaModule, TopicsModule],
   controllers: [BulletinsController],
-  providers: [BulletinsService, BulletinIntakeService, AudioInspector, AudioJobs, ProcessingRecovery],
-  exports: [BulletinsService],
+  providers: [BulletinsService, BulletinWithdrawals, BulletinIntakeService, AudioInspector, AudioJobs, ProcessingRecovery],
+  exports: [BulletinsService, BulletinWithdrawals],
 })
 export class BulletinsModule {}

@@ -7,12 +7,16 @@ import { AuthUser } from '../auth/auth-user';
 import { communeScope, inScope, OutOfScopeException } from '../auth/scope';
 import { allowedFrom, BulletinAction, BulletinStatus, IllegalTransitionError, nextStatus } from './bulletin-status';
 import { Bulletin } from './bulletin.entity';
+import { BulletinWithdrawals } from './bulletin-withdrawals';
 import { ListBulletinsDto } from './dto/list-bulletins.dto';
 
 /** Reads the library and moves bulletins through their approval states. */
 @Injectable()
 export class BulletinsService {
-  constructor(@InjectRepository(Bulletin) private readonly bulletins: Repository<Bulletin>) {}
+  constructor(
+    @InjectRepository(Bulletin) private readonly bulletins: Repository<Bulletin>,
+    private readonly withdrawals: BulletinWithdrawals,
+  ) {}
 
   async list(filter: ListBulletinsDto, caller: AuthUser): Promise<Page<Bulletin>> {
     const query = this.bulletins.createQueryBuilder('b').leftJoinAndSelect('b.topic', 'topic');
@@ -40,12 +44,18 @@ export class BulletinsService {
     return this.transition(id, caller, BulletinAction.Approve, { statusReason: null, approvedAt: new Date(), reviewedBy: caller.id });
   }
 
-  reject(id: string, reason: string, caller: AuthUser): Promise<Bulletin> {
-    return this.transition(id, caller, BulletinAction.Reject, { statusReason: reason.trim(), approvedAt: null, reviewedBy: caller.id });
+  /** Rejects the bulletin; the schedules naming it are held and nothing of them waits, before this answers. */
+  async reject(id: string, reason: string, caller: AuthUser): Promise<Bulletin> {
+    const bulletin = await this.transition(id, caller, BulletinAction.Reject, { statusReason: reason.trim(), approvedAt: null, reviewedBy: caller.id });
+    await this.withdrawals.publish({ bulletinId: id, communeId: bulletin.communeId, status: BulletinStatus.Rejected });
+    return bulletin;
   }
 
-  archive(id: string, caller: AuthUser): Promise<Bulletin> {
-    return this.transition(id, caller, BulletinAction.Archive, {});
+  /** Archives the bulletin; like a rejection, the schedules naming it are held before this answers. */
+  async archive(id: string, caller: AuthUser): Promise<Bulletin> {
+    const bulletin = await this.transition(id, caller, BulletinAction.Archive, {});
+    await this.withdrawals.publish({ bulletinId: id, communeId: bulletin.communeId, status: BulletinStatus.Archived });
+    return bulletin;
   }
 
   /** Applies a transition atomically: the row is locked so two approvers cannot race each other. */

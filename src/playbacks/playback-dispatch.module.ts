@@ -12,6 +12,7 @@ import { Speaker } from '../speakers/speaker.entity';
 import { PlaybackAirtimeModule } from './dispatch/playback-airtime.module';
 import { PlaybackStops } from './dispatch/playback-stops';
 import { PlaybackWrites } from './dispatch/playback-writes';
+import { ProgramApproval } from './dispatch/program-approval';
 import { ProgramAudio } from './dispatch/program-audio';
 import { PlaybackDispatcher } from './playback-dispatcher';
 import { PlaybackRepositoryModule } from './playback-repository.module';
@@ -33,7 +34,7 @@ import { SpeakerLeasesModule } from './speaker-leases.module';
     SpeakerLeasesModule,
     PlaybackRepositoryModule,
   ],
-  providers: [PlaybackDispatcher, PlaybackWrites, ProgramAudio, PlaybackStops],
+  providers: [PlaybackDispatcher, PlaybackWrites, ProgramAudio, ProgramApproval, PlaybackStops],
   exports: [PlaybackDispatcher, PlaybackStops],
 })
 export class PlaybackDispatchModule {}

@@ -8,6 +8,7 @@ import { AirtimeRecorder } from './dispatch/airtime-recorder';
 import { InstantClock, preciseNow } from './dispatch/instant-clock';
 import { Holding, LeaseWatch } from './dispatch/lease-watch';
 import { PlaybackWrites, SlotPlayback } from './dispatch/playback-writes';
+import { ApprovalCheck, ProgramApproval } from './dispatch/program-approval';
 import { audioNeedKey, ProgramAudio, ProgramItem, programMs } from './dispatch/program-audio';
 import { isTransient, retryDelayMs } from './dispatch/transient-errors';
 import { evidenceRecord } from './playback-evidence';
@@ -90,6 +91,7 @@ export class PlaybackDispatcher {
     private readonly programs: ProgramAudio,
     private readonly metrics: DispatchMetrics,
     private readonly airtime: AirtimeRecorder,
+    private readonly approval: ProgramApproval,
   ) {}
 
   /**
@@ -126,8 +128,15 @@ export class PlaybackDispatcher {
       playbackFailure('worker_lost', 'the attempt was interrupted and the grace ran out before another'),
       count,
     );
-    const seats = await this.seats(slot, live, count);
+    const resolved = await this.seats(slot, live, count);
+    if (resolved.length === 0) return report;
+    // Approval holds until the speaker: a program naming a bulletin rejected or archived since is not staged, and
+    // is read again just before the instant. A taken-back attempt is checked on the careful path (contend).
+    const approval = await this.approval.check(resolved.map((seat) => seat.program));
+    const [seats, withdrawn] = partition(resolved, (seat) => approval.cleared(seat.program) || seat.playback.status === PlaybackStatus.Dispatching);
+    for (const seat of withdrawn) await this.failAll([seat.playback], approval.failure(seat.program), count);
     if (seats.length === 0) return report;
+    approval.recheckBefore(slot.scheduledAt.getTime());
 
     try {
       const instant = slot.scheduledAt.getTime();
@@ -149,21 +158,26 @@ export class PlaybackDispatcher {
       }
 
       // The release: every staged driver is called in this loop, before any await. Everything else waits for the
-      // next turn of the event loop, after the other villages of this instant had their burst too.
-      const calls = new Array<Called>(ready.length);
-      for (let index = 0; index < ready.length; index++) calls[index] = this.call(ready[index].seat, ready[index].ready, false);
-      report.released = ready.length;
-      this.metrics.onAir.inc(ready.length);
+      // next turn of the event loop, after the other villages of this instant had their burst too. A program no
+      // longer approved at the last read is not sent.
+      const [sent, refused] = partition(ready, (entry) => approval.cleared(entry.seat.program));
+      const calls = new Array<Called>(sent.length);
+      for (let index = 0; index < sent.length; index++) calls[index] = this.call(sent[index].seat, sent[index].ready, false);
+      report.released = sent.length;
+      this.metrics.onAir.inc(sent.length);
       await nextTurn();
-      const runs = ready.map(({ seat, attempt, lease, ready }, index) => ({ seat, attempt, lease, started: this.follow(seat, ready, calls[index], watch) }));
+      const runs = sent.map(({ seat, attempt, lease, ready }, index) => ({ seat, attempt, lease, started: this.follow(seat, ready, calls[index], watch) }));
       this.afterRelease(runs.map(({ seat, attempt, started }) => ({ seat, attempt, calledAt: started.calledAt })));
       const contending = contended.map((seat) => this.contend(seat, leases, watch, signal));
+      const refusing = refused.map((entry) => this.refuse(entry, approval, leases, watch));
 
       const outcomes = await Promise.all([
         ...runs.map(({ seat, attempt, lease, started }) => this.settleStaged(seat, attempt, lease, started, leases, watch, signal)),
         ...contending,
+        ...refusing,
       ]);
-      outcomes.forEach((outcome, index) => count(outcome, (index < runs.length ? runs[index].seat : contended[index - runs.length]).playback.priority));
+      const settled = [...runs.map((run) => run.seat), ...contended, ...refused.map((entry) => entry.seat)];
+      outcomes.forEach((outcome, index) => count(outcome, settled[index].playback.priority));
       return report;
     } finally {
       for (const seat of seats) watch.remove(seat.playback.id);
@@ -424,6 +438,8 @@ export class PlaybackDispatcher {
         await leases.release(playback.speakerId, lease);
         return 'skipped';
       }
+      const approval = await this.approval.check([seat.program]);
+      if (!approval.cleared(seat.program)) return this.refuse({ seat, lease, attempt }, approval, leases, watch);
       const ready = this.ready(seat, lease, watch);
       const started = this.follow(seat, ready, this.call(seat, ready, preempting), watch);
       this.metrics.onAir.inc();
@@ -436,6 +452,26 @@ export class PlaybackDispatcher {
       this.metrics.retries.inc({ kind: error.kind });
       last = { attempt, error, retries: retries + 1 };
       await sleep(retryDelayMs(retries + 1, playback.graceUntil.getTime() - Date.now()), undefined, { signal }).catch(() => undefined);
+    }
+  }
+
+  /** An attempt whose program is no longer approved: `failed` (`bulletin_withdrawn`) with nothing sent, its speaker let go. */
+  private async refuse(
+    entry: { seat: Seat; lease: Lease; attempt: number },
+    approval: ApprovalCheck,
+    leases: SpeakerLeases,
+    watch: LeaseWatch,
+  ): Promise<SeatOutcome> {
+    const { seat, lease, attempt } = entry;
+    watch.remove(seat.playback.id);
+    try {
+      const failure = approval.failure(seat.program);
+      await this.writes.finish({ id: seat.playback.id, attempt, status: PlaybackStatus.Failed, failure, evidence: null, finishedAt: new Date() });
+      this.airtime.record(seat.playback, { event: 'failed', occurredAt: new Date(), evidence: failureEvidence(failure) });
+      this.logger.warn({ playbackId: seat.playback.id, detail: failure.detail }, 'Playback not sent: its program is no longer approved');
+      return 'failed';
+    } finally {
+      await leases.release(seat.playback.speakerId, lease);
     }
   }
 

@@ -41,6 +41,7 @@ export const REASON_LABELS: Record<PlaybackReason, Label> = {
   speaker_unavailable: { vi: 'Cụm loa bị tắt hoặc đã gỡ', en: 'Speaker disabled or removed' },
   audio_unavailable: { vi: 'Không đọc được âm thanh', en: 'Audio could not be read' },
   interrupted: { vi: 'Lệnh phát bị gián đoạn', en: 'The play command was interrupted' },
+  bulletin_withdrawn: { vi: 'Bản tin đã bị thu hồi duyệt, không phát', en: 'Bulletin no longer approved, not aired' },
 };
 
 /** A driver error's kind, which is also the reason code of a playback a driver failed (see DRIVER_ERROR_KINDS). */

@@ -11,6 +11,7 @@ import { PlaybackJobName, PlaybackJobPayloads, QueueName } from '../queue/queue.
 import { RecurrenceEngine } from '../schedules/recurrence-engine';
 import { Occurrence } from '../schedules/recurrence';
 import { RecurrenceError } from '../schedules/recurrence-error';
+import { ScheduleHolds } from '../schedules/schedule-holds';
 import { ScheduleQuarantine } from '../schedules/schedule-quarantine';
 import { ScheduleSpeakers } from '../schedules/schedule-speakers';
 import { ScheduleStatus } from '../schedules/schedule-status';
@@ -96,7 +97,8 @@ interface PlanProgress {
  * or a run after Redis lost everything, rebuilds the same jobs. Each run makes the waiting playbacks match the
  * schedules as they are now: those an edit no longer means (another instant, a speaker no longer targeted) are
  * withdrawn with their jobs, the others take the schedule's priority, grace and program version; a paused
- * schedule's are withdrawn, a cancelled one's cancelled. So the plan follows every change by the next tick at the
+ * schedule's are withdrawn, a cancelled one's cancelled, and a schedule naming a bulletin that was rejected or archived
+ * is held (paused, saying why) first, so its are withdrawn too. So the plan follows every change by the next tick at the
  * latest, whatever happened to the process that made it (ScheduleReplanner only makes it immediate). An occurrence
  * already released (its jobs due, DISPATCH_LEAD_MS before the instant) or past keeps the speakers it was released
  * with: one registered, enabled or moved into a targeted village since then starts with the next occurrence. Each run
@@ -126,6 +128,7 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
     private readonly airtime: AirtimeRecorder,
     private readonly recurrence: RecurrenceEngine,
     private readonly quarantine: ScheduleQuarantine,
+    private readonly holds: ScheduleHolds,
     private readonly scheduler: SchedulerRegistry,
   ) {}
 
@@ -210,6 +213,8 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
   private async advance(progress: PlanProgress): Promise<PlanReport & { planned: true }> {
     const changesAfter = await this.databaseNow();
     const since = new Date(progress.changesAfter.getTime() - CHANGE_OVERLAP_MS);
+    // A schedule held now (a bulletin withdrawn by a process that died before re-planning) changes, so its commune is reconciled.
+    await this.holds.holdWithdrawn();
     const changed = await this.changedCommunes(since);
     const reconciled = changed.length > 0 ? await this.plan({ communeIds: changed }) : null;
     const now = new Date();
@@ -274,6 +279,8 @@ export class PlaybackPlanner implements OnApplicationBootstrap, BeforeApplicatio
   private async plan(options: PlanOptions): Promise<PlanReport & { planned: true; until: Date }> {
     const now = new Date();
     const horizonMs = this.config.planner.horizonHours * 3_600_000;
+    // First: a schedule naming a rejected or archived bulletin is held, so its waiting playbacks are withdrawn below.
+    await this.holds.holdWithdrawn(options.communeIds);
     const active = await this.schedules.find({
       where: { status: ScheduleStatus.Active, quarantinedAt: IsNull(), ...(options.communeIds ? { communeId: In(options.communeIds) } : {}) },
     });

@@ -25,6 +25,8 @@ export const PLAYBACK_REASONS = [
   'audio_unavailable',
   /** The driver call ended with an error that is not a driver error. */
   'interrupted',
+  /** A bulletin of its program was rejected or archived before it went to the speaker: it was not sent. */
+  'bulletin_withdrawn',
 ] as const;
 
 export type PlaybackReason = (typeof PLAYBACK_REASONS)[number];

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { BulletinsModule } from '../bulletins/bulletins.module';
 import { Schedule } from '../schedules/schedule.entity';
 import { SchedulesModule } from '../schedules/schedules.module';
 import { PlaybackAirtimeModule } from './dispatch/playback-airtime.module';
@@ -13,7 +14,7 @@ import { ScheduleReplanner } from './schedule-replanner';
 
 /** Playbacks: the planner that makes and queues them, and their reading API (api role). */
 @Module({
-  imports: [TypeOrmModule.forFeature([Schedule]), SchedulesModule, PlaybackAirtimeModule, PlaybackRepositoryModule],
+  imports: [TypeOrmModule.forFeature([Schedule]), BulletinsModule, SchedulesModule, PlaybackAirtimeModule, PlaybackRepositoryModule],
   controllers: [PlaybacksController],
   providers: [PlaybacksService, OperatorReports, PlaybackPlanner, ScheduleReplanner, RedisLossReplanner],
   exports: [PlaybackPlanner],

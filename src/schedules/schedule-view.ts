@@ -1,3 +1,5 @@
+import { BulletinStatus } from '../bulletins/bulletin-status';
+import { ScheduleHoldCode } from './schedule-hold';
 import { SchedulePriority } from './schedule-priority';
 import { ScheduleStatus } from './schedule-status';
 import { Schedule } from './schedule.entity';
@@ -23,11 +25,23 @@ export interface ScheduleView {
   programSeconds: number;
   /** Set when the planner could not expand the rule: not planned until an edit of its timing. */
   quarantine: { since: Date; reason: string } | null;
+  /**
+   * Set when a bulletin of the program was rejected or archived: the schedule was paused and nothing of it airs until
+   * an editor resumes it. `bulletin` is that bulletin as it is now (approved again, or still withdrawn, with the
+   * approver's reason), null if it is gone.
+   */
+  hold: ScheduleHoldView | null;
   revision: number;
   createdBy: string | null;
   updatedBy: string | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface ScheduleHoldView {
+  code: ScheduleHoldCode;
+  since: Date;
+  bulletin: { id: string; title: string; status: BulletinStatus; statusReason: string | null } | null;
 }
 
 /** The bulletins of the program version in force, in order, of a schedule loaded with its bulletins. */
@@ -60,10 +74,22 @@ export function toScheduleView(schedule: Schedule): ScheduleView {
     validUntil: schedule.validUntil,
     programSeconds: schedule.programMs / 1000,
     quarantine: schedule.quarantinedAt ? { since: schedule.quarantinedAt, reason: schedule.quarantineReason ?? '' } : null,
+    hold: holdView(schedule),
     revision: schedule.revision,
     createdBy: schedule.createdBy,
     updatedBy: schedule.updatedBy,
     createdAt: schedule.createdAt,
     updatedAt: schedule.updatedAt,
+  };
+}
+
+/** The hold of a schedule loaded with its held bulletin, or null when it is not held. */
+function holdView(schedule: Schedule): ScheduleHoldView | null {
+  if (!schedule.heldAt || !schedule.holdCode) return null;
+  const bulletin = schedule.heldBulletin;
+  return {
+    code: schedule.holdCode,
+    since: schedule.heldAt,
+    bulletin: bulletin ? { id: bulletin.id, title: bulletin.title, status: bulletin.status, statusReason: bulletin.statusReason } : null,
   };
 }

@@ -1,5 +1,7 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Bulletin } from '../bulletins/bulletin.entity';
 import { Commune } from '../communes/commune.entity';
+import { SCHEDULE_HOLD_CODES, ScheduleHoldCode } from './schedule-hold';
 import { ScheduleBulletin } from './schedule-bulletin.entity';
 import { SchedulePriority } from './schedule-priority';
 import { ScheduleStatus } from './schedule-status';
@@ -19,6 +21,8 @@ import { ScheduleTarget } from './schedule-target.entity';
 @Check('CHK_schedules_validity', `"valid_from" IS NULL OR "valid_until" IS NULL OR "valid_from" <= "valid_until"`)
 @Check('CHK_schedules_grace', `"misfire_grace_seconds" >= 0`)
 @Check('CHK_schedules_quarantine', `("quarantined_at" IS NULL) = ("quarantine_reason" IS NULL)`)
+@Check('CHK_schedules_hold_code', `"hold_code" IN (${SCHEDULE_HOLD_CODES.map((code) => `'${code}'`).join(', ')})`)
+@Check('CHK_schedules_hold', `("held_at" IS NULL) = ("hold_code" IS NULL)`)
 export class Schedule {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -101,6 +105,23 @@ export class Schedule {
 
   @Column({ name: 'quarantine_reason', type: 'text', nullable: true })
   quarantineReason: string | null;
+
+  /**
+   * Set with status `paused` when a bulletin of the program in force was rejected or archived (schedule-holds.ts):
+   * nothing of it waits or airs, and it stays held until an editor resumes it with every bulletin approved.
+   */
+  @Column({ name: 'held_at', type: 'timestamptz', nullable: true })
+  heldAt: Date | null;
+
+  @Column({ name: 'hold_code', type: 'text', nullable: true })
+  holdCode: ScheduleHoldCode | null;
+
+  @Column({ name: 'held_bulletin_id', type: 'uuid', nullable: true })
+  heldBulletinId: string | null;
+
+  @ManyToOne(() => Bulletin, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'held_bulletin_id', foreignKeyConstraintName: 'FK_schedules_held_bulletin' })
+  heldBulletin?: Bulletin | null;
 
   /** Every version of the program; `currentBulletinIds` (schedule-view.ts) picks the one in force. */
   @OneToMany(() => ScheduleBulletin, (item) => item.schedule, { cascade: true })

@@ -8,6 +8,7 @@ import { ScheduleBulletin } from './schedule-bulletin.entity';
 import { ScheduleChanges } from './schedule-changes';
 import { ScheduleComposer } from './schedule-composer';
 import { ScheduleOccurrences } from './schedule-occurrences';
+import { ScheduleHolds } from './schedule-holds';
 import { ScheduleQuarantine } from './schedule-quarantine';
 import { ScheduleSpeakers } from './schedule-speakers';
 import { ScheduleTarget } from './schedule-target.entity';
@@ -21,7 +22,7 @@ import { ScheduleTimingCheck } from './timing-check';
 @Module({
   imports: [TypeOrmModule.forFeature([Schedule, ScheduleBulletin, ScheduleTarget, Bulletin, Commune, Village, Speaker]), RecurrenceModule],
   controllers: [SchedulesController],
-  providers: [SchedulesService, ScheduleComposer, ScheduleOccurrences, ScheduleSpeakers, ScheduleChanges, ScheduleTimingCheck, ScheduleQuarantine],
-  exports: [SchedulesService, ScheduleSpeakers, ScheduleChanges, ScheduleQuarantine, RecurrenceModule],
+  providers: [SchedulesService, ScheduleComposer, ScheduleOccurrences, ScheduleSpeakers, ScheduleChanges, ScheduleTimingCheck, ScheduleQuarantine, ScheduleHolds],
+  exports: [SchedulesService, ScheduleSpeakers, ScheduleChanges, ScheduleQuarantine, ScheduleHolds, RecurrenceModule],
 })
 export class SchedulesModule {}

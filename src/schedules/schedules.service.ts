@@ -12,6 +12,7 @@ import { normaliseRrule, rruleTzid } from './recurrence';
 import { RecurrenceError } from './recurrence-error';
 import { ScheduleBulletin } from './schedule-bulletin.entity';
 import { ScheduleChangeKind, ScheduleChanges } from './schedule-changes';
+import { ScheduleHolds } from './schedule-holds';
 import { scheduleFingerprint } from './schedule-fingerprint';
 import { SchedulePriority } from './schedule-priority';
 import { IllegalScheduleTransitionError, nextScheduleStatus, ScheduleAction, ScheduleStatus } from './schedule-status';
@@ -39,6 +40,7 @@ export class SchedulesService {
     private readonly dataSource: DataSource,
     private readonly changes: ScheduleChanges,
     private readonly timingCheck: ScheduleTimingCheck,
+    private readonly holds: ScheduleHolds,
   ) {}
 
   list(filter: ListSchedulesDto, caller: AuthUser): Promise<Page<ScheduleView>> {
@@ -47,6 +49,7 @@ export class SchedulesService {
       .createQueryBuilder('schedule')
       .leftJoinAndSelect('schedule.bulletins', 'item')
       .leftJoinAndSelect('schedule.targets', 'target')
+      .leftJoinAndSelect('schedule.heldBulletin', 'heldBulletin')
       .orderBy('schedule.createdAt', 'DESC')
       .addOrderBy('schedule.id', 'ASC');
     if (scope !== null) query.andWhere('schedule.commune_id IN (:...scope)', { scope: scope.length ? scope : [null] });
@@ -57,7 +60,7 @@ export class SchedulesService {
 
   /** The schedule with its program and targets if the caller may see it; the same 404 otherwise. */
   async find(id: string, caller: AuthUser): Promise<Schedule> {
-    const schedule = await this.schedules.findOne({ where: { id }, relations: { bulletins: true, targets: true } });
+    const schedule = await this.schedules.findOne({ where: { id }, relations: { bulletins: true, targets: true, heldBulletin: true } });
     if (!schedule || !inScope(communeScope(caller), schedule.communeId)) throw new OutOfScopeException(`No schedule has id ${id}`);
     return schedule;
   }
@@ -168,15 +171,31 @@ export class SchedulesService {
       if (error instanceof IllegalScheduleTransitionError) throw new ConflictException(error.message);
       throw error;
     }
+    if (action === ScheduleAction.Resume) await this.refuseUnapproved(schedule.id);
+    // A resume lifts a hold: every bulletin of the program is approved again.
+    const lifted = action === ScheduleAction.Resume ? { heldAt: null, holdCode: null, heldBulletinId: null } : {};
     // Only the row changes: saving the loaded relations again would rewrite the program for nothing.
     try {
-      await this.schedules.update(schedule.id, { status: schedule.status, revision: schedule.revision + 1, updatedBy: caller.id });
+      await this.schedules.update(schedule.id, { status: schedule.status, revision: schedule.revision + 1, updatedBy: caller.id, ...lifted });
     } catch (error) {
       // Resuming a schedule identical to one that is active now would air every slot twice.
       throw await this.duplicateOr(error, schedule);
     }
     await this.changes.publish({ kind: CHANGE_OF[action], scheduleId: schedule.id, communeId: schedule.communeId });
     return this.get(id, caller);
+  }
+
+  /** A 409 naming the bulletins of the program that are not approved: only approved content goes on air. */
+  private async refuseUnapproved(scheduleId: string): Promise<void> {
+    const unapproved = await this.holds.unapprovedInProgram(scheduleId);
+    if (unapproved.length === 0) return;
+    const names = unapproved.map((bulletin) => `"${bulletin.title}" (${bulletin.status})`).join(', ');
+    throw new ConflictException({
+      message:
+        `This schedule cannot resume: its program has bulletins that are not approved: ${names}. ` +
+        'Replace them in the program, or ask leadership to approve them again, then resume.',
+      bulletinIds: unapproved.map((bulletin) => bulletin.id),
+    });
   }
 
   /**
@@ -235,7 +254,7 @@ export class SchedulesService {
     if (newProgram && !isNew) schedule.programVersion += 1;
     const id = await this.dataSource
       .transaction(async (manager) => {
-        const { bulletins: _items, targets: _targets, ...row } = schedule;
+        const { bulletins: _items, targets: _targets, heldBulletin: _held, ...row } = schedule;
         if (program) row.programMs = program.programMs;
         const saved = await manager.getRepository(Schedule).save(row);
         if (newProgram) {
@@ -258,7 +277,7 @@ export class SchedulesService {
         throw await this.duplicateOr(error, schedule);
       });
     await this.changes.publish({ kind, scheduleId: id, communeId: schedule.communeId });
-    const saved = await this.schedules.findOneOrFail({ where: { id }, relations: { bulletins: true, targets: true } });
+    const saved = await this.schedules.findOneOrFail({ where: { id }, relations: { bulletins: true, targets: true, heldBulletin: true } });
     return toScheduleView(saved);
   }
 

@@ -289,6 +289,15 @@ export const EN: Record<string, string> = {
   'Áp dụng đến hết ngày (không bắt buộc)': 'Valid through (optional)',
   'Áp dụng đến {time}': 'Valid until {time}',
   'Lịch này đang bị tạm giữ và không được phát: {reason}. Hãy sửa thời gian phát.': 'This schedule is quarantined and does not air: {reason}. Edit its timing.',
+  'Lịch tạm dừng từ {time} vì bản tin “{title}” đã được lưu trữ; không buổi phát nào của lịch được phát.':
+    'Paused since {time} because the bulletin “{title}” was archived; none of this schedule’s broadcasts air.',
+  'Lịch tạm dừng từ {time} vì lãnh đạo đã từ chối bản tin “{title}”; không buổi phát nào của lịch được phát.':
+    'Paused since {time} because leadership rejected the bulletin “{title}”; none of this schedule’s broadcasts air.',
+  'Lý do: {reason}.': 'Reason: {reason}.',
+  'Bản tin đã được duyệt lại: bấm “Tiếp tục” để phát lại theo lịch.': 'The bulletin is approved again: press “Resume” to air the schedule again.',
+  'Hãy thay bản tin khác trong lịch, hoặc đề nghị lãnh đạo duyệt lại, rồi bấm “Tiếp tục”.':
+    'Replace the bulletin in the schedule, or ask leadership to approve it again, then press “Resume”.',
+  'đã xóa': 'deleted',
   'Ít nhất 8 ký tự, không dùng mật khẩu phổ biến.': 'At least 8 characters, not a common password.',
   'Đang chuẩn hóa âm lượng, vui lòng chờ…': 'Normalising loudness, please wait…',
   'Đang hoạt động': 'Active',

@@ -1,3 +1,5 @@
+import type { ScheduleHoldCode } from '../../../src/schedules/schedule-hold';
+
 /** The API's playback view (GET /api/playbacks, the live feed) as the console reads it. */
 export interface Playback {
   id: string;
@@ -40,4 +42,13 @@ export interface ScheduleSummary {
   programSeconds: number;
   /** Set when the planner could not expand the rule: nothing of it airs until its timing is edited. */
   quarantine: { since: string; reason: string } | null;
+  /** Set when a bulletin of the program was rejected or archived: paused, nothing airs until an editor resumes it. */
+  hold: ScheduleHold | null;
+}
+
+export interface ScheduleHold {
+  code: ScheduleHoldCode;
+  since: string;
+  /** The bulletin as it is now (approved again, or still withdrawn with the approver's reason); null if it is gone. */
+  bulletin: { id: string; title: string; status: string; statusReason: string | null } | null;
 }

@@ -6,7 +6,7 @@ import { t } from '../i18n';
 import { Me } from '../session';
 import { describeTiming } from '../timing';
 import { badge } from './bulletins';
-import { ScheduleSummary } from './playback-types';
+import { ScheduleHold, ScheduleSummary } from './playback-types';
 import { scheduleForm } from './schedule-form';
 
 interface Occurrence {
@@ -206,6 +206,7 @@ export function renderSchedules(main: HTMLElement, me: Me): () => void {
         schedule.quarantine
           ? notice('error', t('Lịch này đang bị tạm giữ và không được phát: {reason}. Hãy sửa thời gian phát.', { reason: schedule.quarantine.reason }))
           : null,
+        schedule.hold && schedule.status === 'paused' ? holdNotice(schedule.hold) : null,
       ),
       h(
         'div',
@@ -234,6 +235,24 @@ export function renderSchedules(main: HTMLElement, me: Me): () => void {
   return () => {
     stopped = true;
   };
+}
+
+/** Why a schedule is held, and what the editor can do about it. */
+function holdNotice(hold: ScheduleHold): HTMLElement {
+  const title = hold.bulletin?.title ?? t('đã xóa');
+  const why =
+    hold.code === 'bulletin_archived'
+      ? t('Lịch tạm dừng từ {time} vì bản tin “{title}” đã được lưu trữ; không buổi phát nào của lịch được phát.', { time: when(hold.since), title })
+      : t('Lịch tạm dừng từ {time} vì lãnh đạo đã từ chối bản tin “{title}”; không buổi phát nào của lịch được phát.', { time: when(hold.since), title });
+  const reason =
+    hold.code === 'bulletin_rejected' && hold.bulletin?.status === 'rejected' && hold.bulletin.statusReason
+      ? ` ${t('Lý do: {reason}.', { reason: hold.bulletin.statusReason })}`
+      : '';
+  const next =
+    hold.bulletin?.status === 'approved'
+      ? t('Bản tin đã được duyệt lại: bấm “Tiếp tục” để phát lại theo lịch.')
+      : t('Hãy thay bản tin khác trong lịch, hoặc đề nghị lãnh đạo duyệt lại, rồi bấm “Tiếp tục”.');
+  return h('div', { class: 'notice notice-error', role: 'alert', 'data-hold': hold.code }, `${why}${reason} ${next}`);
 }
 
 function statusRank(status: string): number {
