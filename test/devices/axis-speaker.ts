@@ -37,6 +37,11 @@ export interface AxisSpeakerOptions {
   algorithm?: DigestAlgorithm;
   nonceTtlMs?: number;
   timeScale?: number;
+  /**
+   * The text of its answers to a transmit (busy or done); by default the status's own words. Something else at a
+   * speaker's address (a captive portal, a router) answers with a page of its own.
+   */
+  transmitAnswerText?: string;
 }
 
 /** One request as the device saw it. */
@@ -84,6 +89,7 @@ export class AxisSpeaker {
   private readonly digest: DigestRealm;
   private readonly mode: AxisSpeakerMode;
   private readonly timeScale: number;
+  private readonly transmitAnswerText: string | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Until when the device is playing something (wall clock): a transmit before then gets 503. */
@@ -97,6 +103,7 @@ export class AxisSpeaker {
   ) {
     this.mode = options.mode ?? { kind: 'answer-at-end' };
     this.timeScale = options.timeScale ?? SCALE_DEFAULT;
+    this.transmitAnswerText = options.transmitAnswerText;
     this.digest = new DigestRealm(
       'AXIS_ACCC8E4F2A10',
       new Map([[options.username ?? 'root', options.password ?? 'pass']]),
@@ -175,7 +182,7 @@ export class AxisSpeaker {
     }
     if (this.receiving || Date.now() < this.playingUntil) {
       request.resume();
-      return reply(503, 'Service Unavailable');
+      return reply(503, this.transmitAnswerText ?? 'Service Unavailable');
     }
     if (request.headers['content-type'] !== 'audio/basic') {
       request.resume();
@@ -186,7 +193,7 @@ export class AxisSpeaker {
       request.resume();
       return reply(411, 'Length Required');
     }
-    this.transmit(request, contentLength, (status) => reply(status));
+    this.transmit(request, contentLength, (status) => reply(status, this.transmitAnswerText));
   }
 
   /** Receives and plays one transmit as the mode says; `answer` sends the HTTP answer. */

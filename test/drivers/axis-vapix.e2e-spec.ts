@@ -250,6 +250,26 @@ describe('axis-vapix driver against an Axis-style speaker modelled from VAPIX', 
     });
   });
 
+  describe("what answers with a page of its own: its text reaches no one's screen", () => {
+    const PAGE = '<html><body>Đăng nhập Wi-Fi khách sạn: mật khẩu phòng 1234</body></html>';
+
+    it('a played program keeps the status and the server in its evidence, never the text', async () => {
+      const device = await speaker({ mode: { kind: 'playout-buffer', bufferMs: 500 }, transmitAnswerText: PAGE });
+      const items = await driver().play(target(device.url), single(short));
+      expect(items[0].evidence).toMatchObject({ level: 'device_reported', device: { status: 200 } });
+      expect(JSON.stringify(items)).not.toMatch(/Wi-Fi|mật khẩu|html/);
+    });
+
+    it('a refusal names the status, never the text', async () => {
+      const device = await speaker({ transmitAnswerText: PAGE });
+      device.occupy(60_000);
+      const error = await failure(driver().play(target(device.url), single(short)));
+      expect(error.kind).toBe('busy');
+      expect(error.message).toContain('HTTP 503');
+      expect(error.message).not.toMatch(/Wi-Fi|mật khẩu|html/);
+    });
+  });
+
   describe('503 while busy: a busy error, retried by dispatch, never evidence', () => {
     it('refuses a transmit while it plays a source of its own', async () => {
       const device = await speaker();

@@ -1,4 +1,4 @@
-import { excerpt, printable, summarizeDevice } from './device-summary';
+import { printable, summarizeDevice } from './device-summary';
 
 describe('printable', () => {
   it('turns control and bidi characters into spaces and keeps Vietnamese text', () => {
@@ -9,13 +9,6 @@ describe('printable', () => {
     const text = printable('x'.repeat(1000));
     expect(text).toHaveLength(200);
     expect(text.endsWith('…')).toBe(true);
-  });
-});
-
-describe('excerpt', () => {
-  it('reads the start of a body as text', () => {
-    expect(excerpt(Buffer.from('<html>\n<body>OK</body></html>'))).toBe('<html> <body>OK</body></html>');
-    expect(excerpt(Buffer.alloc(10_000, 0x41))).toHaveLength(200);
   });
 });
 

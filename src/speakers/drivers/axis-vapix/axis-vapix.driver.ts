@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { deviceUrl } from '../base-url';
-import { excerpt, printable, summarizeDevice } from '../device-summary';
+import { printable, summarizeDevice } from '../device-summary';
 import { DriverError, playbackStopped } from '../driver-error';
 import { exchange, ExchangeRequest, ExchangeResponse } from '../http-exchange';
 import {
@@ -171,7 +171,9 @@ export class AxisVapixDriver implements SpeakerDriver<AxisVapixSettings, AxisVap
 
     if (response.status < 200 || response.status > 299) throw statusError(url, response);
     const answeredAfterMs = Date.now() - commandedAt!.getTime();
-    const answer = { status: response.status, server: response.headers.server ?? null, answeredAfterMs, answer: excerpt(response.body) };
+    // The device's status and server name, never its body text: whatever answers at a speaker's address (a captive
+    // portal, a router's page) must not reach every role's screens through the evidence.
+    const answer = { status: response.status, server: response.headers.server ?? null, answeredAfterMs };
     // A 2xx is the device's report that it took the audio, whenever it comes (a playout buffer answers before the end
     // is heard); but a device that answered before Loa had sent the whole program cannot hold all of it.
     if (response.bodyBytesSent < stream.bytes) {
@@ -200,10 +202,9 @@ export class AxisVapixDriver implements SpeakerDriver<AxisVapixSettings, AxisVap
   }
 }
 
-/** A non-200 answer of an Axis device, as an error a person can act on. */
+/** A non-200 answer of an Axis device, as an error a person can act on (its status, never its body text). */
 function statusError(url: URL, response: ExchangeResponse): DriverError {
-  const said = excerpt(response.body);
-  const status = `HTTP ${response.status}${said ? `: ${said}` : ''}`;
+  const status = `HTTP ${response.status}`;
   if (response.status === 503) return new DriverError('busy', `${url.host} is already playing something (${status})`);
   if (response.status === 403) return new DriverError('auth', `${url.host} refused the account (${status}): it needs operator rights to play audio`);
   if (response.status === 404) {

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { deviceUrl } from '../base-url';
-import { excerpt, printable, summarizeDevice } from '../device-summary';
+import { printable, summarizeDevice } from '../device-summary';
 import { DriverError, playbackStopped } from '../driver-error';
 import { signedHeaders } from '../gateway-signature';
 import { exchange, ExchangeResponse } from '../http-exchange';
@@ -154,7 +154,7 @@ export class HttpGatewayDriver implements SpeakerDriver<HttpGatewaySettings, Htt
     }
     const url = deviceUrl(target.settings.url, GATEWAY_PATHS.play);
     const answer = jsonAnswer(url, response);
-    const device = summarizeDevice({ status: response.status, answer: excerpt(response.body) });
+    const device = summarizeDevice({ status: response.status });
     if (answer.accepted === true) return { bulletinId, evidence: { level: 'acknowledged', commandedAt: commandedAt!, acknowledgedAt: new Date(), device } };
     if (answer.accepted === false) {
       throw new DriverError('rejected', printable(`${url.host} did not accept the playback: ${String(answer.reason ?? 'no reason given')}`));
@@ -203,9 +203,9 @@ export class HttpGatewayDriver implements SpeakerDriver<HttpGatewaySettings, Htt
   }
 }
 
-/** The JSON object of a 2xx answer; any other answer becomes the DriverError it means. */
+/** The JSON object of a 2xx answer; any other answer becomes the DriverError it means (its status, never its body text). */
 function jsonAnswer(url: URL, response: ExchangeResponse): Record<string, unknown> {
-  const status = `HTTP ${response.status}${response.body.length ? `: ${excerpt(response.body)}` : ''}`;
+  const status = `HTTP ${response.status}`;
   if (response.status === 503) throw new DriverError('busy', `${url.host} is already playing something (${status})`);
   if (response.status === 401 || response.status === 403) {
     throw new DriverError(
@@ -221,5 +221,5 @@ function jsonAnswer(url: URL, response: ExchangeResponse): Record<string, unknow
   } catch {
     // Falls through to the same error as a JSON value that is not an object.
   }
-  throw new DriverError('protocol', printable(`${url.host} answered something that is not a JSON object: "${excerpt(response.body)}"`));
+  throw new DriverError('protocol', `${url.host} answered HTTP ${response.status} with something that is not a JSON object (${response.body.length} bytes)`);
 }
