@@ -18,6 +18,11 @@ const HOSTILE_RULES: Array<[string, string, RegExp]> = [
   ['BYSETPOS=400', 'FREQ=MONTHLY;BYDAY=MO;BYHOUR=6;BYSETPOS=400', /BYSETPOS=400 is out of range/],
   ['every second of the day', `FREQ=DAILY;BYHOUR=${range(24)};BYMINUTE=${range(60)};BYSECOND=${range(60)}`, /86400 times a day/],
   ['an hour its INTERVAL never reaches (rrule loops for ever)', 'FREQ=HOURLY;INTERVAL=2;BYHOUR=7', /never reached/],
+  [
+    'the reported rule: DTSTART in 1900, every 5 minutes (11.9 s per save, preview and tick)',
+    'DTSTART:19000101T000000\nRRULE:FREQ=HOURLY;BYMINUTE=0,5,10,15,20,25,30,35,40,45,50,55',
+    /up to 288 times a day; this commune allows at most 48/,
+  ],
 ];
 
 function range(length: number): string {
