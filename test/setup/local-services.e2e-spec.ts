@@ -148,13 +148,14 @@ if (unfit) process.stderr.write(`Skipping the set-up tests on a stock Debian Pos
       LOG_LEVEL: 'error',
       PLANNER: 'false',
       SPEAKER_HEALTH_MONITOR: 'false',
+      LOA_DEVELOPMENT_KEYS: 'true',
     });
     app = await createApp(config);
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as AddressInfo;
     const health = await call(`http://127.0.0.1:${port}`, 'GET', '/api/health');
     expect(health.status).toBe(200);
-    expect(health.body).toMatchObject({ status: 'ok', checks: { database: { ok: true }, redis: { ok: true } } });
+    expect(health.body).toMatchObject({ status: 'ok', checks: { database: 'ok', redis: 'ok' } });
     const [{ user, database, migrations }] = (await app
       .get(DataSource)
       .query('SELECT current_user AS user, current_database() AS database, (SELECT count(*)::int FROM migrations) AS migrations')) as [
