@@ -25,7 +25,7 @@ const ONE_DECIMAL = new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 1, m
 const ONE_DECIMAL_GROUPED = new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 /** `YYYY-MM-DD[ HH:MM[:SS]]` as Vietnamese documents write it: 05/11/2026, 05/11/2026 06:00. */
-function vietnameseDateTime(local: string, withTime: boolean): string {
+export function vietnameseDateTime(local: string, withTime: boolean): string {
   const [day, time] = local.split(' ');
   const [year, month, date] = day.split('-');
   const text = `${date}/${month}/${year}`;
