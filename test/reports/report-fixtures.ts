@@ -66,7 +66,14 @@ export async function bulletin(dataSource: DataSource, communeId: string, topicI
   return saved.id;
 }
 
-export async function schedule(dataSource: DataSource, communeId: string, title: string, priority: string, bulletinIds: string[], programMs: number): Promise<string> {
+export async function schedule(
+  dataSource: DataSource,
+  communeId: string,
+  title: string,
+  priority: string,
+  bulletinIds: string[],
+  programMs: number,
+): Promise<string> {
   const [row] = await dataSource.query(
     `INSERT INTO schedules (commune_id, title, status, rrule, timezone, priority, program_ms)
      VALUES ($1, $2, 'paused', 'DTSTART:20260101T060000\nRRULE:FREQ=DAILY', $3, $4, $5) RETURNING id`,
