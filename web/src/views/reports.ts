@@ -4,7 +4,7 @@ import { field, h, notice, option, replace } from '../dom';
 import { EVIDENCE, localDay, localParts, minutes, percent, PLAYBACK_STATUS, PRIORITY, PROBLEM_KIND, when, FAILURE_REASON } from '../format';
 import { t } from '../i18n';
 import { Me } from '../session';
-import { labelOf, REPORT_OUTCOME_LABELS } from '../../../src/playbacks/playback-labels';
+import { REPORT_OUTCOME_LABELS } from '../../../src/playbacks/playback-labels';
 import { Topic, topicChoices } from '../topics';
 import { badge } from './bulletins';
 import { barChart } from './charts';
@@ -223,7 +223,7 @@ export function renderReports(main: HTMLElement, me: Me): void {
             h(
               'td',
               { 'data-label': 'Trạng thái' },
-              badge(PLAYBACK_STATUS, row.status),
+              badge(REPORT_STATUS, row.status === 'played' && row.problem ? 'played_with_problem' : row.status),
               row.reason ? h('small', { class: 'muted' }, ` ${t(FAILURE_REASON[row.reason] ?? row.reason)}`) : null,
             ),
             h(
@@ -398,9 +398,15 @@ function scopeView(summary: Summary): HTMLElement {
   );
 }
 
+/** Playback statuses and the report's own outcome: played, but the village reported a problem (not effective). */
+const REPORT_STATUS: Record<string, { label: string; tone: string }> = {
+  ...PLAYBACK_STATUS,
+  played_with_problem: { label: REPORT_OUTCOME_LABELS.played_with_problem.vi, tone: 'wait' },
+};
+
 /** A status, or a report's outcome such as "đã phát, có sự cố", in Vietnamese. */
 function statusWords(code: string): string {
-  return PLAYBACK_STATUS[code]?.label ?? labelOf(REPORT_OUTCOME_LABELS, code);
+  return REPORT_STATUS[code]?.label ?? code;
 }
 
 /** A problem's reason: a failure code, or the kind of problem the village reported. */
