@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -143,7 +144,7 @@ describe('Reports say what they are', () => {
     expect(log).not.toMatch(/2027-01-10/);
   });
 
-  it("names a filtered report's commune, villages, topics, priorities and period on screen data, CSV and PDF", async () => {
+  it("names a filtered report's commune, villages, topics, priorities and period on screen data, CSV, XLSX and PDF", async () => {
     const topicId = (await loa.dataSource.query(`SELECT id FROM topics WHERE name = $1`, [topicName]))[0].id;
     const filtered = `${DAY}&villageIds=${loa.places.neighbourVillage.id}&topicIds=${topicId}`;
     const lines = [
@@ -160,8 +161,22 @@ describe('Reports say what they are', () => {
 
     const csv = await download(loa.people.approver, `/api/reports/summary?${filtered}&format=csv`);
     for (const line of lines) expect(csv).toContain(`${line}\r\n`);
-    const log = await download(loa.people.approver, `/api/reports/as-run?${filtered}&priorities=normal&format=csv`);
-    for (const line of [...lines.slice(0, 4), 'Mức ưu tiên: Thông thường']) expect(log).toContain(`${line}\r\n`);
+    const logCsv = await download(loa.people.approver, `/api/reports/as-run?${filtered}&priorities=normal&format=csv`);
+    for (const line of [...lines.slice(0, 4), 'Mức ưu tiên: Thông thường']) expect(logCsv).toContain(`${line}\r\n`);
+
+    const response = await fetch(`${loa.url}/api/reports/summary?${filtered}&format=xlsx`, { headers: authHeader(loa.people.approver) });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await response.arrayBuffer()) as ArrayBuffer);
+    for (const name of ['Tổng hợp', 'Nhật ký phát']) {
+      const sheet = workbook.getWorksheet(name)!;
+      const firstCells = Array.from({ length: 10 }, (_, index) => sheet.getRow(index + 1).getCell(1).value);
+      for (const line of lines) expect(firstCells).toContain(line);
+    }
+    const log = workbook.getWorksheet('Nhật ký phát')!;
+    const ySplit = (log.views[0] as { ySplit: number }).ySplit;
+    // Real dates, shown the Vietnamese way: the stop at 07:00 in Thôn Tân Phong (its second line).
+    expect(log.getRow(ySplit + 2).getCell(2).value).toEqual(new Date('2027-01-10T07:00:00Z'));
+    expect(log.getRow(ySplit + 2).getCell(2).numFmt).toBe('dd/mm/yyyy hh:mm');
 
     const everything = await download(loa.people.approver, `/api/reports/summary?${DAY}&format=csv`);
     expect(everything).toContain('Thôn: tất cả các thôn\r\n');
