@@ -24,6 +24,14 @@ export const PLAYBACK_STATUS_LABELS: Record<PlaybackStatus, Label> = {
   cancelled: { vi: 'Đã hủy', en: 'Cancelled' },
 };
 
+/**
+ * Outcomes a report tells apart beyond a playback's status: a played playback whose village operator reported a
+ * problem (power cut, speaker broken, …) aired as far as Loa knows, but is not counted as effective.
+ */
+export const REPORT_OUTCOME_LABELS: Record<'played_with_problem', Label> = {
+  played_with_problem: { vi: 'Đã phát, có sự cố', en: 'Played, with a problem' },
+};
+
 export const PRIORITY_LABELS: Record<'normal' | 'priority' | 'emergency', Label> = {
   normal: { vi: 'Thông thường', en: 'Normal' },
   priority: { vi: 'Ưu tiên', en: 'Priority' },
@@ -80,6 +88,8 @@ export function labelOf(table: Record<string, Label>, code: string | null | unde
 
 /** Every Vietnamese label with its English, for the console's dictionary (keyed by the Vietnamese text). */
 export function englishOfLabels(): Record<string, string> {
-  const tables = [PLAYBACK_STATUS_LABELS, PRIORITY_LABELS, FAILURE_CODE_LABELS, EVIDENCE_LABELS, PROBLEM_KIND_LABELS] as Array<Record<string, Label>>;
+  const tables = [PLAYBACK_STATUS_LABELS, REPORT_OUTCOME_LABELS, PRIORITY_LABELS, FAILURE_CODE_LABELS, EVIDENCE_LABELS, PROBLEM_KIND_LABELS] as Array<
+    Record<string, Label>
+  >;
   return Object.fromEntries(tables.flatMap((table) => Object.values(table).map((label) => [label.vi, label.en])));
 }

@@ -6,7 +6,7 @@ import { KeysetCursor } from '../common/keyset-cursor';
 import { AsRunRecord } from '../reports/as-run-record';
 import { reportConditions } from '../reports/report-conditions';
 import { ReportRequest } from '../reports/report-request';
-import { PlaybackCount, SUMMARY_GROUPING_SETS } from '../reports/summary-aggregation';
+import { PLAYED_WITH_PROBLEM, PlaybackCount, SUMMARY_GROUPING_SETS } from '../reports/summary-aggregation';
 import { SchedulePriority } from '../schedules/schedule-priority';
 import { ScheduleStatus } from '../schedules/schedule-status';
 import { Speaker } from '../speakers/speaker.entity';
@@ -553,14 +553,27 @@ export class PlaybackRepository {
 
   /** A summary's counts from the raw playbacks (the speaker-filtered path, and the reference the rollup must equal). */
   async summaryCounts(request: ReportRequest): Promise<PlaybackCount[]> {
+    return this.countsOf(request, 'p.status', `coalesce(p.failure_code, '')`, 'TRUE');
+  }
+
+  /**
+   * Played playbacks of the report whose village operator reported a problem, counted like summaryCounts with status
+   * PLAYED_WITH_PROBLEM and the problem's kind as reason. Problem reports are few: the summary reads them raw even
+   * when its other counts come from the daily rollup (see withProblemReports).
+   */
+  async problemReportedPlays(request: ReportRequest): Promise<PlaybackCount[]> {
+    return this.countsOf(request, `'${PLAYED_WITH_PROBLEM}'::text`, 'p.problem_kind', `p.status = 'played' AND p.problem_kind IS NOT NULL`);
+  }
+
+  private async countsOf(request: ReportRequest, status: string, reason: string, condition: string): Promise<PlaybackCount[]> {
     const { where, params } = reportConditions(request, 'p', 'playbacks');
     const zone = `$${params.push(request.commune.timezone)}`;
     const rows = (await this.dataSource.query(
       `SELECT to_char(local_day, 'YYYY-MM-DD') AS "localDay", village_id AS "villageId", priority, schedule_id AS "scheduleId",
          program_version AS "programVersion", status, reason, count(*)::int AS playbacks
-       FROM (SELECT (p.scheduled_at AT TIME ZONE ${zone})::date AS local_day, p.village_id, p.priority, p.schedule_id, p.program_version, p.status,
-               coalesce(p.failure_code, '') AS reason
-             FROM playbacks p WHERE ${where}) r
+       FROM (SELECT (p.scheduled_at AT TIME ZONE ${zone})::date AS local_day, p.village_id, p.priority, p.schedule_id, p.program_version,
+               ${status} AS status, ${reason} AS reason
+             FROM playbacks p WHERE ${where} AND ${condition}) r
        GROUP BY GROUPING SETS ${SUMMARY_GROUPING_SETS}`,
       params,
     )) as PlaybackCount[];

@@ -1,6 +1,7 @@
 import { AsRunRecord } from './as-run-record';
 import { evidenceLabel, priorityLabel, problemLabel, reasonLabel, statusLabel } from './report-labels';
-import { Cell, ReportColumn } from './report-table';
+import { Cell, ReportColumn, vietnameseDateTime } from './report-table';
+import { PLAYED_WITH_PROBLEM } from './summary-aggregation';
 
 /** The broadcast log's columns, in the order every file prints them. */
 export const AS_RUN_COLUMNS: ReportColumn[] = [
@@ -24,7 +25,9 @@ export const AS_RUN_COLUMNS: ReportColumn[] = [
   { header: 'Mã lượt phát', kind: 'text', width: 38 },
 ];
 
-function note(at: string | null, by: string | null, text: string | null): string {
+/** "05/11/2026 06:12 Nguyễn Văn A: note": when (commune's zone), who, what. */
+function note(local: string | null, by: string | null, text: string | null): string {
+  const at = local ? vietnameseDateTime(local, true) : null;
   return [at, by].filter(Boolean).join(' ') + (text ? `${at || by ? ': ' : ''}${text}` : '');
 }
 
@@ -52,7 +55,7 @@ export function asRunCells(record: AsRunRecord): Cell[] {
     record.finished_local,
     record.status === 'played' && record.program_ms !== null ? Number(record.program_ms) : null,
     record.on_air_ms === null ? null : Number(record.on_air_ms),
-    statusLabel(record.status),
+    statusLabel(record.status === 'played' && record.problem_kind ? PLAYED_WITH_PROBLEM : record.status),
     reasonCell(record),
     evidenceLabel(record.evidence_level),
     confirmed,

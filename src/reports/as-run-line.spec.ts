@@ -46,10 +46,12 @@ describe('as-run lines', () => {
   it("prints Vietnamese labels and the operator's words in the file columns", () => {
     const cells = asRunCells(RECORD);
     expect(cells).toContain('Khẩn cấp');
-    expect(cells).toContain('Đã phát');
+    // Played, but its village reported a problem: not an effective broadcast.
+    expect(cells).toContain('Đã phát, có sự cố');
+    expect(asRunCells({ ...RECORD, problem_kind: null })).toContain('Đã phát');
     expect(cells).toContain('Thôn xác nhận');
-    expect(cells).toContain('2026-11-06 07:00:00 Trưởng thôn: Nghe rõ');
-    expect(cells).toContain('Mất điện (2026-11-06 07:05:00 Trưởng thôn: Mất điện 10 phút)');
+    expect(cells).toContain('06/11/2026 07:00 Trưởng thôn: Nghe rõ');
+    expect(cells).toContain('Mất điện (06/11/2026 07:05 Trưởng thôn: Mất điện 10 phút)');
   });
 
   it('counts program minutes only for a playback that played', () => {

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import PDFDocument from 'pdfkit';
 import { DateTime } from 'luxon';
 import { vietnameseDate } from './report-period';
-import { Cell, CellKind, minutesOf, ReportTable } from './report-table';
+import { cellText, ReportTable } from './report-table';
+import { chainFingerprint } from './chain-fingerprint';
+import { zoneInWords } from './zone-names';
 import { SummaryReport } from './summary-report';
 import { summaryTables } from './summary-tables';
 
@@ -15,18 +17,6 @@ function fontsDir(): string {
   const found = candidates.find((dir) => existsSync(join(dir, 'DejaVuSerif.ttf')));
   if (!found) throw new Error(`The report font DejaVuSerif.ttf is missing from ${candidates.join(' and ')}`);
   return found;
-}
-
-const NUMBER = new Intl.NumberFormat('vi-VN');
-const ONE_DECIMAL = new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-
-/** Numbers as a Vietnamese document writes them: 14.400,0 phút, 88,9%. */
-function vietnameseText(cell: Cell, kind: CellKind): string {
-  if (cell === null || cell === undefined) return '';
-  if (kind === 'count') return NUMBER.format(Number(cell));
-  if (kind === 'minutes') return ONE_DECIMAL.format(minutesOf(Number(cell)));
-  if (kind === 'percent') return `${ONE_DECIMAL.format(Number(cell) * 100)}%`;
-  return String(cell);
 }
 
 const MARGIN = { top: 56, bottom: 56, left: 62, right: 42 };
@@ -61,11 +51,16 @@ export async function renderSummaryPdf(report: SummaryReport, preparedBy: string
     .fontSize(11)
     .text(`Kỳ báo cáo: từ ngày ${vietnameseDate(report.period.from)} đến ngày ${vietnameseDate(report.period.to)}`, { width, align: 'center' });
   doc.moveDown(1);
-  doc.fontSize(10).text(`Số liệu lấy từ nhật ký phát sóng của hệ thống Loa, tính theo ngày lịch giờ ${report.commune.timezone}.`, MARGIN.left, doc.y, { width });
-  doc.text(`Mốc nhật ký phát sóng: ${report.checkpoint.length} bản ghi; mã băm cuối:`, { width });
-  doc.fontSize(8).text(report.checkpoint.headHash, { width });
+  doc.fontSize(10).text('Phạm vi báo cáo:', MARGIN.left, doc.y, { width });
+  for (const line of report.filterLines) doc.text(`- ${line}`, { width });
+  doc.moveDown(0.5);
+  doc.text(`Số liệu lấy từ nhật ký phát sóng của hệ thống Loa, tính theo ngày lịch ${zoneInWords(report.commune.timezone)}.`, { width });
+  doc.text(`Mốc nhật ký phát sóng: ${report.checkpoint.length} bản ghi; dấu vân tay ${chainFingerprint(report.checkpoint.headHash)} (mã đầy đủ ở Phụ lục).`, {
+    width,
+  });
   for (const table of summaryTables(report)) drawTable(doc, table, width);
   signature(doc, width, issued, preparedBy);
+  annex(doc, report, width);
 
   const pages = doc.bufferedPageRange();
   for (let index = 0; index < pages.count; index++) {
@@ -155,7 +150,7 @@ function drawTable(doc: PDFKit.PDFDocument, table: ReportTable, width: number): 
   drawRow(headers, 'bold', y, headerHeight, true);
   y += headerHeight;
   const rows = table.rows.length
-    ? table.rows.map((row) => row.map((cell, index) => vietnameseText(cell, table.columns[index].kind)))
+    ? table.rows.map((row) => row.map((cell, index) => cellText(cell, table.columns[index].kind, true)))
     : [['Không có', ...headers.slice(1).map(() => '')]];
   for (const texts of rows) {
     const height = rowHeight(texts, 'regular');
@@ -170,6 +165,14 @@ function drawTable(doc: PDFKit.PDFDocument, table: ReportTable, width: number): 
   }
   doc.x = MARGIN.left;
   doc.y = y;
+}
+
+/** The full airtime chain head, for whoever checks the report against the chain (the body gives its fingerprint). */
+function annex(doc: PDFKit.PDFDocument, report: SummaryReport, width: number): void {
+  if (doc.y + 80 > doc.page.height - MARGIN.bottom) doc.addPage();
+  doc.font('bold').fontSize(11).text('PHỤ LỤC. MỐC NHẬT KÝ PHÁT SÓNG', MARGIN.left, doc.y, { width });
+  doc.font('regular').fontSize(9).text(`Số bản ghi: ${report.checkpoint.length}. Mã băm cuối (SHA-256) đầy đủ, để đối chiếu với nhật ký phát sóng:`, { width });
+  doc.fontSize(8).text(report.checkpoint.headHash || '—', { width });
 }
 
 function signature(doc: PDFKit.PDFDocument, width: number, issued: DateTime, preparedBy: string): void {

@@ -31,3 +31,10 @@ export function filtersOf(request: ReportRequest) {
     statuses: request.statuses,
   };
 }
+
+/** The filters' names, as a report's heading prints them; villages null when every village of the commune is in. */
+export interface FilterNames {
+  villages: string[] | null;
+  topics: string[];
+  speakers: string[];
+}

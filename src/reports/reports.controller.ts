@@ -39,7 +39,7 @@ export class ReportsController {
   async summary(@Query() query: SummaryQueryDto, @CurrentUser() caller: AuthUser, @Res() response: Response): Promise<void> {
     const request = await this.scope.resolve(query, caller);
     const report = await this.reports.summary(request, query.groupBy ?? 'day');
-    const heading = reportHeading(report);
+    const heading = reportHeading({ ...report, filters: report.filterLines });
     switch (query.format ?? 'json') {
       case 'json':
         response.json(report);
@@ -77,7 +77,8 @@ export class ReportsController {
       return;
     }
     const checkpoint = await this.reports.checkpoint(request.commune.id);
-    const heading = reportHeading({ commune: request.commune, period: request, generatedAt: new Date().toISOString(), checkpoint });
+    const filters = await this.reports.filterLines(request);
+    const heading = reportHeading({ commune: request.commune, period: request, filters, generatedAt: new Date().toISOString(), checkpoint });
     await this.exports.send(caller.id, request, async ({ batches, stallTimeoutMs }) => {
       startFile(response, format, basename('nhat-ky-phat', request));
       if (format === 'xlsx') {

@@ -10,6 +10,7 @@ import { filtersOf, ReportCommune, ReportRequest } from './report-request';
 import { programsOf, summarise } from './summary-aggregation';
 import { SummaryReport } from './summary-report';
 import { SummarySource } from './summary-source';
+import { filterLines } from './report-filter-lines';
 
 export interface AsRunPage {
   commune: ReportCommune;
@@ -41,12 +42,18 @@ export class ReportsService {
   async summary(request: ReportRequest, grouping: Grouping): Promise<SummaryReport> {
     const checkpoint = await this.checkpoint(request.commune.id);
     const generatedAt = new Date().toISOString();
-    const [counts, villages] = await Promise.all([this.summaries.counts(request), this.summaries.villages(request)]);
+    const [counts, villages, filterNames] = await Promise.all([
+      this.summaries.counts(request),
+      this.summaries.villages(request),
+      this.summaries.filterNames(request),
+    ]);
     const programs = await this.summaries.programs(programsOf(counts));
     return {
       commune: request.commune,
       period: { from: request.from, to: request.to, groupBy: grouping },
       filters: filtersOf(request),
+      filterNames,
+      filterLines: filterLines(request, filterNames),
       generatedAt,
       checkpoint,
       ...summarise({ counts, programs, villages, from: request.from, to: request.to, grouping, topicIds: request.topicIds }),
@@ -67,6 +74,11 @@ export class ReportsService {
       rows: page.map((record) => toAsRunLine(record, request.commune.timezone)),
       next: records.length > limit ? nextCursor(page[page.length - 1]) : null,
     };
+  }
+
+  /** The filters in words, for an export's heading (see filterLines). */
+  async filterLines(request: ReportRequest): Promise<string[]> {
+    return filterLines(request, await this.summaries.filterNames(request));
   }
 
   /** Who prepared the report, as the PDF names them. */

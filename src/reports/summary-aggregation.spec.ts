@@ -1,4 +1,4 @@
-import { PlaybackCount, programKey, ProgramTopic, summarise } from './summary-aggregation';
+import { PLAYED_WITH_PROBLEM, PlaybackCount, programKey, ProgramTopic, summarise, withProblemReports } from './summary-aggregation';
 
 const VILLAGES = [
   { id: 'v1', name: 'Thôn Phú Mỹ' },
@@ -46,6 +46,26 @@ describe('summarise', () => {
     expect(totals).toMatchObject({ playbacks: 16, planned: 14, played: 7, missed: 1, failed: 1, cancelled: 2, pending: 5 });
     expect(totals.compliance).toBeCloseTo(7 / 9, 4);
     expect(totals.onAirMs).toBe(4 * 300_000 + 3 * 60_000);
+  });
+
+  it('leaves plays stopped or pre-empted by decision out of what was due, and does not count a play with a problem report as effective', () => {
+    // Thôn Tân Phong: 1 played, 1 stopped by an official, 1 pre-empted by an emergency: 1 ÷ 1, not 1 ÷ 3.
+    // Thôn Phú Mỹ: 2 played, one of them reported "Mất điện" by its operator: 1 ÷ 2, not 2 ÷ 2.
+    const withStops = [
+      count('2026-11-05', 'v2', 'morning', 'played', 1),
+      count('2026-11-05', 'v2', 'morning', 'preempted', 2),
+      count('2026-11-05', 'v1', 'morning', 'played', 2),
+    ];
+    const reported = [
+      { ...count('2026-11-05', 'v1', 'morning', PLAYED_WITH_PROBLEM, 1), villageId: null },
+      { ...count('2026-11-05', 'v1', 'morning', PLAYED_WITH_PROBLEM, 1), localDay: null },
+      { localDay: null, villageId: null, priority: null, scheduleId: null, programVersion: null, status: PLAYED_WITH_PROBLEM, reason: 'power_cut', playbacks: 1 },
+    ];
+    const result = summary(withProblemReports(withStops, reported));
+    expect(result.villages.find((row) => row.villageId === 'v2')).toMatchObject({ played: 1, preempted: 2, compliance: 1 });
+    expect(result.villages.find((row) => row.villageId === 'v1')).toMatchObject({ played: 1, playedWithProblem: 1, compliance: 0.5, onAirMs: 300_000 });
+    expect(result.totals).toMatchObject({ playbacks: 5, played: 2, playedWithProblem: 1, preempted: 2, compliance: 0.6667, onAirMs: 600_000 });
+    expect(result.problems).toEqual([{ status: PLAYED_WITH_PROBLEM, reason: 'power_cut', count: 1 }]);
   });
 
   it('splits a multi-topic program by each bulletin, counting the broadcast once per topic', () => {

@@ -45,16 +45,20 @@ export interface StatusTotals {
   playbacks: number;
   /** Every playback except cancelled ones. */
   planned: number;
+  /** Played with no problem reported: effective broadcasts. */
   played: number;
+  /** Played, but the village operator reported a problem (power cut, speaker broken, …): not effective. */
+  playedWithProblem: number;
   failed: number;
   missed: number;
+  /** Stopped by an official or pre-empted by an emergency broadcast: a decision, not a failure, so not due. */
   preempted: number;
   cancelled: number;
   /** Planned, queued, dispatching or playing: its time has not come, or it is on air. */
   pending: number;
-  /** played ÷ (played + failed + missed + preempted); null when nothing was due. */
+  /** played ÷ (played + playedWithProblem + failed + missed), i.e. effective ÷ (due − stopped or pre-empted); null when nothing was due. */
   compliance: number | null;
-  /** Program minutes of played playbacks, in milliseconds. */
+  /** Program minutes of effective (played, no problem reported) playbacks, in milliseconds. */
   onAirMs: number;
 }
 
@@ -70,8 +74,10 @@ export interface SummaryTables {
 export const PRIORITY_ORDER = ['emergency', 'priority', 'normal'];
 const VIETNAMESE = new Intl.Collator('vi');
 const PENDING = new Set(['planned', 'queued', 'dispatching', 'playing']);
-/** The outcomes that went wrong, listed with their reasons. */
-const PROBLEMS = ['failed', 'missed', 'preempted'];
+/** A played playback with an operator's problem report, as the summary counts it (see withProblemReports). */
+export const PLAYED_WITH_PROBLEM = 'played_with_problem';
+/** The outcomes that did not go as planned, listed with their reasons (a problem report's reason is its kind). */
+const PROBLEMS = ['failed', 'missed', 'preempted', PLAYED_WITH_PROBLEM];
 
 class Tally {
   private readonly byStatus = new Map<string, number>();
@@ -90,11 +96,12 @@ class Tally {
       playbacks += n;
       if (PENDING.has(status)) pending += n;
     }
-    const due = of('played') + of('failed') + of('missed') + of('preempted');
+    const due = of('played') + of(PLAYED_WITH_PROBLEM) + of('failed') + of('missed');
     return {
       playbacks,
       planned: playbacks - of('cancelled'),
       played: of('played'),
+      playedWithProblem: of(PLAYED_WITH_PROBLEM),
       failed: of('failed'),
       missed: of('missed'),
       preempted: of('preempted'),
@@ -104,6 +111,16 @@ class Tally {
       onAirMs: this.onAirMs,
     };
   }
+}
+
+/**
+ * The counts with problem-reported plays told apart: `reported` are counts of played playbacks with an operator's
+ * problem report, as status PLAYED_WITH_PROBLEM (reason: the problem's kind). Each is moved out of `played`, so
+ * every dimension's tally stays the sum of its playbacks.
+ */
+export function withProblemReports(counts: PlaybackCount[], reported: PlaybackCount[]): PlaybackCount[] {
+  const moved = reported.filter((count) => count.reason === null).map((count) => ({ ...count, status: 'played', playbacks: -count.playbacks }));
+  return [...counts, ...reported, ...moved];
 }
 
 function tallyBy<K>(keys: K[]): Map<K, Tally> {

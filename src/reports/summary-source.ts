@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { reportConditions } from './report-conditions';
-import { ReportRequest } from './report-request';
+import { FilterNames, ReportRequest } from './report-request';
 import { ProgramVersion } from '../schedules/program';
-import { PlaybackCount, programKey, ProgramTopic, SUMMARY_GROUPING_SETS } from './summary-aggregation';
+import { PlaybackCount, programKey, ProgramTopic, SUMMARY_GROUPING_SETS, withProblemReports } from './summary-aggregation';
 import { PlaybackRepository } from '../playbacks/playback-repository';
 
 /** Reads what a summary is computed from: playback counts, the programs they aired, village names. */
@@ -20,7 +20,11 @@ export class SummarySource {
    * thousand times larger), so a speaker filter aggregates the raw playbacks instead (PlaybackRepository.summaryCounts).
    */
   async counts(request: ReportRequest): Promise<PlaybackCount[]> {
-    return request.speakerIds.length ? this.playbacks.summaryCounts(request) : this.countsFromRollup(request);
+    const [counts, reported] = await Promise.all([
+      request.speakerIds.length ? this.playbacks.summaryCounts(request) : this.countsFromRollup(request),
+      this.playbacks.problemReportedPlays(request),
+    ]);
+    return withProblemReports(counts, reported);
   }
 
   async countsFromRollup(request: ReportRequest): Promise<PlaybackCount[]> {
@@ -50,6 +54,22 @@ export class SummarySource {
       programs.set(key, topics);
     }
     return programs;
+  }
+
+  /** The names of the filtered villages (all of the commune's when not filtered), topics and speakers, for the report's heading. */
+  async filterNames(request: ReportRequest): Promise<FilterNames> {
+    const names = async (table: string, ids: string[]) =>
+      ids.length
+        ? ((await this.dataSource.query(`SELECT name FROM ${table} WHERE id = ANY($1::uuid[]) ORDER BY name`, [ids])) as Array<{ name: string }>).map(
+            (row) => row.name,
+          )
+        : [];
+    const [villages, topics, speakers] = await Promise.all([
+      request.villageIds ? names('villages', request.villageIds) : null,
+      names('topics', request.topicIds),
+      names('speakers', request.speakerIds),
+    ]);
+    return { villages, topics, speakers };
   }
 
   async villages(request: ReportRequest): Promise<Array<{ id: string; name: string }>> {

@@ -1,16 +1,19 @@
 import { DateTime } from 'luxon';
 import { periodLabel, vietnameseDate } from './report-period';
-import { priorityLabel, reasonLabel, statusLabel } from './report-labels';
+import { priorityLabel, problemLabel, reasonLabel, statusLabel } from './report-labels';
+import { chainFingerprint } from './chain-fingerprint';
+import { zoneInWords } from './zone-names';
 import { Cell, ReportColumn, ReportTable } from './report-table';
-import { StatusTotals } from './summary-aggregation';
+import { PLAYED_WITH_PROBLEM, StatusTotals } from './summary-aggregation';
 import { SummaryReport } from './summary-report';
 
 const STATUS_COLUMNS: ReportColumn[] = [
   { header: 'Kế hoạch', kind: 'count', width: 10 },
   { header: 'Đã phát', kind: 'count', width: 10 },
+  { header: 'Đã phát, có sự cố', kind: 'count', width: 10 },
   { header: 'Lỗi', kind: 'count', width: 8 },
   { header: 'Bỏ lỡ', kind: 'count', width: 8 },
-  { header: 'Bị ngắt', kind: 'count', width: 8 },
+  { header: 'Dừng hoặc nhường phát khẩn cấp', kind: 'count', width: 11 },
   { header: 'Đã hủy', kind: 'count', width: 8 },
   { header: 'Chưa đến giờ', kind: 'count', width: 10 },
   { header: 'Tỷ lệ thực hiện', kind: 'percent', width: 11 },
@@ -18,7 +21,18 @@ const STATUS_COLUMNS: ReportColumn[] = [
 ];
 
 function statusCells(totals: StatusTotals): Cell[] {
-  return [totals.planned, totals.played, totals.failed, totals.missed, totals.preempted, totals.cancelled, totals.pending, totals.compliance, totals.onAirMs];
+  return [
+    totals.planned,
+    totals.played,
+    totals.playedWithProblem,
+    totals.failed,
+    totals.missed,
+    totals.preempted,
+    totals.cancelled,
+    totals.pending,
+    totals.compliance,
+    totals.onAirMs,
+  ];
 }
 
 /** The summary's tables in the order the report prints them. */
@@ -56,23 +70,37 @@ export function summaryTables(report: SummaryReport): ReportTable[] {
       rows: report.priorities.map((row) => [priorityLabel(row.priority), ...statusCells(row)]),
     },
     {
-      title: 'VI. Lượt phát lỗi, bỏ lỡ, bị ngắt và nguyên nhân',
+      title: 'VI. Lượt phát có sự cố, lỗi, bỏ lỡ, bị dừng hoặc ngắt và nguyên nhân',
       columns: [
         { header: 'Trạng thái', kind: 'text', width: 16 },
         { header: 'Nguyên nhân', kind: 'text', width: 50 },
         { header: 'Số lượt', kind: 'count', width: 10 },
       ],
-      rows: report.problems.map((row) => [statusLabel(row.status), reasonLabel(row.reason) || 'Không rõ', row.count]),
+      rows: report.problems.map((row) => [
+        statusLabel(row.status),
+        (row.status === PLAYED_WITH_PROBLEM ? problemLabel(row.reason) : reasonLabel(row.reason)) || 'Không rõ',
+        row.count,
+      ]),
     },
   ];
 }
 
-/** The lines that head every export: unit, period, when, and the airtime checkpoint it was built from. */
-export function reportHeading(report: Pick<SummaryReport, 'commune' | 'generatedAt' | 'checkpoint'> & { period: { from: string; to: string } }): string[] {
+/** What a heading states: the commune, period, filters in words (filterLines), when, and the airtime checkpoint. */
+export interface HeadingFacts {
+  commune: SummaryReport['commune'];
+  period: { from: string; to: string };
+  filters: string[];
+  generatedAt: string;
+  checkpoint: SummaryReport['checkpoint'];
+}
+
+/** The lines that head every spreadsheet export (the PDF lays out the same facts itself, see pdf-report.ts). */
+export function reportHeading(facts: HeadingFacts): string[] {
   return [
-    `Đơn vị: ${report.commune.name}`,
-    `Kỳ báo cáo: từ ngày ${vietnameseDate(report.period.from)} đến ngày ${vietnameseDate(report.period.to)} (giờ ${report.commune.timezone})`,
-    `Lập lúc: ${DateTime.fromISO(report.generatedAt).setZone(report.commune.timezone).toFormat('HH:mm dd/MM/yyyy')}`,
-    `Mốc nhật ký phát sóng: ${report.checkpoint.length} bản ghi, mã băm cuối ${report.checkpoint.headHash}`,
+    `Đơn vị: ${facts.commune.name}`,
+    `Kỳ báo cáo: từ ngày ${vietnameseDate(facts.period.from)} đến ngày ${vietnameseDate(facts.period.to)} (${zoneInWords(facts.commune.timezone)})`,
+    ...facts.filters,
+    `Lập lúc: ${DateTime.fromISO(facts.generatedAt).setZone(facts.commune.timezone).toFormat('dd/MM/yyyy HH:mm')}`,
+    `Mốc nhật ký phát sóng: ${facts.checkpoint.length} bản ghi, dấu vân tay ${chainFingerprint(facts.checkpoint.headHash)} (mã băm cuối đầy đủ: ${facts.checkpoint.headHash})`,
   ];
 }

@@ -10,7 +10,7 @@ const NUMBER_FORMAT: Partial<Record<CellKind, string>> = {
   minutes: '#,##0.0',
   percent: '0.0%',
   day: 'dd/mm/yyyy',
-  datetime: 'dd/mm/yyyy hh:mm:ss',
+  datetime: 'dd/mm/yyyy hh:mm',
 };
 
 /** Excel opens at most 1,048,576 rows a sheet: a longer log continues on "Nhật ký phát (2)", and so on. */

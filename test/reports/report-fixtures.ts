@@ -18,6 +18,8 @@ export interface SeededPlayback {
   localDay: string;
   status: string;
   reason: string | null;
+  /** A problem the village operator reported on it (power_cut, …). */
+  problem?: string | null;
 }
 
 export interface ReportWorld {
@@ -30,7 +32,7 @@ export interface ReportWorld {
   playbacks: SeededPlayback[];
 }
 
-async function topic(dataSource: DataSource, name: string): Promise<string> {
+export async function topic(dataSource: DataSource, name: string): Promise<string> {
   const [row] = await dataSource.query(
     // After every other topic, as the topics API places a new one: other test files read the plan's themes first.
     `INSERT INTO topics (name, sort_order) VALUES ($1, (SELECT COALESCE(max(sort_order), 0) + 10 FROM topics)) RETURNING id`,
@@ -39,7 +41,7 @@ async function topic(dataSource: DataSource, name: string): Promise<string> {
   return row.id as string;
 }
 
-async function bulletin(dataSource: DataSource, communeId: string, topicId: string, title: string, durationMs: number): Promise<string> {
+export async function bulletin(dataSource: DataSource, communeId: string, topicId: string, title: string, durationMs: number): Promise<string> {
   const repository = dataSource.getRepository(Bulletin);
   const sha = randomUUID().replace(/-/g, '').padEnd(64, '0');
   const saved = await repository.save(
@@ -64,7 +66,14 @@ async function bulletin(dataSource: DataSource, communeId: string, topicId: stri
   return saved.id;
 }
 
-async function schedule(dataSource: DataSource, communeId: string, title: string, priority: string, bulletinIds: string[], programMs: number): Promise<string> {
+export async function schedule(
+  dataSource: DataSource,
+  communeId: string,
+  title: string,
+  priority: string,
+  bulletinIds: string[],
+  programMs: number,
+): Promise<string> {
   const [row] = await dataSource.query(
     `INSERT INTO schedules (commune_id, title, status, rrule, timezone, priority, program_ms)
      VALUES ($1, $2, 'paused', 'DTSTART:20260101T060000\nRRULE:FREQ=DAILY', $3, $4, $5) RETURNING id`,
@@ -80,13 +89,14 @@ export async function insertPlaybacks(dataSource: DataSource, communeId: string,
   const column = <K extends keyof SeededPlayback>(key: K) => playbacks.map((playback) => playback[key]);
   await dataSource.query(
     `INSERT INTO playbacks (id, schedule_id, speaker_id, village_id, commune_id, priority, scheduled_at, grace_until, status, failure_code,
-       started_at, finished_at, evidence_level)
+       started_at, finished_at, evidence_level, problem_kind, problem_reported_at)
      SELECT id, schedule_id, speaker_id, village_id, $1, priority, at, at + interval '10 minutes', status, reason,
        CASE WHEN status IN ('played', 'preempted') THEN at + interval '1 second' END,
        CASE WHEN status IN ('played', 'preempted') THEN at + interval '61 seconds' END,
-       CASE WHEN status IN ('played', 'preempted') THEN 'device_reported' END
-     FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::timestamptz[], $8::text[], $9::text[])
-       AS t(id, schedule_id, speaker_id, village_id, priority, at, status, reason)`,
+       CASE WHEN status IN ('played', 'preempted') THEN 'device_reported' END,
+       problem, CASE WHEN problem IS NOT NULL THEN at + interval '5 minutes' END
+     FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::text[])
+       AS t(id, schedule_id, speaker_id, village_id, priority, at, status, reason, problem)`,
     [
       communeId,
       column('id'),
@@ -97,6 +107,7 @@ export async function insertPlaybacks(dataSource: DataSource, communeId: string,
       column('scheduledAt'),
       column('status'),
       column('reason'),
+      playbacks.map((playback) => playback.problem ?? null),
     ],
   );
 }
@@ -166,21 +177,26 @@ export async function seedReportWorld(dataSource: DataSource, places: Places): P
   return { topics: { digital, project06 }, morning, night, speakers, playbacks };
 }
 
-/** What the report must say, counted straight from the seeded playbacks. */
-export function expectedTotals(playbacks: SeededPlayback[], world: ReportWorld) {
+/**
+ * What the report must say, counted straight from the seeded playbacks: played with a problem report is not
+ * effective, and plays stopped or pre-empted by decision are not due.
+ */
+export function expectedTotals(playbacks: SeededPlayback[], world: Pick<ReportWorld, 'morning' | 'night'>) {
   const of = (status: string) => playbacks.filter((playback) => playback.status === status).length;
-  const played = playbacks.filter((playback) => playback.status === 'played');
-  const due = of('played') + of('failed') + of('missed') + of('preempted');
+  const effective = playbacks.filter((playback) => playback.status === 'played' && !playback.problem);
+  const withProblem = of('played') - effective.length;
+  const due = of('played') + of('failed') + of('missed');
   return {
     playbacks: playbacks.length,
     planned: playbacks.length - of('cancelled'),
-    played: of('played'),
+    played: effective.length,
+    playedWithProblem: withProblem,
     failed: of('failed'),
     missed: of('missed'),
     preempted: of('preempted'),
     cancelled: of('cancelled'),
     pending: of('planned') + of('queued') + of('dispatching') + of('playing'),
-    compliance: Math.round((of('played') / due) * 10_000) / 10_000,
-    onAirMs: played.reduce((sum, playback) => sum + (playback.scheduleId === world.morning.id ? world.morning.programMs : world.night.programMs), 0),
+    compliance: due === 0 ? null : Math.round((effective.length / due) * 10_000) / 10_000,
+    onAirMs: effective.reduce((sum, playback) => sum + (playback.scheduleId === world.morning.id ? world.morning.programMs : world.night.programMs), 0),
   };
 }

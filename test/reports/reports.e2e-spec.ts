@@ -205,6 +205,7 @@ describe('Reports for leadership', () => {
     expect(values).toEqual([
       expected.planned,
       expected.played,
+      expected.playedWithProblem,
       expected.failed,
       expected.missed,
       expected.preempted,
@@ -213,7 +214,7 @@ describe('Reports for leadership', () => {
       expected.compliance,
       expected.onAirMs / 60_000,
     ]);
-    expect(totalRow!.getCell(9).numFmt).toBe('0.0%');
+    expect(totalRow!.getCell(10).numFmt).toBe('0.0%');
 
     const header = log.views[0] as { state: string; ySplit: number };
     expect(header.state).toBe('frozen');

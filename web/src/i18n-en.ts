@@ -62,6 +62,7 @@ export const EN: Record<string, string> = {
   'Dùng khi có thiên tai, hỏa hoạn, dịch bệnh: ngắt mọi chương trình đang phát và phát ngay.':
     'For disasters, fire, epidemics: interrupts whatever plays and broadcasts at once.',
   'Dạng 06:00; nhiều giờ cách nhau bởi dấu phẩy.': 'Like 06:00; separate several times with commas.',
+  'Dừng hoặc nhường phát khẩn cấp': 'Stopped or gave way to an emergency',
   'Dừng phát': 'Stop broadcast',
   'Dừng phát khẩn cấp này trên mọi cụm loa và hủy các lần phát lại?': 'Stop this emergency broadcast on every speaker and cancel its repeats?',
   'Ghi chú (không bắt buộc)': 'Note (optional)',
@@ -251,6 +252,7 @@ export const EN: Record<string, string> = {
   'Tải về': 'Downloads',
   'Tất cả': 'All',
   'Tất cả chủ đề': 'All topics',
+  'Tất cả mức ưu tiên': 'All priorities',
   'Tất cả các thôn': 'All villages',
   'Tất cả trạng thái': 'All statuses',
   'Tệp gốc': 'Original file',
@@ -261,7 +263,8 @@ export const EN: Record<string, string> = {
   'Từ chối…': 'Reject…',
   'Từ ngày': 'From',
   'Tỷ lệ thực hiện': 'Compliance',
-  'Tỷ lệ thực hiện theo thôn (đã phát ÷ đến giờ phát)': 'Compliance by village (played ÷ due)',
+  'Tỷ lệ thực hiện theo thôn (đã phát không sự cố ÷ đến giờ phát, trừ lượt dừng hoặc nhường khẩn cấp)':
+    'Compliance by village (played without a problem ÷ due, leaving out stopped or pre-empted plays)',
   'Vai trò': 'Role',
   'Vẫn lưu lịch': 'Save anyway',
   'Vận hành thôn': 'Village operator',

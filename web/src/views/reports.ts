@@ -4,6 +4,7 @@ import { field, h, notice, option, replace } from '../dom';
 import { EVIDENCE, localDay, localParts, minutes, percent, PLAYBACK_STATUS, PRIORITY, PROBLEM_KIND, when, FAILURE_REASON } from '../format';
 import { t } from '../i18n';
 import { Me } from '../session';
+import { REPORT_OUTCOME_LABELS } from '../../../src/playbacks/playback-labels';
 import { Topic, topicChoices } from '../topics';
 import { badge } from './bulletins';
 import { barChart } from './charts';
@@ -11,7 +12,10 @@ import { barChart } from './charts';
 interface Counts {
   playbacks: number;
   planned: number;
+  /** Played with no problem reported: effective. */
   played: number;
+  /** Played, but the village reported a problem: not effective. */
+  playedWithProblem: number;
   failed: number;
   missed: number;
   preempted: number;
@@ -23,6 +27,9 @@ interface Counts {
 interface Summary {
   commune: { id: string; name: string };
   period: { from: string; to: string };
+  filters: { priorities: string[]; statuses: string[] };
+  /** Villages null: every village of the commune. */
+  filterNames: { villages: string[] | null; topics: string[]; speakers: string[] };
   checkpoint: { length: number; headHash: string | null } | null;
   totals: Counts;
   villageTopics: { villageId: string; villageName: string; topicId: string; topicName: string; broadcasts: number; onAirMs: number }[];
@@ -145,14 +152,16 @@ export function renderReports(main: HTMLElement, me: Me): void {
           { id: 'totals-title' },
           t('{commune}: từ {from} đến {to}', { commune: summary.commune.name, from: dmy(summary.period.from), to: dmy(summary.period.to) }),
         ),
+        scopeView(summary),
         h(
           'dl',
           { class: 'facts totals' },
           fact('Lượt phát theo kế hoạch', String(totals.planned)),
           fact('Đã phát', String(totals.played)),
+          fact('Đã phát, có sự cố', String(totals.playedWithProblem)),
           fact('Bỏ lỡ', String(totals.missed)),
           fact('Lỗi', String(totals.failed)),
-          fact('Bị ngắt', String(totals.preempted)),
+          fact('Dừng hoặc nhường phát khẩn cấp', String(totals.preempted)),
           fact('Tỷ lệ thực hiện', percent(totals.compliance)),
           fact('Thời lượng phát', t('{n} phút', { n: minutes(totals.onAirMs) })),
         ),
@@ -162,7 +171,7 @@ export function renderReports(main: HTMLElement, me: Me): void {
               { class: 'muted small' },
               t('Lập từ nhật ký phát sóng gồm {n} bản ghi (mã kiểm tra {hash}).', {
                 n: summary.checkpoint.length,
-                hash: (summary.checkpoint.headHash ?? '—').slice(0, 16),
+                hash: (summary.checkpoint.headHash ?? '—').slice(0, 16).replace(/(.{4})(?=.)/g, '$1 '),
               }),
             )
           : null,
@@ -173,7 +182,7 @@ export function renderReports(main: HTMLElement, me: Me): void {
         barChart('Số phút phát theo thôn', minuteBars(summary.villages.map((row) => [row.villageName, row.onAirMs]))),
         barChart('Số phút phát theo chủ đề', minuteBars([...byTopic.entries()])),
         barChart(
-          'Tỷ lệ thực hiện theo thôn (đã phát ÷ đến giờ phát)',
+          'Tỷ lệ thực hiện theo thôn (đã phát không sự cố ÷ đến giờ phát, trừ lượt dừng hoặc nhường khẩn cấp)',
           summary.villages
             .filter((row) => row.compliance !== null)
             .map((row) => ({ label: row.villageName, value: row.compliance!, text: percent(row.compliance) })),
@@ -187,13 +196,7 @@ export function renderReports(main: HTMLElement, me: Me): void {
               h(
                 'ul',
                 {},
-                summary.problems.map((problem) =>
-                  h(
-                    'li',
-                    {},
-                    `${t(PLAYBACK_STATUS[problem.status]?.label ?? problem.status)}: ${t(FAILURE_REASON[problem.reason ?? ''] ?? problem.reason ?? '—')} — ${problem.count}`,
-                  ),
-                ),
+                summary.problems.map((problem) => h('li', {}, `${t(statusWords(problem.status))}: ${t(reasonWords(problem))} — ${problem.count}`)),
               ),
             )
           : null,
@@ -220,7 +223,7 @@ export function renderReports(main: HTMLElement, me: Me): void {
             h(
               'td',
               { 'data-label': 'Trạng thái' },
-              badge(PLAYBACK_STATUS, row.status),
+              badge(REPORT_STATUS, row.status === 'played' && row.problem ? 'played_with_problem' : row.status),
               row.reason ? h('small', { class: 'muted' }, ` ${t(FAILURE_REASON[row.reason] ?? row.reason)}`) : null,
             ),
             h(
@@ -375,6 +378,41 @@ export function renderReports(main: HTMLElement, me: Me): void {
       void show();
     })
     .catch((error: Error) => message.replaceChildren(notice('error', error.message)));
+}
+
+/** What the report covers, as the files' headings say it: villages, topics and priorities always, speakers and statuses when chosen. */
+function scopeView(summary: Summary): HTMLElement {
+  const names = summary.filterNames;
+  const list = (items: string[]) => items.join(', ');
+  return h(
+    'dl',
+    { class: 'facts report-scope', 'aria-label': t('Phạm vi') },
+    fact('Thôn', names.villages ? list(names.villages) : t('Tất cả các thôn')),
+    fact('Chủ đề', names.topics.length ? list(names.topics) : t('Tất cả chủ đề')),
+    fact(
+      'Mức ưu tiên',
+      summary.filters.priorities.length ? list(summary.filters.priorities.map((code) => t(PRIORITY[code]?.label ?? code))) : t('Tất cả mức ưu tiên'),
+    ),
+    names.speakers.length ? fact('Cụm loa', list(names.speakers)) : null,
+    summary.filters.statuses.length ? fact('Trạng thái', list(summary.filters.statuses.map((code) => t(statusWords(code))))) : null,
+  );
+}
+
+/** Playback statuses and the report's own outcome: played, but the village reported a problem (not effective). */
+const REPORT_STATUS: Record<string, { label: string; tone: string }> = {
+  ...PLAYBACK_STATUS,
+  played_with_problem: { label: REPORT_OUTCOME_LABELS.played_with_problem.vi, tone: 'wait' },
+};
+
+/** A status, or a report's outcome such as "đã phát, có sự cố", in Vietnamese. */
+function statusWords(code: string): string {
+  return REPORT_STATUS[code]?.label ?? code;
+}
+
+/** A problem's reason: a failure code, or the kind of problem the village reported. */
+function reasonWords(problem: { status: string; reason: string | null }): string {
+  const table = problem.status === 'played_with_problem' ? PROBLEM_KIND : FAILURE_REASON;
+  return table[problem.reason ?? ''] ?? problem.reason ?? '—';
 }
 
 function fact(label: string, value: string): HTMLElement {
