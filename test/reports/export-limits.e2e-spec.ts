@@ -89,7 +89,7 @@ describe('Exports cannot starve the service', () => {
     expect(bulletins.status).toBe(200);
     const health = await call<{ checks: Record<string, unknown> }>(loa.url, 'GET', '/api/health');
     // The database check is the one starved exports failed; ffmpeg's may be slow on a loaded machine, whatever the exports.
-    expect(health.body.checks.database).toEqual({ ok: true });
+    expect(health.body.checks.database).toBe('ok');
 
     // The stall timeout ends the stalled ones and frees their connections; the ones left waiting get one or a 503.
     await until(async () => (await busyExportConnections()) === 0 && (await cursorHolders('loa-all-exports')) === 0);
