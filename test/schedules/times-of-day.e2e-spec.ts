@@ -48,7 +48,9 @@ describe('Schedules at times people say', () => {
       )
     ).id;
     const speakers = loa.dataSource.getRepository(Speaker);
-    speakerId = (await speakers.save(speakers.create({ villageId: loa.places.village.id, name: 'Cụm loa chợ', driver: 'manual', settings: {}, secretsSealed: null }))).id;
+    speakerId = (
+      await speakers.save(speakers.create({ villageId: loa.places.village.id, name: 'Cụm loa chợ', driver: 'manual', settings: {}, secretsSealed: null }))
+    ).id;
   });
 
   afterAll(async () => {
@@ -69,7 +71,9 @@ describe('Schedules at times people say', () => {
     expect(created.status).toBe(201);
     await loa.app.get(PlaybackPlanner).planOnce({ communeIds: [loa.places.commune.id] });
 
-    const rows = (await loa.dataSource.query('SELECT scheduled_at AS "scheduledAt" FROM playbacks WHERE schedule_id = $1 ORDER BY scheduled_at', [created.body.id])) as {
+    const rows = (await loa.dataSource.query('SELECT scheduled_at AS "scheduledAt" FROM playbacks WHERE schedule_id = $1 ORDER BY scheduled_at', [
+      created.body.id,
+    ])) as {
       scheduledAt: Date;
     }[];
     const zone = loa.places.commune.timezone;

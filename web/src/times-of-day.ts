@@ -39,8 +39,15 @@ export function timesRule(times: string[], byday: string | null): string {
 
 /** The times of day ("HH:MM", sorted) a DAILY or WEEKLY rule's parts give, BYSETPOS applied. */
 export function ruleTimes(parts: Record<string, string>): string[] {
-  const hours = (parts.BYHOUR ?? '').split(',').filter(Boolean).map(Number).sort((a, b) => a - b);
-  const minutes = (parts.BYMINUTE ?? '0').split(',').map(Number).sort((a, b) => a - b);
+  const hours = (parts.BYHOUR ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map(Number)
+    .sort((a, b) => a - b);
+  const minutes = (parts.BYMINUTE ?? '0')
+    .split(',')
+    .map(Number)
+    .sort((a, b) => a - b);
   const candidates = hours.flatMap((hour) => minutes.map((minute) => `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`));
   if (!parts.BYSETPOS) return candidates;
   const picked = parts.BYSETPOS.split(',')

@@ -53,12 +53,7 @@ export function renderSchedules(main: HTMLElement, me: Me): () => void {
       showForm(dir, null);
       void load();
     };
-    form = scheduleForm(
-      dir,
-      () => schedules,
-      schedule ? back : () => void load(),
-      schedule ? { schedule, closed: () => showForm(dir, null) } : null,
-    );
+    form = scheduleForm(dir, () => schedules, schedule ? back : () => void load(), schedule ? { schedule, closed: () => showForm(dir, null) } : null);
     replace(formBox, form.element);
     if (schedule) form.element.scrollIntoView({ block: 'start' });
   }
