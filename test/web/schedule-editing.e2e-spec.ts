@@ -80,10 +80,12 @@ describe('web console: schedules as people say them', () => {
     // Every chip of this schedule in the week is at 06:00 or 17:30, none on a day before today, none earlier today than its creation.
     await page.locator('ol.week li.chip', { hasText: title }).first().waitFor();
     // Evaluated in the page; a string because this project's TypeScript has no DOM library.
-    const days = (await page.evaluate(`[...document.querySelectorAll('ol.week li.week-day')].map((day) => ({
-      today: day.classList.contains('today'),
-      times: [...day.querySelectorAll('li.chip')].filter((chip) => chip.textContent.includes(${JSON.stringify(title)})).map((chip) => chip.querySelector('strong').textContent),
-    }))`)) as { today: boolean; times: string[] }[];
+    const weekDays = async () =>
+      (await page.evaluate(`[...document.querySelectorAll('ol.week li.week-day')].map((day) => ({
+        today: day.classList.contains('today'),
+        times: [...day.querySelectorAll('li.chip')].filter((chip) => chip.textContent.includes(${JSON.stringify(title)})).map((chip) => chip.querySelector('strong').textContent),
+      }))`)) as { today: boolean; times: string[] }[];
+    const days = await weekDays();
     const todayIndex = days.findIndex((day) => day.today);
     expect(todayIndex).toBeGreaterThanOrEqual(0);
     expect(days.slice(0, todayIndex).flatMap((day) => day.times)).toEqual([]);
@@ -93,6 +95,11 @@ describe('web console: schedules as people say them', () => {
     expect(days[todayIndex].times.filter((time) => time < createdClock)).toEqual([]);
     for (const day of days.slice(todayIndex + 1)) expect(day.times).toEqual(['06:00', '17:30']);
     await shot(page, 'schedule-several-times');
+    // Next week: both times on every day, and no other.
+    const thisWeek = (await page.locator('#week-title').textContent())!;
+    await page.getByRole('button', { name: 'Tuần sau ›' }).click();
+    await page.locator('#week-title').filter({ hasNotText: thisWeek }).waitFor();
+    expect((await weekDays()).map((day) => day.times)).toEqual(Array.from({ length: 7 }, () => ['06:00', '17:30']));
   }, 120_000);
 
   it('edits a schedule with the same form: new times and title are saved with PATCH', async () => {
@@ -110,6 +117,10 @@ describe('web console: schedules as people say them', () => {
     await form.getByLabel('Giờ phát').fill('6h30, 11h, 17h30');
     await form.getByRole('button', { name: 'Kiểm tra và lưu lịch' }).click();
     await row(renamed).getByText('Hằng ngày 06:30, 11:00, 17:30').waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Đã lưu thay đổi của lịch “${renamed}”` })
+      .waitFor();
     const all = await schedules();
     const edited = all.find((schedule) => schedule.title === renamed)!;
     expect(edited.revision).toBeGreaterThan(1);

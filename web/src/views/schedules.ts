@@ -37,9 +37,9 @@ export function renderSchedules(main: HTMLElement, me: Me): () => void {
     event.preventDefault();
     event.returnValue = leaveQuestion();
   };
-  /** The menu's links change the hash, which no handler can undo: the click is stopped before it. */
+  /** The menu's links, the language switch and Đăng xuất redraw the screen, which no handler can undo: the click is stopped before it. */
   const menuClick = (event: MouseEvent) => {
-    const link = (event.target as Element | null)?.closest?.('a[href^="#/"]');
+    const link = (event.target as Element | null)?.closest?.('a[href^="#/"], header.top button');
     if (!link || !form?.dirty() || confirm(leaveQuestion())) return;
     event.preventDefault();
     event.stopImmediatePropagation();
@@ -49,9 +49,10 @@ export function renderSchedules(main: HTMLElement, me: Me): () => void {
 
   /** The create form, or the edit form of `schedule`; back to the create form once that is saved or closed. */
   function showForm(dir: Directory, schedule: ScheduleSummary | null): void {
-    const back = () => {
+    /** The edit form goes with its message: the page says the change was saved, once the list shows it. */
+    const back = (edited: ScheduleSummary) => {
       showForm(dir, null);
-      void load();
+      void load().then(() => message.replaceChildren(notice('ok', t('Đã lưu thay đổi của lịch “{title}”.', { title: edited.title }))));
     };
     form = scheduleForm(dir, () => schedules, schedule ? back : () => void load(), schedule ? { schedule, closed: () => showForm(dir, null) } : null);
     replace(formBox, form.element);
