@@ -11,6 +11,10 @@ describe('rule density', () => {
     ['FREQ=HOURLY;INTERVAL=5;BYMINUTE=0,10', { perDay: 10, minSpacingSeconds: 600 }],
     ['FREQ=HOURLY;BYHOUR=6,7;BYMINUTE=50', { perDay: 2, minSpacingSeconds: 3600 }],
     ['DTSTART:20260101T060000\nRRULE:FREQ=MINUTELY;INTERVAL=30', { perDay: 48, minSpacingSeconds: 1800 }],
+    // 06:00, 11:30 and 17:30 in one rule: BYSETPOS picks them among the six times BYHOUR × BYMINUTE make.
+    ['FREQ=DAILY;BYHOUR=6,11,17;BYMINUTE=0,30;BYSECOND=0;BYSETPOS=1,4,6', { perDay: 3, minSpacingSeconds: 5.5 * 3600 }],
+    ['FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=6,17;BYMINUTE=0,3;BYSETPOS=1,-1', { perDay: 2, minSpacingSeconds: 11 * 3600 + 3 * 60 }],
+    ['FREQ=DAILY;BYHOUR=6;BYMINUTE=0,2,40;BYSETPOS=1,2', { perDay: 2, minSpacingSeconds: 120 }],
   ])('%s', (rrule, expected) => {
     expect(density(rrule)).toEqual(expected);
   });

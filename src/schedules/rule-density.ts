@@ -12,10 +12,12 @@ export interface RuleDensity {
 /**
  * The density a rule can reach, from its times of day (BYHOUR × BYMINUTE × BYSECOND, as rrule reads them with what
  * DTSTART implies): every day a coarser rule matches airs at those times. An HOURLY rule without BYHOUR repeats its
- * minutes every INTERVAL hours, a MINUTELY one its seconds every INTERVAL minutes. BYSETPOS, which can only thin them
- * out, is not counted, so the figure is an upper bound.
+ * minutes every INTERVAL hours, a MINUTELY one its seconds every INTERVAL minutes. A DAILY rule's BYSETPOS picks among
+ * one day's times (how 06:00 and 17:30 share a rule: BYHOUR=6,17;BYMINUTE=0,30;BYSETPOS=1,4), so those picked are
+ * counted; elsewhere BYSETPOS, which can only thin them out, is not counted, and the figure is an upper bound.
  */
 export function ruleDensity(options: RRule['options']): RuleDensity {
+  if (options.freq === Frequency.DAILY && options.bysetpos?.length) return pickedTimesOfDay(options);
   const seconds = { values: options.bysecond ?? [0], unitSeconds: 1 };
   if (options.freq === Frequency.MINUTELY && !options.byminute && !options.byhour) return periodic([seconds], options.interval * 60);
   const minutes = { values: options.byminute ?? range(60), unitSeconds: 60 };
@@ -48,6 +50,23 @@ function periodic(parts: TimePart[], period: number): RuleDensity {
     }
   });
   return { perDay: combinations * Math.max(1, Math.ceil(DAY_SECONDS / period)), minSpacingSeconds };
+}
+
+/**
+ * The times of day a DAILY rule's BYSETPOS picks: the day's candidates (at most 24 × 60 × 60, listed once, in order)
+ * at those positions, counted from the first (1) or the last (-1), and their closest two, across midnight too.
+ */
+function pickedTimesOfDay(options: RRule['options']): RuleDensity {
+  const hours = [...new Set(options.byhour ?? range(24))].sort((a, b) => a - b);
+  const minutes = [...new Set(options.byminute ?? range(60))].sort((a, b) => a - b);
+  const seconds = [...new Set(options.bysecond ?? [0])].sort((a, b) => a - b);
+  const candidates = hours.flatMap((hour) => minutes.flatMap((minute) => seconds.map((second) => hour * 3600 + minute * 60 + second)));
+  const picked = [
+    ...new Set(options.bysetpos!.map((position) => candidates[position > 0 ? position - 1 : candidates.length + position]).filter((at) => at !== undefined)),
+  ].sort((a, b) => a - b);
+  if (picked.length === 0) return { perDay: 0, minSpacingSeconds: DAY_SECONDS };
+  const gaps = picked.slice(1).map((at, index) => at - picked[index]);
+  return { perDay: picked.length, minSpacingSeconds: Math.min(DAY_SECONDS - (picked[picked.length - 1] - picked[0]), ...gaps) };
 }
 
 function range(length: number): number[] {

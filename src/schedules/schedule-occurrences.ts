@@ -38,7 +38,7 @@ export interface OccurrencePreview {
 }
 
 /**
- * Previews a schedule's occurrences, and where its program would share a speaker with another active schedule's.
+ * Previews a schedule's occurrences from when it was created on, and where its program would share a speaker with another active schedule's.
  * Clashes are looked for only among schedules that plan cleanly: a quarantined one, or one whose rule fails now, airs
  * nothing, so it clashes with nothing and cannot make this preview fail.
  */
@@ -55,7 +55,8 @@ export class ScheduleOccurrences {
     const to = query.to ? new Date(query.to) : new Date(from.getTime() + DEFAULT_WINDOW_MS);
     if (to <= from) throw new BadRequestException('to must be after from');
     if (to.getTime() - from.getTime() > MAX_WINDOW_MS) throw new BadRequestException('to must be at most 31 days after from; preview a shorter window');
-    const mine = await this.expand(schedule, from, to);
+    // A schedule airs nothing before it existed: a daily 06:00 rule saved at 06:36 starts tomorrow, not this morning.
+    const mine = await this.expand(schedule, new Date(Math.max(from.getTime(), schedule.createdAt.getTime())), to);
     const others = await this.schedules.findBy({ communeId: schedule.communeId, status: ScheduleStatus.Active, quarantinedAt: IsNull(), id: Not(schedule.id) });
     const speakersOf = await this.speakers.resolve([schedule.id, ...others.map((other) => other.id)]);
     const mySpeakers = speakersOf.get(schedule.id)!;

@@ -31,6 +31,11 @@ export interface ScheduleView {
    * approver's reason), null if it is gone.
    */
   hold: ScheduleHoldView | null;
+  /**
+   * True for an active one-off whose instant, misfire grace and program are all past: no attempt of it can start
+   * or still be playing, so it is done (the console shows “Đã phát xong”; what aired where is in the reports).
+   */
+  finished: boolean;
   revision: number;
   createdBy: string | null;
   updatedBy: string | null;
@@ -75,12 +80,19 @@ export function toScheduleView(schedule: Schedule): ScheduleView {
     programSeconds: schedule.programMs / 1000,
     quarantine: schedule.quarantinedAt ? { since: schedule.quarantinedAt, reason: schedule.quarantineReason ?? '' } : null,
     hold: holdView(schedule),
+    finished: isFinishedOneOff(schedule, new Date()),
     revision: schedule.revision,
     createdBy: schedule.createdBy,
     updatedBy: schedule.updatedBy,
     createdAt: schedule.createdAt,
     updatedAt: schedule.updatedAt,
   };
+}
+
+/** An active one-off past its instant, its misfire grace and its program's length. */
+export function isFinishedOneOff(schedule: Schedule, now: Date): boolean {
+  if (schedule.status !== ScheduleStatus.Active || !schedule.startsAt) return false;
+  return schedule.startsAt.getTime() + schedule.misfireGraceSeconds * 1000 + schedule.programMs <= now.getTime();
 }
 
 /** The hold of a schedule loaded with its held bulletin, or null when it is not held. */

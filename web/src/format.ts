@@ -145,6 +145,8 @@ export const SCHEDULE_STATUS: Record<string, { label: string; tone: string }> = 
   active: { label: 'Đang áp dụng', tone: 'good' },
   paused: { label: 'Tạm dừng', tone: 'wait' },
   cancelled: { label: 'Đã hủy', tone: 'muted' },
+  /** Not a stored status: an active one-off once it has aired (ScheduleSummary.finished). */
+  finished: { label: 'Đã phát xong', tone: 'muted' },
 };
 
 export const PRIORITY = toned(PRIORITY_LABELS, { normal: 'muted', priority: 'info', emergency: 'bad' });

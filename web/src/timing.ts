@@ -1,5 +1,6 @@
-import { localParts, startOfLocalDay, when, zonedInstant } from './format';
+import { clock, localDay, localParts, startOfLocalDay, when, zonedInstant } from './format';
 import { t } from './i18n';
+import { parseTimeOfDay, ruleTimes, timeItems, timesRule } from './times-of-day';
 
 /** The schedule form's timing, in the commune's wall clock, and what the API takes for it. Pure but for the clock. */
 export type Repeat = 'daily' | 'weekdays' | 'once';
@@ -16,15 +17,13 @@ export class TimingError extends Error {}
 
 const WEEKDAYS = 'MO,TU,WE,TH,FR';
 
+/** "6h, 17h30" → ["06:00", "17:30"]; see times-of-day.ts for the forms read. */
 export function parseTimes(text: string): string[] {
-  const times = text
-    .split(/[,;\s]+/)
-    .filter(Boolean)
-    .map((item) => {
-      const match = /^(\d{1,2})[:hg](\d{2})$/i.exec(item);
-      if (!match || +match[1] > 23 || +match[2] > 59) throw new TimingError(t('“{item}” không phải giờ hợp lệ; hãy viết dạng 06:00.', { item }));
-      return `${match[1].padStart(2, '0')}:${match[2]}`;
-    });
+  const times = timeItems(text).map((item) => {
+    const time = parseTimeOfDay(item);
+    if (!time) throw new TimingError(t('“{item}” không phải giờ hợp lệ; hãy viết dạng 6h, 17h30 hoặc 06:00.', { item }));
+    return time;
+  });
   if (!times.length) throw new TimingError(t('Hãy nhập ít nhất một giờ phát, ví dụ 06:00.'));
   return [...new Set(times)].sort();
 }
@@ -38,14 +37,25 @@ export function timingBody(timing: Timing): { startsAt: string } | { rrule: stri
     if (at.getTime() <= Date.now()) throw new TimingError(t('Giờ phát {time} đã qua; hãy chọn giờ sau hiện tại.', { time: when(at.toISOString()) }));
     return { startsAt: at.toISOString() };
   }
-  const hours = [...new Set(timing.times.map((time) => +time.slice(0, 2)))];
-  const minutes = [...new Set(timing.times.map((time) => +time.slice(3)))];
-  // An RRULE crosses BYHOUR with BYMINUTE: 06:00 and 17:30 in one rule would also air at 06:30 and 17:00.
-  if (hours.length * minutes.length !== timing.times.length) {
-    throw new TimingError(t('Các giờ phát của một lịch phải cùng số phút (vd. 06:00 và 17:00); hãy tạo lịch riêng cho giờ khác.'));
-  }
-  const days = timing.repeat === 'weekdays' ? `FREQ=WEEKLY;BYDAY=${WEEKDAYS}` : 'FREQ=DAILY';
-  return { rrule: `${days};BYHOUR=${hours.join(',')};BYMINUTE=${minutes.join(',')};BYSECOND=0` };
+  return { rrule: timesRule(timing.times, timing.repeat === 'weekdays' ? WEEKDAYS : null) };
+}
+
+/** A stored schedule's timing as the form shows it, or null when its rule is not one the form writes. */
+export function timingOf(schedule: { startsAt: string | null; rrule: string | null }): Timing | null {
+  if (schedule.startsAt) return { repeat: 'once', times: [clock(schedule.startsAt)], date: localDay(new Date(schedule.startsAt)) };
+  const parts = ruleParts(schedule.rrule);
+  const known = new Set(['FREQ', 'BYDAY', 'BYHOUR', 'BYMINUTE', 'BYSECOND', 'BYSETPOS']);
+  if (Object.keys(parts).some((name) => !known.has(name)) || (parts.BYSECOND ?? '0') !== '0' || !parts.BYHOUR) return null;
+  const times = ruleTimes(parts);
+  if (parts.FREQ === 'DAILY' && !parts.BYDAY) return { repeat: 'daily', times };
+  if ((parts.FREQ === 'DAILY' || (parts.FREQ === 'WEEKLY' && !parts.BYSETPOS)) && parts.BYDAY === WEEKDAYS) return { repeat: 'weekdays', times };
+  return null;
+}
+
+/** The RRULE line's parts of a stored rule ("DTSTART:…\nRRULE:FREQ=…"). */
+function ruleParts(rrule: string | null): Record<string, string> {
+  const body = /RRULE:([^\n]+)/.exec(rrule ?? '')?.[1] ?? rrule ?? '';
+  return Object.fromEntries(body.split(';').map((part) => part.split('=') as [string, string]));
 }
 
 function onceInstant(timing: Timing): Date {
@@ -77,17 +87,14 @@ const DAY_NAMES: Record<string, string> = { MO: 'Thứ Hai', TU: 'Thứ Ba', WE:
 export function describeTiming(schedule: { startsAt: string | null; rrule: string | null }): string {
   if (schedule.startsAt) return t('Một lần: {time}', { time: when(schedule.startsAt) });
   const body = /RRULE:([^\n]+)/.exec(schedule.rrule ?? '')?.[1] ?? schedule.rrule ?? '';
-  const parts = Object.fromEntries(body.split(';').map((part) => part.split('=') as [string, string]));
+  const parts = ruleParts(schedule.rrule);
   if (parts.FREQ === 'MINUTELY') return t('Mỗi {n} phút', { n: parts.INTERVAL ?? '1' });
-  const hours = (parts.BYHOUR ?? '').split(',').filter(Boolean);
-  const minutes = (parts.BYMINUTE ?? '0').split(',');
-  const times = hours
-    .flatMap((hour) => minutes.map((minute) => `${hour.padStart(2, '0')}:${minute.padStart(2, '0')}`))
-    .sort()
-    .join(', ');
+  // BYSETPOS picks among one day's times only in a DAILY rule (times-of-day.ts writes no other).
+  if (parts.BYSETPOS && parts.FREQ !== 'DAILY') return body;
+  const times = ruleTimes(parts).join(', ');
   if (parts.FREQ === 'DAILY' && !parts.BYDAY && times) return t('Hằng ngày {times}', { times });
-  if (parts.FREQ === 'WEEKLY' && parts.BYDAY === WEEKDAYS && times) return t('Thứ Hai – Thứ Sáu {times}', { times });
-  if (parts.FREQ === 'WEEKLY' && parts.BYDAY && times)
+  if ((parts.FREQ === 'WEEKLY' || parts.FREQ === 'DAILY') && parts.BYDAY === WEEKDAYS && times) return t('Thứ Hai – Thứ Sáu {times}', { times });
+  if ((parts.FREQ === 'WEEKLY' || parts.FREQ === 'DAILY') && parts.BYDAY && times)
     return `${parts.BYDAY.split(',')
       .map((day) => t(DAY_NAMES[day] ?? day))
       .join(', ')} ${times}`;

@@ -44,6 +44,8 @@ export interface ScheduleSummary {
   quarantine: { since: string; reason: string } | null;
   /** Set when a bulletin of the program was rejected or archived: paused, nothing airs until an editor resumes it. */
   hold: ScheduleHold | null;
+  /** An active one-off whose instant, misfire grace and program are past: done, shown as “Đã phát xong”. */
+  finished: boolean;
 }
 
 export interface ScheduleHold {

@@ -3,7 +3,7 @@ import { Directory } from '../directory';
 import { field, h, notice, option, replace } from '../dom';
 import { clock, duration, localDay, when, zonedInstant } from '../format';
 import { t } from '../i18n';
-import { parseTimes, Repeat, startsWithin, Timing, TimingError, timingBody } from '../timing';
+import { parseTimes, Repeat, startsWithin, Timing, TimingError, timingBody, timingOf } from '../timing';
 import { ScheduleSummary } from './playback-types';
 import { targetPicker } from './target-picker';
 
@@ -37,8 +37,22 @@ const PRESETS: { label: string; repeat: Repeat; times: string }[] = [
   { label: 'Phát một lần', repeat: 'once', times: '' },
 ];
 
-/** Tạo lịch phát: program, timing by preset, targets, priority, chime; session-length and overlap warnings before saving. */
-export function scheduleForm(directory: Directory, schedules: () => ScheduleSummary[], saved: (created: ScheduleSummary) => void): HTMLElement {
+export interface ScheduleForm {
+  element: HTMLElement;
+  /** Something was typed or ticked and not saved yet: leaving would lose it. */
+  dirty(): boolean;
+}
+
+/**
+ * Tạo lịch phát, or Sửa lịch phát when `editing` is given (the same fields, filled from the schedule, saved with
+ * PATCH): program, timing by preset, targets, priority, chime; session-length and overlap warnings before saving.
+ */
+export function scheduleForm(
+  directory: Directory,
+  schedules: () => ScheduleSummary[],
+  saved: (schedule: ScheduleSummary) => void,
+  editing: { schedule: ScheduleSummary; closed: () => void } | null = null,
+): ScheduleForm {
   const title = h('input', { name: 'title', required: true, maxLength: 200 });
   const repeat = h('select', { name: 'repeat' }, option('daily', t('Hằng ngày')), option('weekdays', t('Thứ Hai – Thứ Sáu')), option('once', t('Một lần')));
   const times = h('input', { name: 'times', autocomplete: 'off' });
@@ -63,6 +77,10 @@ export function scheduleForm(directory: Directory, schedules: () => ScheduleSumm
   const picker = targetPicker(directory, () => resetCheck());
   /** Set once the warnings for exactly this input were shown: the next submit saves. */
   let checked = false;
+  let dirty = false;
+  /** A stored rule the form cannot show as days and times: kept unless the editor types new times. */
+  const customRule = editing !== null && timingOf(editing.schedule) === null;
+  let timesTyped = false;
 
   const syncRepeat = () => {
     dateField.hidden = repeat.value !== 'once';
@@ -103,6 +121,8 @@ export function scheduleForm(directory: Directory, schedules: () => ScheduleSumm
   void allPageItems<ApprovedBulletin>('/bulletins', { status: 'approved', pageSize: '100' })
     .then((answer) => {
       for (const item of answer) bulletins.set(item.id, item);
+      // Editing: the program as saved, in its order (a bulletin no longer approved must be replaced).
+      if (editing) order.push(...editing.schedule.bulletinIds.filter((id) => bulletins.has(id)));
       replace(
         bulletinBox,
         h('legend', {}, 'Bản tin sẽ phát (theo thứ tự chọn)'),
@@ -112,7 +132,8 @@ export function scheduleForm(directory: Directory, schedules: () => ScheduleSumm
                 type: 'checkbox',
                 name: 'bulletinIds',
                 value: item.id,
-                id: `program-${item.id}`,
+                id: `program-${item.id}${editing ? '-edit' : ''}`,
+                checked: order.includes(item.id),
                 onchange: () => {
                   const at = order.indexOf(item.id);
                   if (box.checked && at < 0) order.push(item.id);
@@ -126,6 +147,7 @@ export function scheduleForm(directory: Directory, schedules: () => ScheduleSumm
           : h('p', { class: 'muted' }, 'Chưa có bản tin nào được duyệt. Lãnh đạo duyệt bản tin trước khi lên lịch.'),
         orderNote,
       );
+      describeOrder();
     })
     .catch((error: Error) => replace(bulletinBox, notice('error', error.message)));
 
@@ -134,11 +156,13 @@ export function scheduleForm(directory: Directory, schedules: () => ScheduleSumm
   }
 
   function resetCheck(): void {
+    dirty = true;
     checked = false;
     submit.textContent = t('Kiểm tra và lưu lịch');
     warnings.replaceChildren();
   }
   for (const input of [title, times, date, until, priority, chime]) input.addEventListener('input', resetCheck);
+  times.addEventListener('input', () => (timesTyped = true));
 
   function programMs(): number {
     return order.reduce((sum, id) => sum + (bulletins.get(id)?.durationMs ?? bulletins.get(id)?.originalDurationMs ?? 0), 0) + (chime.checked ? CHIME_MS : 0);
@@ -152,7 +176,7 @@ export function scheduleForm(directory: Directory, schedules: () => ScheduleSumm
     const to = new Date(Math.max(from.getTime() + CHECK_DAYS * 86_400_000, mine[mine.length - 1].getTime() + lengthMs) + 1);
     const speakers = picker.speakerIds();
     const found: Overlap[] = [];
-    const others = schedules().filter((schedule) => schedule.status === 'active' && schedule.targets);
+    const others = schedules().filter((schedule) => schedule.status === 'active' && schedule.targets && schedule.id !== editing?.schedule.id);
     await Promise.all(
       others.map(async (other) => {
         const preview = await api<Preview>(
@@ -210,15 +234,16 @@ export function scheduleForm(directory: Directory, schedules: () => ScheduleSumm
           if (!order.length) throw new TimingError(t('Hãy chọn ít nhất một bản tin đã duyệt.'));
           const targets = picker.targets();
           if (!Object.keys(targets).length) throw new TimingError(t('Hãy chọn nơi phát: xã, thôn hoặc cụm loa.'));
-          timing = { repeat: repeat.value as Repeat, times: parseTimes(times.value), date: date.value };
+          const keepRule = customRule && !timesTyped;
+          timing = keepRule ? { repeat: 'daily', times: [] } : { repeat: repeat.value as Repeat, times: parseTimes(times.value), date: date.value };
           body = {
             title: title.value.trim(),
             bulletinIds: order,
             targets,
-            ...timingBody(timing),
+            ...(keepRule ? {} : timingBody(timing)),
             priority: priority.value,
             chime: chime.checked,
-            ...(timing.repeat !== 'once' && until.value ? { validUntil: endOfDay(until.value) } : {}),
+            ...(timing.repeat !== 'once' && until.value ? { validUntil: endOfDay(until.value) } : editing && timing.repeat !== 'once' ? { validUntil: null } : {}),
           };
         } catch (error) {
           message.replaceChildren(notice('error', (error as Error).message));
@@ -264,16 +289,21 @@ export function scheduleForm(directory: Directory, schedules: () => ScheduleSumm
             }
             replace(warnings, notice('ok', t('Chương trình dài {length}, trong giới hạn của xã; không trùng giờ với lịch nào.', { length: duration(lengthMs) })));
           }
-          const created = await api<ScheduleSummary>('POST', '/schedules', body);
+          const created = editing
+            ? await api<ScheduleSummary>('PATCH', `/schedules/${editing.schedule.id}`, body)
+            : await api<ScheduleSummary>('POST', '/schedules', body);
           // The API's own overlap check, over the week ahead, now that the schedule exists.
           const preview = await api<Preview>('GET', `/schedules/${created.id}/occurrences`).catch(() => null);
-          form.reset();
-          order.splice(0);
-          describeOrder();
-          setDefaults();
+          if (!editing) {
+            form.reset();
+            order.splice(0);
+            describeOrder();
+            setDefaults();
+          }
+          dirty = false;
           replace(
             message,
-            notice('ok', t('Đã lưu lịch “{title}”.', { title: created.title })),
+            notice('ok', t(editing ? 'Đã lưu thay đổi của lịch “{title}”.' : 'Đã lưu lịch “{title}”.', { title: created.title })),
             preview?.overlaps.length
               ? h(
                   'div',
@@ -291,20 +321,56 @@ export function scheduleForm(directory: Directory, schedules: () => ScheduleSumm
         }
       },
     },
-    h('h2', {}, 'Tạo lịch phát'),
+    h('h2', {}, editing ? t('Sửa lịch “{title}”', { title: editing.schedule.title }) : t('Tạo lịch phát')),
+    customRule ? notice('info', t('Lịch này dùng quy tắc lặp riêng; giữ nguyên nếu bạn không nhập giờ phát mới.')) : null,
     field('Tên lịch phát', title),
     bulletinBox,
     h('div', { class: 'presets', role: 'group', 'aria-label': 'Mẫu có sẵn' }, h('span', { class: 'muted' }, 'Mẫu có sẵn:'), presetButtons),
-    h('div', { class: 'grid2' }, field('Lặp lại', repeat), field('Giờ phát', times, 'Dạng 06:00; nhiều giờ cách nhau bởi dấu phẩy.')),
+    h('div', { class: 'grid2' }, field('Lặp lại', repeat), field('Giờ phát', times, 'Dạng 6h, 17h30 hoặc 06:00; nhiều giờ cách nhau bởi dấu phẩy.')),
     h('div', { class: 'grid2' }, dateField, untilField),
     field('Mức ưu tiên', priority, 'Phát khẩn cấp dùng màn hình “Phát khẩn cấp”.'),
     h('div', { class: 'check' }, chime, h('label', { htmlFor: chime.id }, 'Phát nhạc hiệu báo trước (5 giây)')),
     picker.element,
     warnings,
     message,
-    h('div', { class: 'actions' }, submit),
+    h(
+      'div',
+      { class: 'actions' },
+      submit,
+      editing
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'secondary',
+              onclick: () => {
+                if (dirty && !confirm(t('Bỏ các thay đổi chưa lưu?'))) return;
+                dirty = false;
+                editing.closed();
+              },
+            },
+            'Thôi sửa',
+          )
+        : null,
+    ),
   );
-  return form;
+  if (editing) fill(editing.schedule);
+  dirty = false;
+  return { element: form, dirty: () => dirty };
+
+  /** The saved schedule's fields, as the form shows them. */
+  function fill(schedule: ScheduleSummary): void {
+    title.value = schedule.title;
+    const timing = timingOf(schedule);
+    repeat.value = timing?.repeat ?? 'daily';
+    times.value = timing?.times.join(', ') ?? '';
+    if (timing?.date) date.value = timing.date;
+    until.value = schedule.validUntil ? localDay(new Date(schedule.validUntil)) : '';
+    priority.value = schedule.priority === 'priority' ? 'priority' : 'normal';
+    chime.checked = schedule.chime;
+    picker.select(schedule.targets);
+    syncRepeat();
+  }
 }
 
 /** The last second of a local day, as the API's validUntil (inclusive). */

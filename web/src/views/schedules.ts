@@ -7,7 +7,7 @@ import { Me } from '../session';
 import { describeTiming } from '../timing';
 import { badge } from './bulletins';
 import { ScheduleHold, ScheduleSummary } from './playback-types';
-import { scheduleForm } from './schedule-form';
+import { ScheduleForm, scheduleForm } from './schedule-form';
 
 interface Occurrence {
   at: string;
@@ -15,7 +15,11 @@ interface Occurrence {
 
 const DAY_NAMES = ['Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy', 'Chủ Nhật'];
 
-/** Lịch phát: a week calendar of occurrences, the schedules with pause / resume / cancel, and the form to create one. */
+/**
+ * Lịch phát: a week calendar of occurrences, the schedules with edit / pause / resume / cancel, and the form to create
+ * (or edit) one. Leaving with a half-filled form asks first: the browser's own prompt on reload or close, a confirm on
+ * the console's menu.
+ */
 export function renderSchedules(main: HTMLElement, me: Me): () => void {
   const canWrite = me.role === 'admin' || me.role === 'editor';
   let directory: Directory | null = null;
@@ -26,6 +30,34 @@ export function renderSchedules(main: HTMLElement, me: Me): () => void {
   const calendar = h('section', { class: 'card', 'aria-labelledby': 'week-title' });
   const list = h('section', { class: 'card', 'aria-labelledby': 'list-title' });
   const formBox = h('div', {});
+  let form: ScheduleForm | null = null;
+  const leaveQuestion = () => t('Biểu mẫu lịch phát chưa được lưu. Rời trang và bỏ những gì đã nhập?');
+  const beforeUnload = (event: BeforeUnloadEvent) => {
+    if (!form?.dirty()) return;
+    event.preventDefault();
+    event.returnValue = leaveQuestion();
+  };
+  /** The menu's links, the language switch and Đăng xuất redraw the screen, which no handler can undo: the click is stopped before it. */
+  const menuClick = (event: MouseEvent) => {
+    const link = (event.target as Element | null)?.closest?.('a[href^="#/"], header.top button');
+    if (!link || !form?.dirty() || confirm(leaveQuestion())) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  };
+  window.addEventListener('beforeunload', beforeUnload);
+  document.addEventListener('click', menuClick, true);
+
+  /** The create form, or the edit form of `schedule`; back to the create form once that is saved or closed. */
+  function showForm(dir: Directory, schedule: ScheduleSummary | null): void {
+    /** The edit form goes with its message: the page says the change was saved, once the list shows it. */
+    const back = (edited: ScheduleSummary) => {
+      showForm(dir, null);
+      void load().then(() => message.replaceChildren(notice('ok', t('Đã lưu thay đổi của lịch “{title}”.', { title: edited.title }))));
+    };
+    form = scheduleForm(dir, () => schedules, schedule ? back : () => void load(), schedule ? { schedule, closed: () => showForm(dir, null) } : null);
+    replace(formBox, form.element);
+    if (schedule) form.element.scrollIntoView({ block: 'start' });
+  }
 
   async function load(): Promise<void> {
     try {
@@ -36,15 +68,7 @@ export function renderSchedules(main: HTMLElement, me: Me): () => void {
       message.replaceChildren();
       // The list and the week change together, so a cancelled schedule never shows in one and not the other.
       await drawWeek(drawList);
-      if (canWrite && !formBox.firstChild)
-        replace(
-          formBox,
-          scheduleForm(
-            dir,
-            () => schedules,
-            () => void load(),
-          ),
-        );
+      if (canWrite && !formBox.firstChild) showForm(dir, null);
     } catch (error) {
       if (!stopped) message.replaceChildren(notice('error', (error as Error).message));
     }
@@ -131,7 +155,7 @@ export function renderSchedules(main: HTMLElement, me: Me): () => void {
   }
 
   function drawList(): void {
-    const ordered = [...schedules].sort((a, b) => statusRank(a.status) - statusRank(b.status));
+    const ordered = [...schedules].sort((a, b) => statusRank(a) - statusRank(b));
     replace(
       list,
       h('h2', { id: 'list-title' }, 'Các lịch phát'),
@@ -153,7 +177,23 @@ export function renderSchedules(main: HTMLElement, me: Me): () => void {
         for (const button of actions.querySelectorAll('button')) button.disabled = false;
       }
     };
-    if (canWrite && schedule.status === 'active')
+    const editable = canWrite && schedule.status !== 'cancelled' && !schedule.finished && schedule.priority !== 'emergency';
+    if (editable)
+      actions.append(
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary small',
+            onclick: () => {
+              if (form?.dirty() && !confirm(leaveQuestion())) return;
+              showForm(directory!, schedule);
+            },
+          },
+          'Sửa',
+        ),
+      );
+    if (canWrite && schedule.status === 'active' && !schedule.finished)
       actions.append(h('button', { type: 'button', class: 'secondary small', onclick: () => void act('pause', 'Đã tạm dừng lịch “{title}”.') }, 'Tạm dừng'));
     if (canWrite && schedule.status === 'paused')
       actions.append(h('button', { type: 'button', class: 'secondary small', onclick: () => void act('resume', 'Đã tiếp tục lịch “{title}”.') }, 'Tiếp tục'));
@@ -211,7 +251,7 @@ export function renderSchedules(main: HTMLElement, me: Me): () => void {
       h(
         'div',
         { class: 'row-side' },
-        badge(SCHEDULE_STATUS, schedule.status),
+        schedule.finished ? badge(SCHEDULE_STATUS, 'finished') : badge(SCHEDULE_STATUS, schedule.status),
         schedule.priority !== 'normal' ? badge(PRIORITY, schedule.priority) : null,
         schedule.chime ? h('small', {}, 'Có nhạc hiệu') : null,
         actions,
@@ -234,6 +274,8 @@ export function renderSchedules(main: HTMLElement, me: Me): () => void {
   void load();
   return () => {
     stopped = true;
+    window.removeEventListener('beforeunload', beforeUnload);
+    document.removeEventListener('click', menuClick, true);
   };
 }
 
@@ -255,8 +297,10 @@ function holdNotice(hold: ScheduleHold): HTMLElement {
   return h('div', { class: 'notice notice-error', role: 'alert', 'data-hold': hold.code }, `${why}${reason} ${next}`);
 }
 
-function statusRank(status: string): number {
-  return status === 'active' ? 0 : status === 'paused' ? 1 : 2;
+/** Active first, then paused, then the ones done: aired one-offs, cancelled. */
+function statusRank(schedule: ScheduleSummary): number {
+  if (schedule.finished) return 2;
+  return schedule.status === 'active' ? 0 : schedule.status === 'paused' ? 1 : 3;
 }
 
 function shortDay(day: Date): string {

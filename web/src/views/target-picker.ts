@@ -16,6 +16,8 @@ export interface TargetPicker {
   speakerIds(): Set<string>;
   /** "2 thôn, 1 cụm loa" */
   summary(): string;
+  /** Ticks exactly these targets (a stored schedule's, to edit it). */
+  select(targets: Targets): void;
 }
 
 let pickerCounter = 0;
@@ -92,6 +94,13 @@ export function targetPicker(directory: Directory, changed: () => void = () => u
           )
           .map((speaker) => speaker.id),
       );
+    },
+    select(targets) {
+      const tick = (boxes: HTMLInputElement[], ids: string[] = []) => boxes.forEach((box) => (box.checked = ids.includes(box.value)));
+      tick(communeBoxes, targets.communeIds);
+      tick(villageBoxes, targets.villageIds);
+      tick(speakerBoxes, targets.speakerIds);
+      refresh();
     },
     summary() {
       const parts: string[] = [];
