@@ -180,6 +180,36 @@ describe("Village operators' confirmations and problem reports", () => {
     expect(confirmed.body).toMatchObject({ status: PlaybackStatus.Played, evidenceLevel: 'operator_confirmed' });
   });
 
+  it('lets the operator take a "heard" back within 5 minutes, audited; the proof falls back to the device\'s', async () => {
+    const id = await playback({ status: PlaybackStatus.Played, driver: 'axis-vapix' });
+    await loa.dataSource.query(`UPDATE playbacks SET evidence = $2, evidence_level = 'acknowledged' WHERE id = $1`, [id, { level: 'acknowledged', items: [] }]);
+    expect((await call(loa.people.operator, 'POST', `/api/playbacks/${id}/confirm`, {})).status).toBe(200);
+
+    const undone = await call<Body>(loa.people.operator, 'DELETE', `/api/playbacks/${id}/confirm`);
+    expect(undone.status).toBe(200);
+    expect(undone.body).toMatchObject({ status: PlaybackStatus.Played, confirmedAt: null, confirmedBy: null, evidenceLevel: 'acknowledged' });
+    const audit = await call<{ items: Body[] }>(loa.people.admin, 'GET', `/api/audit?resourceId=${id}`);
+    expect(audit.body.items[0]).toMatchObject({ action: 'DELETE /api/playbacks/:id/confirm', outcome: 'success', actorId: loa.people.operator.user.id });
+    // Nothing left to take back.
+    expect((await call(loa.people.operator, 'DELETE', `/api/playbacks/${id}/confirm`)).status).toBe(409);
+  });
+
+  it('refuses to take a "heard" back after 5 minutes, or a wired cluster\'s proof of play', async () => {
+    const late = await playback({ status: PlaybackStatus.Played, driver: 'axis-vapix' });
+    expect((await call(loa.people.operator, 'POST', `/api/playbacks/${late}/confirm`, {})).status).toBe(200);
+    await loa.dataSource.query(`UPDATE playbacks SET confirmed_at = now() - interval '6 minutes' WHERE id = $1`, [late]);
+    const refused = await call<Body>(loa.people.operator, 'DELETE', `/api/playbacks/${late}/confirm`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toMatch(/more than 5 minutes ago/);
+    expect(await loa.dataSource.getRepository(Playback).findOneByOrFail({ id: late })).toMatchObject({ evidenceLevel: 'operator_confirmed' });
+
+    const wired = await playback({ status: PlaybackStatus.Playing, driver: 'manual' });
+    expect((await call<Body>(loa.people.operator, 'POST', `/api/playbacks/${wired}/confirm`, {})).body.status).toBe(PlaybackStatus.Played);
+    const proof = await call<Body>(loa.people.operator, 'DELETE', `/api/playbacks/${wired}/confirm`);
+    expect(proof.status).toBe(409);
+    expect(proof.body.message).toMatch(/wired cluster/);
+  });
+
   it('shows problems to editors and approvers as they are reported, latest first', async () => {
     const first = await playback();
     const second = await playback();
