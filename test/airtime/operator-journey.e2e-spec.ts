@@ -7,7 +7,9 @@ import { PlaybackPlanner } from '../../src/playbacks/playback-planner';
 import { Playback } from '../../src/playbacks/playback.entity';
 import { PlaybackStatus } from '../../src/playbacks/playback-status';
 import { Speaker } from '../../src/speakers/speaker.entity';
+import { Role } from '../../src/auth/role';
 import { call } from '../support/api';
+import { createSession } from '../support/people';
 import { makeAudio, speechLike } from '../support/audio-fixtures';
 import { firstTopicId, uploadBulletin, waitUntilProcessed } from '../support/bulletin-client';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -184,6 +186,12 @@ describe("Village operators' confirmations and problem reports", () => {
     const id = await playback({ status: PlaybackStatus.Played, driver: 'axis-vapix' });
     await loa.dataSource.query(`UPDATE playbacks SET evidence = $2, evidence_level = 'acknowledged' WHERE id = $1`, [id, { level: 'acknowledged', items: [] }]);
     expect((await call(loa.people.operator, 'POST', `/api/playbacks/${id}/confirm`, {})).status).toBe(200);
+
+    // Another operator of the same village cannot take it back: the word was not theirs.
+    const neighbour = await createSession(loa.app, loa.url, Role.Operator, { villageIds: [loa.places.village.id] });
+    const refused = await call<Body>(neighbour, 'DELETE', `/api/playbacks/${id}/confirm`);
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toMatch(/Only the operator who confirmed/);
 
     const undone = await call<Body>(loa.people.operator, 'DELETE', `/api/playbacks/${id}/confirm`);
     expect(undone.status).toBe(200);
