@@ -165,7 +165,6 @@ export const EN: Record<string, string> = {
     'Lock the account {name}? They are signed out at once and cannot sign in until unlocked.',
   'Đóng thông báo': 'Close the notice',
   'Người liên quan': 'Person',
-  'Người đã làm, hoặc tài khoản bị tác động': 'Who acted, or whose account was acted on',
   Việc: 'Action',
   'Việc đã làm': 'What happened',
   'Tài khoản người dùng': 'User accounts',

@@ -120,7 +120,7 @@ export function renderAudit(main: HTMLElement): void {
             void refresh();
           },
         },
-        field('Người liên quan', person, 'Người đã làm, hoặc tài khoản bị tác động'),
+        field('Người liên quan', person),
         field('Việc', action),
         field('Kết quả', outcome),
         h('button', { type: 'submit', class: 'secondary' }, 'Lọc'),
