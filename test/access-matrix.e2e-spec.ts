@@ -439,6 +439,11 @@ describe('Access: every route for every kind of caller', () => {
       expect: { ...everyone(403), anonymous: 401, operator: 200, otherVillage: 404 },
       request: async () => ({ path: `/api/playbacks/${await pastVillagePlayback()}/confirm`, json: { note: 'Nghe rõ' } }),
     },
+    // Only the village's operator may take a confirmation back; an unconfirmed playback has nothing to take back (409).
+    'DELETE /api/playbacks/:id/confirm': {
+      expect: { ...everyone(403), anonymous: 401, operator: 409, otherVillage: 404 },
+      request: async () => ({ path: `/api/playbacks/${await pastVillagePlayback()}/confirm` }),
+    },
     'POST /api/playbacks/:id/problem': {
       expect: { ...everyone(403), anonymous: 401, operator: 200, otherVillage: 404 },
       request: async () => ({ path: `/api/playbacks/${await pastVillagePlayback()}/problem`, json: { kind: 'power_cut' } }),

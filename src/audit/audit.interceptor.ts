@@ -15,6 +15,15 @@ function successStatus(context: ExecutionContext, method: string): number {
   return Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) ?? (method === 'POST' ? 201 : 200);
 }
 
+/** Request fields that say which of several things a route did (lock or unlock, which role), kept with its entry. */
+const TELLING_FIELDS = ['disabled', 'role'] as const;
+
+function tellingFields(body: unknown): Record<string, unknown> | null {
+  if (!body || typeof body !== 'object') return null;
+  const kept = Object.fromEntries(TELLING_FIELDS.filter((name) => name in body).map((name) => [name, (body as Record<string, unknown>)[name]]));
+  return Object.keys(kept).length ? kept : null;
+}
+
 function resourceTypeOf(routePath: string): string | null {
   return /^\/api\/([^/]+)/.exec(routePath)?.[1] ?? null;
 }
@@ -55,7 +64,7 @@ export class AuditInterceptor implements NestInterceptor {
       concatMap(async (body: unknown) => {
         if (mutation) {
           const created = (body as { id?: unknown } | null)?.id;
-          await record('success', successStatus(context, request.method), request.params?.id ?? created, null);
+          await record('success', successStatus(context, request.method), request.params?.id ?? created, tellingFields(request.body));
         }
         return body;
       }),

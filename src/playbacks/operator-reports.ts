@@ -1,4 +1,4 @@
-import { ConflictException, Injectable } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
 import { DataSource, EntityManager } from 'typeorm';
@@ -26,12 +26,17 @@ const NOT_CONFIRMABLE: Partial<Record<PlaybackStatus, string>> = {
   [PlaybackStatus.Cancelled]: 'This playback was cancelled and never went on air',
 };
 
+/** How long an operator has to take back a "heard" tapped by mistake. */
+export const CONFIRMATION_UNDO_MS = 5 * 60_000;
+
 /**
  * A village operator's word on a playback of their village: "it was heard" (the proof for wired/FM clusters, a
  * second witness for IP speakers) or "there was a problem". Each is appended to the broadcast log and kept on the
  * playback. Only a playback on air or played can be confirmed; a problem can be reported on any. The first
  * confirmation is final: repeating it (a double tap, or another note) records nothing more and answers the
- * confirmation already kept. A problem report is recorded again only when its kind or note changes.
+ * confirmation already kept, but the operator who gave it may take it back within five minutes (a tap by mistake);
+ * the withdrawal is in the audit log, while the broadcast log keeps what was said. A problem report is recorded
+ * again only when its kind or note changes.
  */
 @Injectable()
 export class OperatorReports {
@@ -56,6 +61,20 @@ export class OperatorReports {
       // A wired/FM cluster waits in `playing` for exactly this: the operator's word is its proof of play.
       const played = driver === 'manual' && playback.status === PlaybackStatus.Playing;
       return this.playbacks.recordConfirmation(db, id, { at: now, by: caller.id, note, proofOfPlay: played });
+    });
+  }
+
+  withdrawConfirmation(id: string, caller: AuthUser): Promise<PlaybackView> {
+    return this.withPlayback(id, caller, async (db, playback, driver, now) => {
+      if (!playback.confirmedAt) throw new ConflictException('This playback has not been confirmed as heard, so there is nothing to take back');
+      if (playback.confirmedBy !== caller.id) throw new ForbiddenException('Only the operator who confirmed this playback can take the confirmation back');
+      if (now.getTime() - playback.confirmedAt.getTime() > CONFIRMATION_UNDO_MS) {
+        throw new ConflictException('The confirmation was given more than 5 minutes ago and stands; report a problem if something went wrong');
+      }
+      if (driver === 'manual' && playback.status === PlaybackStatus.Played) {
+        throw new ConflictException('This confirmation is the proof that a wired cluster played and stands; report a problem if it was not heard');
+      }
+      return this.playbacks.withdrawConfirmation(db, id);
     });
   }
 

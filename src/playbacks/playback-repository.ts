@@ -441,6 +441,18 @@ export class PlaybackRepository {
     return db.getRepository(Playback).findOneByOrFail({ id });
   }
 
+  /**
+   * Takes back an operator's confirmation, in the transaction `db`: the proof falls back to what the device reported
+   * (`evidence.level`), or to none. The playback as it is then.
+   */
+  async withdrawConfirmation(db: EntityManager, id: string): Promise<Playback> {
+    await db.query(
+      `UPDATE playbacks SET confirmed_at = NULL, confirmed_by = NULL, confirmation_note = NULL, evidence_level = evidence->>'level', updated_at = now() WHERE id = $1`,
+      [id],
+    );
+    return db.getRepository(Playback).findOneByOrFail({ id });
+  }
+
   /** Keeps an operator's problem report on the playback, in the transaction `db`: the playback as it is then. */
   async recordProblem(db: EntityManager, id: string, problem: OperatorProblem): Promise<Playback> {
     await db.query(

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../auth/access.decorators';
 import { AuthUser, CurrentUser } from '../auth/auth-user';
@@ -37,6 +37,13 @@ export class PlaybacksController {
   })
   confirm(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ConfirmPlaybackDto, @CurrentUser() caller: AuthUser) {
     return this.operatorReports.confirm(id, dto, caller);
+  }
+
+  @Delete(':id/confirm')
+  @Allow(Role.Operator)
+  @ApiOperation({ summary: 'Take back my confirmation that a playback was heard, within 5 minutes of giving it (a tap by mistake)' })
+  withdrawConfirmation(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() caller: AuthUser) {
+    return this.operatorReports.withdrawConfirmation(id, caller);
   }
 
   @Post(':id/problem')

@@ -83,6 +83,14 @@ export class UsersService {
     await this.users.update({ id }, { passwordHash: await this.hasher.hash(password), tokenVersion: user.tokenVersion + 1, passwordChangedAt: new Date() });
   }
 
+  /** Username and full name of each account among `ids` that exists, for showing people by name rather than id. */
+  async namesOf(ids: string[]): Promise<Map<string, Pick<User, 'username' | 'displayName'>>> {
+    const wanted = [...new Set(ids)];
+    if (!wanted.length) return new Map();
+    const found = await this.users.find({ where: { id: In(wanted) }, select: { id: true, username: true, displayName: true } });
+    return new Map(found.map((user) => [user.id, { username: user.username, displayName: user.displayName }]));
+  }
+
   private async find(id: string): Promise<User> {
     const user = await this.users.findOneBy({ id });
     if (!user) throw new NotFoundException(`No user has id ${id}`);

@@ -7,7 +7,9 @@ import { PlaybackPlanner } from '../../src/playbacks/playback-planner';
 import { Playback } from '../../src/playbacks/playback.entity';
 import { PlaybackStatus } from '../../src/playbacks/playback-status';
 import { Speaker } from '../../src/speakers/speaker.entity';
+import { Role } from '../../src/auth/role';
 import { call } from '../support/api';
+import { createSession } from '../support/people';
 import { makeAudio, speechLike } from '../support/audio-fixtures';
 import { firstTopicId, uploadBulletin, waitUntilProcessed } from '../support/bulletin-client';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -178,6 +180,42 @@ describe("Village operators' confirmations and problem reports", () => {
     const confirmed = await call<Body>(loa.people.operator, 'POST', `/api/playbacks/${played}/confirm`, {});
     expect(confirmed.status).toBe(200);
     expect(confirmed.body).toMatchObject({ status: PlaybackStatus.Played, evidenceLevel: 'operator_confirmed' });
+  });
+
+  it('lets the operator take a "heard" back within 5 minutes, audited; the proof falls back to the device\'s', async () => {
+    const id = await playback({ status: PlaybackStatus.Played, driver: 'axis-vapix' });
+    await loa.dataSource.query(`UPDATE playbacks SET evidence = $2, evidence_level = 'acknowledged' WHERE id = $1`, [id, { level: 'acknowledged', items: [] }]);
+    expect((await call(loa.people.operator, 'POST', `/api/playbacks/${id}/confirm`, {})).status).toBe(200);
+
+    // Another operator of the same village cannot take it back: the word was not theirs.
+    const neighbour = await createSession(loa.app, loa.url, Role.Operator, { villageIds: [loa.places.village.id] });
+    const refused = await call<Body>(neighbour, 'DELETE', `/api/playbacks/${id}/confirm`);
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toMatch(/Only the operator who confirmed/);
+
+    const undone = await call<Body>(loa.people.operator, 'DELETE', `/api/playbacks/${id}/confirm`);
+    expect(undone.status).toBe(200);
+    expect(undone.body).toMatchObject({ status: PlaybackStatus.Played, confirmedAt: null, confirmedBy: null, evidenceLevel: 'acknowledged' });
+    const audit = await call<{ items: Body[] }>(loa.people.admin, 'GET', `/api/audit?resourceId=${id}`);
+    expect(audit.body.items[0]).toMatchObject({ action: 'DELETE /api/playbacks/:id/confirm', outcome: 'success', actorId: loa.people.operator.user.id });
+    // Nothing left to take back.
+    expect((await call(loa.people.operator, 'DELETE', `/api/playbacks/${id}/confirm`)).status).toBe(409);
+  });
+
+  it('refuses to take a "heard" back after 5 minutes, or a wired cluster\'s proof of play', async () => {
+    const late = await playback({ status: PlaybackStatus.Played, driver: 'axis-vapix' });
+    expect((await call(loa.people.operator, 'POST', `/api/playbacks/${late}/confirm`, {})).status).toBe(200);
+    await loa.dataSource.query(`UPDATE playbacks SET confirmed_at = now() - interval '6 minutes' WHERE id = $1`, [late]);
+    const refused = await call<Body>(loa.people.operator, 'DELETE', `/api/playbacks/${late}/confirm`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toMatch(/more than 5 minutes ago/);
+    expect(await loa.dataSource.getRepository(Playback).findOneByOrFail({ id: late })).toMatchObject({ evidenceLevel: 'operator_confirmed' });
+
+    const wired = await playback({ status: PlaybackStatus.Playing, driver: 'manual' });
+    expect((await call<Body>(loa.people.operator, 'POST', `/api/playbacks/${wired}/confirm`, {})).body.status).toBe(PlaybackStatus.Played);
+    const proof = await call<Body>(loa.people.operator, 'DELETE', `/api/playbacks/${wired}/confirm`);
+    expect(proof.status).toBe(409);
+    expect(proof.body.message).toMatch(/wired cluster/);
   });
 
   it('shows problems to editors and approvers as they are reported, latest first', async () => {

@@ -171,9 +171,9 @@ describe('web console', () => {
     expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
     await shot(page, 'admin-users-phone');
     await page.getByRole('link', { name: 'Nhật ký hệ thống' }).click();
-    await page.getByLabel('Tài khoản').fill(loa.people.approver.user.username);
+    await page.getByLabel('Người liên quan').selectOption(loa.people.approver.user.id);
     await page.getByRole('button', { name: 'Lọc' }).click();
-    await page.locator('tbody tr', { hasText: 'approve' }).first().waitFor();
+    await page.locator('tbody tr', { hasText: 'đã duyệt một bản tin' }).first().waitFor();
     expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
     await shot(page, 'admin-audit');
   });

@@ -43,7 +43,14 @@ export function option(value: string, label: string, selected = false): HTMLOpti
   return h('option', { value, selected }, label);
 }
 
-/** A message box people notice: role=alert for errors, status for the rest. */
-export function notice(kind: 'error' | 'ok' | 'info', text: string): HTMLElement {
-  return h('div', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, known(text));
+/**
+ * A message box people notice: role=alert for errors, status for the rest. It stays until its "Đóng" is pressed or
+ * the screen replaces it; `dismissible: false` for a line that states how things are rather than what just happened.
+ */
+export function notice(kind: 'error' | 'ok' | 'info', text: string, options: { dismissible?: boolean } = {}): HTMLElement {
+  const box = h('div', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, h('span', { class: 'notice-text' }, known(text)));
+  if (options.dismissible ?? true) {
+    box.append(h('button', { type: 'button', class: 'notice-close', 'aria-label': 'Đóng thông báo', onclick: () => box.remove() }, '×'));
+  }
+  return box;
 }

@@ -8,6 +8,11 @@ export class ListAuditDto {
   @IsUUID()
   actorId?: string;
 
+  @ApiPropertyOptional({ format: 'uuid', description: 'An account, as the one who acted or the one acted on' })
+  @IsOptional()
+  @IsUUID('all', { message: 'personId must be the id of an account' })
+  personId?: string;
+
   @ApiPropertyOptional({ description: 'Username of the actor (or the name a failed login claimed)' })
   @IsOptional()
   @IsString()

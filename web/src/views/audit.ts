@@ -1,24 +1,25 @@
-import { api, query } from '../api';
+import { allPageItems, api, query } from '../api';
+import { Directory, loadDirectory } from '../directory';
 import { field, h, notice, option, replace } from '../dom';
 import { OUTCOME_LABEL, when } from '../format';
+import { ACTION_FILTERS, AuditEntry, auditSentence } from './audit-words';
 import { badge } from './bulletins';
 
-interface Entry {
+interface Person {
   id: string;
-  at: string;
-  actorUsername: string | null;
-  action: string;
-  resourceType: string | null;
-  resourceId: string | null;
-  outcome: string;
-  statusCode: number | null;
-  ip: string | null;
+  username: string;
+  displayName: string;
 }
 
-/** Nhật ký hệ thống (admins): who did what, newest first. */
+/** Nhật ký hệ thống (admins): who did what, newest first, in words and by name; narrowed by person, action, result. */
 export function renderAudit(main: HTMLElement): void {
-  const actor = h('input', { name: 'actor', autocomplete: 'off' });
-  const action = h('input', { name: 'action', placeholder: 'vd. approve, auth.login' });
+  const person = h('select', { name: 'personId' }, option('', 'Tất cả'));
+  const action = h(
+    'select',
+    { name: 'action' },
+    option('', 'Tất cả'),
+    ACTION_FILTERS.map(([value, label]) => option(value, label)),
+  );
   const outcome = h(
     'select',
     { name: 'outcome' },
@@ -29,12 +30,23 @@ export function renderAudit(main: HTMLElement): void {
   const body = h('tbody', {});
   const pager = h('div', { class: 'pager' });
   let page = 1;
+  let directory: Directory | null = null;
+
+  async function loadNames(): Promise<void> {
+    try {
+      const [people, dir] = await Promise.all([allPageItems<Person>('/users', { pageSize: '500' }), loadDirectory()]);
+      directory = dir;
+      person.append(...people.map((user) => option(user.id, `${user.displayName} (${user.username})`)));
+    } catch (error) {
+      message.replaceChildren(notice('error', (error as Error).message));
+    }
+  }
 
   async function refresh(): Promise<void> {
     try {
-      const answer = await api<{ items: Entry[]; total: number; pageSize: number }>(
+      const answer = await api<{ items: AuditEntry[]; total: number; pageSize: number }>(
         'GET',
-        `/audit${query({ actor: actor.value.trim(), action: action.value.trim(), outcome: outcome.value, page, pageSize: 50 })}`,
+        `/audit${query({ personId: person.value, action: action.value, outcome: outcome.value, page, pageSize: 50 })}`,
       );
       message.replaceChildren();
       replace(
@@ -43,16 +55,19 @@ export function renderAudit(main: HTMLElement): void {
           ? answer.items.map((entry) =>
               h(
                 'tr',
-                {},
+                { 'data-action': entry.action },
                 h('td', { 'data-label': 'Thời gian' }, when(entry.at)),
-                h('td', { 'data-label': 'Người làm' }, entry.actorUsername ?? '—'),
-                h('td', { 'data-label': 'Hành động' }, h('code', {}, entry.action)),
-                h('td', { 'data-label': 'Đối tượng' }, [entry.resourceType, entry.resourceId].filter(Boolean).join(' ') || '—'),
+                h(
+                  'td',
+                  { 'data-label': 'Việc đã làm' },
+                  h('span', { class: 'audit-words' }, auditSentence(entry, directory)),
+                  h('code', { class: 'audit-action' }, entry.action),
+                ),
                 h('td', { 'data-label': 'Kết quả' }, badge(OUTCOME_LABEL, entry.outcome)),
                 h('td', { 'data-label': 'Địa chỉ IP' }, entry.ip ?? '—'),
               ),
             )
-          : h('tr', {}, h('td', { colSpan: 6, class: 'empty' }, 'Không có mục nào.')),
+          : h('tr', {}, h('td', { colSpan: 4, class: 'empty' }, 'Không có mục nào.')),
       );
       const pages = Math.max(1, Math.ceil(answer.total / answer.pageSize));
       replace(
@@ -105,8 +120,8 @@ export function renderAudit(main: HTMLElement): void {
             void refresh();
           },
         },
-        field('Tài khoản', actor),
-        field('Hành động', action),
+        field('Người liên quan', person),
+        field('Việc', action),
         field('Kết quả', outcome),
         h('button', { type: 'submit', class: 'secondary' }, 'Lọc'),
       ),
@@ -120,7 +135,7 @@ export function renderAudit(main: HTMLElement): void {
           h(
             'tr',
             {},
-            ['Thời gian', 'Người làm', 'Hành động', 'Đối tượng', 'Kết quả', 'Địa chỉ IP'].map((text) => h('th', { scope: 'col' }, text)),
+            ['Thời gian', 'Việc đã làm', 'Kết quả', 'Địa chỉ IP'].map((text) => h('th', { scope: 'col' }, text)),
           ),
         ),
         body,
@@ -128,5 +143,5 @@ export function renderAudit(main: HTMLElement): void {
       pager,
     ),
   );
-  void refresh();
+  void loadNames().then(refresh);
 }

@@ -1,10 +1,11 @@
 import { allPageItems, allItems, api, query } from '../api';
 import { Directory, loadDirectory, speakerLabel } from '../directory';
 import { h, notice, replace } from '../dom';
-import { clock, FAILURE_REASON, PLAYBACK_STATUS, PRIORITY, PROBLEM_KIND, SPEAKER_STATUS, startOfLocalDay, when } from '../format';
+import { clock, FAILURE_REASON, PLAYBACK_STATUS, PRIORITY, PROBLEM_KIND, startOfLocalDay, when } from '../format';
 import { t } from '../i18n';
 import { followLive, liveLabel, LiveState } from '../live';
 import { Me } from '../session';
+import { presence, presenceBadge } from '../speaker-presence';
 import { badge } from './bulletins';
 import { Playback, ScheduleSummary } from './playback-types';
 
@@ -222,11 +223,11 @@ export function renderDashboard(main: HTMLElement, me: Me): () => void {
             { class: 'village-grid' },
             shown.map((village) => {
               const speakers = dir.speakers.filter((speaker) => speaker.villageId === village.id && speaker.enabled);
-              const online = speakers.filter((speaker) => speaker.status === 'online').length;
-              const offline = speakers.filter((speaker) => speaker.status === 'offline').length;
+              // Wired clusters are counted apart: Loa never reaches them, so they are neither online nor offline.
+              const { online, offline, reachable, wired } = presence(speakers);
               return h(
                 'li',
-                { class: `village-tile ${offline ? 'has-offline' : online === speakers.length ? 'all-online' : ''}`, 'data-village': village.id },
+                { class: `village-tile ${offline ? 'has-offline' : online === reachable ? 'all-online' : ''}`, 'data-village': village.id },
                 h('strong', {}, village.name),
                 h(
                   'span',
@@ -234,11 +235,13 @@ export function renderDashboard(main: HTMLElement, me: Me): () => void {
                   h('span', { class: 'online' }, t('{n} trực tuyến', { n: online })),
                   ' · ',
                   h('span', { class: 'offline' }, t('{n} mất kết nối', { n: offline })),
+                  wired ? ' · ' : null,
+                  wired ? h('span', { class: 'wired' }, t('{n} loa dây', { n: wired })) : null,
                 ),
                 h(
                   'ul',
                   { class: 'speaker-dots' },
-                  speakers.map((speaker) => h('li', {}, badge(SPEAKER_STATUS, speaker.status), ' ', speaker.name)),
+                  speakers.map((speaker) => h('li', {}, presenceBadge(speaker), ' ', speaker.name)),
                 ),
               );
             }),

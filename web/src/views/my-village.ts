@@ -1,17 +1,37 @@
 import { allItems, api } from '../api';
 import { Directory, loadDirectory, speakerLabel } from '../directory';
 import { field, h, notice, option, replace } from '../dom';
-import { clock, PLAYBACK_STATUS, PRIORITY, PROBLEM_KIND } from '../format';
-import { t } from '../i18n';
+import { clock, currentZone, PLAYBACK_STATUS, PRIORITY, PROBLEM_KIND } from '../format';
+import { lang, t } from '../i18n';
 import { followLive, liveLabel } from '../live';
 import { badge } from './bulletins';
+import { Me } from '../session';
 import { Playback } from './playback-types';
 
 /** Re-draws now and then so a broadcast whose time has come offers its buttons without a reload. */
 const TICK_MS = 30_000;
+/** How long the operator may take back a "heard" (the API's own limit). */
+const UNDO_MS = 5 * 60_000;
+/** A problem of these kinds says nothing was heard, so "Đã nghe" is not offered after it; "other" may not. */
+const NOTHING_HEARD = new Set(['speaker_broken', 'power_cut', 'no_signal', 'not_heard']);
 
-/** Thôn của tôi (operators, phone first): today's broadcasts of my villages; "Đã nghe" or a problem, one tap each. */
-export function renderMyVillage(main: HTMLElement): () => void {
+/** Today in the commune's zone, as the heading reads it: "Chủ Nhật, 06/12/2026". */
+function today(): string {
+  const format = new Intl.DateTimeFormat(lang() === 'en' ? 'en-GB' : 'vi-VN', {
+    timeZone: currentZone(),
+    weekday: 'long',
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+  });
+  return format.format(new Date());
+}
+
+/**
+ * Thôn của tôi (operators, phone first): today's broadcasts of my villages under the day's date; "Đã nghe" or a
+ * problem, one tap each; a "heard" tapped by mistake can be taken back for five minutes.
+ */
+export function renderMyVillage(main: HTMLElement, me: Me): () => void {
   const playbacks = new Map<string, Playback>();
   /** Cards with an open problem form are left alone by live redraws, so typing is never interrupted. */
   const editing = new Set<string>();
@@ -21,6 +41,7 @@ export function renderMyVillage(main: HTMLElement): () => void {
   const message = h('div', { class: 'message' });
   const liveBadge = h('span', { class: 'badge tone-wait live-badge', role: 'status' }, 'Đang kết nối…');
   const heading = h('p', { class: 'lead' });
+  const day = h('h2', { class: 'day-heading' });
   const cards = new Map<string, HTMLElement>();
 
   async function load(): Promise<void> {
@@ -40,6 +61,7 @@ export function renderMyVillage(main: HTMLElement): () => void {
 
   function draw(): void {
     if (!directory) return;
+    day.textContent = today();
     const shown = [...playbacks.values()]
       .filter((item) => item.status !== 'cancelled')
       .sort((a, b) => a.scheduledAt.localeCompare(b.scheduledAt) || a.speakerId.localeCompare(b.speakerId));
@@ -70,8 +92,8 @@ export function renderMyVillage(main: HTMLElement): () => void {
         h('h2', {}, h('span', { class: 'slot-time' }, clock(item.scheduledAt)), ' ', speakerLabel(directory!, item.speakerId, item.villageId)),
         h('span', {}, item.priority !== 'normal' ? badge(PRIORITY, item.priority) : null, ' ', badge(PLAYBACK_STATUS, item.status)),
       ),
-      item.confirmedAt ? notice('ok', t('Bạn đã xác nhận đã nghe lúc {time}.', { time: clock(item.confirmedAt) })) : null,
-      item.problemKind ? notice('info', t('Đã báo sự cố: {kind}.', { kind: t(PROBLEM_KIND[item.problemKind] ?? item.problemKind) })) : null,
+      item.confirmedAt ? notice('ok', t('Bạn đã xác nhận đã nghe lúc {time}.', { time: clock(item.confirmedAt) }), { dismissible: false }) : null,
+      item.problemKind ? notice('info', t('Đã báo sự cố: {kind}.', { kind: t(PROBLEM_KIND[item.problemKind] ?? item.problemKind) }), { dismissible: false }) : null,
       actions,
       message,
     );
@@ -79,10 +101,10 @@ export function renderMyVillage(main: HTMLElement): () => void {
       actions.append(h('p', { class: 'muted' }, 'Chưa đến giờ phát. Sau khi nghe, bạn xác nhận tại đây.'));
       return card;
     }
-    const send = async (path: 'confirm' | 'problem', body: Record<string, string>, done: string) => {
+    const send = async (method: 'POST' | 'DELETE', path: 'confirm' | 'problem', body: Record<string, string> | undefined, done: string) => {
       for (const button of card.querySelectorAll('button')) button.disabled = true;
       try {
-        const answer = await api<Playback | null>('POST', `/playbacks/${item.id}/${path}`, body);
+        const answer = await api<Playback | null>(method, `/playbacks/${item.id}/${path}`, body);
         editing.delete(item.id);
         // The answer is the playback as it now is; without one, read the day again.
         if (answer?.id === item.id) {
@@ -95,13 +117,34 @@ export function renderMyVillage(main: HTMLElement): () => void {
         for (const button of card.querySelectorAll('button')) button.disabled = false;
       }
     };
-    // Only a broadcast on air or played can be confirmed as heard; for the others the operator reports a problem.
-    if (!item.confirmedAt && (item.status === 'playing' || item.status === 'played')) {
+    // Only a broadcast on air or played can be confirmed as heard; for the others the operator reports a problem,
+    // and after reporting that nothing was heard, "heard" is no longer offered.
+    const heardPossible = !item.problemKind || !NOTHING_HEARD.has(item.problemKind);
+    if (!item.confirmedAt && heardPossible && (item.status === 'playing' || item.status === 'played')) {
       actions.append(
         h(
           'button',
-          { type: 'button', class: 'primary', 'data-focus-key': `confirm-${item.id}`, onclick: () => void send('confirm', {}, t('Đã ghi nhận: đã nghe.')) },
+          {
+            type: 'button',
+            class: 'primary',
+            'data-focus-key': `confirm-${item.id}`,
+            onclick: () => void send('POST', 'confirm', {}, t('Đã ghi nhận: đã nghe.')),
+          },
           'Đã nghe',
+        ),
+      );
+    }
+    if (item.confirmedAt && item.confirmedBy === me.id && Date.now() - new Date(item.confirmedAt).getTime() < UNDO_MS) {
+      actions.append(
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary',
+            'data-focus-key': `undo-${item.id}`,
+            onclick: () => void send('DELETE', 'confirm', undefined, t('Đã rút lại xác nhận đã nghe.')),
+          },
+          'Rút lại "Đã nghe"',
         ),
       );
     }
@@ -125,7 +168,7 @@ export function renderMyVillage(main: HTMLElement): () => void {
               kind.focus();
               return;
             }
-            void send('problem', { kind: kind.value, ...(note.value.trim() ? { note: note.value.trim() } : {}) }, t('Đã gửi báo cáo sự cố.'));
+            void send('POST', 'problem', { kind: kind.value, ...(note.value.trim() ? { note: note.value.trim() } : {}) }, t('Đã gửi báo cáo sự cố.'));
           },
         },
         field('Lý do', kind),
@@ -192,7 +235,7 @@ export function renderMyVillage(main: HTMLElement): () => void {
   });
   const tick = window.setInterval(draw, TICK_MS);
 
-  replace(main, h('div', { class: 'title-row' }, h('h1', {}, 'Thôn của tôi'), liveBadge), heading, message, status, list);
+  replace(main, h('div', { class: 'title-row' }, h('h1', {}, 'Thôn của tôi'), liveBadge), heading, day, message, status, list);
   return () => {
     stopped = true;
     window.clearInterval(tick);

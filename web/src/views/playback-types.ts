@@ -18,6 +18,7 @@ export interface Playback {
   failureDetail?: string | null;
   evidenceLevel?: string | null;
   confirmedAt?: string | null;
+  confirmedBy?: string | null;
   confirmationNote?: string | null;
   problemKind?: string | null;
   problemNote?: string | null;

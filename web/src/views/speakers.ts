@@ -1,8 +1,9 @@
 import { allPageItems, api } from '../api';
 import { field, h, notice, option, replace } from '../dom';
-import { DRIVER_LABEL, SPEAKER_STATUS, when } from '../format';
+import { DRIVER_LABEL, when } from '../format';
+import { t } from '../i18n';
+import { presence, presenceBadge } from '../speaker-presence';
 import { Me } from '../session';
-import { badge } from './bulletins';
 
 interface Speaker {
   id: string;
@@ -69,7 +70,7 @@ export function renderSpeakers(main: HTMLElement, me: Me): () => void {
   }
 
   function villageGroup(village: Village, speakers: Speaker[]): HTMLElement {
-    const online = speakers.filter((speaker) => speaker.status === 'online').length;
+    const counts = presence(speakers);
     return h(
       'section',
       { class: 'card village' },
@@ -77,7 +78,13 @@ export function renderSpeakers(main: HTMLElement, me: Me): () => void {
         'div',
         { class: 'card-head' },
         h('div', {}, h('h2', {}, village.name), communeNames.has(village.communeId) ? h('small', { class: 'muted' }, communeNames.get(village.communeId)) : null),
-        h('span', { class: 'count' }, `${online}/${speakers.length} trực tuyến`),
+        h(
+          'span',
+          { class: 'count' },
+          counts.reachable ? t('{online}/{reachable} trực tuyến', { online: counts.online, reachable: counts.reachable }) : null,
+          counts.reachable && counts.wired ? ' · ' : null,
+          counts.wired ? t('{n} loa dây', { n: counts.wired }) : null,
+        ),
       ),
       speakers.length
         ? h(
@@ -109,7 +116,7 @@ export function renderSpeakers(main: HTMLElement, me: Me): () => void {
       h(
         'div',
         { class: 'row-side' },
-        speaker.enabled ? badge(SPEAKER_STATUS, speaker.status) : h('span', { class: 'badge tone-muted' }, 'Đã tắt'),
+        speaker.enabled ? presenceBadge(speaker) : h('span', { class: 'badge tone-muted' }, 'Đã tắt'),
         h('small', {}, `Lần cuối thấy: ${when(speaker.lastSeenAt)}`),
         speaker.statusDetail && speaker.status !== 'online' ? h('small', { class: 'muted' }, speaker.statusDetail) : null,
         isAdmin ? h('button', { type: 'button', class: 'secondary small', onclick: () => openEditor(speaker) }, 'Sửa') : null,

@@ -1,6 +1,7 @@
 import { allPageItems, api } from '../api';
 import { field, h, notice, option, replace } from '../dom';
 import { ROLE_LABEL, when } from '../format';
+import { t } from '../i18n';
 import { Me } from '../session';
 
 interface User {
@@ -18,7 +19,7 @@ interface Named {
   name: string;
 }
 
-/** Người dùng (admins): accounts with role and scope; create and lock/unlock. */
+/** Người dùng (admins): accounts with role and scope; create, lock (after a confirmation) or unlock, reset a password. */
 export function renderUsers(main: HTMLElement, me: Me): void {
   const message = h('div', { class: 'message' });
   const body = h('tbody', {});
@@ -41,9 +42,22 @@ export function renderUsers(main: HTMLElement, me: Me): void {
 
   function row(user: User): HTMLElement {
     const scope = [...user.communeIds, ...user.villageIds].map((id) => places.get(id) ?? id).join(', ') || (user.role === 'admin' ? 'Toàn hệ thống' : '—');
+    const actions = h('div', { class: 'actions' });
+    const panel = h('div', { class: 'user-panel' });
+    // Locking oneself out, or resetting one's own password here, is never what an admin means to do.
+    if (user.id !== me.id) {
+      actions.append(
+        h(
+          'button',
+          { type: 'button', class: 'secondary small', onclick: () => (user.disabled ? void setDisabled(user, false) : confirmLock(user, panel)) },
+          user.disabled ? 'Mở khóa' : 'Khóa',
+        ),
+        h('button', { type: 'button', class: 'secondary small', onclick: () => resetForm(user, panel) }, 'Đặt lại mật khẩu'),
+      );
+    }
     return h(
       'tr',
-      {},
+      { 'data-user': user.username },
       h('td', { 'data-label': 'Tài khoản' }, h('strong', {}, user.displayName), h('br'), h('small', { class: 'muted' }, user.username)),
       h('td', { 'data-label': 'Vai trò' }, ROLE_LABEL[user.role] ?? user.role),
       h('td', { 'data-label': 'Phạm vi' }, scope),
@@ -52,27 +66,65 @@ export function renderUsers(main: HTMLElement, me: Me): void {
         'td',
         { 'data-label': 'Trạng thái' },
         h('span', { class: `badge tone-${user.disabled ? 'bad' : 'good'}` }, user.disabled ? 'Đã khóa' : 'Đang hoạt động'),
-        ' ',
-        // Locking oneself out is never what an admin means to do here.
-        user.id !== me.id &&
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'secondary small',
-              onclick: async () => {
-                try {
-                  await api('PATCH', `/users/${user.id}`, { disabled: !user.disabled });
-                  await refresh();
-                } catch (error) {
-                  message.replaceChildren(notice('error', (error as Error).message));
-                }
-              },
-            },
-            user.disabled ? 'Mở khóa' : 'Khóa',
-          ),
+        actions,
+        panel,
       ),
     );
+  }
+
+  async function setDisabled(user: User, disabled: boolean): Promise<void> {
+    try {
+      await api('PATCH', `/users/${user.id}`, { disabled });
+      message.replaceChildren(notice('ok', t(disabled ? 'Đã khóa tài khoản {name}.' : 'Đã mở khóa tài khoản {name}.', { name: user.username })));
+      await refresh();
+    } catch (error) {
+      message.replaceChildren(notice('error', (error as Error).message));
+    }
+  }
+
+  /** Locking signs the person out at once and keeps them out: the admin says so twice, never by a slip of the finger. */
+  function confirmLock(user: User, panel: HTMLElement): void {
+    const yes = h('button', { type: 'button', class: 'danger', onclick: () => void setDisabled(user, true) }, 'Khóa tài khoản');
+    replace(
+      panel,
+      h(
+        'div',
+        { class: 'confirm-box', role: 'group', 'aria-label': t('Xác nhận khóa tài khoản {name}', { name: user.username }) },
+        h('p', {}, t('Khóa tài khoản {name}? Người này bị đăng xuất ngay và không đăng nhập được cho đến khi được mở khóa.', { name: user.username })),
+        h('div', { class: 'actions' }, yes, h('button', { type: 'button', class: 'secondary', onclick: () => panel.replaceChildren() }, 'Thôi')),
+      ),
+    );
+    yes.focus();
+  }
+
+  /** A new password the admin gives the person by word of mouth; their sessions end, and they can change it themselves. */
+  function resetForm(user: User, panel: HTMLElement): void {
+    const password = h('input', { name: 'newPassword', type: 'password', required: true, autocomplete: 'new-password', minLength: 8 });
+    const form = h(
+      'form',
+      {
+        class: 'confirm-box',
+        onsubmit: async (event: Event) => {
+          event.preventDefault();
+          try {
+            await api('POST', `/users/${user.id}/password`, { password: password.value });
+            panel.replaceChildren();
+            message.replaceChildren(notice('ok', t('Đã đặt lại mật khẩu cho {name}. Hãy báo mật khẩu mới cho người đó.', { name: user.username })));
+          } catch (error) {
+            message.replaceChildren(notice('error', (error as Error).message));
+          }
+        },
+      },
+      field(t('Mật khẩu mới cho {name}', { name: user.username }), password, 'Ít nhất 8 ký tự, không dùng mật khẩu phổ biến.'),
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', { type: 'submit', class: 'primary' }, 'Lưu mật khẩu mới'),
+        h('button', { type: 'button', class: 'secondary', onclick: () => panel.replaceChildren() }, 'Thôi'),
+      ),
+    );
+    replace(panel, form);
+    password.focus();
   }
 
   const form = h('form', { class: 'card editor' });
@@ -105,7 +157,6 @@ export function renderUsers(main: HTMLElement, me: Me): void {
     };
     role.addEventListener('change', scope);
     scope();
-    const result = h('div', { class: 'message' });
     form.onsubmit = async (event) => {
       event.preventDefault();
       const dto: Record<string, unknown> = { username: username.value.trim(), displayName: displayName.value.trim(), role: role.value, password: password.value };
@@ -113,11 +164,12 @@ export function renderUsers(main: HTMLElement, me: Me): void {
       else if (role.value !== 'admin' && role.value !== 'operator' && commune.value) dto.communeIds = [commune.value];
       try {
         await api('POST', '/users', dto);
-        result.replaceChildren(notice('ok', `Đã tạo tài khoản ${dto.username as string}.`));
+        // The notice sits outside the form, which the refresh redraws: it stays until dismissed or replaced.
+        message.replaceChildren(notice('ok', t('Đã tạo tài khoản {name}.', { name: dto.username as string })));
         form.reset();
         void refresh();
       } catch (error) {
-        result.replaceChildren(notice('error', (error as Error).message));
+        message.replaceChildren(notice('error', (error as Error).message));
       }
     };
     return [
@@ -126,7 +178,6 @@ export function renderUsers(main: HTMLElement, me: Me): void {
       h('div', { class: 'grid2' }, field('Vai trò', role), field('Mật khẩu', password, 'Ít nhất 8 ký tự, không dùng mật khẩu phổ biến.')),
       communeField,
       villageField,
-      result,
       h('button', { type: 'submit', class: 'primary' }, 'Tạo tài khoản'),
     ];
   }
