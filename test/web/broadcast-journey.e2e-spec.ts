@@ -153,7 +153,7 @@ describe('web console: a broadcast from upload to report', () => {
     await tabTo(phone, 'Đã nghe');
     await phone.keyboard.press('Enter');
     await broadcast.getByText('Bạn đã xác nhận đã nghe lúc').waitFor();
-    expect(await broadcast.getByRole('button', { name: 'Đã nghe' }).count()).toBe(0);
+    expect(await broadcast.getByRole('button', { name: 'Đã nghe', exact: true }).count()).toBe(0);
     expect(await scrollWidth(phone)).toBeLessThanOrEqual(PHONE.width);
     await shot(phone, 'journey-operator-confirmed');
 

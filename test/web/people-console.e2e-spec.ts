@@ -189,20 +189,20 @@ describe('web console: people and the operator’s day', () => {
     it('takes a "heard" back, and is not offered "heard" after reporting a power cut', async () => {
       const page = await myVillage();
       const card = page.locator(`li[data-playback="${heard}"]`);
-      await card.getByRole('button', { name: 'Đã nghe' }).click();
+      await card.getByRole('button', { name: 'Đã nghe', exact: true }).click();
       await card.getByText('Bạn đã xác nhận đã nghe lúc').waitFor();
       await card.getByRole('button', { name: 'Rút lại "Đã nghe"' }).click();
-      await card.getByRole('button', { name: 'Đã nghe' }).waitFor();
+      await card.getByRole('button', { name: 'Đã nghe', exact: true }).waitFor();
       const row = (await call<{ items: Body[] }>(loa.people.operator, 'GET', '/api/playbacks?date=today')).body.items.find((item) => item.id === heard);
       expect(row).toMatchObject({ confirmedAt: null, confirmedBy: null });
 
       const silentCard = page.locator(`li[data-playback="${silent}"]`);
-      expect(await silentCard.getByRole('button', { name: 'Đã nghe' }).count()).toBe(1);
+      expect(await silentCard.getByRole('button', { name: 'Đã nghe', exact: true }).count()).toBe(1);
       await silentCard.getByRole('button', { name: 'Báo sự cố' }).click();
       await silentCard.getByLabel('Lý do').selectOption('power_cut');
       await silentCard.getByRole('button', { name: 'Gửi báo sự cố' }).click();
       await page.locator(`li[data-playback="${silent}"]`).getByText('Đã báo sự cố: Mất điện.').waitFor();
-      expect(await page.locator(`li[data-playback="${silent}"]`).getByRole('button', { name: 'Đã nghe' }).count()).toBe(0);
+      expect(await page.locator(`li[data-playback="${silent}"]`).getByRole('button', { name: 'Đã nghe', exact: true }).count()).toBe(0);
       await shot(page, 'operator-390-reported');
     });
 

@@ -11,6 +11,14 @@ export function printable(text: string): string {
   return clean.length > MAX_TEXT_CHARS ? `${clean.slice(0, MAX_TEXT_CHARS - 1)}…` : clean;
 }
 
+/**
+ * The start of an answer body as text, for a health check's detail, which only admins read (whatever answers at a
+ * speaker's address may serve a page of its own). Never for a playback: every role reads those.
+ */
+export function deviceText(body: Buffer): string {
+  return printable(body.subarray(0, MAX_TEXT_CHARS * 4).toString('utf8'));
+}
+
 /** Keeps what a device said within bounds: at most 16 fields of finite numbers, booleans, null or short text. */
 export function summarizeDevice(fields: Record<string, unknown>): DeviceSummary {
   const summary: DeviceSummary = {};

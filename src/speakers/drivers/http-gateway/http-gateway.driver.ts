@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { deviceUrl } from '../base-url';
-import { printable, summarizeDevice } from '../device-summary';
+import { deviceText, printable, summarizeDevice } from '../device-summary';
 import { DriverError, playbackStopped } from '../driver-error';
 import { signedHeaders } from '../gateway-signature';
 import { exchange, ExchangeResponse } from '../http-exchange';
@@ -175,7 +175,7 @@ export class HttpGatewayDriver implements SpeakerDriver<HttpGatewaySettings, Htt
     const latencyMs = () => Math.round(performance.now() - started);
     try {
       const response = await this.call(target, { method: 'GET', path: GATEWAY_PATHS.health, body: '' });
-      const answer = jsonAnswer(deviceUrl(target.settings.url, GATEWAY_PATHS.health), response);
+      const answer = withDeviceText(response, () => jsonAnswer(deviceUrl(target.settings.url, GATEWAY_PATHS.health), response));
       if (typeof answer.ok !== 'boolean') throw new DriverError('protocol', 'The gateway answered its health check without "ok": true or false');
       const detail = printable(typeof answer.detail === 'string' ? answer.detail : answer.ok ? 'gateway ready' : 'the gateway reports a fault');
       return answer.ok ? { ok: true, latencyMs: latencyMs(), detail } : { ok: false, latencyMs: latencyMs(), detail, errorKind: 'rejected' };
@@ -200,6 +200,16 @@ export class HttpGatewayDriver implements SpeakerDriver<HttpGatewaySettings, Htt
       signal: call.signal,
       onSent: call.onSent,
     });
+  }
+}
+
+/** Runs `read`; a DriverError it throws also quotes what the device answered (for a health check's admin-only detail). */
+function withDeviceText<T>(response: ExchangeResponse, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof DriverError) || response.body.length === 0) throw error;
+    throw new DriverError(error.kind, `${error.message}: "${deviceText(response.body)}"`);
   }
 }
 
