@@ -11,9 +11,10 @@ if [ $# -eq 0 ]; then npm run lint; fi
 npx vite build --config web/vite.config.mts --logLevel warn
 if [ $# -gt 0 ]; then exec npx jest --runInBand "$@"; fi
 
-# Two shards side by side, each in band with its own database (its own global setup) and a queue prefix per file:
-# most integration time is spent waiting (for instants, real-time playback, failure detection), not computing.
-shards=${TEST_SHARDS:-2}
+# Three shards side by side, each in band with its own database (its own global setup) and a queue prefix per file:
+# most integration time is spent waiting (for instants, real-time playback, failure detection), not computing, so
+# three fit on two cores (the machine's load stays under three).
+shards=${TEST_SHARDS:-3}
 pids=()
 for shard in $(seq 1 "$shards"); do
   npx jest --runInBand --shard="$shard/$shards" 2>&1 | sed -u "s|^|[$shard/$shards] |" &
