@@ -49,7 +49,8 @@ export interface VerificationReport {
   communes: CommuneVerification[];
 }
 
-interface RecordRow {
+/** A stored record as PostgreSQL answers it (`SELECT * FROM airtime_records`). */
+export interface RecordRow {
   commune_id: string;
   seq: string;
   recorded_at: Date;
@@ -68,7 +69,8 @@ interface RecordRow {
   hash: string;
 }
 
-function contentOf(row: RecordRow): RecordContent {
+/** The hashed content of a stored record: what its hash is computed over. */
+export function contentOf(row: RecordRow): RecordContent {
   return {
     communeId: row.commune_id,
     seq: Number(row.seq),

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { DataSource, EntityManager } from 'typeorm';
 import { AirtimeEntry } from '../../src/airtime/airtime-ledger';
-import { recordHash } from '../../src/airtime/record-hash';
+import { contentOf, RecordRow } from '../../src/airtime/chain-verifier';
+import { GENESIS_HASH, recordHash } from '../../src/airtime/record-hash';
 import { Commune } from '../../src/communes/commune.entity';
 import { Village } from '../../src/communes/village.entity';
 
@@ -46,24 +47,9 @@ export async function asSuperuserWithoutTriggers(dataSource: DataSource, work: (
 export async function rehashChain(db: EntityManager, communeId: string, fromSeq = 1): Promise<void> {
   const rows = await db.query(`SELECT * FROM airtime_records WHERE commune_id = $1 AND seq >= $2 ORDER BY seq`, [communeId, fromSeq]);
   const before = await db.query(`SELECT hash FROM airtime_records WHERE commune_id = $1 AND seq = $2`, [communeId, fromSeq - 1]);
-  let prev = (before[0]?.hash as string | undefined) ?? '0'.repeat(64);
+  let prev = (before[0]?.hash as string | undefined) ?? GENESIS_HASH;
   for (const row of rows) {
-    const hash = recordHash(prev, {
-      communeId: row.commune_id,
-      seq: Number(row.seq),
-      recordedAt: row.recorded_at.toISOString(),
-      event: row.event,
-      evidenceLevel: row.evidence_level,
-      occurredAt: row.occurred_at.toISOString(),
-      villageId: row.village_id,
-      speakerId: row.speaker_id,
-      playbackId: row.playback_id,
-      audioSha256: row.audio_sha256,
-      scheduledAt: row.scheduled_at.toISOString(),
-      actualAt: row.actual_at?.toISOString() ?? null,
-      onAirMs: row.on_air_ms,
-      evidence: row.evidence,
-    });
+    const hash = recordHash(prev, contentOf(row as RecordRow));
     await db.query(`UPDATE airtime_records SET prev_hash = $3, hash = $4 WHERE commune_id = $1 AND seq = $2`, [communeId, row.seq, prev, hash]);
     prev = hash;
   }
